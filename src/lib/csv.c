@@ -1,0 +1,1 @@
+typedef int mw__placeholder_csv;

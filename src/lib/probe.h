@@ -1,0 +1,38 @@
+/* probe.h — the narrow interface every OS backend implements: open a process, sample it, close it. */
+#ifndef MW_PROBE_H
+#define MW_PROBE_H
+
+#include <sys/types.h>
+#include "memwatch.h"
+
+/* One backend per OS, chosen by configure (probe-linux.c, probe-darwin.c, probe-none.c).
+ * Generic code includes only this header, never an OS header.
+ * A probe is owned by one thread at a time (the sampler); it is not locked. */
+typedef struct mw__probe mw__probe;
+
+enum {
+    MW__PROBE_TREE = 1u << 0,       /* sum the process and all its descendants */
+    MW__PROBE_RESET_PEAK = 1u << 1  /* reset the RSS high-water mark after each sample */
+};
+
+/* The backend's name for messages: "linux", "darwin", "none". */
+extern const char mw__probe_name[];
+
+/* Open pid (must be > 0) for repeated sampling; remembers its start time so that a later reuse
+ * of the PID is detected (MW_EREUSED) instead of silently watching a stranger.
+ * Errors: MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ENOMEM, MW_ESYS, MW_EINVAL. */
+int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out);
+
+/* Take one sample into *out: sizes, valid bits, nprocs. Does not set timestamp or flags.
+ * Errors: MW_ENOPROC (exited or zombie), MW_EREUSED, MW_EPERM, MW_ESYS.
+ * With MW__PROBE_RESET_PEAK a failed reset (e.g. not permitted) is not an error: the sample is
+ * still returned and *peak_reset_err (if non-NULL) says why. */
+int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err);
+
+/* Close and free. NULL is a no-op. */
+void mw__probe_close(mw__probe *p);
+
+/* Describe pid: name, command line, state, start time. Same errors as open. */
+int mw__probe_info(pid_t pid, mw_process_info *out);
+
+#endif

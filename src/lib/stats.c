@@ -1,0 +1,127 @@
+/* stats.c — running summary (initial/current/peak), growth and least-squares trend over a ring. */
+#include "config.h"
+
+#include <string.h>
+
+#include "stats.h"
+
+void mw__summary_reset(mw__summary *s) { memset(s, 0, sizeof(*s)); }
+
+void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq)
+{
+    if (s->n == 0) {
+        s->first = s->last = s->peak_rss = s->peak_vsz = *x;
+        s->peak_rss_seq = s->peak_vsz_seq = seq;
+    } else {
+        s->last = *x;
+        if (x->rss > s->peak_rss.rss) {
+            s->peak_rss = *x;
+            s->peak_rss_seq = seq;
+        }
+        if (x->vsz > s->peak_vsz.vsz) {
+            s->peak_vsz = *x;
+            s->peak_vsz_seq = seq;
+        }
+    }
+    if ((x->valid & MW_HAVE_HWM) && x->hwm > s->max_hwm)
+        s->max_hwm = x->hwm;
+    s->n++;
+}
+
+int64_t mw__summary_growth(const mw__summary *s)
+{
+    if (s->n == 0)
+        return 0;
+    return (int64_t)(s->last.rss - s->first.rss);
+}
+
+void mw__summary_of_range(mw__summary *s, const mw__ring *r, uint64_t from, uint64_t to)
+{
+    const mw__sample *a, *b;
+    size_t na, nb;
+    mw__summary_reset(s);
+    uint64_t first = mw__ring_first(r);
+    if (from < first)
+        from = first;
+    mw__ring_span(r, from, to, &a, &na, &b, &nb);
+    for (size_t i = 0; i < na; i++)
+        mw__summary_add(s, &a[i], from + i);
+    for (size_t i = 0; i < nb; i++)
+        mw__summary_add(s, &b[i], from + na + i);
+}
+
+/* Accumulate around the first point (t0, v0) so that large absolute times and sizes do not
+ * lose the slope to cancellation in the sums of squares. */
+typedef struct fit_acc {
+    double sx, sy, sxx, syy, sxy;
+    size_t n;
+    int64_t t0;
+    double v0;
+    int64_t tlast;
+} fit_acc;
+
+static void fit_run(fit_acc *acc, const mw__sample *x, size_t n, mw__field f)
+{
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)(x[i].t_ns - acc->t0) / 1e9;
+        double v = (double)mw__sample_field(&x[i], f) - acc->v0;
+        acc->sx += t;
+        acc->sy += v;
+        acc->sxx += t * t;
+        acc->syy += v * v;
+        acc->sxy += t * v;
+    }
+    acc->n += n;
+    if (n)
+        acc->tlast = x[n - 1].t_ns;
+}
+
+bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out)
+{
+    const mw__sample *a, *b;
+    size_t na, nb;
+    memset(out, 0, sizeof(*out));
+    mw__ring_span(r, from, to, &a, &na, &b, &nb);
+    if (na + nb < 2)
+        return false;
+    fit_acc acc = {0};
+    acc.t0 = a[0].t_ns;
+    acc.v0 = (double)mw__sample_field(&a[0], f);
+    fit_run(&acc, a, na, f);
+    fit_run(&acc, b, nb, f);
+    double n = (double)acc.n;
+    double sxx = acc.sxx - acc.sx * acc.sx / n;
+    double syy = acc.syy - acc.sy * acc.sy / n;
+    double sxy = acc.sxy - acc.sx * acc.sy / n;
+    out->n = acc.n;
+    out->span_s = (double)(acc.tlast - acc.t0) / 1e9;
+    if (sxx <= 0.0 || out->span_s <= 0.0)
+        return false;
+    out->slope = sxy / sxx;
+    out->intercept = acc.v0 + (acc.sy - out->slope * acc.sx) / n;
+    if (syy <= 0.0)
+        out->r2 = 1.0; /* a perfectly flat line is perfectly fitted */
+    else {
+        double r2 = (sxy * sxy) / (sxx * syy);
+        out->r2 = r2 < 0.0 ? 0.0 : (r2 > 1.0 ? 1.0 : r2);
+    }
+    return true;
+}
+
+uint64_t mw__ring_seek_time(const mw__ring *r, uint64_t from, uint64_t to, int64_t t_ns)
+{
+    uint64_t first = mw__ring_first(r);
+    if (from < first)
+        from = first;
+    if (to > mw__ring_end(r))
+        to = mw__ring_end(r);
+    uint64_t lo = from, hi = to;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (mw__ring_at(r, mid)->t_ns < t_ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

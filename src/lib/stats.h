@@ -1,0 +1,52 @@
+/* stats.h — pure statistics over samples: initial/current/peak, growth, least-squares trend. */
+#ifndef MW_STATS_H
+#define MW_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ring.h"
+
+/* Running summary, updated one sample at a time (O(1)); owned by whoever feeds it. */
+typedef struct mw__summary {
+    uint64_t n;            /* samples added */
+    mw__sample first;      /* the first sample added (valid when n > 0) */
+    mw__sample last;       /* the latest */
+    mw__sample peak_rss;   /* the sample with the highest RSS (earliest on ties) */
+    mw__sample peak_vsz;   /* the sample with the highest VSZ (earliest on ties) */
+    uint64_t peak_rss_seq; /* sequence numbers of those two, as given to _add */
+    uint64_t peak_vsz_seq;
+    uint64_t max_hwm;      /* highest kernel high-water mark seen (0 if never known) */
+} mw__summary;
+
+void mw__summary_reset(mw__summary *s);
+void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq);
+/* last.rss - first.rss in bytes; 0 with fewer than one sample. */
+int64_t mw__summary_growth(const mw__summary *s);
+/* Summary of the ring's samples [from, to). */
+void mw__summary_of_range(mw__summary *s, const mw__ring *r, uint64_t from, uint64_t to);
+
+/* Which value of a sample a statistic looks at. */
+typedef enum mw__field { MW__FIELD_RSS = 0, MW__FIELD_VSZ = 1 } mw__field;
+
+static inline uint64_t mw__sample_field(const mw__sample *x, mw__field f)
+{
+    return f == MW__FIELD_VSZ ? x->vsz : x->rss;
+}
+
+/* Ordinary least squares of value (bytes) against time (seconds) over the ring's [from, to). */
+typedef struct mw__trend {
+    size_t n;           /* points used */
+    double slope;       /* bytes per second */
+    double intercept;   /* bytes at the first point's time */
+    double r2;          /* coefficient of determination, 0..1 (1 when all values are equal) */
+    double span_s;      /* seconds between first and last point */
+} mw__trend;
+
+/* Fit; returns false (and n < 2 or span 0) when no line can be fitted. */
+bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out);
+
+/* The first sequence number in [from, to) whose time is >= t_ns (to if none); binary search,
+ * relying on timestamps never decreasing. */
+uint64_t mw__ring_seek_time(const mw__ring *r, uint64_t from, uint64_t to, int64_t t_ns);
+
+#endif

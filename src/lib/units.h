@@ -1,0 +1,30 @@
+/* units.h — pure parsers and formatters for durations ("250ms", "2.5s") and sizes ("512M", "1.5 GiB"). */
+#ifndef MW_UNITS_H
+#define MW_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parse a duration into milliseconds. Accepts a non-negative decimal number with an optional
+ * unit: ms, s, m (minutes), h; a bare number is milliseconds. Surrounding blanks are not allowed.
+ * Returns 0, or MW_EINVAL for empty input, garbage, a negative value, a sub-millisecond result
+ * that is not zero, or overflow. Range checks (e.g. 1ms..1h) are the caller's. */
+int mw__parse_duration_ms(const char *s, uint64_t *out_ms);
+
+/* Parse a size into bytes. A non-negative decimal number with an optional binary suffix
+ * K, M, G, T (also KB/KiB, MB/MiB, ... case-insensitive, all powers of 1024); bare = bytes.
+ * Returns 0 or MW_EINVAL (garbage, negative, overflow). */
+int mw__parse_size(const char *s, uint64_t *out_bytes);
+
+/* "812.4 MiB", "3.0 GiB", "512 KiB", "17 B": one decimal from KiB up. Returns buf. */
+char *mw__format_bytes(char *buf, size_t n, uint64_t bytes);
+/* Signed variant: "+2.1 MiB", "-512 KiB", "+0 B". Returns buf. */
+char *mw__format_bytes_signed(char *buf, size_t n, int64_t bytes);
+/* Interval ladder label: "10ms", "250ms", "1s", "2.5s", "1m", "1h". Returns buf. */
+char *mw__format_interval(char *buf, size_t n, uint64_t ms);
+/* Elapsed clock: "00:03:12", "27:45:09" (hours grow past 99). Negative counts as 0. Returns buf. */
+char *mw__format_clock(char *buf, size_t n, int64_t ns);
+/* A time span for an axis: "45s", "12m", "3h20m", "2d4h". Returns buf. */
+char *mw__format_span(char *buf, size_t n, int64_t ns);
+
+#endif

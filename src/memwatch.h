@@ -1,0 +1,187 @@
+/* memwatch.h — libmemwatch's one public header: sample a process's memory, once or from a sampler thread. */
+#ifndef MEMWATCH_H
+#define MEMWATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every function that can fail returns 0 or one of these negative codes; mw_strerror() explains
+ * them. The library never exits, aborts, or prints (except verbose logging, when asked). */
+enum {
+    MW_OK = 0,
+    MW_EALREADY = -1,     /* the watcher is already running */
+    MW_EUNSUPPORTED = -2, /* no memory probe for this operating system */
+    MW_ENOPROC = -3,      /* no such process (or it has exited) */
+    MW_EPERM = -4,        /* permission denied reading the process */
+    MW_EINVAL = -5,       /* invalid argument */
+    MW_ENOMEM = -6,       /* out of memory */
+    MW_ESYS = -7,         /* other system error (errno is kept where useful) */
+    MW_EREUSED = -8,      /* the PID now belongs to a different process */
+    MW_ENODATA = -9       /* no sample taken yet */
+};
+
+/* Bits of mw_stats.valid: which optional fields this OS / process provided. */
+#define MW_HAVE_ANON  (1u << 0) /* anon_size (Linux RssAnon) */
+#define MW_HAVE_FILE  (1u << 1) /* file_size (Linux RssFile) */
+#define MW_HAVE_SHMEM (1u << 2) /* shmem_size (Linux RssShmem) */
+#define MW_HAVE_SWAP  (1u << 3) /* swap_size (Linux VmSwap) */
+#define MW_HAVE_HWM   (1u << 4) /* peak_physical_size (Linux VmHWM, macOS lifetime max footprint) */
+#define MW_HAVE_VPEAK (1u << 5) /* peak_virtual_size (Linux VmPeak) */
+
+/* Bits of mw_stats.flags: events attached to a sample. */
+#define MW_SAMPLE_HWM_ROSE (1u << 0) /* the kernel's high-water mark rose since the previous sample:
+                                        a peak of peak_physical_size happened in between */
+#define MW_SAMPLE_MARK     (1u << 1) /* the user dropped a mark at this sample */
+
+/* One sample of a process's memory. All sizes are in bytes.
+ * shared_size is resident shared memory: on Linux RssFile + RssShmem (what top calls SHR);
+ * 0 on macOS, which has no equivalent per-process figure. */
+typedef struct mw_stats {
+    uint64_t virtual_size;     /* bytes (VmSize) */
+    uint64_t physical_size;    /* bytes, resident (RSS, VmRSS) */
+    uint64_t shared_size;      /* bytes, resident shared (RssFile + RssShmem) */
+    struct timespec timestamp; /* CLOCK_MONOTONIC, when the sample was taken */
+    uint64_t anon_size;          /* resident anonymous memory (RssAnon) */
+    uint64_t file_size;          /* resident file-backed memory (RssFile) */
+    uint64_t shmem_size;         /* resident shared memory (RssShmem) */
+    uint64_t swap_size;          /* swapped out (VmSwap) */
+    uint64_t peak_physical_size; /* kernel's RSS high-water mark (VmHWM) */
+    uint64_t peak_virtual_size;  /* kernel's virtual-size high-water mark (VmPeak) */
+    uint32_t valid;              /* MW_HAVE_* bits: which of the fields above are known */
+    uint32_t flags;              /* MW_SAMPLE_* bits */
+    uint32_t nprocs;             /* processes summed into this sample (1, or more with children) */
+} mw_stats;
+
+/* Sizes in MB, where MB = 1024*1024 bytes. NULL gives 0. Any thread. */
+double mw_stats_physical_mb(const mw_stats *s);
+double mw_stats_virtual_mb(const mw_stats *s);
+double mw_stats_shared_mb(const mw_stats *s);
+
+/* Sample this process (mw_get_memory_stats) or any process by PID, once, synchronously.
+ * Fills *out, timestamp included. Any thread.
+ * Errors: MW_EINVAL (NULL out, pid < 0), MW_ENOPROC (no such process, or a zombie),
+ * MW_EPERM, MW_EUNSUPPORTED, MW_ESYS. */
+int mw_get_memory_stats(mw_stats *out);
+int mw_get_process_memory_stats(pid_t pid, mw_stats *out);
+
+/* What a process is: its name, command line and state. */
+typedef struct mw_process_info {
+    pid_t pid;
+    char name[64];       /* short command name (Linux comm) */
+    char cmdline[1024];  /* arguments joined by spaces, truncated; empty for kernel threads */
+    char state;          /* 'R' running, 'S' sleeping, 'D' disk wait, 'T' stopped, 'Z' zombie, ... */
+    uint64_t start_time; /* opaque start time (Linux: jiffies after boot); equal = same process */
+} mw_process_info;
+
+/* Describe a process. Any thread. Errors: MW_EINVAL, MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ESYS. */
+int mw_process_get_info(pid_t pid, mw_process_info *out);
+
+/* ---- The watcher: a sampler thread filling a fixed-size ring buffer ---------------------------- */
+
+typedef struct mw_watcher mw_watcher;
+
+/* Called on the sampler thread after each sample, never with a lock held. The sample is borrowed
+ * for the duration of the call. A callback may call any mw_watcher_* function except
+ * mw_watcher_stop / mw_watcher_free on its own watcher (that would join itself: MW_EINVAL / no-op). */
+typedef void (*mw_callback)(const mw_stats *s, void *user);
+
+typedef struct mw_config {
+    uint64_t interval_ms;     /* sampling interval, 1 .. 3600000 (default 1000) */
+    size_t   history_size;    /* samples kept in the ring buffer, >= 1 (default 3600) */
+    bool     verbose_logging; /* log each sample to stderr; stop() prints a summary */
+    pid_t    pid;             /* 0 = this process */
+    /* Extensions after the original four fields. */
+    bool     include_children; /* sum the process and all its descendants, re-scanned each sample */
+    bool     reset_peaks;      /* reset the kernel's RSS high-water mark after each sample so every
+                                  interval's true peak is known (Linux clear_refs; changes what the
+                                  target itself reads as its peak; needs owner or root) */
+} mw_config;
+
+/* The defaults: 1000 ms, 3600 samples, not verbose, this process. */
+mw_config mw_config_default(void);
+
+/* Create a watcher (not started). cfg is copied; NULL means defaults.
+ * Returns NULL on a bad cfg (interval out of range, history 0, pid < 0) or out of memory.
+ * The process is not opened until mw_watcher_start. Caller owns the result: mw_watcher_free. */
+mw_watcher *mw_watcher_new(const mw_config *cfg);
+
+/* Stop (if running) and free. NULL is a no-op. Not from a callback of the same watcher. */
+void mw_watcher_free(mw_watcher *w);
+
+/* Add a callback (at most 16). Allowed while running; takes effect from the next sample.
+ * Errors: MW_EINVAL (NULL), MW_ENOMEM (too many). */
+int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user);
+
+/* Open the process, take the first sample at once, then one per interval on a new thread.
+ * Errors: MW_EALREADY (running), MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EINVAL.
+ * Starting again after a stop continues the same history. */
+int mw_watcher_start(mw_watcher *w);
+
+/* Stop and join the sampler: when it returns no callback is running or will run.
+ * No-op if not running. Not from a callback of the same watcher (ignored there). */
+void mw_watcher_stop(mw_watcher *w);
+
+/* True from a successful start until stop, or until the sampler ended by itself
+ * (the process exited: see mw_watcher_end_reason). Any thread. */
+bool mw_watcher_is_running(const mw_watcher *w);
+
+/* Change the interval; the sampler applies it at once (the pending wait is cut short).
+ * Errors: MW_EINVAL (NULL, or interval outside 1 .. 3600000 ms). */
+int mw_watcher_set_interval(mw_watcher *w, uint64_t interval_ms);
+
+/* Copies of the latest sample, and of the sample with the highest RSS so far.
+ * Errors: MW_EINVAL (NULL), MW_ENODATA (no sample yet). Any thread. */
+int mw_watcher_current_stats(const mw_watcher *w, mw_stats *out);
+int mw_watcher_max_stats(const mw_watcher *w, mw_stats *out);
+
+/* Copy up to cap of the newest samples in the ring into buf, oldest first; returns how many.
+ * The caller owns buf. Any thread. */
+size_t mw_watcher_history(const mw_watcher *w, mw_stats *buf, size_t cap);
+
+/* Current RSS minus the first sample's RSS, in bytes (0 before two samples). Any thread. */
+int64_t mw_watcher_memory_growth(const mw_watcher *w);
+
+/* Why the sampler ended by itself: 0 while running or after mw_watcher_stop; MW_ENOPROC when the
+ * process exited; MW_EREUSED if its PID was taken by another process; MW_EPERM / MW_ESYS if
+ * sampling started failing. History is kept either way. */
+int mw_watcher_end_reason(const mw_watcher *w);
+
+/* Counters and settings, in one consistent copy. */
+typedef struct mw_watcher_status {
+    bool     running;
+    int      end_reason;  /* as mw_watcher_end_reason */
+    pid_t    pid;         /* the PID watched (resolved: never 0) */
+    uint64_t interval_ms;
+    size_t   capacity;    /* ring size */
+    size_t   stored;      /* samples in the ring now */
+    uint64_t samples;     /* samples taken since creation */
+    uint64_t dropped;     /* samples overwritten in the ring (samples - stored) */
+} mw_watcher_status;
+
+/* Fill *out. Errors: MW_EINVAL. Any thread. */
+int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out);
+
+/* Incremental read: copy samples with sequence number >= *seq (the first sample is 0), oldest
+ * first, up to cap; returns how many were copied and advances *seq past them. Samples that were
+ * already overwritten are skipped; the number skipped is added to *lost when lost is non-NULL.
+ * Lets a reader keep its own copy of the whole capture without re-reading it. Any thread. */
+size_t mw_watcher_history_since(const mw_watcher *w, uint64_t *seq, mw_stats *buf, size_t cap,
+                                uint64_t *lost);
+
+/* A static, human-readable string for an MW_E* code (or "unknown error"). Any thread. */
+const char *mw_strerror(int err);
+
+/* The library's version string, e.g. "0.1.0". */
+const char *mw_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEMWATCH_H */
