@@ -1,1 +1,197 @@
+/* test_chart.c — per-column min..max, the block index, the y-axis, and drawn charts as golden text. */
+#include "config.h"
+
 #include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "ui_fixtures.h"
+
+static mw__ring ring;
+static mw__canvas cv;
+static void setup(void)
+{
+    cr_assert_eq(mw__ring_init(&ring, 4096), 0);
+    memset(&cv, 0, sizeof(cv));
+}
+static void teardown(void)
+{
+    mw__ring_destroy(&ring);
+    mw__canvas_destroy(&cv);
+}
+TestSuite(chart, .init = setup, .fini = teardown);
+
+static void push(int64_t t_s10, uint64_t rss_mib, uint8_t flags)
+{
+    mw__sample s = fx_sample(t_s10 * FX_S / 10, rss_mib * FX_MIB, 2 * rss_mib * FX_MIB);
+    s.flags = flags;
+    mw__ring_push(&ring, &s);
+}
+
+static mw__chart_spec spec_all(bool ascii)
+{
+    mw__chart_spec sp;
+    memset(&sp, 0, sizeof(sp));
+    sp.title = "RSS";
+    sp.field = MW__FIELD_RSS;
+    sp.style = MW__ST_RSS;
+    sp.ascii = ascii;
+    sp.hidden_peaks = true;
+    sp.from = mw__ring_first(&ring);
+    sp.to = mw__ring_end(&ring);
+    sp.t0_ns = mw__ring_at(&ring, sp.from)->t_ns;
+    sp.t_from = sp.t0_ns;
+    sp.t_to = mw__ring_last(&ring)->t_ns;
+    return sp;
+}
+
+static char *draw(int w, int h, const mw__chart_spec *sp, mw__chart_result *res)
+{
+    cr_assert_eq(mw__canvas_resize(&cv, w, h), 0);
+    mw__chart_draw(&cv, 0, 0, w, h, &ring, NULL, sp, res);
+    return mw__canvas_to_text(&cv);
+}
+
+Test(chart, a_spike_never_vanishes_when_columns_hold_many_samples)
+{
+    for (int i = 0; i < 1000; i++)
+        push(i, i == 517 ? 300 : 100, 0);
+    mw__chart_col cols[10];
+    mw__chart_spec sp = spec_all(false);
+    mw__chart_columns(&ring, NULL, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_RSS, 10, cols);
+    cr_expect_eq(cols[5].max, 300 * FX_MIB);
+    cr_expect_eq(cols[5].max_seq, 517);
+    cr_expect_eq(cols[5].min, 100 * FX_MIB);
+    cr_expect_eq(cols[4].max, 100 * FX_MIB);
+    uint32_t n = 0;
+    for (int i = 0; i < 10; i++)
+        n += cols[i].n;
+    cr_expect_eq(n, 1000);
+}
+
+Test(chart, index_gives_the_same_columns_as_a_scan)
+{
+    for (int i = 0; i < 10000; i++) /* wraps the 4096 ring twice */
+        push(i, 100 + (uint64_t)((i * 7919) % 613), (i % 777 == 0) ? MW_SAMPLE_MARK : 0);
+    mw__chart_index ix;
+    memset(&ix, 0, sizeof(ix));
+    mw__chart_index_update(&ix, &ring);
+    mw__chart_spec sp = spec_all(false);
+    for (int w = 1; w < 150; w += 37) {
+        mw__chart_col a[150], b[150];
+        mw__chart_columns(&ring, NULL, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_RSS, w, a);
+        mw__chart_columns(&ring, &ix, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_RSS, w, b);
+        cr_expect_eq(memcmp(a, b, (size_t)w * sizeof(a[0])), 0, "width %d", w);
+    }
+    mw__chart_index_destroy(&ix);
+}
+
+Test(chart, empty_columns_carry_the_last_value)
+{
+    push(0, 100, 0);
+    push(100, 200, 0);
+    mw__chart_col cols[4];
+    mw__chart_spec sp = spec_all(false);
+    sp.t_from -= 10 * FX_S; /* a window that starts before the first sample */
+    mw__chart_columns(&ring, NULL, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_RSS, 4, cols);
+    cr_expect_eq(cols[1].n, 0);
+    cr_expect_not(cols[1].carried, "nothing before the first sample");
+    cr_expect_eq(cols[2].n, 1);
+    cr_expect_eq(cols[3].max, 200 * FX_MIB);
+    sp = spec_all(false);
+    mw__chart_columns(&ring, NULL, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_RSS, 4, cols);
+    cr_expect_eq(cols[0].n, 1);
+    cr_expect(cols[1].carried);
+    cr_expect(cols[2].carried);
+    cr_expect_eq(cols[2].max, 100 * FX_MIB);
+    cr_expect_eq(cols[3].max, 200 * FX_MIB);
+}
+
+Test(chart, axis_fits_the_data_not_zero)
+{
+    mw__axis ax;
+    mw__axis_fit(800 * FX_MIB, 812 * FX_MIB, 8, &ax);
+    cr_expect_gt(ax.lo, 700.0 * FX_MIB);
+    cr_expect_lt(ax.lo, 800.0 * FX_MIB);
+    cr_expect_gt(ax.hi, 812.0 * FX_MIB);
+    cr_expect_lt(ax.hi, 830.0 * FX_MIB);
+    char lab[32];
+    mw__axis_label(&ax, 0, lab, sizeof(lab));
+    cr_expect_str_eq(lab, "797.5 MiB");
+}
+
+Test(chart, axis_labels_use_binary_units)
+{
+    mw__axis ax;
+    mw__axis_fit(1200 * FX_MIB, 1300 * FX_MIB, 8, &ax);
+    char lab[32];
+    mw__axis_label(&ax, ax.intervals, lab, sizeof(lab));
+    cr_expect_str_eq(lab, "1325 MiB"); /* not "1.294 GiB": no more than two decimals */
+    mw__axis_fit(0, 0, 1, &ax); /* flat at zero still makes a range */
+    cr_expect_gt(ax.hi, ax.lo);
+}
+
+Test(chart, steady_leak_golden_utf8)
+{
+    for (int i = 0; i < 20; i++)
+        push(i, 100 + (uint64_t)i, 0);
+    mw__chart_spec sp = spec_all(false);
+    mw__chart_result res;
+    char *t = draw(64, 6, &sp, &res);
+    fx_golden("chart-leak-utf8", t);
+    cr_expect(res.have);
+    cr_expect_eq(res.peak, 119 * FX_MIB);
+    cr_expect_eq(res.peak_col, 64 - 9 - 1, "the newest column"); /* gutter "120 MiB ┤" */
+    free(t);
+}
+
+Test(chart, sawtooth_spike_mark_and_hidden_peak_ascii)
+{
+    for (int i = 0; i < 200; i++) {
+        uint8_t f = 0;
+        if (i == 60)
+            f = MW_SAMPLE_MARK;
+        push(i, 100 + (uint64_t)(i % 50), f);
+    }
+    /* the kernel saw 260 MiB between two samples the sampler took */
+    mw__sample *s = &ring.buf[140 % ring.cap];
+    s->hwm = 260 * FX_MIB;
+    s->flags |= MW_SAMPLE_HWM_ROSE;
+    mw__chart_spec sp = spec_all(true);
+    sp.alert = 140 * FX_MIB;
+    mw__chart_result res;
+    char *t = draw(80, 12, &sp, &res);
+    fx_golden("chart-sawtooth-ascii", t);
+    cr_expect_eq(res.hidden_hwm, 260 * FX_MIB);
+    cr_expect(res.over_alert);
+    cr_expect(strchr(t, '^') && strchr(t, '*') && strchr(t, '+'));
+    free(t);
+}
+
+Test(chart, one_row_is_a_sparkline)
+{
+    for (int i = 0; i < 50; i++)
+        push(i, 100 + (uint64_t)(i % 10), 0);
+    mw__chart_spec sp = spec_all(false);
+    char *t = draw(30, 1, &sp, NULL);
+    fx_golden("chart-sparkline", t);
+    free(t);
+    t = draw(30, 2, &sp, NULL);
+    cr_expect(strstr(t, "RSS 109.0 MiB"), "%s", t);
+    free(t);
+}
+
+Test(chart, degenerate_sizes_and_windows_are_safe)
+{
+    mw__chart_spec sp;
+    push(0, 100, 0); /* one sample: a zero-length window */
+    sp = spec_all(false);
+    for (int w = 0; w < 12; w++)
+        for (int h = 0; h < 6; h++)
+            free(draw(w, h, &sp, NULL));
+    sp.from = sp.to; /* nothing in range */
+    mw__chart_result res;
+    free(draw(40, 6, &sp, &res));
+    cr_expect_not(res.have);
+}

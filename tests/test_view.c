@@ -1,1 +1,186 @@
+/* test_view.c — the whole dashboard screen as golden text at several sizes and states. */
+#include "config.h"
+
 #include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys.h"
+#include "ui_fixtures.h"
+#include "view.h"
+
+static mw__capture cap;
+static mw__ui_state st;
+static mw__canvas cv;
+
+static void setup(void)
+{
+    fx_capture(&cap, 3600);
+    mw__ui_init(&st);
+    memset(&cv, 0, sizeof(cv));
+}
+
+static void teardown(void)
+{
+    mw__canvas_destroy(&cv);
+    mw__ui_destroy(&st);
+    mw__capture_destroy(&cap);
+}
+
+TestSuite(view, .init = setup, .fini = teardown);
+
+static mw__view_info live_info(void)
+{
+    mw__view_info in;
+    memset(&in, 0, sizeof(in));
+    in.state = "running";
+    in.interval_ms = 250;
+    if (mw__ring_end(&cap.ring))
+        in.elapsed_ns = mw__ring_last(&cap.ring)->t_ns - cap.t0_ns;
+    return in;
+}
+
+static char *render(int w, int h, const mw__view_info *in)
+{
+    cr_assert_eq(mw__canvas_resize(&cv, w, h), 0);
+    mw__view_build(&cv, &cap, in, &st);
+    return mw__canvas_to_text(&cv);
+}
+
+static void golden(const char *name, int w, int h, const mw__view_info *in)
+{
+    char *t = render(w, h, in);
+    fx_golden(name, t);
+    free(t);
+}
+
+/* A sawtooth that grows and frees, with one spike the samples missed (only VmHWM saw it), a
+ * mark, and a steady underlying leak. */
+static void sawtooth(int n)
+{
+    uint64_t hwm = 0;
+    for (int i = 0; i < n; i++) {
+        uint64_t rss = 200 * FX_MIB + (uint64_t)(i % 60) * FX_MIB + (uint64_t)i * 16 * 1024;
+        mw__sample s = fx_sample(500 * FX_S + (int64_t)i * FX_S / 4, rss, 900 * FX_MIB);
+        uint64_t h = rss;
+        if (i == n / 2)
+            h = 320 * FX_MIB; /* a spike between samples */
+        if (h > hwm) {
+            if (hwm)
+                s.flags |= MW_SAMPLE_HWM_ROSE;
+            hwm = h;
+        }
+        s.hwm = hwm;
+        mw__capture_add(&cap, &s);
+        if (i == n / 3)
+            mw__capture_mark(&cap, "second run");
+    }
+}
+
+Test(view, leak_80x24_shows_growth_and_trend)
+{
+    fx_leak(&cap, 600, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    golden("view-leak-80x24", 80, 24, &in);
+    char *t = render(80, 24, &in);
+    cr_expect(strstr(t, "RSS") && strstr(t, "VSZ"));
+    cr_expect(strstr(t, "trend +15.0 MiB/min (R\u00b2 1.00)"), "%s", t);
+    cr_expect(strstr(t, "interval 250ms"));
+    cr_expect(strstr(t, "600/3600 samples"));
+    free(t);
+}
+
+Test(view, sawtooth_120x40_shows_hidden_peak_mark_and_baseline)
+{
+    sawtooth(480);
+    mw__ui_key(&st, 'r', &cap);
+    for (int i = 0; i < 20; i++) {
+        mw__sample s = fx_sample(mw__ring_last(&cap.ring)->t_ns + FX_S / 4,
+                                 mw__ring_last(&cap.ring)->rss + FX_MIB, 900 * FX_MIB);
+        s.hwm = 320 * FX_MIB;
+        mw__capture_add(&cap, &s);
+    }
+    mw__view_info in = live_info();
+    golden("view-sawtooth-120x40", 120, 40, &in);
+    char *t = render(120, 40, &in);
+    cr_expect(strstr(t, "HWM 320.0 MiB > sampled peak"), "%s", t);
+    cr_expect(strstr(t, "since baseline"));
+    cr_expect(strstr(t, "since mark \"second run\""));
+    free(t);
+}
+
+Test(view, tiny_terminal_shows_a_message)
+{
+    fx_leak(&cap, 100, FX_S, -1);
+    mw__view_info in = live_info();
+    golden("view-20x6", 20, 6, &in);
+}
+
+Test(view, huge_terminal_300x100)
+{
+    fx_leak(&cap, 2000, FX_S / 10, 1500);
+    mw__view_info in = live_info();
+    in.interval_ms = 100;
+    golden("view-leak-300x100", 300, 100, &in);
+}
+
+Test(view, paused_counts_new_samples)
+{
+    fx_leak(&cap, 300, FX_S / 4, -1);
+    mw__ui_key(&st, ' ', &cap);
+    fx_leak(&cap, 12, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    golden("view-paused-80x24", 80, 24, &in);
+    char *t = render(80, 24, &in);
+    cr_expect(strstr(t, "PAUSED (+12 new)"), "%s", t);
+    free(t);
+}
+
+Test(view, help_overlay)
+{
+    fx_leak(&cap, 300, FX_S / 4, 200);
+    mw__ui_key(&st, '?', &cap);
+    mw__view_info in = live_info();
+    golden("view-help-80x24", 80, 24, &in);
+}
+
+Test(view, exited_process_keeps_data)
+{
+    fx_leak(&cap, 300, FX_S / 4, 200);
+    mw__view_info in = live_info();
+    in.state = "exited (status 3)";
+    in.gone = true;
+    golden("view-exited-80x24", 80, 24, &in);
+}
+
+Test(view, replay_ascii)
+{
+    sawtooth(400);
+    st.ascii = true;
+    mw__view_info in = live_info();
+    in.state = NULL;
+    in.replay = true;
+    in.replay_file = "memwatch-4242-20261125-184001.csv";
+    in.alert_bytes = 250 * FX_MIB;
+    in.message = "loaded 400 samples";
+    golden("view-replay-ascii-80x24", 80, 24, &in);
+}
+
+Test(view, no_samples_yet)
+{
+    mw__view_info in = live_info();
+    char *t = render(80, 24, &in);
+    cr_expect(strstr(t, "waiting for the first sample"));
+    free(t);
+}
+
+Test(view, every_size_is_safe)
+{
+    sawtooth(200);
+    mw__view_info in = live_info();
+    for (int w = 0; w <= 130; w += 7)
+        for (int h = 0; h <= 45; h += 3) {
+            st.help = (w + h) % 2;
+            free(render(w, h, &in));
+        }
+}

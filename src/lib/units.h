@@ -6,25 +6,32 @@
 #include <stdint.h>
 
 /* Parse a duration into milliseconds. Accepts a non-negative decimal number with an optional
- * unit: ms, s, m (minutes), h; a bare number is milliseconds. Surrounding blanks are not allowed.
- * Returns 0, or MW_EINVAL for empty input, garbage, a negative value, a sub-millisecond result
+ * unit: ms, s, m (minutes), h (lower case only); a bare number is milliseconds. Surrounding blanks
+ * are not allowed. Fractions are exact and round to the nearest millisecond ("0.1s" = 100, "1.5ms"
+ * = 2). Returns 0, or MW_EINVAL for empty input, garbage, a negative value, a sub-millisecond result
  * that is not zero, or overflow. Range checks (e.g. 1ms..1h) are the caller's. */
 int mw__parse_duration_ms(const char *s, uint64_t *out_ms);
 
 /* Parse a size into bytes. A non-negative decimal number with an optional binary suffix
- * K, M, G, T (also KB/KiB, MB/MiB, ... case-insensitive, all powers of 1024); bare = bytes.
+ * K, M, G, T (also B, KB/KiB, MB/MiB, ... case-insensitive, all powers of 1024); bare = bytes.
+ * One space may separate number and unit, so what mw__format_bytes prints parses back.
+ * Fractions round to the nearest byte.
  * Returns 0 or MW_EINVAL (garbage, negative, overflow). */
 int mw__parse_size(const char *s, uint64_t *out_bytes);
 
-/* "812.4 MiB", "3.0 GiB", "512 KiB", "17 B": one decimal from KiB up. Returns buf. */
+/* "812.4 MiB", "3.0 GiB", "512 KiB", "17 B": B and KiB whole, one decimal from MiB up; the unit
+ * is the largest whose rounded figure stays below 1024 ("1.0 GiB", never "1024.0 MiB").
+ * 32 bytes always suffice. Returns buf. */
 char *mw__format_bytes(char *buf, size_t n, uint64_t bytes);
 /* Signed variant: "+2.1 MiB", "-512 KiB", "+0 B". Returns buf. */
 char *mw__format_bytes_signed(char *buf, size_t n, int64_t bytes);
-/* Interval ladder label: "10ms", "250ms", "1s", "2.5s", "1m", "1h". Returns buf. */
+/* Interval ladder label: "10ms", "250ms", "1s", "2.5s", "1m", "1h" (and "90s", "1.25s" off the
+ * ladder: no trailing zeros). Returns buf. */
 char *mw__format_interval(char *buf, size_t n, uint64_t ms);
 /* Elapsed clock: "00:03:12", "27:45:09" (hours grow past 99). Negative counts as 0. Returns buf. */
 char *mw__format_clock(char *buf, size_t n, int64_t ns);
-/* A time span for an axis: "45s", "12m", "3h20m", "2d4h". Returns buf. */
+/* A time span for an axis, truncated to two units: "800ms", "45s", "12m", "12m5s", "3h20m",
+ * "2d4h". Negative counts as 0. Returns buf. */
 char *mw__format_span(char *buf, size_t n, int64_t ns);
 
 #endif

@@ -1,1 +1,300 @@
-typedef int mw__placeholder_chart;
+/* chart.c — draws one chart (title, y-axis, min..max columns, markers, x-axis) on a canvas. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "units.h"
+
+/* Glyphs by mode. Every marker differs by shape, not only by colour (monochrome, NO_COLOR). */
+typedef struct glyphs {
+    uint32_t part[8];  /* a bar top filling 1..8 eighths of a cell; [7] is the full cell */
+    uint32_t wick, wick_short; /* the min..max range above a column's body */
+    uint32_t vline, tick, corner, hline;
+    uint32_t peak, mark_axis, mark_line, hidden, alert_line;
+    const char *spark;  /* 8 levels for sparklines, as UTF-8 / ASCII, one code point each */
+    const char *arrow;  /* between the window's times */
+} glyphs;
+
+static const glyphs UTF8 = {
+    {0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587, 0x2588},
+    0x2502, 0x2577, 0x2502, 0x2524, 0x2514, 0x2500,
+    0x25b2, 0x2534, 0x250a, 0x25b3, 0x254c,
+    "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588", " \u2192 ",
+};
+static const glyphs ASCII = {
+    {'.', '.', '.', ':', ':', ':', ':', '#'},
+    '|', '|', '|', '+', '+', '-',
+    '^', '+', ':', '*', '-',
+    "_.-:=+*#", " - ",
+};
+
+/* Height in eighths of a cell (0 .. rows*8) of v on the axis. */
+static int level(const mw__axis *ax, uint64_t v, int rows)
+{
+    double f = ((double)v - ax->lo) / (ax->hi - ax->lo);
+    int l = (int)(f * rows * 8 + 0.5);
+    return l < 0 ? 0 : l > rows * 8 ? rows * 8 : l;
+}
+
+static uint32_t spark_glyph(const glyphs *g, int eighth)
+{
+    const char *s = g->spark;
+    uint32_t cp = ' ';
+    for (int i = 0; i < eighth && *s; i++)
+        cp = mw__utf8_next(&s);
+    return cp;
+}
+
+/* The column's cell at row `r` from the top of a plot `rows` high. */
+static void draw_cell(mw__canvas *cv, int x, int y, int r, int rows, int lmin, int lmax,
+                      int lalert, const glyphs *g, mw__style st)
+{
+    int b = (rows - 1 - r) * 8; /* the cell's bottom, in eighths */
+    uint32_t cp = 0;
+    mw__style use = st;
+    if (lmin >= b + 8)
+        cp = g->part[7];
+    else if (lmax > b && lmax < b + 8 && lmin > b - 1)
+        cp = g->part[lmax - b - 1]; /* body and range end in this cell: draw to the max */
+    else if (lmin > b)
+        cp = g->part[lmin - b - 1]; /* body top; the wick continues above */
+    else if (lmax > b) {
+        cp = lmax - b < 4 ? g->wick_short : g->wick;
+        use = MW__ST_RANGE;
+    }
+    if (!cp)
+        return;
+    if (lalert >= 0 && b >= lalert)
+        use = MW__ST_ALERT;
+    mw__canvas_put(cv, x, y, cp, use);
+}
+
+static void title_row(mw__canvas *cv, int x, int y, int w, const mw__chart_spec *sp,
+                      const mw__chart_result *res, const glyphs *g)
+{
+    char buf[96], v1[32], t1[16], t2[16], sp1[16];
+    mw__line l;
+    mw__line_init(&l, cv, x, y, w);
+    mw__line_add(&l, 0, sp->title, MW__ST_TITLE);
+    if (!res->have) {
+        mw__line_add(&l, 1, "no samples in view", MW__ST_DIM);
+        return;
+    }
+    mw__line_add(&l, 1, mw__format_bytes(v1, sizeof(v1), res->last), sp->style);
+    if (sp->alert && res->over_alert) {
+        snprintf(buf, sizeof(buf), "ALERT >= %s", mw__format_bytes(v1, sizeof(v1), sp->alert));
+        mw__line_add(&l, 2, buf, MW__ST_ALERT);
+    }
+    char peak[8] = {0};
+    mw__utf8_put(peak, g->peak);
+    snprintf(buf, sizeof(buf), "%s peak %s at %s", peak, mw__format_bytes(v1, sizeof(v1), res->peak),
+             mw__format_clock(t1, sizeof(t1), res->peak_t_ns));
+    mw__line_add(&l, 2, buf, MW__ST_PEAK);
+    snprintf(buf, sizeof(buf), "%s%s%s (%s)", mw__format_clock(t1, sizeof(t1), sp->t_from - sp->t0_ns),
+             g->arrow, mw__format_clock(t2, sizeof(t2), sp->t_to - sp->t0_ns),
+             mw__format_span(sp1, sizeof(sp1), sp->t_to - sp->t_from));
+    if (!mw__line_right(&l, 2, buf, MW__ST_DIM))
+        mw__line_right(&l, 2, sp1, MW__ST_DIM);
+}
+
+/* Summaries for the result: newest value, peak column, hidden peaks, alert. */
+static void summarise(const mw__ring *r, const mw__chart_spec *sp, const mw__chart_col *cols,
+                      int n, mw__chart_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->peak_col = -1;
+    for (int i = 0; i < n; i++) {
+        const mw__chart_col *c = &cols[i];
+        if (!c->n)
+            continue;
+        if (!res->have || c->max > res->peak) {
+            res->peak = c->max;
+            res->peak_seq = c->max_seq;
+            res->peak_col = i;
+        }
+        res->have = true;
+        if (sp->hidden_peaks && c->hwm > c->max && c->hwm > res->hidden_hwm)
+            res->hidden_hwm = c->hwm;
+    }
+    if (!res->have)
+        return;
+    uint64_t to = sp->to < mw__ring_end(r) ? sp->to : mw__ring_end(r);
+    res->last = mw__sample_field(mw__ring_at(r, to - 1), sp->field);
+    res->peak_t_ns = mw__ring_at(r, res->peak_seq)->t_ns - sp->t0_ns;
+    res->over_alert = sp->alert && res->peak >= sp->alert;
+}
+
+static void draw_sparkline(mw__canvas *cv, int x, int y, int w, const mw__chart_col *cols,
+                           const mw__axis *ax, const mw__chart_result *res,
+                           const mw__chart_spec *sp, const glyphs *g)
+{
+    for (int i = 0; i < w; i++) {
+        const mw__chart_col *c = &cols[i];
+        if (!c->n && !c->carried)
+            continue;
+        int l = level(ax, c->max, 1);
+        mw__style st = i == res->peak_col ? MW__ST_PEAK
+                       : (sp->alert && c->max >= sp->alert) ? MW__ST_ALERT : sp->style;
+        mw__canvas_put(cv, x + i, y, spark_glyph(g, l < 1 ? 1 : l), st);
+    }
+}
+
+static void draw_plot(mw__canvas *cv, int x, int y, int w, int rows, const mw__chart_col *cols,
+                      const mw__axis *ax, const mw__chart_spec *sp, const glyphs *g)
+{
+    int lalert = -1;
+    if (sp->alert && (double)sp->alert > ax->lo && (double)sp->alert < ax->hi)
+        lalert = level(ax, sp->alert, rows);
+    int alert_row = lalert >= 0 ? rows - 1 - (lalert > 0 ? (lalert - 1) / 8 : 0) : -1;
+    for (int i = 0; i < w; i++) {
+        const mw__chart_col *c = &cols[i];
+        bool data = c->n || c->carried;
+        int lmin = data ? level(ax, c->min, rows) : 0, lmax = data ? level(ax, c->max, rows) : 0;
+        if (data && lmax < 1)
+            lmax = 1; /* every sample shows, even one sitting on the axis */
+        for (int r = 0; r < rows; r++) {
+            if (data)
+                draw_cell(cv, x + i, y + r, r, rows, lmin, lmax, lalert, g, sp->style);
+            const mw__cell *cell = mw__canvas_at(cv, x + i, y + r);
+            if (cell && cell->cp == ' ') {
+                if (c->n && (c->flags & MW_SAMPLE_MARK))
+                    mw__canvas_put(cv, x + i, y + r, g->mark_line, MW__ST_MARK);
+                else if (r == alert_row)
+                    mw__canvas_put(cv, x + i, y + r, g->alert_line, MW__ST_ALERT);
+            }
+        }
+        if (sp->hidden_peaks && c->n && c->hwm > c->max) {
+            int lh = level(ax, c->hwm, rows);
+            int r = rows - 1 - (lh > 0 ? (lh - 1) / 8 : 0);
+            mw__canvas_put(cv, x + i, y + r, g->hidden, MW__ST_HWM);
+        }
+    }
+}
+
+/* y-axis labels in a gutter of width gw: labels right-aligned, then the axis line. A label sits
+ * on the row whose top edge has its value (the bottom one on the x-axis row, the plot's bottom
+ * edge), to within half a row. */
+static void draw_gutter(mw__canvas *cv, int x, int y, int gw, int rows, const mw__axis *ax,
+                        const glyphs *g)
+{
+    for (int r = 0; r < rows; r++)
+        mw__canvas_put(cv, x + gw - 1, y + r, g->vline, MW__ST_DIM);
+    mw__canvas_put(cv, x + gw - 1, y + rows, g->corner, MW__ST_DIM);
+    int used = -1;
+    for (int i = ax->intervals; i >= 0; i--) {
+        int r = (int)((double)(ax->intervals - i) * rows / ax->intervals + 0.5);
+        if (r == used)
+            continue; /* more ticks than rows: keep the upper one */
+        used = r;
+        char lab[32];
+        mw__axis_label(ax, i, lab, sizeof(lab));
+        int lw = mw__text_width(lab);
+        mw__canvas_text(cv, x + gw - 2 - lw, y + r, lw, lab, MW__ST_DIM);
+        if (r < rows)
+            mw__canvas_put(cv, x + gw - 1, y + r, g->tick, MW__ST_DIM);
+    }
+}
+
+static int gutter_width(const mw__axis *ax)
+{
+    int gw = 0;
+    for (int i = 0; i <= ax->intervals; i++) {
+        char lab[32];
+        mw__axis_label(ax, i, lab, sizeof(lab));
+        int lw = mw__text_width(lab);
+        if (lw > gw)
+            gw = lw;
+    }
+    return gw + 2; /* a blank, then the axis line */
+}
+
+static void data_range(const mw__chart_col *cols, int n, bool hidden, uint64_t *lo, uint64_t *hi)
+{
+    bool any = false;
+    for (int i = 0; i < n; i++) {
+        const mw__chart_col *c = &cols[i];
+        if (!c->n && !c->carried)
+            continue;
+        uint64_t top = hidden && c->hwm > c->max ? c->hwm : c->max;
+        if (!any || c->min < *lo)
+            *lo = c->min;
+        if (!any || top > *hi)
+            *hi = top;
+        any = true;
+    }
+    if (!any)
+        *lo = *hi = 0;
+}
+
+void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *r,
+                    const mw__chart_index *ix, const mw__chart_spec *sp, mw__chart_result *res)
+{
+    mw__chart_result local;
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof(*res));
+    res->peak_col = -1;
+    if (w <= 0 || h <= 0)
+        return;
+    const glyphs *g = sp->ascii ? &ASCII : &UTF8;
+    /* The y-axis comes from one column over the whole window (cheap with the index); the
+     * labels it needs then decide how wide the plot is. */
+    int rows = h >= 3 ? h - 2 : 1;
+    mw__chart_col *cols = malloc((size_t)w * sizeof(*cols));
+    if (!cols)
+        return;
+    mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, 1, cols);
+    uint64_t dlo, dhi;
+    data_range(cols, 1, sp->hidden_peaks, &dlo, &dhi);
+    mw__axis ax;
+    mw__axis_fit(dlo, dhi, rows, &ax);
+
+    int px = x, pw = w, gw = 0;
+    if (h >= 3) {
+        gw = gutter_width(&ax);
+        if (gw * 4 > w)
+            gw = 0; /* too narrow for labels: the plot gets every column */
+        px = x + gw;
+        pw = w - gw;
+    }
+    mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, pw, cols);
+    summarise(r, sp, cols, pw, res);
+
+    if (h == 1) {
+        /* "RSS ▁▂▅▇ 812.4 MiB": the title and value frame a sparkline. */
+        char v[32] = "";
+        if (res->have)
+            mw__format_bytes(v, sizeof(v), res->last);
+        int tw = mw__text_width(sp->title) + 1, vw = res->have ? mw__text_width(v) + 1 : 0;
+        if (tw + vw + 4 > w)
+            tw = vw = 0;
+        if (tw) {
+            mw__canvas_text(cv, x, y, tw - 1, sp->title, MW__ST_TITLE);
+            mw__canvas_text(cv, x + w - vw + 1, y, vw, v, sp->style);
+        }
+        mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, w - tw - vw, cols);
+        summarise(r, sp, cols, w - tw - vw, res);
+        draw_sparkline(cv, x + tw, y, w - tw - vw, cols, &ax, res, sp, g);
+    } else {
+        title_row(cv, x, y, w, sp, res, g);
+        if (h == 2) {
+            draw_sparkline(cv, x, y + 1, w, cols, &ax, res, sp, g);
+        } else {
+            if (gw)
+                draw_gutter(cv, x, y + 1, gw, rows, &ax, g);
+            draw_plot(cv, px, y + 1, pw, rows, cols, &ax, sp, g);
+            int ay = y + 1 + rows;
+            for (int i = 0; i < pw; i++) {
+                bool mark = cols[i].n && (cols[i].flags & MW_SAMPLE_MARK);
+                mw__canvas_put(cv, px + i, ay, mark ? g->mark_axis : g->hline,
+                               mark ? MW__ST_MARK : MW__ST_DIM);
+            }
+            if (res->peak_col >= 0)
+                mw__canvas_put(cv, px + res->peak_col, ay, g->peak, MW__ST_PEAK);
+        }
+    }
+    free(cols);
+}

@@ -1,1 +1,107 @@
-/* placeholder */
+/* chart.h — samples over a time window -> per-column min..max -> a labelled block-element chart. */
+#ifndef MW_CHART_H
+#define MW_CHART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "canvas.h"
+#include "ring.h"
+#include "stats.h"
+
+/* ---- A min/max index over blocks of samples ------------------------------------------------
+ * Why: a million 56-byte samples are 56 MB; scanning them every frame costs several ms per chart.
+ * The index keeps, per block of MW__CHART_BLOCK samples, each field's min and max (and where the
+ * max is), the highest high-water mark of HWM_ROSE samples and the OR of the flags. Columns then
+ * read whole blocks and scan only their ragged ends. Built incrementally: only blocks completed
+ * since the last update are computed. The newest sample is never indexed, because a mark may
+ * still be set on it. Owned by the UI state (one per capture ring); no locking. */
+#define MW__CHART_BLOCK 64
+
+typedef struct mw__chart_block {
+    uint64_t min[2], max[2]; /* by mw__field */
+    uint64_t hwm;            /* highest hwm among HWM_ROSE samples, 0 if none */
+    uint8_t max_off[2];      /* offset in the block of the (first) max */
+    uint8_t flags;           /* OR of the samples' MW_SAMPLE_* flags */
+} mw__chart_block;
+
+typedef struct mw__chart_index {
+    mw__chart_block *blocks;
+    size_t nblocks;         /* slots; block k lives in slot k % nblocks */
+    uint64_t done;          /* blocks [.., done) are computed */
+    const mw__sample *buf;  /* the ring indexed (identity check) */
+    size_t cap;
+} mw__chart_index;
+
+/* Bring the index up to date with r. A ring that was cleared, replaced or shrank is detected and
+ * re-indexed. On allocation failure the index stays empty and charts scan samples instead. A
+ * zeroed struct is a valid empty index. */
+void mw__chart_index_update(mw__chart_index *ix, const mw__ring *r);
+/* Forget everything (call after refilling a ring in place, e.g. a replay reload). */
+void mw__chart_index_reset(mw__chart_index *ix);
+void mw__chart_index_destroy(mw__chart_index *ix);
+
+/* ---- Columns ------------------------------------------------------------------------------- */
+typedef struct mw__chart_col {
+    uint64_t min, max;  /* of the field over the column's samples */
+    uint64_t max_seq;   /* the (first) sample holding max */
+    uint64_t hwm;       /* highest hwm of HWM_ROSE samples in the column, 0 if none */
+    uint32_t n;         /* samples in the column; 0 with `carried`: holds the value on the left */
+    bool carried;       /* no sample here, min/max repeat the last value before the column */
+    uint8_t flags;      /* OR of MW_SAMPLE_* */
+} mw__chart_col;
+
+/* Split the window [t_from, t_to] into ncols equal time slices and summarise the ring's samples
+ * [from, to) falling in each. Columns with no sample carry the previous value (so a sparse
+ * start still draws a line); columns before the first sample are empty (n 0, not carried).
+ * ix may be NULL (scan every sample). */
+void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t from, uint64_t to,
+                       int64_t t_from, int64_t t_to, mw__field f, int ncols, mw__chart_col *out);
+
+/* ---- Drawing ------------------------------------------------------------------------------- */
+typedef struct mw__chart_spec {
+    const char *title;     /* "RSS" */
+    mw__field field;
+    mw__style style;       /* MW__ST_RSS or MW__ST_VSZ */
+    bool ascii;            /* '#', '|', '.', ':' instead of block elements */
+    bool hidden_peaks;     /* show HWM_ROSE high-water marks above their column (RSS) */
+    uint64_t alert;        /* threshold line in bytes; 0 = none */
+    int64_t t0_ns;         /* time origin for labels: the capture's first sample */
+    int64_t t_from, t_to;  /* the time window shown */
+    uint64_t from, to;     /* the sequence range holding it */
+} mw__chart_spec;
+
+typedef struct mw__chart_result {
+    bool have;             /* at least one sample in the window */
+    uint64_t last;         /* value of the newest sample in the window */
+    uint64_t peak;         /* highest sampled value in the window */
+    uint64_t peak_seq;
+    int64_t peak_t_ns;     /* its time since t0 */
+    int peak_col;          /* its column, relative to the plot's left edge; -1 if not drawn */
+    uint64_t hidden_hwm;   /* highest high-water mark above its column's samples; 0 if none */
+    bool over_alert;       /* some sample in the window is at or above the alert */
+} mw__chart_result;
+
+/* Draw the chart in the rectangle (x, y, w, h) of cv:
+ *   h >= 3: a title row (name, newest value, "▲ peak V at T", the window's times), the plot
+ *           (h - 2 rows, y-axis labels on the left when there is room) and an x-axis row
+ *           holding the peak (▲ / ^) and mark (┴ / +) markers;
+ *   h == 2: the title row over a one-row sparkline;  h == 1: "RSS ▁▂▅▇ 812.4 MiB".
+ * res may be NULL. */
+void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *r,
+                    const mw__chart_index *ix, const mw__chart_spec *sp, mw__chart_result *res);
+
+/* Y-axis fitting, exposed for tests: a range [lo, hi] in bytes with "nice" steps (1, 2, 2.5, 5
+ * x 10^k of a binary unit) around [dmin, dmax], with headroom at both ends so the lowest value
+ * still shows a bar and the highest is not flush with the top. */
+typedef struct mw__axis {
+    double lo, hi;     /* bytes */
+    double step;       /* in units */
+    int unit;          /* 0 B, 1 KiB, 2 MiB, 3 GiB, 4 TiB */
+    int decimals;      /* for labels */
+    int intervals;     /* (hi - lo) / step */
+} mw__axis;
+void mw__axis_fit(uint64_t dmin, uint64_t dmax, int rows, mw__axis *ax);
+/* "780 MiB", "1.25 GiB": the label of lo + i * step. */
+void mw__axis_label(const mw__axis *ax, int i, char *buf, size_t n);
+
+#endif

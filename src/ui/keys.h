@@ -1,1 +1,72 @@
-/* placeholder */
+/* keys.h — keys to actions, and the pure UI state transitions they cause (no curses here). */
+#ifndef MW_KEYS_H
+#define MW_KEYS_H
+
+#include <stdint.h>
+#include "capture.h"
+#include "view.h"
+
+/* A key as tui.c reports it: a Unicode code point (>= 0) for ordinary characters, or one of
+ * these negative codes. Enter, Backspace, Esc and Ctrl-C also arrive as plain control codes
+ * ('\r' / '\n', 127 / 8, 27, 3); both forms are understood. */
+typedef int32_t mw__key;
+enum {
+    MW__KEY_NONE = -1,
+    MW__KEY_LEFT = -2,
+    MW__KEY_RIGHT = -3,
+    MW__KEY_HOME = -4,
+    MW__KEY_END = -5,
+    MW__KEY_ESC = -6,
+    MW__KEY_ENTER = -7,
+    MW__KEY_BACKSPACE = -8,
+    MW__KEY_CTRL_C = -9,
+    MW__KEY_RESIZE = -10,
+    MW__KEY_UP = -11,
+    MW__KEY_DOWN = -12
+};
+
+typedef enum mw__action {
+    MW__ACT_NONE = 0,
+    /* for the caller: side effects the pure state cannot perform */
+    MW__ACT_QUIT,         /* restore the terminal and leave (ask first if a launched child runs) */
+    MW__ACT_FASTER,       /* set the sampler to mw__interval_faster(current) */
+    MW__ACT_SLOWER,       /* set the sampler to mw__interval_slower(current) */
+    MW__ACT_EXPORT,       /* write the capture to CSV, put the result in the status message */
+    MW__ACT_MARK,         /* mw__capture_mark(capture, st->label) */
+    MW__ACT_REDRAW,       /* the terminal was resized */
+    /* handled by mw__ui_apply */
+    MW__ACT_PAUSE,        /* toggle */
+    MW__ACT_LEFT,         /* scroll back a quarter of the window (pauses the view) */
+    MW__ACT_RIGHT,
+    MW__ACT_HOME,         /* oldest sample (pauses the view) */
+    MW__ACT_END,          /* newest sample (stays paused: space resumes) */
+    MW__ACT_ZOOM_IN,
+    MW__ACT_ZOOM_OUT,
+    MW__ACT_BASELINE,     /* growth "since baseline" counts from the newest sample shown */
+    MW__ACT_HELP,         /* toggle the help overlay */
+    MW__ACT_CLOSE,        /* Esc: close the help overlay */
+    MW__ACT_MARK_BEGIN,   /* open the label prompt */
+    MW__ACT_PROMPT_CHAR,  /* append the key to the label */
+    MW__ACT_PROMPT_BACK,  /* delete the label's last character */
+    MW__ACT_MARK_CANCEL   /* close the prompt, no mark */
+} mw__action;
+
+/* What a key means in the current state (the prompt takes typed characters first). */
+mw__action mw__key_action(const mw__ui_state *st, mw__key k);
+
+/* Apply an action's pure part to st; returns the action the caller must still carry out
+ * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW) or MW__ACT_NONE. k is the key that produced it
+ * (used by PROMPT_CHAR). c may be NULL for actions that do not look at the data. */
+mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c);
+
+/* Both at once: the usual call from the input loop. */
+mw__action mw__ui_key(mw__ui_state *st, mw__key k, const mw__capture *c);
+
+/* The interval ladder 10ms 20ms 50ms 100ms 250ms 500ms 1s 2s 5s 10s: the next rung faster
+ * (shorter) or slower (longer). A value off the ladder snaps to the next rung in that direction
+ * (300 -> 250 faster, 500 slower; 60000 -> 10000 faster); with no rung that way (10 faster,
+ * 10000 or 60000 slower) the value is returned unchanged. */
+uint64_t mw__interval_faster(uint64_t ms);
+uint64_t mw__interval_slower(uint64_t ms);
+
+#endif

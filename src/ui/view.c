@@ -1,1 +1,256 @@
-typedef int mw__placeholder_view;
+/* view.c — lays out the dashboard: header, RSS and VSZ charts, growth figures, status, footer. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "units.h"
+#include "view.h"
+#include "viewparts.h"
+
+#define NS_PER_S 1000000000LL
+
+void mw__ui_init(mw__ui_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->color = true;
+}
+
+void mw__ui_destroy(mw__ui_state *st)
+{
+    if (st)
+        mw__chart_index_destroy(&st->index);
+}
+
+int64_t mw__zoom_span_ns(int zoom)
+{
+    static const int64_t spans_s[MW__ZOOM_LEVELS] = {0, 86400, 21600, 3600, 900, 300, 60, 10};
+    if (zoom <= 0 || zoom >= MW__ZOOM_LEVELS)
+        return 0;
+    return spans_s[zoom] * NS_PER_S;
+}
+
+void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w)
+{
+    const mw__ring *r = &c->ring;
+    memset(w, 0, sizeof(*w));
+    uint64_t first = mw__ring_first(r), end = mw__ring_end(r);
+    if (end == 0) {
+        w->empty = true;
+        return;
+    }
+    uint64_t to = end;
+    if (st->paused)
+        to = st->view_end < first + 1 ? first + 1 : st->view_end > end ? end : st->view_end;
+    w->to = to;
+    w->t_first = mw__ring_at(r, first)->t_ns;
+    w->t_to = mw__ring_at(r, to - 1)->t_ns;
+    int64_t span = mw__zoom_span_ns(st->zoom);
+    w->t_from = span && w->t_to - span > w->t_first ? w->t_to - span : w->t_first;
+    w->from = mw__ring_seek_time(r, first, to, w->t_from);
+}
+
+/* ---- growth figures ------------------------------------------------------------------------ */
+
+/* Least squares of RSS against time over [from, to), on at most ~1024 evenly spaced samples:
+ * the visible window can hold a million, and the slope and fit of a subsample are the same to
+ * the two digits shown. Accumulates around the first point so big values keep their precision. */
+static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2)
+{
+    uint64_t n = to > from ? to - from : 0;
+    if (n < 3)
+        return false;
+    uint64_t stride = n / 1024 + 1;
+    const mw__sample *p0 = mw__ring_at(r, from);
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, k = 0;
+    for (uint64_t s = from; s < to; s += stride) {
+        const mw__sample *p = mw__ring_at(r, s);
+        double t = (double)(p->t_ns - p0->t_ns) / 1e9, v = (double)p->rss - (double)p0->rss;
+        sx += t;
+        sy += v;
+        sxx += t * t;
+        syy += v * v;
+        sxy += t * v;
+        k++;
+    }
+    double vxx = sxx - sx * sx / k, vyy = syy - sy * sy / k, vxy = sxy - sx * sy / k;
+    if (vxx <= 0)
+        return false;
+    *per_min = vxy / vxx * 60.0;
+    *r2 = vyy <= 0 ? 1.0 : vxy * vxy / (vxx * vyy);
+    if (*r2 > 1.0)
+        *r2 = 1.0;
+    return true;
+}
+
+static void growth_text(char *buf, size_t n, int64_t d, const char *what)
+{
+    char v[32];
+    snprintf(buf, n, "%s since %s", mw__format_bytes_signed(v, sizeof(v), d), what);
+}
+
+static mw__style growth_style(int64_t d) { return d > 0 ? MW__ST_GROWTH : MW__ST_NORMAL; }
+
+/* "growth +120.3 MiB (+45.2%) since start  +12.0 MiB since baseline  +3.2 MiB since mark" */
+static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st,
+                       const mw__sample *now)
+{
+    char buf[128], v[32];
+    const mw__sample *first = &c->all.first;
+    int64_t d = (int64_t)(now->rss - first->rss);
+    mw__line_add(l, 2, "growth", MW__ST_TITLE);
+    if (first->rss)
+        snprintf(buf, sizeof(buf), "%s (%+.1f%%) since start", mw__format_bytes_signed(v, sizeof(v), d),
+                 (double)d * 100.0 / (double)first->rss);
+    else
+        growth_text(buf, sizeof(buf), d, "start");
+    mw__line_add(l, 1, buf, growth_style(d));
+    if (st->have_baseline && st->baseline_t_ns <= now->t_ns) {
+        int64_t db = (int64_t)(now->rss - st->baseline_rss);
+        growth_text(buf, sizeof(buf), db, "baseline");
+        mw__line_add(l, 3, buf, growth_style(db));
+    }
+    const mw__mark *m = mw__capture_last_mark(c);
+    const mw__sample *ms = m ? mw__ring_at(&c->ring, m->seq) : NULL;
+    if (ms && ms->t_ns <= now->t_ns) {
+        int64_t dm = (int64_t)(now->rss - ms->rss);
+        growth_text(buf, sizeof(buf), dm, "mark");
+        if (m->label[0] && strlen(buf) + strlen(m->label) + 4 < sizeof(buf))
+            snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " \"%s\"", m->label);
+        mw__line_add(l, 3, buf, growth_style(dm));
+    }
+}
+
+/* "rate +2.0 MiB/min (last 1m)  trend +2.1 MiB/min (R² 0.97)": the rate is the plain difference
+ * over the last minute; the trend is the least-squares line over the whole window on screen. */
+static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, const mw__ui_state *st)
+{
+    const mw__ring *r = &c->ring;
+    char buf[96], v[32], sp[16];
+    const mw__sample *now = mw__ring_at(r, w->to - 1);
+    int64_t t0 = now->t_ns - 60 * NS_PER_S;
+    const mw__sample *then =
+        mw__ring_at(r, mw__ring_seek_time(r, mw__ring_first(r), w->to, t0 < w->t_first ? w->t_first : t0));
+    if (now->t_ns > then->t_ns) {
+        double per_min = ((double)now->rss - (double)then->rss) * 60e9 / (double)(now->t_ns - then->t_ns);
+        snprintf(buf, sizeof(buf), "%s/min (last %s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)per_min),
+                 mw__format_span(sp, sizeof(sp), now->t_ns - then->t_ns));
+        mw__line_add(l, 2, "rate", MW__ST_TITLE);
+        mw__line_add(l, 1, buf, growth_style((int64_t)per_min));
+    }
+    double slope, r2;
+    if (fit_window(r, w->from, w->to, &slope, &r2)) {
+        snprintf(buf, sizeof(buf), "%s/min (%s %.2f)", mw__format_bytes_signed(v, sizeof(v), (int64_t)slope),
+                 st->ascii ? "R^2" : "R\u00b2", r2);
+        mw__line_add(l, 3, "trend", MW__ST_TITLE);
+        mw__line_add(l, 1, buf, growth_style((int64_t)slope));
+    }
+}
+
+/* "now RSS 512.3 MiB  VSZ 1.2 GiB  shared 12.0 MiB  anon ...  file ...  shmem ...  swap ..." */
+static void values_row(mw__line *l, const mw__sample *s)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+        size_t off;
+    } kib[] = {
+        {"anon", MW_HAVE_ANON, offsetof(mw__sample, anon_kib)},
+        {"file", MW_HAVE_FILE, offsetof(mw__sample, file_kib)},
+        {"shmem", MW_HAVE_SHMEM, offsetof(mw__sample, shmem_kib)},
+        {"swap", MW_HAVE_SWAP, offsetof(mw__sample, swap_kib)},
+    };
+    char buf[64], v[32];
+    mw__line_add(l, 2, "now", MW__ST_TITLE);
+    snprintf(buf, sizeof(buf), "RSS %s", mw__format_bytes(v, sizeof(v), s->rss));
+    mw__line_add(l, 1, buf, MW__ST_RSS);
+    snprintf(buf, sizeof(buf), "VSZ %s", mw__format_bytes(v, sizeof(v), s->vsz));
+    mw__line_add(l, 2, buf, MW__ST_VSZ);
+    snprintf(buf, sizeof(buf), "shared %s", mw__format_bytes(v, sizeof(v), (uint64_t)s->shared_kib * 1024));
+    mw__line_add(l, 2, buf, MW__ST_NORMAL);
+    for (size_t i = 0; i < sizeof(kib) / sizeof(kib[0]); i++) {
+        if (!(s->valid & kib[i].bit))
+            continue;
+        uint32_t k;
+        memcpy(&k, (const char *)s + kib[i].off, sizeof(k));
+        snprintf(buf, sizeof(buf), "%s %s", kib[i].name, mw__format_bytes(v, sizeof(v), (uint64_t)k * 1024));
+        mw__line_add(l, 2, buf, MW__ST_NORMAL);
+    }
+}
+
+/* The kernel saw more than any sample: say so, it is the whole point of reading VmHWM. */
+static bool hwm_note(char *buf, size_t n, const mw__capture *c)
+{
+    if (c->all.max_hwm <= c->all.peak_rss.rss)
+        return false;
+    char h[32], p[32];
+    snprintf(buf, n, "HWM %s > sampled peak %s: a spike happened between samples",
+             mw__format_bytes(h, sizeof(h), c->all.max_hwm),
+             mw__format_bytes(p, sizeof(p), c->all.peak_rss.rss));
+    return true;
+}
+
+/* ---- layout -------------------------------------------------------------------------------- */
+
+void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
+                    mw__ui_state *st)
+{
+    mw__canvas_clear(cv);
+    int W = cv->w, H = cv->h;
+    if (W < MW__VIEW_MIN_W || H < MW__VIEW_MIN_H) {
+        mw__view_too_small(cv);
+        return;
+    }
+    mw__chart_index_update(&st->index, &c->ring);
+    mw__window w;
+    mw__view_window(st, c, &w);
+
+    mw__view_header(cv, c, info, st);
+    char hwm[128];
+    bool have_hwm = !w.empty && hwm_note(hwm, sizeof(hwm), c);
+    int stats = H >= 18 ? 3 + have_hwm : 1;
+    int charts = H - 2 - stats - 2;
+    int rss_h = (charts * 3 + 4) / 5, vsz_h = charts - rss_h;
+
+    if (w.empty) {
+        mw__line l;
+        mw__line_init(&l, cv, 0, 2 + charts / 2, W);
+        mw__line_add(&l, 0, "waiting for the first sample...", MW__ST_DIM);
+    } else {
+        mw__chart_spec sp = {
+            .title = "RSS", .field = MW__FIELD_RSS, .style = MW__ST_RSS, .ascii = st->ascii,
+            .hidden_peaks = true, .alert = info->alert_bytes, .t0_ns = c->t0_ns,
+            .t_from = w.t_from, .t_to = w.t_to, .from = w.from, .to = w.to,
+        };
+        mw__chart_draw(cv, 0, 2, W, rss_h, &c->ring, &st->index, &sp, NULL);
+        sp.title = "VSZ";
+        sp.field = MW__FIELD_VSZ;
+        sp.style = MW__ST_VSZ;
+        sp.hidden_peaks = false;
+        sp.alert = 0;
+        mw__chart_draw(cv, 0, 2 + rss_h, W, vsz_h, &c->ring, &st->index, &sp, NULL);
+
+        const mw__sample *now = mw__ring_at(&c->ring, w.to - 1);
+        int y = 2 + charts;
+        mw__line l;
+        mw__line_init(&l, cv, 0, y, W);
+        growth_row(&l, c, st, now);
+        if (stats == 1) {
+            rate_row(&l, c, &w, st); /* whatever fits after growth */
+        } else {
+            mw__line_init(&l, cv, 0, y + 1, W);
+            rate_row(&l, c, &w, st);
+            mw__line_init(&l, cv, 0, y + 2, W);
+            values_row(&l, now);
+            if (have_hwm) {
+                mw__line_init(&l, cv, 0, y + 3, W);
+                mw__line_add_cut(&l, 0, hwm, MW__ST_HWM, st->ascii);
+            }
+        }
+    }
+    mw__view_status(cv, H - 2, info, st);
+    mw__view_footer(cv, H - 1, st);
+    if (st->help)
+        mw__view_help(cv, st);
+}

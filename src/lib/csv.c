@@ -1,1 +1,0 @@
-typedef int mw__placeholder_csv;

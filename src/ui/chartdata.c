@@ -1,0 +1,321 @@
+/* chartdata.c — the chart's numbers: block min/max index, per-column summaries, nice y-axis. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+
+/* ---- index --------------------------------------------------------------------------------- */
+
+void mw__chart_index_reset(mw__chart_index *ix)
+{
+    ix->done = 0;
+    ix->buf = NULL;
+    ix->cap = 0;
+}
+
+void mw__chart_index_destroy(mw__chart_index *ix)
+{
+    if (!ix)
+        return;
+    free(ix->blocks);
+    memset(ix, 0, sizeof(*ix));
+}
+
+static void block_of(mw__chart_block *b, const mw__sample *x, size_t n)
+{
+    b->min[0] = b->max[0] = x[0].rss;
+    b->min[1] = b->max[1] = x[0].vsz;
+    b->max_off[0] = b->max_off[1] = 0;
+    b->hwm = 0;
+    b->flags = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mw__sample *s = &x[i];
+        if (s->rss < b->min[0])
+            b->min[0] = s->rss;
+        if (s->rss > b->max[0]) {
+            b->max[0] = s->rss;
+            b->max_off[0] = (uint8_t)i;
+        }
+        if (s->vsz < b->min[1])
+            b->min[1] = s->vsz;
+        if (s->vsz > b->max[1]) {
+            b->max[1] = s->vsz;
+            b->max_off[1] = (uint8_t)i;
+        }
+        if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->hwm > b->hwm)
+            b->hwm = s->hwm;
+        b->flags |= s->flags;
+    }
+}
+
+void mw__chart_index_update(mw__chart_index *ix, const mw__ring *r)
+{
+    uint64_t end = mw__ring_end(r);
+    size_t want = r->cap / MW__CHART_BLOCK + 2;
+    if (ix->buf != r->buf || ix->cap != r->cap || end < ix->done * MW__CHART_BLOCK) {
+        mw__chart_index_reset(ix);
+        if (ix->nblocks < want) {
+            free(ix->blocks);
+            ix->blocks = malloc(want * sizeof(*ix->blocks));
+            ix->nblocks = ix->blocks ? want : 0;
+        }
+        if (!ix->blocks)
+            return;
+        ix->buf = r->buf;
+        ix->cap = r->cap;
+    }
+    /* Blocks that started before the oldest stored sample are never read: skip them. */
+    uint64_t first_full = (mw__ring_first(r) + MW__CHART_BLOCK - 1) / MW__CHART_BLOCK;
+    if (ix->done < first_full)
+        ix->done = first_full;
+    while ((ix->done + 1) * MW__CHART_BLOCK < end) {
+        const mw__sample *a, *b;
+        size_t na, nb;
+        uint64_t s0 = ix->done * MW__CHART_BLOCK;
+        mw__ring_span(r, s0, s0 + MW__CHART_BLOCK, &a, &na, &b, &nb);
+        mw__chart_block *blk = &ix->blocks[ix->done % ix->nblocks];
+        if (nb == 0) {
+            block_of(blk, a, na);
+        } else { /* the block wraps around the ring's end: copy it straight */
+            mw__sample tmp[MW__CHART_BLOCK];
+            memcpy(tmp, a, na * sizeof(*a));
+            memcpy(tmp + na, b, nb * sizeof(*b));
+            block_of(blk, tmp, na + nb);
+        }
+        ix->done++;
+    }
+}
+
+/* ---- columns ------------------------------------------------------------------------------- */
+
+static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uint64_t seq0,
+                            mw__field f)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = mw__sample_field(&x[i], f);
+        if (c->n == 0 || v < c->min)
+            c->min = v;
+        if (c->n == 0 || v > c->max) {
+            c->max = v;
+            c->max_seq = seq0 + i;
+        }
+        if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].hwm > c->hwm)
+            c->hwm = x[i].hwm;
+        c->flags |= x[i].flags;
+        c->n++;
+    }
+}
+
+static void col_scan(mw__chart_col *c, const mw__ring *r, uint64_t a, uint64_t b, mw__field f)
+{
+    const mw__sample *x, *y;
+    size_t nx, ny;
+    mw__ring_span(r, a, b, &x, &nx, &y, &ny);
+    col_add_samples(c, x, nx, a, f);
+    col_add_samples(c, y, ny, a + nx, f);
+}
+
+static void col_block(mw__chart_col *c, const mw__chart_block *blk, uint64_t k, mw__field f)
+{
+    if (c->n == 0 || blk->min[f] < c->min)
+        c->min = blk->min[f];
+    if (c->n == 0 || blk->max[f] > c->max) {
+        c->max = blk->max[f];
+        c->max_seq = k * MW__CHART_BLOCK + blk->max_off[f];
+    }
+    if (blk->hwm > c->hwm)
+        c->hwm = blk->hwm;
+    c->flags |= blk->flags;
+    c->n += MW__CHART_BLOCK;
+}
+
+/* Summarise [a, b): whole indexed blocks from the index, the ragged ends sample by sample. */
+static void col_range(mw__chart_col *c, const mw__ring *r, const mw__chart_index *ix, uint64_t a,
+                      uint64_t b, mw__field f)
+{
+    uint64_t k0 = (a + MW__CHART_BLOCK - 1) / MW__CHART_BLOCK, k1 = b / MW__CHART_BLOCK;
+    bool usable = ix && ix->blocks && ix->buf == r->buf && ix->cap == r->cap;
+    if (usable && k1 > ix->done)
+        k1 = ix->done;
+    if (!usable || k0 >= k1 || k0 * MW__CHART_BLOCK < mw__ring_first(r)) {
+        col_scan(c, r, a, b, f);
+        return;
+    }
+    col_scan(c, r, a, k0 * MW__CHART_BLOCK, f);
+    size_t slot = (size_t)(k0 % ix->nblocks); /* walk the slots: no division per block */
+    for (uint64_t k = k0; k < k1; k++) {
+        col_block(c, &ix->blocks[slot], k, f);
+        if (++slot == ix->nblocks)
+            slot = 0;
+    }
+    col_scan(c, r, k1 * MW__CHART_BLOCK, b, f);
+}
+
+static int64_t t_of(const mw__ring *r, uint64_t seq) { return mw__ring_at(r, seq)->t_ns; }
+
+/* The first sequence number in [lo, hi) whose time is >= t (hi if none), starting from a guess:
+ * gallop from the guess to a bracket, then binary search inside it. With evenly spaced samples
+ * the guess is right to a sample or two, so a column boundary costs a few memory reads instead
+ * of ~20 cache misses across a 56 MB ring. */
+static uint64_t seek_from(const mw__ring *r, uint64_t lo, uint64_t hi, int64_t t, uint64_t guess)
+{
+    if (lo >= hi)
+        return lo;
+    if (guess < lo)
+        guess = lo;
+    if (guess >= hi)
+        guess = hi - 1;
+    uint64_t prev = guess, step = 1;
+    if (t_of(r, guess) < t) {
+        for (;;) {
+            if (hi - prev <= step)
+                return mw__ring_seek_time(r, prev + 1, hi, t);
+            uint64_t next = prev + step;
+            if (t_of(r, next) >= t)
+                return mw__ring_seek_time(r, prev + 1, next, t);
+            prev = next;
+            step *= 2;
+        }
+    }
+    for (;;) {
+        if (prev - lo < step)
+            return mw__ring_seek_time(r, lo, prev, t);
+        uint64_t next = prev - step;
+        if (t_of(r, next) < t)
+            return mw__ring_seek_time(r, next + 1, prev, t);
+        prev = next;
+        step *= 2;
+    }
+}
+
+void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t from, uint64_t to,
+                       int64_t t_from, int64_t t_to, mw__field f, int ncols, mw__chart_col *out)
+{
+    if (ncols <= 0)
+        return;
+    memset(out, 0, (size_t)ncols * sizeof(*out));
+    if (from < mw__ring_first(r))
+        from = mw__ring_first(r);
+    if (to > mw__ring_end(r))
+        to = mw__ring_end(r);
+    double span = t_to > t_from ? (double)(t_to - t_from) : 0.0;
+    uint64_t a = mw__ring_seek_time(r, from, to, t_from);
+    /* Guesses interpolate between the first and last sample in the window. */
+    uint64_t a0 = a;
+    double ta0 = a < to ? (double)t_of(r, a) : 0.0;
+    double per_ns = a + 1 < to && t_of(r, to - 1) > t_of(r, a)
+                        ? (double)(to - 1 - a) / ((double)t_of(r, to - 1) - ta0) : 0.0;
+    bool have_prev = false;
+    uint64_t prev = 0;
+    for (int i = 0; i < ncols; i++) {
+        /* The last column takes everything up to `to`, so the newest sample always shows. */
+        uint64_t b = to;
+        if (i + 1 < ncols && span > 0.0) {
+            int64_t tb = t_from + (int64_t)(span * (i + 1) / ncols);
+            double g = (double)a0 + ((double)tb - ta0) * per_ns;
+            b = seek_from(r, a, to, tb, g < (double)a ? a : (uint64_t)g);
+        } else if (i + 1 < ncols) {
+            b = a; /* a zero-length window: everything lands in the last column */
+        }
+        mw__chart_col *c = &out[i];
+        if (b > a) {
+            col_range(c, r, ix, a, b, f);
+            prev = mw__sample_field(mw__ring_at(r, b - 1), f);
+            have_prev = true;
+        } else if (have_prev) {
+            c->min = c->max = prev;
+            c->carried = true;
+        }
+        a = b;
+    }
+}
+
+/* ---- y-axis -------------------------------------------------------------------------------- */
+
+/* floor/ceil for the small non-negative values used here, without libm; the epsilon keeps
+ * 3.0000000001 steps from becoming 4. */
+static double floor_eps(double v) { return (double)(int64_t)(v + 1e-9); }
+static double ceil_eps(double v)
+{
+    double f = floor_eps(v);
+    return f + 1e-9 < v ? f + 1 : f;
+}
+
+static double nice_step(double raw)
+{
+    double p = 1;
+    while (raw >= p * 10)
+        p *= 10;
+    while (raw < p)
+        p /= 10;
+    double f = raw / p;
+    /* the nearest nice factor, so the tick count stays near what was asked for */
+    double nf = f < 1.5 ? 1 : f < 2.25 ? 2 : f < 3.5 ? 2.5 : f < 7.5 ? 5 : 10;
+    return nf * p;
+}
+
+static int decimals_of(double step)
+{
+    int d = 0;
+    for (double s = step; d < 6 && s - floor_eps(s) > 1e-6; s *= 10)
+        d++;
+    return d;
+}
+
+static void fit_in_unit(double dmin, double dmax, int unit, int intervals, mw__axis *ax)
+{
+    double u = 1;
+    for (int i = 0; i < unit; i++)
+        u *= 1024;
+    double lo_u = dmin / u, hi_u = dmax / u;
+    double step = nice_step((hi_u - lo_u) / intervals);
+    double lo = floor_eps(lo_u / step) * step, hi = ceil_eps(hi_u / step) * step;
+    /* Headroom: the lowest value must still draw a bar, the highest must not touch the top. */
+    double room = (hi - lo) * 0.04;
+    if (lo_u - lo < room && lo >= step)
+        lo -= step;
+    if (hi - hi_u < room)
+        hi += step;
+    ax->lo = lo * u;
+    ax->hi = hi * u;
+    ax->step = step;
+    ax->unit = unit;
+    ax->decimals = decimals_of(step);
+    ax->intervals = (int)((hi - lo) / step + 0.5);
+}
+
+void mw__axis_fit(uint64_t dmin, uint64_t dmax, int rows, mw__axis *ax)
+{
+    double lo = (double)dmin, hi = (double)dmax;
+    if (hi < lo)
+        hi = lo;
+    if (hi - lo < 1.0) { /* flat: centre the line in a band of +-2 % (at least 4 KiB) */
+        double pad = hi * 0.02 < 4096 ? 4096 : hi * 0.02;
+        lo = lo > pad ? lo - pad : 0;
+        hi += pad;
+    }
+    /* about one label every other row, at most 6; never more intervals than rows */
+    int intervals = rows >= 4 ? rows / 2 : 1;
+    if (intervals > 6)
+        intervals = 6;
+    int unit = 0;
+    for (double u = 1024; unit < 4 && hi >= u; u *= 1024)
+        unit++;
+    fit_in_unit(lo, hi, unit, intervals, ax);
+    /* "1.00012 GiB" is noise: use a smaller unit rather than more than two decimals. */
+    while (ax->decimals > 2 && unit > 0)
+        fit_in_unit(lo, hi, --unit, intervals, ax);
+}
+
+void mw__axis_label(const mw__axis *ax, int i, char *buf, size_t n)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double u = 1;
+    for (int k = 0; k < ax->unit; k++)
+        u *= 1024;
+    double v = ax->lo / u + ax->step * i;
+    snprintf(buf, n, "%.*f %s", ax->decimals, v, units[ax->unit]);
+}

@@ -1,0 +1,204 @@
+/* viewparts.c — the dashboard's header, status line, key footer, help overlay and size message. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "units.h"
+#include "viewparts.h"
+
+/* ---- header -------------------------------------------------------------------------------- */
+
+/* Row 0: "PID 4242  ./leaky --rate 2M ...          running  00:03:12"
+ * Row 1: "interval 250ms  1200/3600 samples  3 procs            PAUSED (+12 new)  REPLAY x.csv" */
+void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
+                     const mw__ui_state *st)
+{
+    char buf[128], v[32];
+    mw__line l;
+    mw__line_init(&l, cv, 0, 0, cv->w);
+    mw__line_right(&l, 2, mw__format_clock(v, sizeof(v), info->elapsed_ns), MW__ST_NORMAL);
+    if (info->state)
+        mw__line_right(&l, 2, info->state, info->gone ? MW__ST_ERROR : MW__ST_TITLE);
+    snprintf(buf, sizeof(buf), "PID %ld", info->pid ? info->pid : (long)c->pid);
+    mw__line_add(&l, 0, buf, MW__ST_TITLE);
+    const char *cmd = info->command ? info->command : c->command;
+    if (cmd && *cmd)
+        mw__line_add_cut(&l, 2, cmd, MW__ST_NORMAL, st->ascii);
+
+    mw__line_init(&l, cv, 0, 1, cv->w);
+    if (info->replay) {
+        mw__line_right(&l, 2, "REPLAY", MW__ST_PAUSED);
+    }
+    if (st->paused) {
+        uint64_t fresh = mw__ring_end(&c->ring) - st->paused_at;
+        snprintf(buf, sizeof(buf), "PAUSED (+%llu new)", (unsigned long long)fresh);
+        if (!mw__line_right(&l, 2, buf, MW__ST_PAUSED))
+            mw__line_right(&l, 2, "PAUSED", MW__ST_PAUSED);
+    }
+    if (info->replay) {
+        if (info->replay_file)
+            mw__line_add_cut(&l, 2, info->replay_file, MW__ST_NORMAL, st->ascii);
+    } else {
+        snprintf(buf, sizeof(buf), "interval %s", mw__format_interval(v, sizeof(v), info->interval_ms));
+        mw__line_add(&l, 2, buf, MW__ST_NORMAL);
+    }
+    size_t stored = mw__ring_count(&c->ring);
+    snprintf(buf, sizeof(buf), "%zu/%zu samples", stored, c->ring.cap);
+    mw__line_add(&l, 2, buf, MW__ST_NORMAL);
+    if (c->all.n > stored) {
+        snprintf(buf, sizeof(buf), "%llu taken", (unsigned long long)c->all.n);
+        mw__line_add(&l, 2, buf, MW__ST_DIM);
+    }
+    if (c->lost) {
+        snprintf(buf, sizeof(buf), "%llu lost", (unsigned long long)c->lost);
+        mw__line_add(&l, 2, buf, MW__ST_ERROR);
+    }
+    const mw__sample *last = mw__ring_last(&c->ring);
+    if (last && last->nprocs > 1) {
+        snprintf(buf, sizeof(buf), "%u procs", (unsigned)last->nprocs);
+        mw__line_add(&l, 2, buf, MW__ST_NORMAL);
+    }
+    if (info->alert_bytes) {
+        snprintf(buf, sizeof(buf), "alert %s", mw__format_bytes(v, sizeof(v), info->alert_bytes));
+        mw__line_add(&l, 2, buf, MW__ST_ALERT);
+    }
+}
+
+/* ---- status and footer --------------------------------------------------------------------- */
+
+void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st)
+{
+    char buf[96];
+    mw__line l;
+    mw__line_init(&l, cv, 0, y, cv->w);
+    if (st->prompt) {
+        mw__line_right(&l, 2, "Enter: drop mark  Esc: cancel", MW__ST_DIM);
+        mw__line_add(&l, 0, "mark label:", MW__ST_TITLE);
+        snprintf(buf, sizeof(buf), "%s_", st->label);
+        mw__line_add_cut(&l, 1, buf, MW__ST_STATUS, st->ascii);
+        return;
+    }
+    if (info->message && *info->message) {
+        mw__line_add_cut(&l, 0, info->message, info->message_error ? MW__ST_ERROR : MW__ST_STATUS,
+                         st->ascii);
+        return;
+    }
+    char span[16] = "all";
+    if (st->zoom)
+        mw__format_span(span, sizeof(span), mw__zoom_span_ns(st->zoom));
+    snprintf(buf, sizeof(buf), "%s  zoom %s", st->paused ? "paused" : "live", span);
+    mw__line_add(&l, 0, buf, MW__ST_DIM);
+    if (info->gone)
+        mw__line_add(&l, 2, "process ended: data kept, e exports", MW__ST_DIM);
+    else if (st->paused)
+        mw__line_add(&l, 2, st->ascii ? "<- -> scroll, space resumes" : "\u2190 \u2192 scroll, space resumes",
+                     MW__ST_DIM);
+}
+
+/* One "key label" pair, placed only whole. */
+static void hint(mw__line *l, const char *key, const char *label)
+{
+    char both[64];
+    snprintf(both, sizeof(both), "%s %s", key, label);
+    int kw = mw__text_width(key);
+    int x = l->x + (l->any ? 2 : 0);
+    if (!mw__line_add(l, 2, both, MW__ST_NORMAL))
+        return;
+    for (int i = 0; i < kw; i++) {
+        const mw__cell *cell = mw__canvas_at(l->c, x + i, l->y);
+        if (cell)
+            mw__canvas_put(l->c, x + i, l->y, cell->cp, MW__ST_KEY);
+    }
+}
+
+void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st)
+{
+    mw__line l;
+    mw__line_init(&l, cv, 0, y, cv->w);
+    hint(&l, "q", "quit");
+    hint(&l, "space", st->paused ? "resume" : "pause");
+    hint(&l, "?", "help");
+    hint(&l, "+/-", "interval");
+    hint(&l, "e", "export");
+    hint(&l, "m", "mark");
+    hint(&l, st->ascii ? "<-/->" : "\u2190/\u2192", "scroll");
+    hint(&l, "z/Z", "zoom");
+    hint(&l, "r", "baseline");
+}
+
+/* ---- overlays ------------------------------------------------------------------------------ */
+
+void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
+{
+    static const char *const keys[][2] = {
+        {"space, p", "pause / resume the view (sampling goes on)"},
+        {"+ / -", "sample faster / slower (10ms .. 10s)"},
+        {"\u2190 / \u2192", "scroll back / forward (pauses the view)"},
+        {"Home / End", "oldest / newest samples"},
+        {"z / Z", "zoom in / out: all 24h 6h 1h 15m 5m 1m 10s"},
+        {"m", "drop a mark (type a label, Enter)"},
+        {"r", "reset the baseline for growth figures"},
+        {"e", "export the whole history to CSV"},
+        {"? / h", "this help (Esc closes)"},
+        {"q, Ctrl-C", "quit"},
+    };
+    const int n = (int)(sizeof(keys) / sizeof(keys[0]));
+    int bw = 62, bh = n + 5;
+    if (bw > cv->w)
+        bw = cv->w;
+    if (bh > cv->h)
+        bh = cv->h;
+    int x0 = (cv->w - bw) / 2, y0 = (cv->h - bh) / 2;
+    mw__canvas_fill(cv, x0, y0, bw, bh, ' ', MW__ST_HELP);
+    uint32_t h = st->ascii ? '-' : 0x2500, v = st->ascii ? '|' : 0x2502;
+    for (int i = 1; i < bw - 1; i++) {
+        mw__canvas_put(cv, x0 + i, y0, h, MW__ST_HELP);
+        mw__canvas_put(cv, x0 + i, y0 + bh - 1, h, MW__ST_HELP);
+    }
+    for (int j = 1; j < bh - 1; j++) {
+        mw__canvas_put(cv, x0, y0 + j, v, MW__ST_HELP);
+        mw__canvas_put(cv, x0 + bw - 1, y0 + j, v, MW__ST_HELP);
+    }
+    const uint32_t corners[2][4] = {{0x250c, 0x2510, 0x2514, 0x2518}, {'+', '+', '+', '+'}};
+    const uint32_t *k = corners[st->ascii];
+    mw__canvas_put(cv, x0, y0, k[0], MW__ST_HELP);
+    mw__canvas_put(cv, x0 + bw - 1, y0, k[1], MW__ST_HELP);
+    mw__canvas_put(cv, x0, y0 + bh - 1, k[2], MW__ST_HELP);
+    mw__canvas_put(cv, x0 + bw - 1, y0 + bh - 1, k[3], MW__ST_HELP);
+
+    mw__line l;
+    mw__line_init(&l, cv, x0 + 2, y0, bw - 4);
+    mw__line_add(&l, 0, " memwatch keys ", MW__ST_TITLE);
+    for (int i = 0; i < n && 2 + i < bh - 1; i++) {
+        const char *key = keys[i][0];
+        if (st->ascii && i == 2)
+            key = "<- / ->";
+        mw__line_init(&l, cv, x0 + 2, y0 + 2 + i, bw - 4);
+        mw__line_add(&l, 0, key, MW__ST_KEY);
+        l.x = x0 + 14 < l.end ? x0 + 14 : l.end;
+        mw__line_add_cut(&l, 0, keys[i][1], MW__ST_HELP, st->ascii);
+    }
+    if (n + 3 < bh - 1) {
+        mw__line_init(&l, cv, x0 + 2, y0 + n + 3, bw - 4);
+        mw__line_add_cut(&l, 0,
+                         st->ascii ? "^ peak  + mark  * spike between samples (kernel HWM)"
+                                   : "\u25b2 peak  \u2534 mark  \u25b3 spike between samples (kernel HWM)",
+                         MW__ST_HELP, st->ascii);
+    }
+}
+
+void mw__view_too_small(mw__canvas *cv)
+{
+    char need[48];
+    snprintf(need, sizeof(need), "need %dx%d", MW__VIEW_MIN_W, MW__VIEW_MIN_H);
+    const char *lines[] = {"terminal", "too small", need};
+    int n = 3, y0 = (cv->h - n) / 2;
+    if (y0 < 0)
+        y0 = 0;
+    for (int i = 0; i < n && y0 + i < cv->h; i++) {
+        int tw = mw__text_width(lines[i]);
+        int x = tw < cv->w ? (cv->w - tw) / 2 : 0;
+        mw__canvas_text(cv, x, y0 + i, cv->w, lines[i], i < 2 ? MW__ST_TITLE : MW__ST_DIM);
+    }
+}

@@ -1,0 +1,19 @@
+/* viewparts.h — the dashboard's fixed rows and overlays, drawn by viewparts.c for view.c. */
+#ifndef MW_VIEWPARTS_H
+#define MW_VIEWPARTS_H
+
+#include "view.h"
+
+/* Two header rows at the top: who is watched and how. */
+void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
+                     const mw__ui_state *st);
+/* The status line (message, mark prompt, or where the view is) at row y. */
+void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st);
+/* The key hints at row y. */
+void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st);
+/* The help overlay, centred over whatever is drawn. */
+void mw__view_help(mw__canvas *cv, const mw__ui_state *st);
+/* The message shown instead of a layout that cannot fit. */
+void mw__view_too_small(mw__canvas *cv);
+
+#endif
