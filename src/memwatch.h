@@ -163,6 +163,7 @@ typedef struct mw_watcher_status {
     size_t   stored;      /* samples in the ring now */
     uint64_t samples;     /* samples taken since creation */
     uint64_t dropped;     /* samples overwritten in the ring (samples - stored) */
+    int      peak_reset_error; /* with reset_peaks: why the last reset failed (0 = it worked) */
 } mw_watcher_status;
 
 /* Fill *out. Errors: MW_EINVAL. Any thread. */

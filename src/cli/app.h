@@ -1,1 +1,118 @@
-/* placeholder */
+/* app.h — what memwatch's modes share: the watched target, and a live session feeding a capture. */
+#ifndef MW_APP_H
+#define MW_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "capture.h"
+#include "csv.h"
+#include "memwatch.h"
+#include "options.h"
+
+/* ---- the target process ------------------------------------------------------------------------ */
+typedef struct mw_target {
+    pid_t pid;
+    bool launched;          /* memwatch started it (launch or demo mode) and must reap it */
+    bool gone;              /* known to have ended (or its PID was reused) */
+    bool reused;            /* its PID now belongs to another process */
+    bool reaped;            /* launched and waited for: status is known */
+    int wait_status;        /* waitpid status, when reaped */
+    uint64_t maxrss_bytes;  /* the kernel's max RSS for it, from wait4 (0 if unknown) */
+    mw_process_info info;   /* latest description */
+    bool have_info;
+    uint64_t start_time;    /* start time seen first: a different one means PID reuse */
+    char first_name[64];    /* name seen first: a different one means it exec'd */
+    char log_path[4096];    /* launched: where its stdout/stderr go */
+    pid_t ppid_at_start;    /* demo child: its parent, to notice the parent's death */
+} mw_target;
+
+/* Describe the target's state for humans: "running", "sleeping", "exited (status 3)",
+ * "killed by SIGKILL", "exited", "PID reused by another process". */
+void mw_target_state_text(const mw_target *t, char *buf, size_t n);
+/* Refresh info; notices exec (name change) and PID reuse. Main thread. */
+void mw_target_refresh(mw_target *t);
+/* Launched targets: reap without blocking. Returns true if it was reaped just now. */
+bool mw_target_reap(mw_target *t);
+/* Launched targets: SIGTERM, wait up to grace_ms, then SIGKILL; reaps. No-op if reaped. */
+void mw_target_terminate(mw_target *t, int grace_ms);
+/* Exit status memwatch should end with for a reaped launched target (code, or 128+signal). */
+int mw_target_exit_status(const mw_target *t);
+
+/* Launch argv with stdout/stderr to a log file (log_path, or memwatch-PID.log in the current
+ * directory); fork+execvp, never a shell. own_tty (the dashboard owns the terminal): the command
+ * gets /dev/null as stdin and its own process group; otherwise it keeps memwatch's stdin. On failure prints one line and
+ * returns the exit status to use (2 when the command cannot be run). Returns 0 on success. */
+int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t);
+/* Fork the built-in demo workload as a child. Returns 0 or an exit status. */
+int mw_demo_launch(mw_target *t);
+/* The demo workload itself (runs in the child; never returns). */
+void mw_demo_workload(void) __attribute__((noreturn));
+
+/* ---- signals ----------------------------------------------------------------------------------- */
+/* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
+extern volatile sig_atomic_t mw_quit_signal;
+/* Install the quit handlers (no SA_RESTART so blocking waits return) and ignore SIGPIPE. */
+void mw_signals_install(void);
+
+/* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
+
+typedef struct mw_session {
+    const mw_options *opt;
+    mw_target target;
+    mw_watcher *watcher;
+    uint64_t interval_ms;   /* current sampling interval */
+    mw__capture cap;
+    uint64_t next_seq;      /* next watcher sample to copy into the capture */
+    mw_stats *buf;          /* drain buffer */
+    size_t bufcap;
+    int end_reason;         /* why the sampler ended by itself (0 while running) */
+    int peak_reset_warned;
+    /* -o FILE */
+    mw__csv_stream *out;
+    bool out_failed;
+    int out_errno;          /* errno of the failure (EPIPE: the reader went away) */
+    char out_err[512];
+    int64_t last_flush_ns;
+    /* --alert */
+    bool alert_crossed;     /* RSS is at/above the threshold */
+    bool alert_fired;       /* crossed at least once: ring the bell once */
+    /* marks typed at the prompt wait for the next sample */
+    bool mark_pending;
+    char mark_label[MW__MARK_LABEL_MAX];
+    int64_t started_ns;     /* CLOCK_MONOTONIC when the session began */
+    int64_t last_info_ns;   /* when the target's info was last refreshed */
+} mw_session;
+
+/* Start watching t (already launched or resolved). Prints one line and returns an exit status on
+ * failure (2 for a PID that does not exist or is not readable, 1 otherwise); 0 on success. */
+int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t);
+/* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
+ * the file when due, refresh the target's info. Returns the number of new samples. */
+size_t mw_session_poll(mw_session *s);
+/* Change the sampling interval now. Returns 0 or MW_EINVAL. */
+int mw_session_set_interval(mw_session *s, uint64_t ms);
+/* Drop a mark (label may be NULL) on the next sample (or the last one if the target is gone). */
+void mw_session_mark(mw_session *s, const char *label);
+/* True once the sampler has stopped for good (target exited, reused, unreadable). */
+bool mw_session_ended(const mw_session *s);
+/* Stop sampling, copy the last samples, flush and close -o. The capture stays readable. */
+void mw_session_stop(mw_session *s);
+/* Free everything (stops first). */
+void mw_session_destroy(mw_session *s);
+
+/* Monotonic clock in ns. */
+int64_t mw_now_ns(void);
+
+/* ---- the modes --------------------------------------------------------------------------------- */
+/* Record without a dashboard; prints the summary. Returns the exit status. */
+int mw_headless_run(mw_session *s);
+/* Print the end-of-run summary of a capture to f. */
+void mw_summary_print(FILE *f, const mw_session *s);
+/* The dashboard on a live session (s) or a replayed capture (s == NULL, replay != NULL).
+ * Returns the exit status. */
+int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o);
+
+#endif

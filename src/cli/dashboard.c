@@ -1,1 +1,326 @@
-typedef int mw__placeholder_dashboard;
+/* dashboard.c — the interactive loop: poll the session, build the view, draw it, act on keys. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "csv.h"
+#include "keys.h"
+#include "tui.h"
+#include "units.h"
+#include "view.h"
+
+#define FRAME_MIN_MS 50   /* at most 20 frames a second, whatever the sampling rate */
+#define FRAME_MAX_MS 250  /* keys and the clock stay responsive at slow rates */
+#define TERMINATE_GRACE_MS 2000
+
+typedef struct dash {
+    mw_session *s;        /* NULL in replay */
+    mw__capture *cap;     /* the session's capture, or the replayed one */
+    const mw_options *o;
+    mw_tui *tui;
+    mw__canvas cv;
+    mw__ui_state st;
+    char msg[1024];
+    bool msg_error;
+    bool confirm_quit;    /* asking what to do with a launched command that still runs */
+    bool leave_running;   /* the user chose to quit and leave it running */
+    int peak_reset_error; /* last reported --interval-peaks failure */
+    bool out_reported;    /* the -o failure has been shown */
+} dash;
+
+static void say(dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Set the status line. Formats are always literals here; user text only ever fills a %s. */
+static void say(dash *d, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    va_end(ap);
+    d->msg_error = error;
+}
+
+static bool child_running(const dash *d)
+{
+    return d->s && d->s->target.launched && !d->s->target.reaped && !d->s->target.gone;
+}
+
+/* The demo is ours alone: quitting ends it without asking. */
+static bool must_ask_before_quit(const dash *d)
+{
+    return child_running(d) && d->o->mode == MW_MODE_LAUNCH;
+}
+
+static void export_capture(dash *d)
+{
+    if (d->cap->ring.end == 0) {
+        say(d, true, "nothing to export yet: no sample taken");
+        return;
+    }
+    char stamp[32], path[128], err[768];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    long pid = d->s ? (long)d->s->target.pid : (long)d->cap->pid;
+    size_t rows = 0;
+    int rc = 0;
+    /* Two exports in the same second get -2, -3...: an existing file is never replaced. */
+    for (int n = 1; n < 100; n++) {
+        if (n == 1)
+            snprintf(path, sizeof(path), "memwatch-%ld-%s.csv", pid, stamp);
+        else
+            snprintf(path, sizeof(path), "memwatch-%ld-%s-%d.csv", pid, stamp, n);
+        rc = mw__csv_export(d->cap, path, false, &rows, err, sizeof(err));
+        if (rc != MW_EALREADY)
+            break;
+    }
+    if (rc != 0) {
+        say(d, true, "export failed: %s", err);
+        return;
+    }
+    char cwd[512];
+    char full[700];
+    if (getcwd(cwd, sizeof(cwd)))
+        snprintf(full, sizeof(full), "%s/%s", cwd, path);
+    else
+        snprintf(full, sizeof(full), "%s", path);
+    char count[32];
+    snprintf(count, sizeof(count), "%zu", rows);
+    say(d, false, "exported %s rows to %s", count, full);
+}
+
+static void change_interval(dash *d, bool faster)
+{
+    if (!d->s) {
+        say(d, true, "replay: the interval is fixed by the file");
+        return;
+    }
+    uint64_t cur = d->s->interval_ms;
+    uint64_t next = faster ? mw__interval_faster(cur) : mw__interval_slower(cur);
+    char lbl[32];
+    mw__format_interval(lbl, sizeof(lbl), next);
+    if (next == cur) {
+        say(d, false, "interval %s is the %s step", lbl, faster ? "fastest" : "slowest");
+        return;
+    }
+    mw_session_set_interval(d->s, next);
+    say(d, false, "sampling every %s", lbl);
+}
+
+/* Returns true when the loop should end. */
+static bool handle_key(dash *d, mw__key k)
+{
+    if (d->confirm_quit) {
+        d->confirm_quit = false;
+        if (k == 'k' || k == 'K' || k == 'y' || k == 'Y' || k == MW__KEY_CTRL_C || k == 3)
+            return true;
+        if (k == 'd' || k == 'D') {
+            d->leave_running = true;
+            return true;
+        }
+        say(d, false, "quit cancelled");
+        return false;
+    }
+    /* A message holds the status row (live/paused, zoom) only until the next key, or it would
+     * hide that row for good; a resize or repaint is not the user answering it. */
+    if (k != MW__KEY_RESIZE)
+        d->msg[0] = '\0';
+    mw__action a = mw__ui_key(&d->st, k, d->cap);
+    switch (a) {
+    case MW__ACT_QUIT:
+        if (must_ask_before_quit(d)) {
+            d->confirm_quit = true;
+            say(d, true, "the command is still running: k = end it and quit, d = leave it "
+                         "running and quit, any other key = stay");
+            return false;
+        }
+        return true;
+    case MW__ACT_FASTER: change_interval(d, true); break;
+    case MW__ACT_SLOWER: change_interval(d, false); break;
+    case MW__ACT_EXPORT: export_capture(d); break;
+    case MW__ACT_MARK:
+        if (!d->s && mw__capture_mark(d->cap, d->st.label) != 0)
+            say(d, true, "nothing to mark yet");
+        else {
+            if (d->s)
+                mw_session_mark(d->s, d->st.label);
+            say(d, false, "mark added%s%s%s", d->st.label[0] ? " '" : "", d->st.label,
+                d->st.label[0] ? "'" : "");
+        }
+        break;
+    case MW__ACT_REDRAW: mw_tui_invalidate(d->tui); break;
+    default: break;
+    }
+    return false;
+}
+
+static void note_session_events(dash *d)
+{
+    mw_session *s = d->s;
+    if (s->alert_fired) {
+        s->alert_fired = false;
+        mw_tui_bell(d->tui);
+        char thr[32];
+        mw__format_bytes(thr, sizeof(thr), d->o->alert_bytes);
+        say(d, true, "ALERT: RSS crossed %s", thr);
+    }
+    if (s->out_failed && !d->out_reported) {
+        d->out_reported = true;
+        say(d, true, "recording stopped: %s (the history in memory is intact; press e to "
+                     "export it)", s->out_err);
+    }
+    if (d->o->interval_peaks) {
+        mw_watcher_status ws;
+        if (mw_watcher_get_status(s->watcher, &ws) == 0 && ws.peak_reset_error &&
+            ws.peak_reset_error != d->peak_reset_error) {
+            d->peak_reset_error = ws.peak_reset_error;
+            say(d, true, "--interval-peaks: cannot reset the peak: %s",
+                mw_strerror(ws.peak_reset_error));
+        }
+    }
+}
+
+static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
+{
+    memset(info, 0, sizeof(*info));
+    info->message = d->msg[0] ? d->msg : NULL;
+    info->message_error = d->msg_error;
+    info->alert_bytes = d->o->alert_bytes;
+    if (!d->s) {
+        info->replay = true;
+        info->replay_file = d->o->replay_path;
+        info->gone = true;
+        const mw__sample *last = mw__ring_last(&d->cap->ring);
+        info->elapsed_ns = last ? last->t_ns - d->cap->t0_ns : 0;
+        return;
+    }
+    mw_session *s = d->s;
+    mw_target_state_text(&s->target, state, n);
+    info->pid = s->target.pid;
+    info->state = state;
+    info->gone = s->target.gone || mw_session_ended(s);
+    info->interval_ms = s->interval_ms;
+    const mw__sample *last = mw__ring_last(&d->cap->ring);
+    /* The clock stops when the process does: elapsed then means "how long it ran watched". */
+    if (info->gone && last)
+        info->elapsed_ns = last->t_ns - d->cap->t0_ns;
+    else
+        info->elapsed_ns = mw_now_ns() - s->started_ns;
+}
+
+static void frame(dash *d)
+{
+    int w, h;
+    mw_tui_size(d->tui, &w, &h);
+    if (mw__canvas_resize(&d->cv, w, h) != 0)
+        return;
+    mw__view_info info;
+    char state[128];
+    fill_info(d, &info, state, sizeof(state));
+    mw__view_build(&d->cv, d->cap, &info, &d->st);
+    mw_tui_draw(d->tui, &d->cv);
+}
+
+static int frame_timeout(const dash *d)
+{
+    if (!d->s || mw_session_ended(d->s))
+        return FRAME_MAX_MS;
+    uint64_t ms = d->s->interval_ms;
+    if (ms < FRAME_MIN_MS)
+        return FRAME_MIN_MS;
+    return ms > FRAME_MAX_MS ? FRAME_MAX_MS : (int)ms;
+}
+
+int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
+{
+    dash d;
+    memset(&d, 0, sizeof(d));
+    d.s = s;
+    d.cap = s ? &s->cap : replay;
+    d.o = o;
+    char err[256];
+    if (mw_tui_start(&d.tui, o->ascii, err, sizeof(err)) != 0) {
+        fprintf(stderr, "memwatch: %s\n", err);
+        return MW_EXIT_RUNTIME;
+    }
+    mw__ui_init(&d.st);
+    d.st.ascii = !mw_tui_unicode(d.tui);
+    d.st.color = mw_tui_color(d.tui);
+    if (!s)
+        say(&d, false, "replay of %s: press ? for keys", o->replay_path);
+
+    int quit_sig = 0;
+    int64_t last_frame = 0;
+    for (;;) {
+        if (mw_quit_signal) {
+            int sig = (int)mw_quit_signal;
+            mw_quit_signal = 0;
+            /* Ctrl-C is a key like q (ask about a running command; a second one ends it);
+             * SIGTERM and SIGHUP end everything at once. */
+            if (sig == SIGINT && !d.confirm_quit && must_ask_before_quit(&d)) {
+                handle_key(&d, 'q');
+            } else {
+                quit_sig = sig;
+                break;
+            }
+        }
+        if (s) {
+            size_t n = mw_session_poll(s);
+            note_session_events(&d);
+            (void)n;
+        }
+        int64_t now = mw_now_ns();
+        /* Redraw at most every frame period: new samples, the clock and "+N new" change. */
+        if (now - last_frame >= (int64_t)FRAME_MIN_MS * 1000000) {
+            frame(&d);
+            last_frame = now;
+        }
+        mw__key k = mw_tui_key(d.tui, frame_timeout(&d));
+        if (k == MW__KEY_NONE)
+            continue;
+        bool done = false;
+        do {
+            if (handle_key(&d, k)) {
+                done = true;
+                break;
+            }
+            k = mw_tui_key(d.tui, 0); /* drain a burst (e.g. a resize storm) before drawing */
+        } while (k != MW__KEY_NONE);
+        if (done)
+            break;
+        frame(&d);
+        last_frame = mw_now_ns();
+    }
+    mw_tui_stop(d.tui);
+    mw__canvas_destroy(&d.cv);
+    mw__ui_destroy(&d.st);
+    if (!s)
+        return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
+
+    mw_session_stop(s);
+    bool ended_by_us = false;
+    if (s->target.launched && !s->target.reaped) {
+        if (d.leave_running) {
+            fprintf(stderr, "memwatch: left PID %ld running (its output goes to %s)\n",
+                    (long)s->target.pid, s->target.log_path);
+            return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
+        }
+        ended_by_us = !mw_session_ended(s) && !s->target.gone;
+        mw_target_terminate(&s->target, TERMINATE_GRACE_MS);
+    }
+    if (s->out_failed)
+        fprintf(stderr, "memwatch: recording to '%s' failed: %s\n", o->output, s->out_err);
+    if (quit_sig)
+        return 128 + quit_sig;
+    if (o->mode == MW_MODE_LAUNCH && !ended_by_us)
+        return mw_target_exit_status(&s->target);
+    return s->out_failed ? MW_EXIT_RUNTIME : MW_EXIT_OK;
+}

@@ -1,1 +1,155 @@
-typedef int mw__placeholder_headless;
+/* headless.c — --no-tui: record until the target ends, -t expires or a signal comes; print a summary. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "stats.h"
+#include "units.h"
+
+/* How often the main thread wakes to move samples into the capture and flush -o. The sampler
+ * runs on its own clock; this only bounds what a killed recorder can lose (< 1 s). */
+#define POLL_MS 250
+#define TERMINATE_GRACE_MS 2000
+
+static void sleep_until_next_poll(int64_t deadline_ns)
+{
+    int64_t wait = (int64_t)POLL_MS * 1000000;
+    if (deadline_ns) {
+        int64_t left = deadline_ns - mw_now_ns();
+        if (left < wait)
+            wait = left > 0 ? left : 0;
+    }
+    struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
+    nanosleep(&ts, NULL); /* EINTR from a quit signal simply ends the nap early */
+}
+
+static void print_alert(const mw_session *s)
+{
+    char now[32], thr[32];
+    const mw__sample *last = mw__ring_last(&s->cap.ring);
+    fprintf(stderr, "memwatch: alert: RSS %s crossed %s at %s (PID %ld)\n",
+            mw__format_bytes(now, sizeof(now), last ? last->rss : 0),
+            mw__format_bytes(thr, sizeof(thr), s->opt->alert_bytes),
+            mw__format_clock((char[16]){0}, 16, last ? last->t_ns - s->cap.t0_ns : 0),
+            (long)s->target.pid);
+}
+
+int mw_headless_run(mw_session *s)
+{
+    const mw_options *o = s->opt;
+    int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
+    enum { END_TARGET, END_DURATION, END_SIGNAL, END_PIPE } why = END_TARGET;
+    for (;;) {
+        mw_session_poll(s);
+        if (s->alert_fired) {
+            s->alert_fired = false;
+            print_alert(s);
+        }
+        if (s->out_failed && s->out_errno == EPIPE) {
+            why = END_PIPE; /* the reader went away: end quietly, like any filter */
+            break;
+        }
+        if (mw_quit_signal) {
+            why = END_SIGNAL;
+            break;
+        }
+        if (mw_session_ended(s))
+            break;
+        if (deadline && mw_now_ns() >= deadline) {
+            why = END_DURATION;
+            break;
+        }
+        sleep_until_next_poll(deadline);
+    }
+    mw_session_stop(s);
+
+    /* Rule for a launched command still running when memwatch stops (duration, signal):
+     * it is terminated (SIGTERM, then SIGKILL after 2 s), never left behind as an orphan. */
+    bool we_ended_it = false;
+    if (s->target.launched && !s->target.reaped) {
+        if (!mw_session_ended(s))
+            we_ended_it = true;
+        mw_target_terminate(&s->target, TERMINATE_GRACE_MS);
+    }
+    if (why == END_PIPE)
+        return MW_EXIT_OK;
+    mw_summary_print(stdout, s);
+    fflush(stdout);
+    if (s->out_failed) {
+        fprintf(stderr, "memwatch: recording to '%s' failed: %s\n", o->output, s->out_err);
+        return MW_EXIT_RUNTIME;
+    }
+    if (why == END_SIGNAL)
+        return 128 + (int)mw_quit_signal;
+    if (s->target.launched && !we_ended_it)
+        return mw_target_exit_status(&s->target);
+    return MW_EXIT_OK;
+}
+
+static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,
+                         const mw__sample *peak)
+{
+    char a[32], b[32], p[32], at[16];
+    fprintf(f, "  %-9s initial %s, final %s, peak %s at %s\n", name,
+            mw__format_bytes(a, sizeof(a), mw__sample_field(&c->all.first, fld)),
+            mw__format_bytes(b, sizeof(b), mw__sample_field(&c->all.last, fld)),
+            mw__format_bytes(p, sizeof(p), mw__sample_field(peak, fld)),
+            mw__format_clock(at, sizeof(at), peak->t_ns - c->t0_ns));
+}
+
+void mw_summary_print(FILE *f, const mw_session *s)
+{
+    const mw__capture *c = &s->cap;
+    char buf[64], buf2[64];
+    char state[128];
+    mw_target_state_text(&s->target, state, sizeof(state));
+    fprintf(f, "memwatch summary: PID %ld", (long)s->target.pid);
+    if (c->command[0])
+        fprintf(f, " (%s)", c->command);
+    fprintf(f, "\n  target    %s\n", state);
+    if (c->all.n == 0) {
+        fprintf(f, "  samples   0: the process ended before the first sample\n");
+        return;
+    }
+    int64_t span = c->all.last.t_ns - c->all.first.t_ns;
+    fprintf(f, "  duration  %s (%.3f s)\n", mw__format_clock(buf, sizeof(buf), span),
+            (double)span / 1e9);
+    fprintf(f, "  samples   %" PRIu64 " at %s", c->all.n,
+            mw__format_interval(buf, sizeof(buf), s->interval_ms));
+    if (c->lost)
+        fprintf(f, " (%" PRIu64 " lost: memwatch could not keep up)", c->lost);
+    fprintf(f, "\n");
+    if (s->opt->children) /* -c: how many processes were summed (the header's "N procs") */
+        fprintf(f, "  processes %u at the RSS peak, %u at the last sample (the target and its "
+                   "descendants)\n", (unsigned)c->all.peak_rss.nprocs, (unsigned)c->all.last.nprocs);
+    print_series(f, "RSS", c, MW__FIELD_RSS, &c->all.peak_rss);
+    if (c->all.max_hwm > c->all.peak_rss.rss)
+        fprintf(f, "            kernel high-water mark %s: a peak above every sample happened "
+                   "between samples\n", mw__format_bytes(buf, sizeof(buf), c->all.max_hwm));
+    /* wait4's figure is what time(1) reports; it also counts memwatch's forked image before
+     * exec, so it is shown as it is rather than compared. */
+    if (s->target.maxrss_bytes)
+        fprintf(f, "            max RSS reported by the kernel at exit: %s\n",
+                mw__format_bytes(buf, sizeof(buf), s->target.maxrss_bytes));
+    print_series(f, "VSZ", c, MW__FIELD_VSZ, &c->all.peak_vsz);
+    int64_t g = mw__summary_growth(&c->all);
+    double pct = c->all.first.rss ? 100.0 * (double)g / (double)c->all.first.rss : 0.0;
+    fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);
+    mw__trend tr;
+    if (mw__trend_fit(&c->ring, mw__ring_first(&c->ring), mw__ring_end(&c->ring), MW__FIELD_RSS,
+                      &tr)) {
+        fprintf(f, "  trend     %s/min (R\xc2\xb2 %.2f) over the last %s\n",
+                mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)), tr.r2,
+                mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
+    }
+    if (s->opt->output && !s->out_failed)
+        fprintf(f, "  output    %s\n", s->opt->output);
+    if (s->target.launched && s->target.log_path[0])
+        fprintf(f, "  log       %s\n", s->target.log_path);
+}

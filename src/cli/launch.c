@@ -1,1 +1,264 @@
-typedef int mw__placeholder_launch;
+/* launch.c — the target process: start a command (fork+execvp), reap it, describe and stop it. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+
+int64_t mw_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static const char *state_word(char st)
+{
+    switch (st) {
+    case 'R': return "running";
+    case 'S': return "sleeping";
+    case 'D': return "waiting on disk";
+    case 'T': return "stopped";
+    case 't': return "stopped by debugger";
+    case 'Z': return "exited (zombie)";
+    case 'X': return "exited";
+    case 'I': return "idle";
+    default: return "alive";
+    }
+}
+
+/* Signal names without relying on glibc-only sigabbrev_np. */
+static const char *signame(int sig)
+{
+    static const struct { int sig; const char *name; } names[] = {
+        {SIGHUP, "HUP"}, {SIGINT, "INT"}, {SIGQUIT, "QUIT"}, {SIGILL, "ILL"}, {SIGTRAP, "TRAP"},
+        {SIGABRT, "ABRT"}, {SIGBUS, "BUS"}, {SIGFPE, "FPE"}, {SIGKILL, "KILL"}, {SIGUSR1, "USR1"},
+        {SIGSEGV, "SEGV"}, {SIGUSR2, "USR2"}, {SIGPIPE, "PIPE"}, {SIGALRM, "ALRM"},
+        {SIGTERM, "TERM"}, {SIGXCPU, "XCPU"}, {SIGXFSZ, "XFSZ"}, {SIGSYS, "SYS"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].sig == sig)
+            return names[i].name;
+    return NULL;
+}
+
+void mw_target_state_text(const mw_target *t, char *buf, size_t n)
+{
+    if (t->reused) {
+        snprintf(buf, n, "gone: PID reused by another process");
+    } else if (t->reaped) {
+        int st = t->wait_status;
+        if (WIFEXITED(st))
+            snprintf(buf, n, "exited (status %d)", WEXITSTATUS(st));
+        else if (WIFSIGNALED(st) && signame(WTERMSIG(st)))
+            snprintf(buf, n, "killed by SIG%s%s", signame(WTERMSIG(st)),
+                     WCOREDUMP(st) ? " (core dumped)" : "");
+        else if (WIFSIGNALED(st))
+            snprintf(buf, n, "killed by signal %d%s", WTERMSIG(st),
+                     WCOREDUMP(st) ? " (core dumped)" : "");
+        else
+            snprintf(buf, n, "exited");
+    } else if (t->gone) {
+        snprintf(buf, n, "exited");
+    } else if (t->have_info) {
+        snprintf(buf, n, "%s", state_word(t->info.state));
+    } else {
+        snprintf(buf, n, "alive");
+    }
+}
+
+void mw_target_refresh(mw_target *t)
+{
+    if (t->gone)
+        return;
+    mw_process_info info;
+    int rc = mw_process_get_info(t->pid, &info);
+    if (rc == MW_ENOPROC) {
+        /* Our own child is reaped by mw_target_reap, which knows its status. */
+        if (!t->launched)
+            t->gone = true;
+        return;
+    }
+    if (rc != 0)
+        return;
+    if (t->start_time == 0) {
+        t->start_time = info.start_time;
+        snprintf(t->first_name, sizeof(t->first_name), "%s", info.name);
+    } else if (info.start_time != t->start_time) {
+        t->reused = t->gone = true; /* never silently describe a stranger */
+        return;
+    }
+    if (info.state == 'Z' || info.state == 'X') {
+        if (!t->launched)
+            t->gone = true;
+    }
+    t->info = info;
+    t->have_info = true;
+}
+
+bool mw_target_reap(mw_target *t)
+{
+    if (!t->launched || t->reaped)
+        return false;
+    int st;
+    struct rusage ru;
+    pid_t r = wait4(t->pid, &st, WNOHANG, &ru);
+    if (r != t->pid)
+        return false;
+    t->reaped = t->gone = true;
+    t->wait_status = st;
+    t->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024; /* Linux reports KiB */
+    return true;
+}
+
+void mw_target_terminate(mw_target *t, int grace_ms)
+{
+    if (!t->launched || t->reaped)
+        return;
+    kill(t->pid, SIGTERM);
+    for (int waited = 0; waited < grace_ms; waited += 10) {
+        if (mw_target_reap(t))
+            return;
+        nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
+    }
+    kill(t->pid, SIGKILL);
+    while (!t->reaped) {
+        int st;
+        struct rusage ru;
+        pid_t r = wait4(t->pid, &st, 0, &ru);
+        if (r == t->pid) {
+            t->reaped = t->gone = true;
+            t->wait_status = st;
+            t->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024;
+        } else if (r < 0 && errno != EINTR) {
+            t->reaped = t->gone = true; /* not our child any more: nothing left to wait for */
+        }
+    }
+}
+
+int mw_target_exit_status(const mw_target *t)
+{
+    if (!t->reaped)
+        return MW_EXIT_OK;
+    if (WIFEXITED(t->wait_status))
+        return WEXITSTATUS(t->wait_status);
+    if (WIFSIGNALED(t->wait_status))
+        return 128 + WTERMSIG(t->wait_status);
+    return MW_EXIT_RUNTIME;
+}
+
+/* Open the log file for the child's output: O_EXCL is not used because re-running the same
+ * command is normal; it is truncated. Returns the fd or -1 with errno. */
+static int open_log(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+}
+
+int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
+{
+    /* The exec pipe is close-on-exec: EOF means exec worked; an int on it is exec's errno. */
+    int ep[2];
+    if (pipe2(ep, O_CLOEXEC) != 0) {
+        fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
+        return MW_EXIT_RUNTIME;
+    }
+    char tmp_log[64];
+    /* The default log name needs the child's PID, known only after fork: the child opens
+     * memwatch-<its pid>.log itself. An explicit --log is opened before forking so an
+     * unwritable path is reported plainly. */
+    int logfd = -1;
+    if (log_path) {
+        logfd = open_log(log_path);
+        if (logfd < 0) {
+            fprintf(stderr, "memwatch: cannot open log file '%s': %s\n", log_path, strerror(errno));
+            close(ep[0]);
+            close(ep[1]);
+            return MW_EXIT_USAGE;
+        }
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
+        close(ep[0]);
+        close(ep[1]);
+        if (logfd >= 0)
+            close(logfd);
+        return MW_EXIT_RUNTIME;
+    }
+    if (pid == 0) {
+        close(ep[0]);
+        int err[2] = {0, 0}; /* {stage: 0 log, 1 exec; errno} */
+        if (logfd < 0) {
+            snprintf(tmp_log, sizeof(tmp_log), "memwatch-%ld.log", (long)getpid());
+            logfd = open_log(tmp_log);
+        }
+        if (logfd < 0) {
+            err[1] = errno;
+        } else if (dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0) {
+            err[1] = errno;
+        } else {
+            /* Under the dashboard the terminal is memwatch's: the command gets /dev/null as
+             * stdin and its own process group, so keys and Ctrl-C reach memwatch, which asks
+             * before ending it. Headless, it keeps stdin and the terminal's Ctrl-C, as with
+             * time(1). */
+            if (own_tty) {
+                int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (nullfd >= 0)
+                    dup2(nullfd, STDIN_FILENO);
+                setpgid(0, 0);
+            }
+            /* Restore what memwatch changed so the command starts as from a shell. */
+            signal(SIGPIPE, SIG_DFL);
+            signal(SIGINT, SIG_DFL);
+            signal(SIGTERM, SIG_DFL);
+            signal(SIGHUP, SIG_DFL);
+            execvp(argv[0], argv);
+            err[0] = 1;
+            err[1] = errno;
+        }
+        ssize_t wr = write(ep[1], err, sizeof(err));
+        (void)wr;
+        _exit(127);
+    }
+    close(ep[1]);
+    if (logfd >= 0)
+        close(logfd);
+    int child_err[2] = {0, 0};
+    ssize_t n;
+    do {
+        n = read(ep[0], child_err, sizeof(child_err));
+    } while (n < 0 && errno == EINTR);
+    close(ep[0]);
+    memset(t, 0, sizeof(*t));
+    t->pid = pid;
+    t->launched = true;
+    if (log_path)
+        snprintf(t->log_path, sizeof(t->log_path), "%s", log_path);
+    else
+        snprintf(t->log_path, sizeof(t->log_path), "memwatch-%ld.log", (long)pid);
+    if (n == (ssize_t)sizeof(child_err)) {
+        waitpid(pid, NULL, 0);
+        if (child_err[0] == 0) {
+            fprintf(stderr, "memwatch: cannot open log file '%s': %s\n", t->log_path,
+                    strerror(child_err[1]));
+        } else {
+            fprintf(stderr, "memwatch: cannot run '%s': %s\n", argv[0], strerror(child_err[1]));
+            if (!log_path)
+                unlink(t->log_path); /* the empty log of a command that never ran */
+        }
+        return MW_EXIT_USAGE;
+    }
+    mw_target_refresh(t);
+    return 0;
+}

@@ -1,1 +1,91 @@
-int main(void) { return 0; }
+/* main.c — memwatch's entry point: parse options, pick the mode, and run it. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "csv.h"
+#include "tui.h"
+
+static int run_replay(const mw_options *o)
+{
+    mw__capture cap;
+    if (mw__capture_init(&cap, o->history) != 0) {
+        fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
+                o->history);
+        return MW_EXIT_RUNTIME;
+    }
+    char err[1024];
+    if (mw__csv_load(o->replay_path, &cap, err, sizeof(err)) != 0) {
+        fprintf(stderr, "memwatch: cannot replay %s\n", err);
+        mw__capture_destroy(&cap);
+        return MW_EXIT_USAGE;
+    }
+    int rc = mw_dashboard_run(NULL, &cap, o);
+    mw__capture_destroy(&cap);
+    return rc;
+}
+
+static int start_target(const mw_options *o, mw_target *t)
+{
+    memset(t, 0, sizeof(*t));
+    switch (o->mode) {
+    case MW_MODE_LAUNCH: return mw_launch(o->command, o->log_path, !o->no_tui, t);
+    case MW_MODE_DEMO: return mw_demo_launch(t);
+    default: break;
+    }
+    t->pid = o->pid;
+    mw_process_info info;
+    int rc = mw_process_get_info(o->pid, &info);
+    if (rc == MW_ENOPROC) {
+        fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)o->pid);
+        return MW_EXIT_USAGE;
+    }
+    if (rc == MW_EUNSUPPORTED) {
+        fprintf(stderr, "memwatch: memory sampling is not supported on this operating system "
+                        "(%s)\n", MW_HOST_OS);
+        return MW_EXIT_RUNTIME;
+    }
+    mw_target_refresh(t); /* other errors (e.g. permission) surface when sampling starts */
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, ""); /* the dashboard draws Unicode only in a UTF-8 locale */
+    mw_options o;
+    int rc = mw_options_parse(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.demo_child)
+        mw_demo_workload();
+    mw_signals_install();
+
+    /* Check the terminal before launching anything, so a failure leaves nothing behind. */
+    if (!o.no_tui) {
+        char err[256];
+        if (mw_tui_check(err, sizeof(err)) != 0) {
+            fprintf(stderr, "memwatch: %s\n", err);
+            return MW_EXIT_USAGE;
+        }
+    }
+    if (o.mode == MW_MODE_REPLAY)
+        return run_replay(&o);
+
+    mw_target t;
+    rc = start_target(&o, &t);
+    if (rc != 0)
+        return rc;
+    mw_session s;
+    rc = mw_session_open(&s, &o, &t);
+    if (rc != 0) {
+        mw_target_terminate(&s.target, 2000);
+        mw_session_destroy(&s);
+        return rc;
+    }
+    rc = o.no_tui ? mw_headless_run(&s) : mw_dashboard_run(&s, NULL, &o);
+    mw_session_destroy(&s);
+    return rc;
+}

@@ -1,1 +1,244 @@
-typedef int mw__placeholder_options;
+/* options.c — parse and validate memwatch's command line (getopt_long); usage errors exit 2. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memwatch.h"
+#include "options.h"
+#include "units.h"
+
+#define INTERVAL_MIN_MS 1ull
+#define INTERVAL_MAX_MS 3600000ull
+
+enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG,
+       OPT_DEMO_WORKLOAD };
+
+static const struct option long_opts[] = {
+    {"interval", required_argument, NULL, 'i'},
+    {"history", required_argument, NULL, 'H'},
+    {"output", required_argument, NULL, 'o'},
+    {"duration", required_argument, NULL, 't'},
+    {"no-tui", no_argument, NULL, OPT_NO_TUI},
+    {"children", no_argument, NULL, 'c'},
+    {"alert", required_argument, NULL, OPT_ALERT},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"demo-workload", no_argument, NULL, OPT_DEMO_WORKLOAD},
+    {NULL, 0, NULL, 0},
+};
+
+void mw_options_usage(FILE *f)
+{
+    fputs("Usage: memwatch [OPTIONS] PID\n"
+          "       memwatch [OPTIONS] -- COMMAND [ARG...]\n"
+          "       memwatch --demo [OPTIONS]\n"
+          "       memwatch --replay FILE.csv [OPTIONS]\n"
+          "Watch one process's memory (resident and virtual size) live, as charts.\n"
+          "\n"
+          "  -i, --interval DURATION  sampling interval: 250ms, 1s, 2.5s; a bare number\n"
+          "                           is milliseconds; 1ms .. 1h (default 250ms)\n"
+          "  -H, --history N          samples kept in memory (default 100000)\n"
+          "  -o, --output FILE        append every sample to FILE as CSV while running\n"
+          "  -t, --duration DURATION  stop after this long\n"
+          "      --no-tui             no dashboard: record (with -o) and print a summary\n"
+          "  -c, --children           watch the process and all its descendants, summed\n"
+          "      --alert SIZE         RSS threshold, e.g. 512M, 2G: highlight and bell\n"
+          "                           (dashboard) or a message (--no-tui)\n"
+          "      --interval-peaks     reset the kernel's RSS high-water mark after each\n"
+          "                           sample so every interval's peak is caught. WARNING:\n"
+          "                           the target then reads a reset peak too (VmHWM,\n"
+          "                           getrusage maxrss). Needs owner or root. Linux only.\n"
+          "      --log FILE           launched command's stdout/stderr (default\n"
+          "                           memwatch-PID.log)\n"
+          "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
+          "      --demo               watch a built-in demo workload\n"
+          "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
+          "  -v, --verbose            log each sample to stderr (with --no-tui)\n"
+          "  -h, --help               show this help and exit\n"
+          "  -V, --version            show the version and exit\n"
+          "\n"
+          "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
+          "      arrows/Home/End scroll, z/Z zoom, ? help, q quit.\n"
+          "Exit status: 0 ok, 1 runtime error, 2 usage error; when launching a command\n"
+          "that exited, its exit status (128+N if killed by signal N).\n",
+          f);
+}
+
+/* One line on stderr, "memwatch: ...", then the usage-error status. */
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("memwatch: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see 'memwatch --help')\n", stderr);
+    va_end(ap);
+    return MW_EXIT_USAGE;
+}
+
+static int parse_duration(const char *what, const char *arg, uint64_t *out)
+{
+    uint64_t ms;
+    if (mw__parse_duration_ms(arg, &ms) != 0)
+        return usage_error("invalid %s '%s': expected e.g. 250ms, 1s, 2.5s, 5m", what, arg);
+    if (ms < INTERVAL_MIN_MS || ms > INTERVAL_MAX_MS)
+        return usage_error("invalid %s '%s': must be between 1ms and 1h", what, arg);
+    *out = ms;
+    return -1;
+}
+
+/* A PID: decimal digits only, 1 .. INT_MAX. */
+static bool parse_pid(const char *s, pid_t *out)
+{
+    if (!*s)
+        return false;
+    unsigned long long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (unsigned)(*p - '0');
+        if (v > INT_MAX)
+            return false;
+    }
+    if (v == 0)
+        return false;
+    *out = (pid_t)v;
+    return true;
+}
+
+static bool parse_count(const char *s, unsigned long long *out)
+{
+    if (!*s || *s == '-' || *s == '+')
+        return false;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* "-5" reads to getopt as an option; a negative number there (not an option's value) is a bad PID. */
+static bool is_negative_number(const char *s)
+{
+    if (s[0] != '-' || !s[1])
+        return false;
+    for (const char *p = s + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
+int mw_options_parse(int argc, char **argv, mw_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->interval_ms = MW_DEFAULT_INTERVAL_MS;
+    o->history = MW_DEFAULT_HISTORY;
+    bool demo = false;
+    int rc;
+
+    opterr = 0;
+    optind = 1;
+    int ch;
+    /* The element the next option comes from; an option's value ("-i -1") is never one. */
+    int elem = optind;
+    /* '+': stop at the first non-option, so "memwatch -- cmd -x" keeps -x for cmd. */
+    while ((ch = getopt_long(argc, argv, "+:i:H:o:t:cvhV", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'i':
+            if ((rc = parse_duration("interval", optarg, &o->interval_ms)) >= 0)
+                return rc;
+            break;
+        case 't':
+            if (mw__parse_duration_ms(optarg, &o->duration_ms) != 0 || o->duration_ms == 0)
+                return usage_error("invalid duration '%s': expected e.g. 30s, 5m, 2h", optarg);
+            break;
+        case 'H': {
+            unsigned long long n;
+            if (!parse_count(optarg, &n) || n == 0 || n > MW_HISTORY_MAX)
+                return usage_error("invalid history size '%s': must be 1 .. %llu samples",
+                                   optarg, MW_HISTORY_MAX);
+            o->history = (size_t)n;
+            break;
+        }
+        case 'o': o->output = optarg; break;
+        case OPT_LOG: o->log_path = optarg; break;
+        case OPT_NO_TUI: o->no_tui = true; break;
+        case 'c': o->children = true; break;
+        case OPT_ALERT:
+            if (mw__parse_size(optarg, &o->alert_bytes) != 0 || o->alert_bytes == 0)
+                return usage_error("invalid alert size '%s': expected e.g. 512M, 2G", optarg);
+            break;
+        case OPT_ASCII: o->ascii = true; break;
+        case OPT_DEMO: demo = true; break;
+        case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
+        case OPT_REPLAY: o->replay_path = optarg; break;
+        case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
+        case 'v': o->verbose = true; break;
+        case 'h': mw_options_usage(stdout); return MW_EXIT_OK;
+        case 'V':
+            printf("memwatch %s (libmemwatch %s)\n", PACKAGE_VERSION, mw_version());
+            return MW_EXIT_OK;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (elem < argc && is_negative_number(argv[elem]))
+                return usage_error("invalid PID '%s': must be a positive number", argv[elem]);
+            if (optopt)
+                return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+        elem = optind;
+    }
+
+    if (o->demo_child)
+        return -1;
+    bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+    int rest = argc - optind;
+    int modes = (demo ? 1 : 0) + (o->replay_path ? 1 : 0) + (dashdash ? 1 : 0);
+    if (modes > 1)
+        return usage_error("choose one of PID, -- COMMAND, --demo and --replay");
+    if (dashdash) {
+        if (rest == 0)
+            return usage_error("'--' must be followed by a command to run");
+        o->mode = MW_MODE_LAUNCH;
+        o->command = &argv[optind];
+    } else if (demo || o->replay_path) {
+        if (rest > 0)
+            return usage_error("unexpected argument '%s'", argv[optind]);
+        o->mode = demo ? MW_MODE_DEMO : MW_MODE_REPLAY;
+    } else {
+        if (rest == 0)
+            return usage_error("no process given: a PID, -- COMMAND, --demo or --replay FILE");
+        if (rest > 1)
+            return usage_error("unexpected argument '%s' (to run a command, put it after --)",
+                               argv[optind + 1]);
+        if (!parse_pid(argv[optind], &o->pid))
+            return usage_error("invalid PID '%s': must be a positive number", argv[optind]);
+        o->mode = MW_MODE_PID;
+    }
+    if (o->mode == MW_MODE_REPLAY) {
+        if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms)
+            return usage_error("--replay only opens a capture in the dashboard; it takes no "
+                               "recording options");
+    }
+    if (o->log_path && o->mode != MW_MODE_LAUNCH && o->mode != MW_MODE_DEMO)
+        return usage_error("--log applies only when launching a command");
+    return -1;
+}

@@ -1,1 +1,233 @@
-typedef int mw__placeholder_session;
+/* session.c — a live session: start the watcher, move its samples into the capture and the -o file. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "csv.h"
+#include "sample.h"
+
+/* The watcher's ring only buffers samples between two polls of the main thread; the capture
+ * holds the history. 16384 samples is 16 s at 1 kHz, hours at slower rates, under 1 MiB. */
+#define WATCHER_BUFFER 16384
+#define DRAIN_CHUNK 1024
+#define INFO_REFRESH_NS 1000000000LL
+
+volatile sig_atomic_t mw_quit_signal;
+
+static void on_quit(int sig) { mw_quit_signal = sig; }
+
+void mw_signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_quit; /* no SA_RESTART: a blocking wait returns EINTR and sees the flag */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled where it occurs */
+}
+
+static int open_error(const mw_session *s, int rc)
+{
+    pid_t pid = s->target.pid;
+    switch (rc) {
+    case MW_ENOPROC:
+        fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)pid);
+        return MW_EXIT_USAGE;
+    case MW_EPERM:
+        fprintf(stderr, "memwatch: cannot read the memory of PID %ld: permission denied "
+                        "(it belongs to another user; run memwatch as that user)\n", (long)pid);
+        return MW_EXIT_USAGE;
+    case MW_EUNSUPPORTED:
+        fprintf(stderr, "memwatch: memory sampling is not supported on this operating system "
+                        "(%s)\n", MW_HOST_OS);
+        return MW_EXIT_RUNTIME;
+    default:
+        fprintf(stderr, "memwatch: cannot watch PID %ld: %s\n", (long)pid, mw_strerror(rc));
+        return MW_EXIT_RUNTIME;
+    }
+}
+
+int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t)
+{
+    memset(s, 0, sizeof(*s));
+    s->opt = o;
+    s->target = *t;
+    s->interval_ms = o->interval_ms;
+    s->started_ns = mw_now_ns();
+    if (mw__capture_init(&s->cap, o->history) != 0) {
+        fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
+                o->history);
+        return MW_EXIT_RUNTIME;
+    }
+    s->cap.pid = t->pid;
+    if (t->have_info)
+        snprintf(s->cap.command, sizeof(s->cap.command), "%.*s", (int)sizeof(s->cap.command) - 1,
+                 t->info.cmdline[0] ? t->info.cmdline : t->info.name);
+    s->bufcap = DRAIN_CHUNK;
+    s->buf = malloc(s->bufcap * sizeof(*s->buf));
+    mw_config cfg = mw_config_default();
+    cfg.interval_ms = o->interval_ms;
+    cfg.history_size = WATCHER_BUFFER;
+    cfg.pid = t->pid;
+    cfg.include_children = o->children;
+    cfg.reset_peaks = o->interval_peaks;
+    cfg.verbose_logging = o->verbose && o->no_tui;
+    s->watcher = s->buf ? mw_watcher_new(&cfg) : NULL;
+    if (!s->watcher) {
+        fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
+        return MW_EXIT_RUNTIME;
+    }
+    if (o->output) {
+        char err[512];
+        if (mw__csv_stream_open(o->output, &s->out, err, sizeof(err)) != 0) {
+            fprintf(stderr, "memwatch: %s\n", err);
+            return MW_EXIT_USAGE;
+        }
+    }
+    int rc = mw_watcher_start(s->watcher);
+    if (rc != 0)
+        return open_error(s, rc);
+    s->last_flush_ns = mw_now_ns();
+    return 0;
+}
+
+static void write_row(mw_session *s, const mw__sample *x)
+{
+    if (!s->out || s->out_failed)
+        return;
+    const char *label = (x->flags & MW_SAMPLE_MARK)
+                            ? mw__capture_mark_label(&s->cap, mw__ring_end(&s->cap.ring) - 1)
+                            : NULL;
+    if (mw__csv_stream_write(s->out, &s->cap, x, label, s->out_err, sizeof(s->out_err)) != 0) {
+        s->out_errno = errno;
+        s->out_failed = true; /* the capture keeps everything; only the file stops */
+    }
+}
+
+static void add_sample(mw_session *s, const mw_stats *st)
+{
+    mw__sample x;
+    mw__sample_from_stats(&x, st);
+    mw__capture_add(&s->cap, &x);
+    if (s->mark_pending) {
+        s->mark_pending = false;
+        mw__capture_mark(&s->cap, s->mark_label);
+        x.flags |= MW_SAMPLE_MARK;
+    }
+    write_row(s, &x);
+    if (s->opt->alert_bytes) {
+        bool above = x.rss >= s->opt->alert_bytes;
+        if (above && !s->alert_crossed)
+            s->alert_fired = true; /* the caller rings/prints once and clears it */
+        s->alert_crossed = above;
+    }
+}
+
+static size_t drain(mw_session *s)
+{
+    size_t total = 0;
+    for (;;) {
+        size_t n = mw_watcher_history_since(s->watcher, &s->next_seq, s->buf, s->bufcap,
+                                            &s->cap.lost);
+        for (size_t i = 0; i < n; i++)
+            add_sample(s, &s->buf[i]);
+        total += n;
+        if (n < s->bufcap)
+            break;
+    }
+    return total;
+}
+
+static void flush_output(mw_session *s)
+{
+    if (!s->out || s->out_failed)
+        return;
+    if (mw__csv_stream_flush(s->out, s->out_err, sizeof(s->out_err)) != 0) {
+        s->out_errno = errno;
+        s->out_failed = true;
+    }
+    s->last_flush_ns = mw_now_ns();
+}
+
+size_t mw_session_poll(mw_session *s)
+{
+    if (!s->watcher)
+        return 0;
+    mw_target_reap(&s->target);
+    size_t n = drain(s);
+    if (n)
+        flush_output(s); /* every poll that wrote rows: at most one poll period is ever at risk */
+    if (!s->end_reason && !mw_watcher_is_running(s->watcher)) {
+        s->end_reason = mw_watcher_end_reason(s->watcher);
+        if (s->end_reason == 0)
+            s->end_reason = MW_ENOPROC;
+        n += drain(s);
+        flush_output(s);
+        if (s->end_reason == MW_EREUSED)
+            s->target.reused = s->target.gone = true;
+        else if (!s->target.launched)
+            s->target.gone = true;
+    }
+    /* Refresh the name and state at most once a second: cheap, but not free. */
+    int64_t now = mw_now_ns();
+    if (!s->target.gone && now - s->last_info_ns >= INFO_REFRESH_NS) {
+        mw_target_refresh(&s->target);
+        s->last_info_ns = now;
+    }
+    return n;
+}
+
+int mw_session_set_interval(mw_session *s, uint64_t ms)
+{
+    int rc = mw_watcher_set_interval(s->watcher, ms);
+    if (rc == 0)
+        s->interval_ms = ms;
+    return rc;
+}
+
+void mw_session_mark(mw_session *s, const char *label)
+{
+    snprintf(s->mark_label, sizeof(s->mark_label), "%s", label ? label : "");
+    if (mw_session_ended(s)) {
+        /* No sample will come: mark the last one (already in the -o file without it). */
+        mw__capture_mark(&s->cap, s->mark_label);
+        return;
+    }
+    s->mark_pending = true;
+}
+
+bool mw_session_ended(const mw_session *s) { return s->end_reason != 0; }
+
+void mw_session_stop(mw_session *s)
+{
+    if (!s->watcher)
+        return;
+    mw_watcher_stop(s->watcher);
+    drain(s);
+    flush_output(s);
+    if (s->out) {
+        char err[512];
+        if (mw__csv_stream_close(s->out, err, sizeof(err)) != 0 && !s->out_failed) {
+            s->out_failed = true;
+            snprintf(s->out_err, sizeof(s->out_err), "%s", err);
+        }
+        s->out = NULL;
+    }
+}
+
+void mw_session_destroy(mw_session *s)
+{
+    mw_session_stop(s);
+    mw_watcher_free(s->watcher);
+    s->watcher = NULL;
+    free(s->buf);
+    s->buf = NULL;
+    mw__capture_destroy(&s->cap);
+}

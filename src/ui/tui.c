@@ -1,1 +1,271 @@
-typedef int mw__placeholder_tui;
+/* tui.c — the one file that talks to curses: terminal setup and restore, keys, canvas to screen. */
+#include "config.h"
+
+#ifdef HAVE_NCURSESW_CURSES_H
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+#ifdef HAVE_NCURSESW_TERM_H
+#include <ncursesw/term.h>
+#else
+#include <term.h>
+#endif
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+struct mw_tui {
+    SCREEN *screen;
+    bool active;
+    bool unicode;
+    bool color;
+    attr_t attrs[MW__ST_COUNT]; /* curses attributes for each style */
+    short pairs[MW__ST_COUNT];
+    mw__cell *shown;            /* what the screen holds now (NULL: unknown, repaint all) */
+    int shown_w, shown_h;
+};
+
+static bool utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int mw_tui_check(char *err, size_t n)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        snprintf(err, n, "the dashboard needs a terminal, but %s is not one "
+                         "(use --no-tui to record without a dashboard)",
+                 !isatty(STDIN_FILENO) ? "stdin" : "stdout");
+        return -1;
+    }
+    const char *term = getenv("TERM");
+    if (!term || !*term) {
+        snprintf(err, n, "TERM is not set, so the dashboard cannot draw "
+                         "(set TERM, e.g. xterm-256color, or use --no-tui)");
+        return -1;
+    }
+    int terr = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &terr) != OK) {
+        if (terr == 0)
+            snprintf(err, n, "unknown terminal type TERM=%s (install its terminfo, set "
+                             "TERM=xterm-256color, or use --no-tui)", term);
+        else
+            snprintf(err, n, "cannot use terminal TERM=%s (no terminfo database found; "
+                             "use --no-tui)", term);
+        return -1;
+    }
+    /* A hardcopy or dumb terminal cannot move the cursor: no dashboard can be drawn on it. */
+    const char *cup = tigetstr("cup");
+    bool hard = tigetflag("hc") > 0;
+    del_curterm(cur_term);
+    if (hard || !cup || cup == (char *)-1) {
+        snprintf(err, n, "terminal TERM=%s cannot position the cursor, so the dashboard cannot "
+                         "draw (use --no-tui)", term);
+        return -1;
+    }
+    return 0;
+}
+
+enum { C_NONE = -1 };
+
+/* Styles keep their meaning without colour: bold, reverse, dim and distinct glyphs carry it. */
+static void setup_styles(mw_tui *t)
+{
+    static const struct {
+        mw__style st;
+        short fg;
+        attr_t mono;
+    } map[] = {
+        {MW__ST_NORMAL, C_NONE, A_NORMAL},
+        {MW__ST_DIM, C_NONE, A_DIM},
+        {MW__ST_TITLE, C_NONE, A_BOLD},
+        {MW__ST_RSS, COLOR_GREEN, A_NORMAL},
+        {MW__ST_VSZ, COLOR_CYAN, A_NORMAL},
+        {MW__ST_RANGE, COLOR_YELLOW, A_DIM},
+        {MW__ST_PEAK, COLOR_RED, A_BOLD},
+        {MW__ST_MARK, COLOR_MAGENTA, A_BOLD},
+        {MW__ST_ALERT, COLOR_RED, A_BOLD | A_REVERSE},
+        {MW__ST_STATUS, COLOR_CYAN, A_BOLD},
+        {MW__ST_ERROR, COLOR_RED, A_BOLD},
+        {MW__ST_HELP, C_NONE, A_NORMAL},
+        {MW__ST_HWM, COLOR_YELLOW, A_BOLD},
+        {MW__ST_PAUSED, COLOR_YELLOW, A_BOLD | A_REVERSE},
+        {MW__ST_GROWTH, COLOR_YELLOW, A_BOLD},
+        {MW__ST_KEY, C_NONE, A_BOLD},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        mw__style st = map[i].st;
+        t->attrs[st] = map[i].mono;
+        t->pairs[st] = 0;
+        if (t->color && map[i].fg != C_NONE) {
+            short pair = (short)(i + 1);
+            init_pair(pair, map[i].fg, -1);
+            t->pairs[st] = pair;
+            /* With colour, plain bars need no extra emphasis. */
+            if (st == MW__ST_RSS || st == MW__ST_VSZ || st == MW__ST_RANGE)
+                t->attrs[st] = A_NORMAL;
+        }
+    }
+}
+
+int mw_tui_start(mw_tui **out, bool ascii, char *err, size_t n)
+{
+    mw_tui *t = calloc(1, sizeof(*t));
+    if (!t) {
+        snprintf(err, n, "out of memory");
+        return -1;
+    }
+    /* newterm, not initscr: initscr exits the program on failure instead of returning. */
+    t->screen = newterm(NULL, stdout, stdin);
+    if (!t->screen) {
+        snprintf(err, n, "cannot initialise the terminal (TERM=%s); use --no-tui",
+                 getenv("TERM") ? getenv("TERM") : "");
+        free(t);
+        return -1;
+    }
+    set_term(t->screen);
+    t->active = true;
+    cbreak(); /* Ctrl-C stays a signal: the quit handler restores the terminal */
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    t->unicode = !ascii && utf8_locale();
+    const char *nc = getenv("NO_COLOR");
+    t->color = has_colors() && !(nc && *nc);
+    if (t->color) {
+        start_color();
+        use_default_colors();
+    }
+    setup_styles(t);
+    *out = t;
+    return 0;
+}
+
+void mw_tui_stop(mw_tui *t)
+{
+    if (!t)
+        return;
+    if (t->active) {
+        curs_set(1);
+        endwin();
+        t->active = false;
+    }
+    if (t->screen) {
+        delscreen(t->screen);
+        t->screen = NULL;
+    }
+    free(t->shown);
+    free(t);
+}
+
+bool mw_tui_unicode(const mw_tui *t) { return t->unicode; }
+bool mw_tui_color(const mw_tui *t) { return t->color; }
+
+void mw_tui_size(const mw_tui *t, int *w, int *h)
+{
+    (void)t;
+    *w = COLS;
+    *h = LINES;
+}
+
+mw__key mw_tui_key(mw_tui *t, int timeout_ms)
+{
+    (void)t;
+    wtimeout(stdscr, timeout_ms);
+    wint_t ch;
+    int r = wget_wch(stdscr, &ch);
+    if (r == ERR)
+        return MW__KEY_NONE;
+    if (r == KEY_CODE_YES) {
+        switch (ch) {
+        case KEY_LEFT: return MW__KEY_LEFT;
+        case KEY_RIGHT: return MW__KEY_RIGHT;
+        case KEY_UP: return MW__KEY_UP;
+        case KEY_DOWN: return MW__KEY_DOWN;
+        case KEY_HOME: return MW__KEY_HOME;
+        case KEY_END: return MW__KEY_END;
+        case KEY_BACKSPACE: return MW__KEY_BACKSPACE;
+        case KEY_ENTER: return MW__KEY_ENTER;
+        case KEY_RESIZE: return MW__KEY_RESIZE;
+        default: return MW__KEY_NONE;
+        }
+    }
+    switch (ch) {
+    case 3: return MW__KEY_CTRL_C;
+    case 27: return MW__KEY_ESC;
+    case '\r':
+    case '\n': return MW__KEY_ENTER;
+    case 8:
+    case 127: return MW__KEY_BACKSPACE;
+    case 12: return MW__KEY_RESIZE; /* Ctrl-L: repaint, as after a resize */
+    default: return (mw__key)ch;
+    }
+}
+
+static bool same_cell(const mw__cell *a, const mw__cell *b)
+{
+    return a->cp == b->cp && a->style == b->style;
+}
+
+static void put_cell(mw_tui *t, int x, int y, const mw__cell *c)
+{
+    uint32_t cp = c->cp;
+    if (cp < 0x20 || cp == 0x7f || (!t->unicode && cp > 0x7e))
+        cp = cp > 0x7e ? '?' : ' ';
+    mw__style st = c->style < MW__ST_COUNT ? (mw__style)c->style : MW__ST_NORMAL;
+    wchar_t wc[2] = {(wchar_t)cp, 0};
+    cchar_t cc;
+    setcchar(&cc, wc, t->attrs[st], t->pairs[st], NULL);
+    mvwadd_wch(stdscr, y, x, &cc);
+}
+
+void mw_tui_invalidate(mw_tui *t)
+{
+    free(t->shown);
+    t->shown = NULL;
+    clearok(curscr, TRUE);
+}
+
+void mw_tui_draw(mw_tui *t, const mw__canvas *cv)
+{
+    int w = cv->w < COLS ? cv->w : COLS;
+    int h = cv->h < LINES ? cv->h : LINES;
+    if (!t->shown || t->shown_w != cv->w || t->shown_h != cv->h) {
+        free(t->shown);
+        t->shown = calloc((size_t)cv->w * (size_t)(cv->h > 0 ? cv->h : 1), sizeof(mw__cell));
+        t->shown_w = cv->w;
+        t->shown_h = cv->h;
+        werase(stdscr);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                put_cell(t, x, y, &cv->cells[(size_t)y * (size_t)cv->w + (size_t)x]);
+    } else {
+        /* Only changed cells: a live chart changes a few columns per frame, keeping CPU low. */
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                size_t i = (size_t)y * (size_t)cv->w + (size_t)x;
+                if (!same_cell(&t->shown[i], &cv->cells[i]))
+                    put_cell(t, x, y, &cv->cells[i]);
+            }
+    }
+    if (t->shown)
+        memcpy(t->shown, cv->cells, (size_t)cv->w * (size_t)cv->h * sizeof(mw__cell));
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+void mw_tui_bell(mw_tui *t)
+{
+    (void)t;
+    beep();
+}
