@@ -175,9 +175,10 @@ size_t mw_session_poll(mw_session *s)
         else if (!s->target.launched)
             s->target.gone = true;
     }
-    /* Refresh the name and state at most once a second: cheap, but not free. */
+    /* Refresh the name and state at most once a second for the dashboard: cheap, but not free,
+     * and headless recording only needs them for the summary. */
     int64_t now = mw_now_ns();
-    if (!s->target.gone && now - s->last_info_ns >= INFO_REFRESH_NS) {
+    if (!s->opt->no_tui && !s->target.gone && now - s->last_info_ns >= INFO_REFRESH_NS) {
         mw_target_refresh(&s->target);
         s->last_info_ns = now;
     }

@@ -210,7 +210,14 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
                         ? (double)(to - 1 - a) / ((double)t_of(r, to - 1) - ta0) : 0.0;
     bool have_prev = false;
     uint64_t prev = 0;
+    /* The window may reach past the newest sample (a live view's time axis moves in steps, so
+     * most frames redraw one column instead of rescaling them all): columns that start after
+     * it stay empty rather than carrying the last value into the future. */
+    int64_t t_last = to > from ? t_of(r, to - 1) : t_from;
     for (int i = 0; i < ncols; i++) {
+        if (a >= to && have_prev && span > 0.0 &&
+            t_from + (int64_t)(span * i / ncols) > t_last)
+            break;
         /* The last column takes everything up to `to`, so the newest sample always shows. */
         uint64_t b = to;
         if (i + 1 < ncols && span > 0.0) {

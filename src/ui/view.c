@@ -31,6 +31,24 @@ int64_t mw__zoom_span_ns(int zoom)
     return spans_s[zoom] * NS_PER_S;
 }
 
+/* The smallest "nice" span >= d: a multiple of the largest ladder step <= d / 8. */
+static int64_t axis_span_ns(int64_t d)
+{
+    static const int64_t steps_ms[] = {
+        100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000, 300000, 600000,
+        900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000,
+    };
+    if (d <= 0)
+        return d;
+    int64_t step = 0;
+    for (size_t i = 0; i < sizeof(steps_ms) / sizeof(steps_ms[0]); i++)
+        if (steps_ms[i] * 1000000 * 8 <= d)
+            step = steps_ms[i] * 1000000;
+    if (step == 0)
+        return d;
+    return (d + step - 1) / step * step;
+}
+
 void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w)
 {
     const mw__ring *r = &c->ring;
@@ -205,6 +223,12 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     mw__chart_index_update(&st->index, &c->ring);
     mw__window w;
     mw__view_window(st, c, &w);
+    /* Live and showing everything: round the axis end up to a step of about 1/8..1/20 of the
+     * span. The scale then changes only when the data crosses a step, and in between a new
+     * sample redraws a column or two, which keeps the terminal traffic (and CPU) low. A still
+     * picture (paused, exited, replay) uses the exact span. */
+    if (!w.empty && !st->paused && st->zoom == 0 && !info->gone && !info->replay)
+        w.t_to = w.t_from + axis_span_ns(w.t_to - w.t_from);
 
     mw__view_header(cv, c, info, st);
     char hwm[128];
