@@ -23,6 +23,11 @@ static int run_replay(const mw_options *o)
         mw__capture_destroy(&cap);
         return MW_EXIT_USAGE;
     }
+    if (mw__ring_end(&cap.ring) == 0) {
+        fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
+        mw__capture_destroy(&cap);
+        return MW_EXIT_USAGE;
+    }
     int rc = mw_dashboard_run(NULL, &cap, o);
     mw__capture_destroy(&cap);
     return rc;

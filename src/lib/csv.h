@@ -2,41 +2,112 @@
 #ifndef MW_CSV_H
 #define MW_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <stdint.h>
 #include "capture.h"
 
-/* The header. The first six columns are a contract; later ones may be added at the end:
+/* Who owns what: csv_write.c formats rows and exports; csv_stream.c appends (-o); csv_read.c
+ * loads (replay).
+ * Everything here runs on the thread that owns the capture; nothing locks. */
+
+/* The header, without its line end. The first six columns are a contract; later ones may be
+ * added at the end:
  * timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,
  * swap_bytes,hwm_bytes,nprocs,hwm_rose,marker
- * timestamp: UTC ISO 8601 with milliseconds ("2026-11-25T18:40:01.123Z"); elapsed_s: seconds
- * since the first sample, 3 decimals; sizes in bytes, empty when the OS did not provide them;
- * marker: the mark's label (RFC 4180 quoted; cells starting with = + - @ get a leading ' so a
- * spreadsheet never runs them as formulas), empty when no mark. */
+ * Lines end with "\n" (the reader also takes "\r\n").
+ * timestamp: UTC ISO 8601 with milliseconds ("2026-11-25T18:40:01.123Z"), computed as the first
+ * sample's wall-clock millisecond plus elapsed_s, so the two columns always agree exactly;
+ * elapsed_s: seconds since the first sample, 3 decimals (truncated); sizes in bytes, empty when
+ * the OS did not provide them; hwm_rose: 1 when the kernel's high-water mark rose since the
+ * previous sample, else 0; marker: empty when no mark, otherwise the mark's label always quoted
+ * per RFC 4180 ("" is a mark without a label); a label starting with = + - @ ' tab or CR gets a
+ * leading ' so a spreadsheet never runs it as a formula (the reader removes it again). */
 extern const char mw__csv_header[];
 
-/* Format one row (with trailing "\n") for sample s of capture c into buf. Returns the length,
- * or 0 if buf is too small (1024 bytes always suffices). marker may be NULL. */
+/* Longest record (header or row, quoted newlines included) the reader accepts. */
+#define MW__CSV_LINE_MAX 65536
+
+/* Format one row (with trailing "\n", NUL-terminated) for sample s of capture c into buf. Returns
+ * the length (without the NUL),
+ * or 0 if buf is too small (1024 bytes always suffice for labels of a capture's size).
+ * marker NULL: no label (the cell is "" if s carries MW_SAMPLE_MARK, else empty). */
 size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
                           const char *marker);
 
-/* Write the whole capture (every stored sample) to path atomically: a temporary file created
- * O_EXCL in the same directory, written, fsync'd, then renamed into place; on any failure the
- * temporary is removed and no file appears at path. Refuses to replace an existing path
- * (MW_EALREADY-style message) unless overwrite is true. Never follows a symlink at the
- * temporary name. On success *rows gets the number of data rows.
- * Errors: negative MW_E* with a one-line reason in err (naming the path and the cause). */
+/* Write the whole capture (every stored sample, with mark labels) to path atomically: a
+ * temporary ".<name>.<pid>.<hex>" created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644 under the umask,
+ * in the same directory, written, fsync'd, then renamed into place; on any failure the
+ * temporary is removed and nothing appears at path. An existing path is never replaced unless
+ * overwrite is true (renameat2 RENAME_NOREPLACE, or link()+unlink() where that is missing), so
+ * a file created at path meanwhile is not clobbered either. On success *rows (may be NULL) gets
+ * the number of data rows. err gets one line naming the path and the cause, e.g.
+ * "cannot export to /ro/x.csv: Permission denied".
+ * Errors: MW_EALREADY (path exists and overwrite is false), MW_EINVAL (bad arguments, path is a
+ * directory), MW_ENOMEM, MW_ESYS (any system call failed, disk full included). */
 int mw__csv_export(const mw__capture *c, const char *path, bool overwrite, size_t *rows,
                    char *err, size_t errlen);
 
-/* Load a capture file into c (already initialised; its capacity bounds what is kept: the newest
- * rows win). Sets pid, t0, wall offset and marks from the file.
- * Errors: MW_EINVAL with err = "FILE:LINE: what is wrong" (missing file, directory, empty,
- * binary, wrong header, bad field, line too long, non-increasing time...), MW_ENOMEM. */
+/* Load a capture file into c (already initialised; whatever it held is replaced; its capacity
+ * bounds what is kept: the newest rows win, the summary covers every row). Sets pid (from the
+ * first row), t0 = 0 with t_ns = elapsed_s in ns, and the wall-clock offset from the first row's
+ * timestamp (so exporting again reproduces the same timestamps), and marks (the newest
+ * MW__MARKS_MAX/2 .. MW__MARKS_MAX of them are kept). A file with a header and no rows loads
+ * as an empty capture. Streams through a fixed buffer: a file of any size, pipes included.
+ * Errors, with err = "FILE: reason" (file level) or "FILE:LINE: reason" (content):
+ * MW_ESYS (cannot open or read: the cause from strerror), MW_EINVAL (a directory, empty, not
+ * text, wrong header, bad or missing field, line too long, elapsed time going backwards...),
+ * MW_ENOMEM. On error c holds an unspecified part of the file (still safe to destroy). */
 int mw__csv_load(const char *path, mw__capture *c, char *err, size_t errlen);
 
 /* Same as _load but from memory; name is used in messages. For tests and fuzzing. */
 int mw__csv_load_mem(const char *data, size_t len, const char *name, mw__capture *c, char *err,
                      size_t errlen);
+
+/* ---- streaming writer for -o FILE (headless recording) ----------------------------------------
+ * Opens path with O_WRONLY|O_APPEND|O_CREAT (mode 0644 under the umask). A symlink given as the
+ * path is followed: the user named it, and a planted link cannot make us write into a file that
+ * is not already one of our captures (see the header check) or empty. A new or empty file gets
+ * the header first; a non-empty regular file must begin with exactly our header, else open fails
+ * (we never append rows to a foreign file). When appending to a capture that already has rows,
+ * elapsed_s continues from that file's first row (by wall clock), so the file stays loadable.
+ * Non-regular files (a pipe, /dev/stdout, /dev/full) just get the header and rows. */
+typedef struct mw__csv_stream mw__csv_stream;
+
+/* Errors: MW_ESYS (cannot open, a directory included: "cannot record to PATH: cause"),
+ * MW_EINVAL (not our capture), MW_ENOMEM. */
+int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_t errlen);
+/* Buffer one row (see mw__csv_format_row); writes out when the buffer is full. The first failure
+ * is sticky: the stream stops and every later call returns MW_ESYS with the same message in err
+ * and errno set to its cause (the capture itself is the caller's and is unaffected). */
+int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sample *s,
+                         const char *marker, char *err, size_t errlen);
+/* Write the buffered rows (the caller does it at least once a second; no fsync: a killed
+ * recorder loses nothing already flushed). Also notices a regular file that was deleted or
+ * replaced since it was opened. Errors: MW_ESYS with err = "cannot write to PATH: cause" and
+ * errno set to the cause. */
+int mw__csv_stream_flush(mw__csv_stream *st, char *err, size_t errlen);
+/* Rows written so far (buffered ones included). */
+uint64_t mw__csv_stream_rows(const mw__csv_stream *st);
+/* Flush, close and free (always frees; NULL is a no-op returning 0). Returns the first error. */
+int mw__csv_stream_close(mw__csv_stream *st, char *err, size_t errlen);
+
+/* ---- shared by the csv_*.c files ------------------------------------------------------------- */
+/* Output buffer size of export and stream. */
+#define MW__CSV_OUTBUF (64 * 1024)
+/* A row's time columns in whole ms: wall = the first sample's wall ms + elapsed, so timestamp and
+ * elapsed_s agree exactly and a loaded capture exports the same text again. */
+void mw__csv_row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms,
+                       int64_t *el_ms);
+/* mw__csv_format_row with the time columns decided by the caller (the stream rebases elapsed). */
+size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
+                             const mw__sample *s, const char *marker);
+/* write() all of buf[0..*len) to fd, retrying short writes and EINTR. Returns 0 (*len = 0) or an
+ * errno value, the unwritten rest moved to the front of buf (*len = its length). */
+int mw__csv_write_all(int fd, char *buf, size_t *len);
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (exactly, years 0000-9999) -> ms since the epoch. 0 or MW_EINVAL. */
+int mw__csv_parse_timestamp(const char *s, size_t n, int64_t *ms);
+/* "S", "S.f" with up to 9 decimals, non-negative, fitting int64 ns -> ns. 0 or MW_EINVAL. */
+int mw__csv_parse_elapsed(const char *s, size_t n, int64_t *ns);
 
 #endif
