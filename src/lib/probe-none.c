@@ -1,1 +1,45 @@
-typedef int mw__placeholder_probe_none;
+/* probe-none.c — the "unsupported" probe: every call fails with MW_EUNSUPPORTED; the template for a new OS. */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "probe.h"
+
+/* configure picks this file when it knows no probe for the host OS (or on --with-probe=none), so
+ * the library, the program and the tests still build and say plainly that sampling is not
+ * supported. To port memwatch to a new OS, copy this file to probe-<os>.c, give it its own
+ * mw__probe_name, implement the four functions below against probe.h (keep every OS header in
+ * that one file), and add it to configure.ac and Makefile.am beside probe-linux.c. */
+
+const char mw__probe_name[] = "none";
+
+/* A real backend: remember the process (and its start time, to detect PID reuse), return a handle. */
+int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
+{
+    (void)pid;
+    (void)flags;
+    if (out)
+        *out = NULL;
+    return MW_EUNSUPPORTED;
+}
+
+/* A real backend: fill sizes (bytes), valid bits and nprocs; never the timestamp. */
+int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err)
+{
+    (void)p;
+    (void)out;
+    if (peak_reset_err)
+        *peak_reset_err = MW_EUNSUPPORTED;
+    return MW_EUNSUPPORTED;
+}
+
+/* Nothing was ever opened, so there is nothing to free. */
+void mw__probe_close(mw__probe *p) { (void)p; }
+
+/* A real backend: name, command line, state and start time of any process. */
+int mw__probe_info(pid_t pid, mw_process_info *out)
+{
+    (void)pid;
+    (void)out;
+    return MW_EUNSUPPORTED;
+}

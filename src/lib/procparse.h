@@ -1,1 +1,55 @@
-/* placeholder */
+/* procparse.h — pure parsers for Linux /proc text (status, stat, cmdline, children): no I/O, fuzzed. */
+#ifndef MW_PROCPARSE_H
+#define MW_PROCPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "memwatch.h"
+
+/* Everything here is plain C over a (buf, len) byte range: buf need NOT be NUL-terminated and
+ * nothing at or past buf[len] is ever read. No OS headers, so it compiles (and is fuzzed) on every
+ * platform; only probe-linux.c feeds it real /proc text. Owned by the probe engineer. */
+
+/* Parse the text of /proc/PID/status into *out (sizes in BYTES: the kernel's kB * 1024).
+ *   VmSize -> virtual_size       VmRSS -> physical_size
+ *   RssAnon -> anon_size         RssFile -> file_size         RssShmem -> shmem_size
+ *   VmSwap -> swap_size          VmHWM -> peak_physical_size  VmPeak -> peak_virtual_size
+ *   shared_size = RssFile + RssShmem: resident shared memory, what top calls SHR.
+ * out->valid gets the MW_HAVE_* bit of each optional field present; nprocs is set to 1;
+ * timestamp and flags are zeroed (the caller's job). *state (if non-NULL) gets the State letter.
+ * Returns:
+ *   0            a process with memory, or a kernel thread (no Vm* lines: all sizes 0, valid 0);
+ *   MW_ENOPROC   a zombie or dead task (State Z or X): it has no memory left to report;
+ *   MW_EINVAL    not a complete status file: no State line, text not ending in '\n' (cut off),
+ *                a malformed or overflowing number, VmSize without VmRSS (or the reverse).
+ * Overflow policy: a kB value whose byte count does not fit in 64 bits is MW_EINVAL (never
+ * saturated: a wrong huge number would look like a real, enormous process), and so is a
+ * RssFile + RssShmem sum that overflows. Single pass; fields after VmSwap are not examined. */
+int mw__parse_status(const char *buf, size_t len, mw_stats *out, char *state);
+
+/* What /proc/PID/stat tells us (the fields the probe needs). */
+typedef struct mw__proc_stat {
+    int64_t pid;         /* field 1 */
+    char comm[64];       /* field 2 without the parentheses; cut to fit, always NUL-terminated */
+    char state;          /* field 3 */
+    int64_t ppid;        /* field 4 */
+    uint64_t start_time; /* field 22: clock ticks after boot */
+} mw__proc_stat;
+
+/* Parse /proc/PID/stat text. The command name may itself contain spaces and ')', so it is taken
+ * between the first '(' and the LAST ')'. Returns 0 or MW_EINVAL (missing or malformed fields,
+ * fewer than 22 fields, overflow, negative pid/ppid). */
+int mw__parse_stat(const char *buf, size_t len, mw__proc_stat *out);
+
+/* Turn /proc/PID/cmdline (arguments separated and ended by NUL) into one line in out[cap]:
+ * arguments joined by single spaces, trailing NULs dropped, control characters shown as '?',
+ * cut to fit without splitting a UTF-8 sequence. Always NUL-terminates when cap > 0.
+ * Returns the length written (excluding the NUL). */
+size_t mw__join_cmdline(const char *buf, size_t len, char *out, size_t cap);
+
+/* Read the next PID from a blank-separated list of decimal PIDs (/proc/PID/task/TID/children),
+ * starting at *pos and advancing it. Returns 1 with *pid set, 0 at the end of the list, or
+ * MW_EINVAL on anything that is not a positive decimal number that fits in 31 bits. */
+int mw__next_pid(const char *buf, size_t len, size_t *pos, int64_t *pid);
+
+#endif
