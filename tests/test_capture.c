@@ -1,1 +1,190 @@
+/* test_capture.c — the program's session record: t0, counts, marks and their labels, clocks. */
+#include "config.h"
+
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+
+static mw__capture cap;
+
+static void setup(void) { cr_assert_eq(mw__capture_init(&cap, 8), 0); }
+static void teardown(void) { mw__capture_destroy(&cap); }
+
+static void add_at(int64_t t_ns, uint64_t rss)
+{
+    mw__sample s;
+    memset(&s, 0, sizeof(s));
+    s.t_ns = t_ns;
+    s.rss = rss;
+    mw__capture_add(&cap, &s);
+}
+
+static int64_t clock_now_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return mw__ts_to_ns(&ts);
+}
+
+Test(capture, init_rejects_zero_capacity)
+{
+    mw__capture c;
+    cr_expect_eq(mw__capture_init(&c, 0), MW_EINVAL);
+    mw__capture_destroy(&c); /* safe after a failed init */
+}
+
+Test(capture, add_sets_t0_and_counts, .init = setup, .fini = teardown)
+{
+    cr_expect_not(cap.have_t0);
+    add_at(5000000000, 100);
+    cr_expect(cap.have_t0);
+    cr_expect_eq(cap.t0_ns, 5000000000);
+    for (int i = 1; i < 12; i++)
+        add_at(5000000000 + i * 1000000, 100 + (uint64_t)i);
+    cr_expect_eq(cap.t0_ns, 5000000000, "only the first sample fixes t0");
+    cr_expect_eq(cap.all.n, 12, "the summary counts every sample");
+    cr_expect_eq(mw__ring_end(&cap.ring), 12);
+    cr_expect_eq(mw__ring_count(&cap.ring), 8);
+    cr_expect_eq(cap.all.first.rss, 100, "the summary keeps the overwritten first sample");
+    cr_expect_eq(cap.all.last.rss, 111);
+}
+
+Test(capture, mark_before_any_sample_is_nodata, .init = setup, .fini = teardown)
+{
+    cr_expect_eq(mw__capture_mark(&cap, "early"), MW_ENODATA);
+    cr_expect_eq(cap.nmarks, 0);
+    cr_expect_null(mw__capture_last_mark(&cap));
+}
+
+Test(capture, mark_flags_newest_sample_and_is_found_by_seq, .init = setup, .fini = teardown)
+{
+    add_at(0, 1);
+    add_at(1000, 2);
+    cr_assert_eq(mw__capture_mark(&cap, "first"), 0);
+    add_at(2000, 3);
+    add_at(3000, 4);
+    cr_assert_eq(mw__capture_mark(&cap, NULL), 0);
+    cr_expect(mw__ring_at(&cap.ring, 1)->flags & MW_SAMPLE_MARK);
+    cr_expect_not(mw__ring_at(&cap.ring, 2)->flags & MW_SAMPLE_MARK);
+    cr_expect(mw__ring_at(&cap.ring, 3)->flags & MW_SAMPLE_MARK);
+    cr_expect(cap.all.last.flags & MW_SAMPLE_MARK);
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 1), "first");
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 3), "", "NULL label is empty");
+    cr_expect_null(mw__capture_mark_label(&cap, 0));
+    cr_expect_null(mw__capture_mark_label(&cap, 2));
+    cr_expect_null(mw__capture_mark_label(&cap, 99));
+    cr_assert_not_null(mw__capture_last_mark(&cap));
+    cr_expect_eq(mw__capture_last_mark(&cap)->seq, 3);
+}
+
+Test(capture, second_mark_on_same_sample_replaces_label, .init = setup, .fini = teardown)
+{
+    add_at(0, 1);
+    cr_assert_eq(mw__capture_mark(&cap, "before"), 0);
+    cr_assert_eq(mw__capture_mark(&cap, "after"), 0);
+    cr_expect_eq(cap.nmarks, 1);
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 0), "after");
+}
+
+Test(capture, label_control_characters_become_spaces, .init = setup, .fini = teardown)
+{
+    add_at(0, 1);
+    cr_assert_eq(mw__capture_mark(&cap, "a\tb\nc\rd\x1b[31me\x7f"), 0);
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 0), "a b c d [31me ");
+    add_at(1, 1);
+    cr_assert_eq(mw__capture_mark(&cap, "caf\xc3\xa9 \xe2\x82\xac"), 0); /* "café €" kept as is */
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 1), "caf\xc3\xa9 \xe2\x82\xac");
+}
+
+/* A label of `pad` 'a's followed by `tail`, marked on a new sample; returns the stored label. */
+static const char *mark_padded(size_t pad, const char *tail)
+{
+    char label[128];
+    memset(label, 'a', pad);
+    strcpy(label + pad, tail);
+    add_at((int64_t)mw__ring_end(&cap.ring), 1);
+    cr_assert_eq(mw__capture_mark(&cap, label), 0);
+    return mw__capture_last_mark(&cap)->label;
+}
+
+Test(capture, long_label_is_cut_to_fit, .init = setup, .fini = teardown)
+{
+    const size_t max = MW__MARK_LABEL_MAX - 1; /* bytes of text that fit */
+    const char *l = mark_padded(max, "");
+    cr_expect_eq(strlen(l), max, "exactly full: kept whole");
+    l = mark_padded(100, "");
+    cr_expect_eq(strlen(l), max);
+}
+
+Test(capture, truncation_never_splits_a_utf8_sequence, .init = setup, .fini = teardown)
+{
+    const size_t max = MW__MARK_LABEL_MAX - 1;
+    /* "é" (2 bytes) straddling the cut: dropped whole. */
+    const char *l = mark_padded(max - 1, "\xc3\xa9xyz");
+    cr_expect_eq(strlen(l), max - 1);
+    cr_expect_eq(l[max - 2], 'a');
+    /* "€" (3 bytes) with two of them before the cut: dropped whole. */
+    l = mark_padded(max - 2, "\xe2\x82\xacxyz");
+    cr_expect_eq(strlen(l), max - 2);
+    /* A 4-byte sequence with three before the cut. */
+    l = mark_padded(max - 3, "\xf0\x9f\x98\x80xyz");
+    cr_expect_eq(strlen(l), max - 3);
+    /* "é" ending exactly at the cut is complete: kept. */
+    l = mark_padded(max - 2, "\xc3\xa9xyz");
+    cr_expect_eq(strlen(l), max);
+    cr_expect_eq((unsigned char)l[max - 1], 0xa9);
+    /* "€" ending exactly at the cut: kept. */
+    l = mark_padded(max - 3, "\xe2\x82\xacxyz");
+    cr_expect_eq(strlen(l), max);
+}
+
+Test(capture, oldest_marks_are_forgotten_past_max, .init = setup, .fini = teardown)
+{
+    for (uint64_t i = 0; i < MW__MARKS_MAX + 3; i++) {
+        add_at((int64_t)i, 1);
+        char label[16];
+        snprintf(label, sizeof(label), "m%llu", (unsigned long long)i);
+        cr_assert_eq(mw__capture_mark(&cap, label), 0);
+    }
+    cr_expect_eq(cap.nmarks, MW__MARKS_MAX);
+    cr_expect_null(mw__capture_mark_label(&cap, 0));
+    cr_expect_null(mw__capture_mark_label(&cap, 2));
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 3), "m3");
+    cr_expect_str_eq(mw__capture_mark_label(&cap, 2000), "m2000");
+    cr_expect_eq(mw__capture_last_mark(&cap)->seq, MW__MARKS_MAX + 2);
+    cr_expect_eq(cap.marks[0].seq, 3, "still oldest first");
+}
+
+Test(capture, elapsed_counts_from_first_sample, .init = setup, .fini = teardown)
+{
+    mw__sample later;
+    memset(&later, 0, sizeof(later));
+    later.t_ns = 7500000000;
+    cr_expect_float_eq(mw__capture_elapsed_s(&cap, &later), 0.0, 1e-12, "no t0 yet");
+    add_at(5000000000, 1);
+    cr_expect_float_eq(mw__capture_elapsed_s(&cap, &later), 2.5, 1e-12);
+}
+
+Test(capture, wall_clock_follows_realtime_at_first_sample, .init = setup, .fini = teardown)
+{
+    int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
+    add_at(mono, 1);
+    int64_t real = clock_now_ns(CLOCK_REALTIME);
+    mw__sample s = *mw__ring_last(&cap.ring);
+    int64_t wall = mw__capture_wall_ns(&cap, &s);
+    cr_expect(wall <= real && real - wall < 1000000000, "wall %lld real %lld", (long long)wall,
+              (long long)real);
+    s.t_ns += 3000000000;
+    cr_expect_eq(mw__capture_wall_ns(&cap, &s), wall + 3000000000);
+}
+
+Test(capture, preset_wall_offset_is_kept, .init = setup, .fini = teardown)
+{
+    cap.wall_offset_ns = 1700000000000000000; /* replay: taken from the file */
+    add_at(2000000000, 1);
+    cr_expect_eq(cap.wall_offset_ns, 1700000000000000000);
+    cr_expect_eq(mw__capture_wall_ns(&cap, mw__ring_last(&cap.ring)), 1700000002000000000);
+}

@@ -115,6 +115,8 @@ uint64_t mw__ring_seek_time(const mw__ring *r, uint64_t from, uint64_t to, int64
         from = first;
     if (to > mw__ring_end(r))
         to = mw__ring_end(r);
+    if (from > to)
+        return to; /* nothing of [from, to) is stored (or the range is inverted) */
     uint64_t lo = from, hi = to;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;

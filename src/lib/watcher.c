@@ -1,1 +1,458 @@
-typedef int mw__placeholder_watcher;
+/* watcher.c — the sampler thread: samples a process on absolute deadlines into a locked ring. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memwatch.h"
+#include "probe.h"
+#include "ring.h"
+#include "sample.h"
+#include "stats.h"
+
+#define MW_INTERVAL_MIN_MS 1ull
+#define MW_INTERVAL_MAX_MS 3600000ull
+#define MW_MAX_CALLBACKS 16
+
+typedef struct cb_entry {
+    mw_callback fn;
+    void *user;
+} cb_entry;
+
+/* Ownership: everything below `lock` is guarded by it. cfg and pid are fixed after
+ * mw_watcher_new. The probe and prev_hwm belong to the sampler thread while it runs, and to
+ * the controlling thread (start/stop) otherwise. thread/thread_live belong to the controller. */
+struct mw_watcher {
+    mw_config cfg;
+    pid_t pid;
+    unsigned probe_flags;
+
+    pthread_t thread;
+    bool thread_live; /* a thread was created and not yet joined */
+    mw__probe *probe;
+    uint64_t prev_hwm;
+
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool cond_monotonic;  /* wake uses CLOCK_MONOTONIC deadlines */
+    bool running;
+    bool stop_requested;
+    bool interval_changed;
+    uint64_t interval_ms;
+    int end_reason;
+    int peak_reset_error;
+    mw__ring ring;
+    mw__summary summary;
+    cb_entry cbs[MW_MAX_CALLBACKS];
+    size_t ncbs;
+};
+
+/* Locking a const watcher: readers take the mutex too; it is the only mutable part they touch. */
+static void lock_w(const mw_watcher *w) { pthread_mutex_lock((pthread_mutex_t *)&w->lock); }
+static void unlock_w(const mw_watcher *w) { pthread_mutex_unlock((pthread_mutex_t *)&w->lock); }
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return mw__ts_to_ns(&ts);
+}
+
+mw_config mw_config_default(void)
+{
+    mw_config c;
+    memset(&c, 0, sizeof(c));
+    c.interval_ms = 1000;
+    c.history_size = 3600;
+    c.verbose_logging = false;
+    c.pid = 0;
+    return c;
+}
+
+static bool interval_ok(uint64_t ms) { return ms >= MW_INTERVAL_MIN_MS && ms <= MW_INTERVAL_MAX_MS; }
+
+mw_watcher *mw_watcher_new(const mw_config *cfg)
+{
+    mw_config c = cfg ? *cfg : mw_config_default();
+    if (!interval_ok(c.interval_ms) || c.history_size == 0 || c.pid < 0)
+        return NULL;
+    mw_watcher *w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    w->cfg = c;
+    w->pid = c.pid ? c.pid : getpid();
+    w->probe_flags = (c.include_children ? MW__PROBE_TREE : 0u) |
+                     (c.reset_peaks ? MW__PROBE_RESET_PEAK : 0u);
+    w->interval_ms = c.interval_ms;
+    if (mw__ring_init(&w->ring, c.history_size) != 0) {
+        free(w);
+        return NULL;
+    }
+    mw__summary_reset(&w->summary);
+
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+#ifdef HAVE_PTHREAD_CONDATTR_SETCLOCK /* a feature test from configure, not an OS switch */
+    w->cond_monotonic = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0;
+#endif
+    int rc = pthread_cond_init(&w->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0 || pthread_mutex_init(&w->lock, NULL) != 0) {
+        if (rc == 0)
+            pthread_cond_destroy(&w->wake);
+        mw__ring_destroy(&w->ring);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Which watcher's sampler runs on this thread (NULL on every other thread). Lets stop/free/start
+ * called from a callback refuse to join their own thread, without reading fields that the
+ * controlling thread writes. */
+static _Thread_local const mw_watcher *tl_sampler_of;
+
+static bool on_sampler_thread(const mw_watcher *w) { return tl_sampler_of == w; }
+
+void mw_watcher_free(mw_watcher *w)
+{
+    if (!w || on_sampler_thread(w))
+        return; /* freeing from its own callback would pull the thread's memory away under it */
+    mw_watcher_stop(w);
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
+    mw__ring_destroy(&w->ring);
+    free(w);
+}
+
+int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user)
+{
+    if (!w || !fn)
+        return MW_EINVAL;
+    int rc = 0;
+    lock_w(w);
+    if (w->ncbs == MW_MAX_CALLBACKS)
+        rc = MW_ENOMEM;
+    else
+        w->cbs[w->ncbs++] = (cb_entry){fn, user};
+    unlock_w(w);
+    return rc;
+}
+
+static void log_sample(const mw_watcher *w, const mw_stats *s)
+{
+    fprintf(stderr,
+            "memwatch: pid %ld rss %.1f MiB vsz %.1f MiB shared %.1f MiB (t=%lld.%03ld)\n",
+            (long)w->pid, mw_stats_physical_mb(s), mw_stats_virtual_mb(s), mw_stats_shared_mb(s),
+            (long long)s->timestamp.tv_sec, s->timestamp.tv_nsec / 1000000);
+}
+
+/* Take one sample and publish it. Returns 0 or the probe's error (the sampler then ends). */
+static int sample_once(mw_watcher *w)
+{
+    mw_stats st;
+    memset(&st, 0, sizeof(st));
+    int reset_err = 0;
+    int rc = mw__probe_sample(w->probe, &st, &reset_err);
+    if (rc != 0)
+        return rc;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    st.timestamp = ts;
+    if (st.nprocs == 0)
+        st.nprocs = 1;
+    /* A high-water mark above the RSS we just read means a peak we did not see happened since
+     * the previous sample: either the mark rose, or (when resetting) any mark at all. */
+    if ((st.valid & MW_HAVE_HWM) && st.peak_physical_size > st.physical_size &&
+        (st.peak_physical_size > w->prev_hwm || (w->probe_flags & MW__PROBE_RESET_PEAK)))
+        st.flags |= MW_SAMPLE_HWM_ROSE;
+    w->prev_hwm = st.peak_physical_size;
+
+    mw__sample s;
+    mw__sample_from_stats(&s, &st);
+    cb_entry cbs[MW_MAX_CALLBACKS];
+    size_t ncbs;
+    lock_w(w);
+    w->peak_reset_error = reset_err;
+    uint64_t seq = mw__ring_end(&w->ring);
+    mw__ring_push(&w->ring, &s);
+    mw__summary_add(&w->summary, &s, seq);
+    ncbs = w->ncbs;
+    memcpy(cbs, w->cbs, ncbs * sizeof(cbs[0]));
+    unlock_w(w);
+
+    /* Callbacks run with no lock held, so they may call back into the watcher. */
+    if (w->cfg.verbose_logging)
+        log_sample(w, &st);
+    for (size_t i = 0; i < ncbs; i++)
+        cbs[i].fn(&st, cbs[i].user);
+    return 0;
+}
+
+/* Wait until deadline_ns (CLOCK_MONOTONIC) or until woken. Called and returns with lock held. */
+static void wait_until(mw_watcher *w, int64_t deadline_ns)
+{
+    struct timespec ts;
+    if (w->cond_monotonic) {
+        ts = mw__ns_to_ts(deadline_ns);
+    } else {
+        /* Without a monotonic condvar, turn the remaining time into a realtime deadline. */
+        int64_t left = deadline_ns - now_ns();
+        struct timespec rt;
+        clock_gettime(CLOCK_REALTIME, &rt);
+        ts = mw__ns_to_ts(mw__ts_to_ns(&rt) + (left > 0 ? left : 0));
+    }
+    pthread_cond_timedwait(&w->wake, &w->lock, &ts);
+}
+
+static void *sampler_main(void *arg)
+{
+    mw_watcher *w = arg;
+    tl_sampler_of = w;
+    int64_t last = now_ns();
+    int64_t next = last; /* the first sample is taken at once */
+    for (;;) {
+        lock_w(w);
+        while (!w->stop_requested) {
+            if (w->interval_changed) {
+                /* A new interval counts from the last sample, so it applies now. */
+                w->interval_changed = false;
+                next = last + (int64_t)w->interval_ms * 1000000;
+            }
+            if (now_ns() >= next)
+                break;
+            wait_until(w, next);
+        }
+        bool stop = w->stop_requested;
+        int64_t step = (int64_t)w->interval_ms * 1000000;
+        unlock_w(w);
+        if (stop)
+            break;
+
+        last = now_ns();
+        int rc = sample_once(w);
+        if (rc != 0) {
+            lock_w(w);
+            w->end_reason = rc;
+            w->running = false;
+            unlock_w(w);
+            break;
+        }
+        /* Absolute deadlines: sample times do not drift with the cost of sampling. After a long
+         * stall (suspend, debugger), skip the missed slots rather than sampling in a burst. */
+        next += step;
+        int64_t now = now_ns();
+        if (next <= now - step)
+            next = now + step;
+    }
+    return NULL;
+}
+
+int mw_watcher_start(mw_watcher *w)
+{
+    if (!w)
+        return MW_EINVAL;
+    if (on_sampler_thread(w))
+        return MW_EALREADY;
+    lock_w(w);
+    bool running = w->running;
+    unlock_w(w);
+    if (running)
+        return MW_EALREADY;
+    /* The sampler may have ended by itself (process exited): reap that thread first. */
+    if (w->thread_live) {
+        pthread_join(w->thread, NULL);
+        w->thread_live = false;
+    }
+    if (w->probe) {
+        mw__probe_close(w->probe);
+        w->probe = NULL;
+    }
+    int rc = mw__probe_open(w->pid, w->probe_flags, &w->probe);
+    if (rc != 0)
+        return rc;
+    w->prev_hwm = 0;
+    lock_w(w);
+    w->stop_requested = false;
+    w->interval_changed = false;
+    w->end_reason = 0;
+    w->running = true;
+    unlock_w(w);
+    if (pthread_create(&w->thread, NULL, sampler_main, w) != 0) {
+        lock_w(w);
+        w->running = false;
+        unlock_w(w);
+        mw__probe_close(w->probe);
+        w->probe = NULL;
+        return MW_ESYS;
+    }
+    w->thread_live = true;
+    return 0;
+}
+
+static void log_summary(mw_watcher *w)
+{
+    lock_w(w);
+    mw__summary s = w->summary;
+    unlock_w(w);
+    if (s.n == 0) {
+        fprintf(stderr, "memwatch: pid %ld: no samples\n", (long)w->pid);
+        return;
+    }
+    fprintf(stderr,
+            "memwatch: pid %ld: %" PRIu64 " samples, rss initial %.1f MiB, current %.1f MiB, "
+            "peak %.1f MiB, growth %+.1f MiB\n",
+            (long)w->pid, s.n, (double)s.first.rss / 1048576.0, (double)s.last.rss / 1048576.0,
+            (double)s.peak_rss.rss / 1048576.0, (double)mw__summary_growth(&s) / 1048576.0);
+}
+
+void mw_watcher_stop(mw_watcher *w)
+{
+    if (!w || !w->thread_live || on_sampler_thread(w))
+        return;
+    lock_w(w);
+    w->stop_requested = true;
+    w->running = false;
+    pthread_cond_broadcast(&w->wake);
+    unlock_w(w);
+    pthread_join(w->thread, NULL);
+    w->thread_live = false;
+    mw__probe_close(w->probe);
+    w->probe = NULL;
+    if (w->cfg.verbose_logging)
+        log_summary(w);
+}
+
+bool mw_watcher_is_running(const mw_watcher *w)
+{
+    if (!w)
+        return false;
+    lock_w(w);
+    bool r = w->running;
+    unlock_w(w);
+    return r;
+}
+
+int mw_watcher_set_interval(mw_watcher *w, uint64_t interval_ms)
+{
+    if (!w || !interval_ok(interval_ms))
+        return MW_EINVAL;
+    lock_w(w);
+    w->interval_ms = interval_ms;
+    w->interval_changed = true;
+    pthread_cond_broadcast(&w->wake);
+    unlock_w(w);
+    return 0;
+}
+
+static int copy_summary_sample(const mw_watcher *w, mw_stats *out, bool peak)
+{
+    if (!w || !out)
+        return MW_EINVAL;
+    int rc = 0;
+    lock_w(w);
+    if (w->summary.n == 0)
+        rc = MW_ENODATA;
+    else
+        mw__sample_to_stats(out, peak ? &w->summary.peak_rss : &w->summary.last);
+    unlock_w(w);
+    return rc;
+}
+
+int mw_watcher_current_stats(const mw_watcher *w, mw_stats *out)
+{
+    return copy_summary_sample(w, out, false);
+}
+
+int mw_watcher_max_stats(const mw_watcher *w, mw_stats *out)
+{
+    return copy_summary_sample(w, out, true);
+}
+
+/* Copy ring samples [from, ...) as mw_stats in chunks; called with the lock held. */
+static size_t copy_out(const mw_watcher *w, uint64_t from, mw_stats *buf, size_t cap)
+{
+    const mw__sample *a, *b;
+    size_t na, nb;
+    mw__ring_span(&w->ring, from, from + cap, &a, &na, &b, &nb);
+    for (size_t i = 0; i < na; i++)
+        mw__sample_to_stats(&buf[i], &a[i]);
+    for (size_t i = 0; i < nb; i++)
+        mw__sample_to_stats(&buf[na + i], &b[i]);
+    return na + nb;
+}
+
+size_t mw_watcher_history(const mw_watcher *w, mw_stats *buf, size_t cap)
+{
+    if (!w || !buf || cap == 0)
+        return 0;
+    lock_w(w);
+    size_t count = mw__ring_count(&w->ring);
+    size_t n = count < cap ? count : cap;
+    size_t got = copy_out(w, mw__ring_end(&w->ring) - n, buf, n);
+    unlock_w(w);
+    return got;
+}
+
+size_t mw_watcher_history_since(const mw_watcher *w, uint64_t *seq, mw_stats *buf, size_t cap,
+                                uint64_t *lost)
+{
+    if (!w || !seq || !buf || cap == 0)
+        return 0;
+    lock_w(w);
+    uint64_t first = mw__ring_first(&w->ring);
+    uint64_t from = *seq;
+    if (from < first) {
+        if (lost)
+            *lost += first - from;
+        from = first;
+    }
+    size_t got = copy_out(w, from, buf, cap);
+    *seq = from + got;
+    unlock_w(w);
+    return got;
+}
+
+int64_t mw_watcher_memory_growth(const mw_watcher *w)
+{
+    if (!w)
+        return 0;
+    lock_w(w);
+    int64_t g = mw__summary_growth(&w->summary);
+    unlock_w(w);
+    return g;
+}
+
+int mw_watcher_end_reason(const mw_watcher *w)
+{
+    if (!w)
+        return MW_EINVAL;
+    lock_w(w);
+    int r = w->end_reason;
+    unlock_w(w);
+    return r;
+}
+
+int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out)
+{
+    if (!w || !out)
+        return MW_EINVAL;
+    lock_w(w);
+    out->running = w->running;
+    out->end_reason = w->end_reason;
+    out->pid = w->pid;
+    out->interval_ms = w->interval_ms;
+    out->capacity = w->ring.cap;
+    out->stored = mw__ring_count(&w->ring);
+    out->samples = mw__ring_end(&w->ring);
+    out->dropped = mw__ring_dropped(&w->ring);
+    out->peak_reset_error = w->peak_reset_error;
+    unlock_w(w);
+    return 0;
+}

@@ -1,0 +1,371 @@
+/* soak_watcher.c — races readers, callbacks, interval changes and stop/start against the sampler. */
+#include "config.h"
+
+/* Not a unit test: CI runs it under ASan+UBSan and under TSan with a time bound, e.g.
+ *     tests/soak_watcher 60
+ * The watcher samples this process at 1-3 ms into a 1000-slot ring (so it wraps every second or
+ * so) while two reader threads copy history, the callbacks record every sample, and the main
+ * thread changes the interval, stops and restarts, and frees other watchers while they run.
+ * At the end every sample a reader got must be the very sample the callbacks saw under the same
+ * sequence number. Exit 0 when every invariant held, 1 (with messages) otherwise, 2 on bad usage. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "memwatch.h"
+
+#define RING 1000
+
+static atomic_int failures;
+static atomic_bool done;
+
+__attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
+{
+    if (atomic_fetch_add(&failures, 1) >= 20)
+        return; /* the first few say enough */
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("soak_watcher: FAIL: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t ts_ns(const mw_stats *s)
+{
+    return (int64_t)s->timestamp.tv_sec * 1000000000 + s->timestamp.tv_nsec;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* A growable array of timestamps indexed by sequence number (0 = not seen). */
+typedef struct trace {
+    int64_t *t;
+    size_t n, cap;
+} trace;
+
+static void trace_set(trace *tr, uint64_t seq, int64_t t)
+{
+    if (seq >= tr->cap) {
+        size_t ncap = tr->cap ? tr->cap : 4096;
+        while (ncap <= seq)
+            ncap *= 2;
+        int64_t *nt = realloc(tr->t, ncap * sizeof(*nt));
+        if (!nt) {
+            fputs("soak_watcher: out of memory\n", stderr);
+            exit(1);
+        }
+        memset(nt + tr->cap, 0, (ncap - tr->cap) * sizeof(*nt));
+        tr->t = nt;
+        tr->cap = ncap;
+    }
+    tr->t[seq] = t;
+    if (seq + 1 > tr->n)
+        tr->n = (size_t)seq + 1;
+}
+
+/* ---- callbacks: run on the sampler thread, one at a time (successive threads are joined) ----- */
+
+typedef struct cb_state {
+    mw_watcher *w;
+    trace seen;       /* every sample, by its sequence number (= call number) */
+    int64_t last_t;
+    uint64_t calls;
+} cb_state;
+
+static void record_cb(const mw_stats *s, void *user)
+{
+    cb_state *c = user;
+    int64_t t = ts_ns(s);
+    if (t <= c->last_t)
+        fail("callback: sample %" PRIu64 " at %" PRId64 " not after the previous %" PRId64,
+             c->calls, t, c->last_t);
+    c->last_t = t;
+    trace_set(&c->seen, c->calls, t);
+    c->calls++;
+
+    /* Re-entering the watcher from its own callback: reads work, stop is refused. */
+    mw_stats cur;
+    if (mw_watcher_current_stats(c->w, &cur) != 0 || ts_ns(&cur) < t)
+        fail("callback: current_stats is older than the sample being delivered");
+    if (c->calls % 997 == 0)
+        mw_watcher_stop(c->w);
+    if (s->physical_size == 0 || s->virtual_size < s->physical_size)
+        fail("callback: implausible sample rss %" PRIu64 " vsz %" PRIu64, s->physical_size,
+             s->virtual_size);
+}
+
+static void count_cb(const mw_stats *s, void *user)
+{
+    (void)s;
+    atomic_fetch_add((atomic_uint_fast64_t *)user, 1);
+}
+
+/* ---- reader 1: incremental history_since, keeping its own copy by sequence number ------------ */
+
+typedef struct reader1 {
+    mw_watcher *w;
+    trace got;
+    uint64_t seq, lost, read, calls, idle;
+} reader1;
+
+static void *reader1_main(void *arg)
+{
+    reader1 *r = arg;
+    mw_stats buf[64];
+    int64_t prev = INT64_MIN;
+    unsigned k = 0;
+    for (;;) {
+        bool last_round = atomic_load(&done); /* drain once more after the watcher stopped */
+        size_t cap = 1 + (k++ % 64);          /* vary the chunk size */
+        uint64_t before = r->seq, lost_before = r->lost;
+        size_t n = mw_watcher_history_since(r->w, &r->seq, buf, cap, &r->lost);
+        r->calls++;
+        if (n > cap)
+            fail("reader1: %zu samples copied into a buffer of %zu", n, cap);
+        if (r->seq != before + (r->lost - lost_before) + n)
+            fail("reader1: seq %" PRIu64 " != %" PRIu64 " + lost %" PRIu64 " + %zu", r->seq,
+                 before, r->lost - lost_before, n);
+        uint64_t first = r->seq - n;
+        for (size_t i = 0; i < n; i++) {
+            int64_t t = ts_ns(&buf[i]);
+            if (t <= prev)
+                fail("reader1: sample %" PRIu64 " not after the previous one", first + i);
+            prev = t;
+            trace_set(&r->got, first + i, t);
+        }
+        r->read += n;
+        if (n == 0) {
+            if (last_round)
+                break;
+            /* Usually keep up; every few seconds stall past a whole ring so samples are lost. */
+            sleep_us(++r->idle % 1500 == 0 ? 3000000 : 200 + (k % 7) * 300);
+        }
+    }
+    return NULL;
+}
+
+/* ---- reader 2: snapshots and counters --------------------------------------------------------- */
+
+typedef struct reader2 {
+    mw_watcher *w;
+    atomic_uint_fast64_t late_calls; /* a callback added while running */
+    uint64_t rounds;
+} reader2;
+
+static void *reader2_main(void *arg)
+{
+    reader2 *r = arg;
+    mw_stats *buf = malloc(RING * sizeof(*buf));
+    if (!buf) {
+        fail("reader2: out of memory");
+        return NULL;
+    }
+    uint64_t prev_samples = 0;
+    int64_t prev_cur = INT64_MIN;
+    while (!atomic_load(&done)) {
+        mw_watcher_status st;
+        if (mw_watcher_get_status(r->w, &st) != 0)
+            fail("reader2: get_status failed");
+        if (st.samples < prev_samples)
+            fail("reader2: samples went back from %" PRIu64 " to %" PRIu64, prev_samples,
+                 st.samples);
+        if (st.capacity != RING || st.stored != (st.samples < RING ? st.samples : RING) ||
+            st.dropped != st.samples - st.stored)
+            fail("reader2: inconsistent status: samples %" PRIu64 " stored %zu dropped %" PRIu64,
+                 st.samples, st.stored, st.dropped);
+        if (st.interval_ms < 1 || st.interval_ms > 3)
+            fail("reader2: interval %" PRIu64 " was never set", st.interval_ms);
+        prev_samples = st.samples;
+
+        size_t cap = r->rounds % 4 ? 1 + (size_t)(r->rounds * 37 % RING) : RING;
+        size_t n = mw_watcher_history(r->w, buf, cap);
+        uint64_t want = st.samples < cap ? st.samples : cap;
+        if (n < want || n > cap)
+            fail("reader2: history gave %zu samples, status said at least %" PRIu64, n, want);
+        for (size_t i = 1; i < n; i++)
+            if (ts_ns(&buf[i]) <= ts_ns(&buf[i - 1]))
+                fail("reader2: history not oldest first at %zu", i);
+
+        mw_stats cur, max;
+        if (mw_watcher_current_stats(r->w, &cur) == 0) {
+            if (ts_ns(&cur) < prev_cur)
+                fail("reader2: current_stats went back in time");
+            prev_cur = ts_ns(&cur);
+            if (n && ts_ns(&cur) < ts_ns(&buf[n - 1]))
+                fail("reader2: current_stats older than the history read before it");
+            if (mw_watcher_max_stats(r->w, &max) != 0 || max.physical_size < cur.physical_size)
+                fail("reader2: max RSS below the current RSS read before it");
+        }
+        (void)mw_watcher_memory_growth(r->w);
+        (void)mw_watcher_is_running(r->w);
+        (void)mw_watcher_end_reason(r->w);
+        if (r->rounds++ == 10 && mw_watcher_add_callback(r->w, count_cb, &r->late_calls) != 0)
+            fail("reader2: add_callback while running failed");
+        if (r->rounds % 2)
+            sleep_us(100); /* leave the lock to the sampler now and then */
+    }
+    free(buf);
+    return NULL;
+}
+
+/* ---- main: the controller ---------------------------------------------------------------------- */
+
+/* Create, start, and free a watcher while it runs, its callback mid-flight. */
+static void free_while_running(void)
+{
+    mw_config cfg = mw_config_default();
+    cfg.interval_ms = 1;
+    cfg.history_size = 8;
+    mw_watcher *w = mw_watcher_new(&cfg);
+    atomic_uint_fast64_t calls;
+    atomic_init(&calls, 0);
+    if (!w || mw_watcher_add_callback(w, count_cb, &calls) != 0 || mw_watcher_start(w) != 0) {
+        fail("free_while_running: could not start a watcher");
+        mw_watcher_free(w);
+        return;
+    }
+    sleep_us(1500);
+    mw_watcher_free(w);
+    uint64_t n = atomic_load(&calls);
+    sleep_us(2000);
+    if (atomic_load(&calls) != n)
+        fail("free_while_running: a callback ran after mw_watcher_free returned");
+}
+
+int main(int argc, char **argv)
+{
+    long seconds = 20;
+    if (argc > 2 || (argc == 2 && (seconds = strtol(argv[1], NULL, 10)) <= 0)) {
+        fprintf(stderr, "usage: %s [SECONDS]   (default 20)\n", argv[0]);
+        return 2;
+    }
+    mw_config cfg = mw_config_default();
+    cfg.interval_ms = 1;
+    cfg.history_size = RING;
+    mw_watcher *w = mw_watcher_new(&cfg);
+    if (!w) {
+        fprintf(stderr, "soak_watcher: mw_watcher_new failed\n");
+        return 1;
+    }
+    static cb_state cb;
+    cb.w = w;
+    cb.last_t = INT64_MIN;
+    if (mw_watcher_add_callback(w, record_cb, &cb) != 0) {
+        fprintf(stderr, "soak_watcher: add_callback failed\n");
+        return 1;
+    }
+    int rc = mw_watcher_start(w);
+    if (rc != 0) {
+        fprintf(stderr, "soak_watcher: start: %s\n", mw_strerror(rc));
+        return 1;
+    }
+
+    static reader1 r1;
+    static reader2 r2;
+    r1.w = r2.w = w;
+    atomic_init(&r2.late_calls, 0);
+    pthread_t t1, t2;
+    if (pthread_create(&t1, NULL, reader1_main, &r1) != 0 ||
+        pthread_create(&t2, NULL, reader2_main, &r2) != 0) {
+        fprintf(stderr, "soak_watcher: pthread_create failed\n");
+        return 1;
+    }
+
+    unsigned seed = (unsigned)now_ns();
+    uint64_t restarts = 0, interval_changes = 0, frees = 0;
+    char *churn = NULL;
+    int64_t end = now_ns() + seconds * 1000000000ll;
+    while (now_ns() < end) {
+        switch (rand_r(&seed) % 16) {
+        case 0:
+            mw_watcher_stop(w);
+            if (mw_watcher_is_running(w))
+                fail("main: running after stop");
+            if ((rc = mw_watcher_start(w)) != 0)
+                fail("main: restart: %s", mw_strerror(rc));
+            if (mw_watcher_start(w) != MW_EALREADY)
+                fail("main: second start was not MW_EALREADY");
+            restarts++;
+            break;
+        case 1:
+        case 2:
+        case 3:
+            if (mw_watcher_set_interval(w, 1 + rand_r(&seed) % 3) != 0)
+                fail("main: set_interval refused a valid interval");
+            interval_changes++;
+            break;
+        case 4: /* vary the RSS so peaks move */
+            free(churn);
+            churn = malloc((size_t)(1 + rand_r(&seed) % 8) << 20);
+            if (churn)
+                memset(churn, 1, 1 << 20);
+            break;
+        case 5:
+            if (rand_r(&seed) % 8 == 0) {
+                free_while_running();
+                frees++;
+            }
+            break;
+        default:
+            sleep_us(500 + rand_r(&seed) % 1500);
+        }
+    }
+    free(churn);
+    mw_watcher_stop(w);
+    atomic_store(&done, true);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+
+    /* Everything is quiet now: check the books. */
+    mw_watcher_status st;
+    mw_watcher_get_status(w, &st);
+    if (cb.calls != st.samples)
+        fail("callbacks ran %" PRIu64 " times for %" PRIu64 " samples", cb.calls, st.samples);
+    if (atomic_load(&r2.late_calls) > st.samples)
+        fail("a late callback ran more often than there were samples");
+    if (r1.read + r1.lost != st.samples || r1.seq != st.samples)
+        fail("reader1 read %" PRIu64 " + lost %" PRIu64 " (seq %" PRIu64 ") of %" PRIu64
+             " samples", r1.read, r1.lost, r1.seq, st.samples);
+    uint64_t matched = 0;
+    for (size_t seq = 0; seq < r1.got.n; seq++) {
+        if (r1.got.t[seq] == 0)
+            continue; /* lost */
+        if (seq >= cb.seen.n || r1.got.t[seq] != cb.seen.t[seq]) {
+            fail("reader1's sample %zu is not the one the callback saw under that number", seq);
+            break;
+        }
+        matched++;
+    }
+    if (matched != r1.read)
+        fail("reader1 matched %" PRIu64 " of the %" PRIu64 " samples it read", matched, r1.read);
+
+    printf("soak_watcher: %lds, %" PRIu64 " samples (%" PRIu64 " overwritten), reader1 %" PRIu64
+           " read / %" PRIu64 " lost in %" PRIu64 " calls, reader2 %" PRIu64 " rounds, "
+           "%" PRIu64 " restarts, %" PRIu64 " interval changes, %" PRIu64
+           " watchers freed while running: %s\n",
+           seconds, st.samples, st.dropped, r1.read, r1.lost, r1.calls, r2.rounds, restarts,
+           interval_changes, frees, atomic_load(&failures) ? "FAILED" : "ok");
+    mw_watcher_free(w);
+    free(cb.seen.t);
+    free(r1.got.t);
+    return atomic_load(&failures) ? 1 : 0;
+}
