@@ -1,0 +1,134 @@
+#!/bin/bash
+# make-screenshots.sh — runs the real dashboard in a private tmux and renders PNGs of it (aha + headless Chromium).
+#
+# Usage: screenshots/make-screenshots.sh [OUTDIR]      (default: the directory of this script)
+# Needs (Debian packages): tmux aha chromium fonts-dejavu-core
+#   apt-get install tmux aha chromium fonts-dejavu-core
+# MEMWATCH names the built program (default: ./memwatch in the cwd, i.e. run it from a build dir).
+# Not part of make check: it takes about a minute (the demo workload has to reach each state).
+#
+# Makes: leak.png (the demo's steady leak and its trend), sawtooth-spike.png (sawtooth, the 120 MiB
+# spike and its peak marker), help.png (the help overlay over that screen). Each capture is kept
+# as HTML beside the PNG's name in a temp dir only; the PNGs are what README shows.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here}
+MEMWATCH=${MEMWATCH:-$PWD/memwatch}
+COLS=120
+ROWS=40
+# DejaVu Sans Mono advances 0.602 em: at 14.949px a column is 9px exactly, and 17px rows are a hair
+# shorter than the full block glyph, so bars (█▇▆...) show no seams between cells.
+FONT_PX=14.949
+LINE_PX=17
+
+die() {
+    echo "make-screenshots: $*" >&2
+    exit 1
+}
+for tool in tmux aha chromium; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install tmux aha chromium fonts-dejavu-core)"
+done
+fc-list 2>/dev/null | grep -q 'DejaVu Sans Mono' || die "no DejaVu Sans Mono (apt-get install fonts-dejavu-core)"
+[ -x "$MEMWATCH" ] || die "no memwatch at $MEMWATCH (run from a build dir, or set MEMWATCH)"
+mkdir -p "$out" || die "cannot create $out"
+out=$(cd "$out" && pwd)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mw-shots.XXXXXX") || die "mktemp failed"
+sock=mw-shots-$$
+tm() { env -u TMUX TMUX_TMPDIR="$tmp" LC_ALL=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+    tm kill-server >/dev/null 2>&1
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+
+# wait_for REGEX SECS: poll the pane every 0.1 s until REGEX matches.
+wait_for() {
+    local end=$(($(now_ms) + $2 * 1000))
+    until tm capture-pane -p -t shot | grep -Eq -- "$1"; do
+        if [ "$(now_ms)" -gt "$end" ]; then
+            tm capture-pane -p -t shot >&2
+            die "timed out waiting for /$1/"
+        fi
+        sleep 0.1
+    done
+}
+
+# Named ANSI colours, as aha writes them, to a palette that reads well on a dark background.
+palette='s/color:green;/color:#5fd75f;/g; s/color:lime;/color:#5fd75f;/g;
+s/color:teal;/color:#5fd7d7;/g; s/color:aqua;/color:#5fd7d7;/g; s/color:cyan;/color:#5fd7d7;/g;
+s/color:olive;/color:#e5c07b;/g; s/color:yellow;/color:#e5c07b;/g;
+s/color:red;/color:#ff6b6b;/g; s/color:maroon;/color:#ff6b6b;/g;
+s/color:purple;/color:#d78cf0;/g; s/color:fuchsia;/color:#d78cf0;/g;
+s/color:white;/color:#d8d8d8;/g; s/color:black;/color:#1d1f21;/g'
+
+# grab NAME: keep the pane as it is now, colours included (rendering comes after, all at once,
+# so a slow Chromium does not let the demo move on between two captures).
+grab() { tm capture-pane -e -p -t shot >"$tmp/$1.ansi" || die "capture failed"; }
+
+# render NAME: wrap NAME's capture in a page and render NAME.png.
+render() {
+    local name=$1 html="$tmp/$1.html" w h
+    {
+        cat <<EOF
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>memwatch: $name</title><style>
+html, body { margin: 0; background: #1d1f21; }
+pre { margin: 0; padding: 14px 16px; color: #d8d8d8; background: #1d1f21;
+      font-family: 'DejaVu Sans Mono', monospace; font-size: ${FONT_PX}px; line-height: ${LINE_PX}px;
+      font-variant-ligatures: none; }
+</style></head><body><pre>
+EOF
+        aha --black --no-header <"$tmp/$name.ansi" | sed "$palette"
+        echo '</pre></body></html>'
+    } >"$html"
+    # The page's size: columns x 9px and rows x the line height, plus the padding.
+    w=$((COLS * 9 + 32))
+    h=$((ROWS * LINE_PX + 28))
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --hide-scrollbars --user-data-dir="$tmp/chromium" --window-size="$w,$h" \
+        --screenshot="$out/$name.png" "file://$html" >"$tmp/chromium.log" 2>&1 ||
+        { cat "$tmp/chromium.log" >&2; die "chromium failed for $name"; }
+    [ -s "$out/$name.png" ] || die "no $out/$name.png"
+    echo "make-screenshots: wrote $out/$name.png (${w}x$h)"
+}
+
+# clock: the header's elapsed time, in seconds.
+clock() {
+    tm capture-pane -p -t shot | sed -n '1s/.*  \([0-9][0-9]\):\([0-9][0-9]\):\([0-9][0-9]\)$/\1 \2 \3/p' |
+        awk '{ print $1 * 3600 + $2 * 60 + $3 }'
+}
+
+# The demo (see src/cli/demo.c): a steady leak of 2 MiB every 0.5 s for 20 s, then a sawtooth
+# (three teeth of 48 MiB), a 120 MiB spike at ~29 s held 0.3 s, and a plateau until ~37 s.
+tm new-session -d -s shot -x "$COLS" -y "$ROWS" -c "$tmp" \
+    env -u LC_ALL -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 "$MEMWATCH" --demo ||
+    die "tmux could not start"
+tm set-option -g remain-on-exit on >/dev/null
+
+# The leak: well into it, before the sawtooth (the demo only runs late, never early).
+wait_for '^PID [0-9]+ .* 00:00:1[5-7]$' 40
+grab leak
+
+# The spike: once the 120 MiB peak is in, a few seconds of plateau after it, so it is not at the edge.
+wait_for '^RSS .*peak 2[0-9][0-9]\.[0-9] MiB at 00:00:[0-9][0-9]' 60
+peak_at=$(tm capture-pane -p -t shot | sed -n 's/^RSS .*peak .* at 00:00:\([0-9][0-9]\).*/\1/p' | head -1)
+end=$(($(now_ms) + 20000))
+while [ "$(clock)" -lt $((10#$peak_at + 4)) ]; do
+    [ "$(now_ms)" -lt "$end" ] || die "the clock did not reach the spike + 4 s"
+    sleep 0.1
+done
+grab sawtooth-spike
+
+tm send-keys -t shot '?'
+wait_for 'memwatch keys' 5
+grab help
+tm send-keys -t shot q
+
+for name in leak sawtooth-spike help; do render "$name"; done

@@ -1,0 +1,88 @@
+#!/bin/bash
+# tui_scroll.sh — scrolling (←/→/Home/End) and zoom (z/Z) change the time span shown; replay and live.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# A 10-minute capture, one sample a second: a leak with a sawtooth on top, and one mark.
+csv="$MW_TMP/ten-minutes.csv"
+awk 'BEGIN {
+    print "timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker"
+    for (i = 0; i < 600; i++) {
+        rss = int((100 + i * 0.2 + (i % 60) * 0.5) * 1048576)
+        printf "2026-01-01T10:%02d:%02d.000Z,%d.000,4242,%d,%d,1048576,%d,1048576,0,0,%d,1,0,%s\n",
+            int(i / 60), i % 60, i, rss, rss + 52428800, rss - 1048576, rss, i == 300 ? "half way" : ""
+    }
+}' >"$csv"
+
+# span: "FROM TO SPAN" from the RSS chart's "00:08:44 → 00:09:44 (1m)" label.
+span() {
+    screen | sed -n 's/^RSS .*  \([0-9:]*\) → \([0-9:]*\) (\([0-9a-z]*\))$/\1 \2 \3/p' | head -1
+}
+span_is() { [ "$(span)" = "$1" ]; }
+expect_span() { poll 5 "the time span '$1' (now '$(span)')" span_is "$1"; }
+secs() { IFS=: read -r h m s <<<"$1" && echo $((10#$h * 3600 + 10#$m * 60 + 10#$s)); }
+
+start_tui "$MEMWATCH" --replay "$csv"
+wait_for 'ten-minutes\.csv  600/100000 samples .*REPLAY'
+wait_for '^RSS 249\.3 MiB '
+expect_span '00:00:00 00:09:59 9m59s'
+wait_for '^replay of .*ten-minutes\.csv: press \? for keys'
+wait_for 'since mark "half way"'
+ok "replay: whole 10 minutes shown, the mark's label too"
+
+send z
+expect_span '00:04:59 00:09:59 5m'
+wait_for 'zoom 5m'
+send z
+expect_span '00:08:59 00:09:59 1m'
+wait_for 'zoom 1m'
+ok "z zooms in: 5m, 1m"
+
+# The span's field N (1 from, 2 to, 3 length); is the end before / after time T?
+span_field() { span | cut -d' ' -f"$1"; }
+ends_before() { [ "$(secs "$(span_field 2)")" -lt "$(secs "$1")" ]; }
+ends_after() { [ "$(secs "$(span_field 2)")" -gt "$(secs "$1")" ]; }
+starts_at() { [ "$(span_field 1)" = "$1" ]; }
+
+send Left
+wait_for 'PAUSED'
+poll 5 "← to scroll back" ends_before 00:09:59
+to1=$(span_field 2)
+send Left
+poll 5 "a second ← to scroll further back" ends_before "$to1"
+to2=$(span_field 2)
+send Right
+poll 5 "→ to scroll forward" ends_after "$to2"
+[ "$(span_field 3)" = 1m ] || fail "scrolling changed the zoom: $(span)"
+ok "← / → scroll (the span ended at $to1, then $to2, then $(span_field 2))"
+
+send Home
+poll 5 "Home to show the oldest minute" starts_at 00:00:00
+[ "$(span_field 3)" = 1m ] || fail "Home changed the zoom: $(span)"
+send End
+expect_span '00:08:59 00:09:59 1m'
+ok "Home shows the start, End the newest samples"
+
+send Z
+expect_span '00:04:59 00:09:59 5m'
+send Z
+wait_for 'zoom all'
+expect_span '00:00:00 00:09:59 9m59s'
+ok "Z zooms out: 5m, all"
+
+send q
+[ "$(wait_exit)" = 0 ] || fail "replay: bad status after q"
+
+# Live: scrolling pauses the view; space resumes it.
+alloc_start --alloc 4
+start_tui "$MEMWATCH" -i 50ms "$ALLOC_PID"
+wait_for '^live  zoom all'
+send Left
+wait_for 'PAUSED \(\+[0-9]+ new\)'
+wait_for '^paused  zoom all'
+send Space
+wait_gone 'PAUSED'
+wait_for '^live  zoom all'
+send q
+[ "$(wait_exit)" = 0 ] || fail "live: bad status after q"
+ok "live: ← pauses the view, space resumes"

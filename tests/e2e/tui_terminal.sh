@@ -1,0 +1,152 @@
+#!/bin/bash
+# tui_terminal.sh — the dashboard and its terminal: resizes, a SIGWINCH storm, help, quit, ASCII, NO_COLOR.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+alloc_start --alloc 16
+
+# check_layout W H: the full layout fits a WxH pane: header flush right, both charts, footer last.
+check_layout() {
+    local w=$1 h=$2 s widest
+    s=$(screen)
+    [ "$(printf '%s\n' "$s" | wc -l)" -eq "$h" ] || fail "$h rows expected at ${w}x$h"
+    printf '%s\n' "$s" | head -1 | grep -q "^PID $ALLOC_PID  .*[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\$" ||
+        fail "header row at ${w}x$h"
+    [ "$(printf '%s\n' "$s" | head -1 | LC_ALL=C.UTF-8 wc -L)" -eq "$w" ] ||
+        fail "the header's clock is not flush with the right edge at ${w}x$h"
+    widest=$(printf '%s\n' "$s" | LC_ALL=C.UTF-8 wc -L)
+    [ "$widest" -le "$w" ] || fail "a row is $widest columns wide at ${w}x$h"
+    printf '%s\n' "$s" | grep -q '^RSS [0-9]' || fail "no RSS chart at ${w}x$h"
+    printf '%s\n' "$s" | grep -q '^VSZ [0-9]' || fail "no VSZ chart at ${w}x$h"
+    printf '%s\n' "$s" | tail -1 | grep -q '^q quit' || fail "the footer is not the last row at ${w}x$h"
+    ! printf '%s\n' "$s" | grep -q 'too small' || fail "'too small' at ${w}x$h"
+}
+
+# A frame after the resize: the header row must be exactly as wide as the pane again.
+header_width_is() { [ "$(screen | head -1 | LC_ALL=C.UTF-8 wc -L)" -eq "$1" ]; }
+layout_at() {
+    poll 10 "a full-width header at ${1}x$2" header_width_is "$1"
+    wait_for '^q quit'
+    check_layout "$1" "$2"
+}
+
+# ---- (e) resizes ---------------------------------------------------------------------------------
+start_tui "$MEMWATCH" "$ALLOC_PID"
+wait_for '^now RSS 1[0-9]\.[0-9] MiB'
+check_layout 100 30
+resize 20 6
+wait_for '^ *terminal$'
+wait_for '^ *too small$'
+wait_for '^ *need 40x10$'
+ok "20x6: the too-small message"
+resize 40 10
+layout_at 40 10
+ok "40x10: compact layout"
+resize 300 100
+layout_at 300 100
+[ "$(screen | grep -Ec '(┤|│)')" -ge 80 ] || fail "300x100: the charts should use the height"
+ok "300x100: large layout"
+resize 100 30
+layout_at 100 30
+ok "back to 100x30"
+
+# 50 resizes within a second, in one tmux call, then the final size must be drawn right.
+storm=()
+for i in $(seq 1 25); do
+    storm+=(resize-window -t mw -x $((30 + i * 7)) -y $((8 + i)) \; resize-window -t mw -x 20 -y 6 \;)
+done
+t0=$(now_ms)
+tm "${storm[@]}" resize-window -t mw -x 100 -y 30 || fail "the resize storm failed"
+note "51 resizes took $(($(now_ms) - t0)) ms"
+! mw_tui_ended || fail "memwatch died in the resize storm"
+layout_at 100 30
+send C-l
+layout_at 100 30
+ok "SIGWINCH storm: still running, correct 100x30 screen"
+
+# ---- (f) help overlay ------------------------------------------------------------------------------
+send '?'
+wait_for 'memwatch keys'
+help=$(screen)
+for k in 'space, p' '+ / -' 'Home / End' 'z / Z' 'm  ' 'r  ' 'e  ' '? / h' 'q, Ctrl-C'; do
+    printf '%s\n' "$help" | grep -qF "│ $k" || fail "help does not list '$k'"
+done
+send Escape
+wait_gone 'memwatch keys'
+send h
+wait_for 'memwatch keys'
+send Escape
+wait_gone 'memwatch keys'
+layout_at 100 30
+ok "help overlay: ? and h open it, Esc closes it"
+
+# ---- (g) quit restores the terminal ----------------------------------------------------------------
+[ "$(tmux_fmt '#{alternate_on}')" = 1 ] || fail "the dashboard should use the alternate screen"
+send q
+st=$(wait_exit)
+[ "$st" = 0 ] || fail "status $st after q"
+check_restored() {
+    wait_for '^\[e2e\] program exited with status'
+    [ "$(tmux_fmt '#{alternate_on}')" = 0 ] || fail "still on the alternate screen after quitting"
+    [ "$(tmux_fmt '#{cursor_flag}')" = 1 ] || fail "the cursor is still hidden after quitting"
+    [ "$(tmux_fmt '#{keypad_cursor_flag}')" = 0 ] || fail "keypad mode left on after quitting"
+    ! screen | grep -Eq '^(PID|RSS|VSZ|now) ' || fail "dashboard left on the normal screen"
+}
+check_restored
+ok "q: status 0, alternate screen gone, cursor back"
+
+start_tui "$MEMWATCH" "$ALLOC_PID"
+wait_for '^now RSS'
+send C-c
+st=$(wait_exit)
+[ "$st" = 130 ] || fail "status $st after Ctrl-C (128+SIGINT expected)"
+check_restored
+pid_alive "$ALLOC_PID" || fail "Ctrl-C in the dashboard ended the watched process"
+ok "Ctrl-C: status 130, terminal restored"
+
+# ---- (k) ASCII rendering, NO_COLOR -----------------------------------------------------------------
+check_ascii() {
+    wait_for '^now RSS'
+    wait_for '^q quit'
+    screen | grep -q '^RSS .*\^ peak' || fail "$1: no ASCII peak marker"
+    screen | grep -q '#' || fail "$1: no ASCII bars"
+    ! screen | LC_ALL=C grep -q '[^ -~]' || fail "$1: non-ASCII characters on screen"
+    send '?'
+    wait_for 'memwatch keys'
+    ! screen | LC_ALL=C grep -q '[^ -~]' || fail "$1: non-ASCII characters in the help"
+    send q
+    [ "$(wait_exit)" = 0 ] || fail "$1: bad exit status"
+}
+start_tui "$MEMWATCH" --ascii "$ALLOC_PID"
+check_ascii --ascii
+ok "--ascii: pure ASCII screen"
+start_tui env LANG=C "$MEMWATCH" "$ALLOC_PID"
+check_ascii LANG=C
+ok "LANG=C: pure ASCII screen"
+
+esc=$(printf '\033')
+colours() { tm capture-pane -e -p -t mw | grep -c "$esc\\[[^m]*3[0-7]m\|$esc\\[[^m]*38;"; }
+start_tui "$MEMWATCH" "$ALLOC_PID"
+wait_for '^q quit'
+[ "$(colours)" -gt 0 ] || fail "no colour at all without NO_COLOR"
+send q
+wait_exit >/dev/null
+start_tui env NO_COLOR=1 "$MEMWATCH" "$ALLOC_PID"
+wait_for '^q quit'
+wait_for '▲ peak'
+[ "$(colours)" -eq 0 ] || fail "colour escapes with NO_COLOR=1"
+tm capture-pane -e -p -t mw | grep -q "$esc\\[1m" || fail "NO_COLOR: no bold left to carry styles"
+send q
+[ "$(wait_exit)" = 0 ] || fail "NO_COLOR: bad exit status"
+ok "NO_COLOR=1: no colour, bold kept"
+
+# ---- terminals the dashboard cannot use: a clear error, not a crash -----------------------------
+for term in dumb no-such-terminal-xyz; do
+    start_tui env TERM=$term "$MEMWATCH" "$ALLOC_PID"
+    st=$(wait_exit)
+    [ "$st" = 2 ] || fail "TERM=$term: status $st, expected 2"
+    wait_for "^memwatch: .*TERM=$term"
+    wait_for 'no-tui'
+    [ "$(screen | grep -c .)" -le 3 ] || fail "TERM=$term: more than a one-line error"
+done
+ok "TERM=dumb and an unknown TERM: one-line error, status 2"
