@@ -112,6 +112,15 @@ static void print_series(FILE *f, const char *name, const mw__capture *c, mw__fi
             mw__format_clock(at, sizeof(at), peak->t_ns - c->t0_ns));
 }
 
+/* The summary's last lines: where the recording and the launched command's output went. */
+static void print_files(FILE *f, const mw_session *s)
+{
+    if (s->opt->output && !s->out_failed)
+        fprintf(f, "  output    %s\n", s->opt->output);
+    if (s->target.launched && s->target.log_path[0])
+        fprintf(f, "  log       %s\n", s->target.log_path);
+}
+
 void mw_summary_print(FILE *f, const mw_session *s)
 {
     const mw__capture *c = &s->cap;
@@ -124,6 +133,7 @@ void mw_summary_print(FILE *f, const mw_session *s)
     fprintf(f, "\n  target    %s\n", state);
     if (c->all.n == 0) {
         fprintf(f, "  samples   0: the process ended before the first sample\n");
+        print_files(f, s); /* its output is still worth reading */
         return;
     }
     int64_t span = c->all.last.t_ns - c->all.first.t_ns;
@@ -157,8 +167,5 @@ void mw_summary_print(FILE *f, const mw_session *s)
                 mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)), tr.r2,
                 mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
     }
-    if (s->opt->output && !s->out_failed)
-        fprintf(f, "  output    %s\n", s->opt->output);
-    if (s->target.launched && s->target.log_path[0])
-        fprintf(f, "  log       %s\n", s->target.log_path);
+    print_files(f, s);
 }

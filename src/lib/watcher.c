@@ -15,6 +15,7 @@
 #include "ring.h"
 #include "sample.h"
 #include "stats.h"
+#include "watcher.h"
 
 #define MW_INTERVAL_MIN_MS 1ull
 #define MW_INTERVAL_MAX_MS 3600000ull
@@ -44,7 +45,7 @@ struct mw_watcher {
     bool running;
     bool stop_requested;
     bool interval_changed;
-    uint64_t interval_ms;
+    int64_t period_ns;    /* the interval; only tests go below 1 ms (mw__watcher_set_period_ns) */
     int end_reason;
     int peak_reset_error;
     mw__ring ring;
@@ -89,7 +90,7 @@ mw_watcher *mw_watcher_new(const mw_config *cfg)
     w->pid = c.pid ? c.pid : getpid();
     w->probe_flags = (c.include_children ? MW__PROBE_TREE : 0u) |
                      (c.reset_peaks ? MW__PROBE_RESET_PEAK : 0u);
-    w->interval_ms = c.interval_ms;
+    w->period_ns = (int64_t)c.interval_ms * 1000000;
     if (mw__ring_init(&w->ring, c.history_size) != 0) {
         free(w);
         return NULL;
@@ -223,14 +224,14 @@ static void *sampler_main(void *arg)
             if (w->interval_changed) {
                 /* A new interval counts from the last sample, so it applies now. */
                 w->interval_changed = false;
-                next = last + (int64_t)w->interval_ms * 1000000;
+                next = last + w->period_ns;
             }
             if (now_ns() >= next)
                 break;
             wait_until(w, next);
         }
         bool stop = w->stop_requested;
-        int64_t step = (int64_t)w->interval_ms * 1000000;
+        int64_t step = w->period_ns;
         unlock_w(w);
         if (stop)
             break;
@@ -314,7 +315,7 @@ static void log_summary(mw_watcher *w)
 
 void mw_watcher_stop(mw_watcher *w)
 {
-    if (!w || !w->thread_live || on_sampler_thread(w))
+    if (!w || on_sampler_thread(w) || !w->thread_live) /* thread_live is the controller's */
         return;
     lock_w(w);
     w->stop_requested = true;
@@ -339,15 +340,28 @@ bool mw_watcher_is_running(const mw_watcher *w)
     return r;
 }
 
+static void set_period(mw_watcher *w, int64_t ns)
+{
+    lock_w(w);
+    w->period_ns = ns;
+    w->interval_changed = true;
+    pthread_cond_broadcast(&w->wake);
+    unlock_w(w);
+}
+
 int mw_watcher_set_interval(mw_watcher *w, uint64_t interval_ms)
 {
     if (!w || !interval_ok(interval_ms))
         return MW_EINVAL;
-    lock_w(w);
-    w->interval_ms = interval_ms;
-    w->interval_changed = true;
-    pthread_cond_broadcast(&w->wake);
-    unlock_w(w);
+    set_period(w, (int64_t)interval_ms * 1000000);
+    return 0;
+}
+
+int mw__watcher_set_period_ns(mw_watcher *w, int64_t ns)
+{
+    if (!w || ns < 0 || ns > (int64_t)MW_INTERVAL_MAX_MS * 1000000)
+        return MW_EINVAL;
+    set_period(w, ns);
     return 0;
 }
 
@@ -447,7 +461,7 @@ int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out)
     out->running = w->running;
     out->end_reason = w->end_reason;
     out->pid = w->pid;
-    out->interval_ms = w->interval_ms;
+    out->interval_ms = (uint64_t)(w->period_ns / 1000000);
     out->capacity = w->ring.cap;
     out->stored = mw__ring_count(&w->ring);
     out->samples = mw__ring_end(&w->ring);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# .ci/valgrind.sh — run commands under valgrind memcheck; fail on any error or leak in any process.
+# Usage: .ci/valgrind.sh CMD [ARGS...]   (run from a build directory)
+# Criterion runs each test in a forked worker whose own exit status it does not pass on, so the
+# verdict comes from every process's log (one per PID), not from valgrind's exit code.
+set -u
+logs=$(mktemp -d "${TMPDIR:-/tmp}/mw-valgrind.XXXXXX") || exit 2
+trap 'rm -rf "$logs"' EXIT
+valgrind -q --trace-children=yes --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --show-leak-kinds=definite,indirect --track-fds=no --num-callers=30 \
+    --log-file="$logs/vg.%p.log" "$@"
+rc=$?
+bad=0
+for f in "$logs"/vg.*.log; do
+    [ -s "$f" ] || continue
+    # -q leaves only real reports in the log: any line at all is an error or a leak.
+    echo "==== valgrind report ($(basename "$f")) for: $*"
+    cat "$f"
+    bad=1
+done
+if [ $rc -ne 0 ]; then
+    echo "valgrind: '$*' exited with status $rc"
+    bad=1
+fi
+[ $bad -eq 0 ] && echo "valgrind: clean: $*"
+exit $bad

@@ -1,0 +1,80 @@
+#!/bin/bash
+# cli_spike.sh — a 300 MiB spike between 1 s samples is caught via VmHWM; --interval-peaks catches every later spike too.
+. "$(dirname "$0")/cli-lib.sh"
+
+MIB=$((1 << 20))
+alloc_start t || { fail "mw-alloc did not start"; finish; }
+target=$ALLOC_PID
+
+# last_row_after FILE MS: the last row was sampled after wall-clock time MS.
+last_row_after() {
+    local ts
+    ts=$(tail -1 "$1" | cut -d, -f1)
+    [ "${ts#20}" != "$ts" ] && [ "$(date -u -d "$ts" +%s%3N)" -gt "$2" ]
+}
+# spike_right_after_a_sample FILE 'COMMAND' [ALLOC]: wait for a new row (a sample was just taken),
+# run the spike, then wait for a row sampled after it ended (a sample may fall inside a slow
+# spike); prints the row number where the spike began.
+spike_right_after_a_sample() {
+    local f=$1 r done_ms
+    r=$(rows "$f")
+    wait_until 10 has_rows $((r + 1)) "$f" || { fail "no sample came"; return 1; }
+    r=$(rows "$f")
+    alloc_cmd "${3:-t}" "$2" > /dev/null
+    done_ms=$(now_ms)
+    wait_until 10 last_row_after "$f" "$done_ms" || { fail "no sample after the spike"; return 1; }
+    echo "$r"
+}
+
+# ---- 1 s samples, touch 300 MiB and free it at once --------------------------------------------------
+"$MEMWATCH" --no-tui -i 1s -o spike.csv "$target" > sum.txt 2> err.txt &
+mw=$!
+track "$mw"
+spike_right_after_a_sample spike.csv "spike 300 0" > /dev/null
+kill -INT "$mw"
+wait "$mw"
+hwm=$(summary_hwm sum.txt)
+sampled=$(column_max spike.csv rss_bytes)
+note "sampled RSS max $sampled B; $(grep 'high-water' sum.txt | sed 's/^ *//')"
+check "spike: sampled RSS never saw 300 MiB" [ "$sampled" -lt $((300 * MIB)) ]
+check "spike: the high-water mark is above every sample" [ "${hwm:-0}" -gt "$sampled" ]
+check "spike: the summary reports the 300 MiB spike from the kernel's high-water mark" \
+    [ "${hwm:-0}" -ge $((300 * MIB)) ]
+check "spike: a CSV row marks it (hwm_rose=1, hwm_bytes >= 300 MiB)" \
+    awk -F, -v m=$((300 * MIB)) 'NR > 1 && $13 == 1 && $11 >= m { ok = 1 } END { exit !ok }' spike.csv
+
+# ---- spikes of 64, 48, 32 MiB, one per interval: the plain high-water mark sees only the first ----
+# A fresh target for each run, whose mark is not already above 64 MiB.
+# caught FILE START1 START2 START3: for the spikes of 64, 48 and 32 MiB that began after those rows,
+# prints which ones a row flags (hwm_rose=1) with a mark of that spike's size (+ at most 8 MiB of
+# the process's own), e.g. "1 0 0". A mark left over from a bigger spike does not count.
+caught() {
+    awk -F, -v m=$MIB -v starts="$2 $3 $4" '
+        BEGIN { split(starts, s, " "); size[1] = 64; size[2] = 48; size[3] = 32 }
+        NR > 1 { row = NR - 1
+                 for (i = 1; i <= 3; i++)
+                     if (row > s[i] && (i == 3 || row <= s[i + 1]) && $13 == 1 &&
+                         $11 >= size[i] * m && $11 <= (size[i] + 8) * m) hit[i] = 1 }
+        END { print hit[1] + 0, hit[2] + 0, hit[3] + 0 }' "$1"
+}
+three_spikes() { # three_spikes NAME [OPTIONS]: prints which spikes were flagged (see caught)
+    local name=$1 f=$1.csv starts="" s; shift
+    alloc_start "$name" > /dev/null || { fail "mw-alloc $name did not start"; return; }
+    "$MEMWATCH" --no-tui -i 200ms -o "$f" "$@" "$ALLOC_PID" > "$f.sum" 2> "$f.err" &
+    mw=$!
+    track "$mw"
+    for s in 64 48 32; do
+        starts="$starts $(spike_right_after_a_sample "$f" "spike $s 0" "$name")"
+    done
+    kill -INT "$mw"
+    wait "$mw"
+    caught "$f" $starts
+}
+plain=$(three_spikes plain)
+reset=$(three_spikes reset --interval-peaks)
+note "spikes flagged: '$plain' without --interval-peaks, '$reset' with it"
+note "(1 = flagged, for the 64, 48, 32 MiB spikes)"
+check "without --interval-peaks: the 48 and 32 MiB spikes stay hidden under the 64 MiB mark" [ "${plain#? }" = "0 0" ]
+check "--interval-peaks: every spike caught" [ "$reset" = "1 1 1" ]
+check "--interval-peaks: no warning (reset allowed for the owner/root)" [ ! -s reset.csv.err ]
+finish
