@@ -86,9 +86,11 @@ typedef struct mw_session {
     int64_t last_info_ns;   /* when the target's info was last refreshed */
 } mw_session;
 
-/* Start watching t (already launched or resolved). Prints one line and returns an exit status on
- * failure (2 for a PID that does not exist or is not readable, 1 otherwise); 0 on success. */
-int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t);
+/* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
+ * NULL; the session owns it from here, even on failure). Prints one line and returns an exit
+ * status on failure (2 for a PID that does not exist or is not readable, 1 otherwise); 0 on
+ * success. A launched command that ended before the first sample is not a failure. */
+int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__csv_stream *out);
 /* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
  * the file when due, refresh the target's info. Returns the number of new samples. */
 size_t mw_session_poll(mw_session *s);

@@ -9,6 +9,16 @@
 #include "csv.h"
 #include "tui.h"
 
+static int check_terminal(void)
+{
+    char err[256];
+    if (mw_tui_check(err, sizeof(err)) != 0) {
+        fprintf(stderr, "memwatch: %s\n", err);
+        return MW_EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int run_replay(const mw_options *o)
 {
     mw__capture cap;
@@ -28,7 +38,9 @@ static int run_replay(const mw_options *o)
         mw__capture_destroy(&cap);
         return MW_EXIT_USAGE;
     }
-    int rc = mw_dashboard_run(NULL, &cap, o);
+    int rc = check_terminal();
+    if (rc == 0)
+        rc = mw_dashboard_run(NULL, &cap, o);
     mw__capture_destroy(&cap);
     return rc;
 }
@@ -68,23 +80,30 @@ int main(int argc, char **argv)
         mw_demo_workload();
     mw_signals_install();
 
-    /* Check the terminal before launching anything, so a failure leaves nothing behind. */
-    if (!o.no_tui) {
-        char err[256];
-        if (mw_tui_check(err, sizeof(err)) != 0) {
+    /* A replay's file problems come first: they are what the user needs to hear about. */
+    if (o.mode == MW_MODE_REPLAY)
+        return run_replay(&o);
+    /* Check the terminal and the -o file before launching anything, so a failure leaves
+     * nothing behind (no process started, no stray log file). */
+    if (!o.no_tui && (rc = check_terminal()) != 0)
+        return rc;
+    mw__csv_stream *out = NULL;
+    if (o.output) {
+        char err[512];
+        if (mw__csv_stream_open(o.output, &out, err, sizeof(err)) != 0) {
             fprintf(stderr, "memwatch: %s\n", err);
             return MW_EXIT_USAGE;
         }
     }
-    if (o.mode == MW_MODE_REPLAY)
-        return run_replay(&o);
 
     mw_target t;
     rc = start_target(&o, &t);
-    if (rc != 0)
+    if (rc != 0) {
+        mw__csv_stream_close(out, NULL, 0);
         return rc;
+    }
     mw_session s;
-    rc = mw_session_open(&s, &o, &t);
+    rc = mw_session_open(&s, &o, &t, out);
     if (rc != 0) {
         mw_target_terminate(&s.target, 2000);
         mw_session_destroy(&s);

@@ -54,9 +54,10 @@ static int open_error(const mw_session *s, int rc)
     }
 }
 
-int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t)
+int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__csv_stream *out)
 {
     memset(s, 0, sizeof(*s));
+    s->out = out; /* ours from now on, whatever happens */
     s->opt = o;
     s->target = *t;
     s->interval_ms = o->interval_ms;
@@ -84,16 +85,15 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t)
         fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
         return MW_EXIT_RUNTIME;
     }
-    if (o->output) {
-        char err[512];
-        if (mw__csv_stream_open(o->output, &s->out, err, sizeof(err)) != 0) {
-            fprintf(stderr, "memwatch: %s\n", err);
-            return MW_EXIT_USAGE;
-        }
-    }
     int rc = mw_watcher_start(s->watcher);
-    if (rc != 0)
+    if (rc == MW_ENOPROC && t->launched) {
+        /* Our command ended before its first sample (e.g. `true`): not an error. The session
+         * runs with no samples and reports its exit status. */
+        s->end_reason = MW_ENOPROC;
+        mw_target_reap(&s->target);
+    } else if (rc != 0) {
         return open_error(s, rc);
+    }
     s->last_flush_ns = mw_now_ns();
     return 0;
 }
