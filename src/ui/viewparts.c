@@ -11,6 +11,18 @@
 
 /* Row 0: "PID 4242  ./leaky --rate 2M ...          running  00:03:12"
  * Row 1: "interval 250ms  1200/3600 samples  3 procs            PAUSED (+12 new)  REPLAY x.csv" */
+/* The command without its program's directory ("/long/build/path/prog --x" -> "prog --x"):
+ * when the whole line does not fit, the arguments say more than the path. Borrowed pointer. */
+static const char *short_command(const char *cmd)
+{
+    const char *end = strchr(cmd, ' ');
+    const char *base = cmd;
+    for (const char *p = cmd; *p && (!end || p < end); p++)
+        if (*p == '/' && p[1] && p[1] != ' ')
+            base = p + 1;
+    return base;
+}
+
 void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
                      const mw__ui_state *st)
 {
@@ -23,8 +35,8 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
     snprintf(buf, sizeof(buf), "PID %ld", info->pid ? info->pid : (long)c->pid);
     mw__line_add(&l, 0, buf, MW__ST_TITLE);
     const char *cmd = info->command ? info->command : c->command;
-    if (cmd && *cmd)
-        mw__line_add_cut(&l, 2, cmd, MW__ST_NORMAL, st->ascii);
+    if (cmd && *cmd && !mw__line_add(&l, 2, cmd, MW__ST_NORMAL))
+        mw__line_add_cut(&l, 2, short_command(cmd), MW__ST_NORMAL, st->ascii);
 
     mw__line_init(&l, cv, 0, 1, cv->w);
     if (info->replay) {
