@@ -68,6 +68,9 @@ static uint64_t samples_of(const mw_watcher *w)
 
 static mw_watcher *watcher_for(pid_t pid, uint64_t interval_ms, size_t history)
 {
+    mw_stats probe_check; /* a build without a memory probe (--with-probe=none) cannot watch */
+    if (mw_get_memory_stats(&probe_check) == MW_EUNSUPPORTED)
+        cr_skip_test("no memory probe in this build (see test_unsupported)");
     mw_config cfg = mw_config_default();
     cfg.pid = pid;
     cfg.interval_ms = interval_ms;

@@ -117,7 +117,7 @@ bool mw_target_reap(mw_target *t)
         return false;
     t->reaped = t->gone = true;
     t->wait_status = st;
-    t->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024; /* Linux reports KiB */
+    t->maxrss_bytes = (uint64_t)ru.ru_maxrss * MW_RU_MAXRSS_UNIT; /* KiB on Linux, bytes on macOS */
     return true;
 }
 
@@ -139,7 +139,7 @@ void mw_target_terminate(mw_target *t, int grace_ms)
         if (r == t->pid) {
             t->reaped = t->gone = true;
             t->wait_status = st;
-            t->maxrss_bytes = (uint64_t)ru.ru_maxrss * 1024;
+            t->maxrss_bytes = (uint64_t)ru.ru_maxrss * MW_RU_MAXRSS_UNIT;
         } else if (r < 0 && errno != EINTR) {
             t->reaped = t->gone = true; /* not our child any more: nothing left to wait for */
         }
@@ -164,11 +164,25 @@ static int open_log(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
 }
 
+/* A pipe whose ends close on exec (pipe2 where the system has it). */
+static int cloexec_pipe(int fd[2])
+{
+#ifdef HAVE_PIPE2
+    return pipe2(fd, O_CLOEXEC);
+#else
+    if (pipe(fd) != 0)
+        return -1;
+    fcntl(fd[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fd[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
+
 int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
 {
     /* The exec pipe is close-on-exec: EOF means exec worked; an int on it is exec's errno. */
     int ep[2];
-    if (pipe2(ep, O_CLOEXEC) != 0) {
+    if (cloexec_pipe(ep) != 0) {
         fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
         return MW_EXIT_RUNTIME;
     }

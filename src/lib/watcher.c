@@ -38,6 +38,7 @@ struct mw_watcher {
     bool thread_live; /* a thread was created and not yet joined */
     mw__probe *probe;
     uint64_t prev_hwm;
+    bool prev_reset_ok; /* the previous sample's peak reset worked (so any mark above RSS is new) */
 
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -170,8 +171,10 @@ static int sample_once(mw_watcher *w)
         st.nprocs = 1;
     /* A high-water mark above the RSS we just read means a peak we did not see happened since
      * the previous sample: either the mark rose, or (when resetting) any mark at all. */
+    bool was_reset = (w->probe_flags & MW__PROBE_RESET_PEAK) && w->prev_reset_ok;
+    w->prev_reset_ok = reset_err == 0;
     if ((st.valid & MW_HAVE_HWM) && st.peak_physical_size > st.physical_size &&
-        (st.peak_physical_size > w->prev_hwm || (w->probe_flags & MW__PROBE_RESET_PEAK)))
+        (st.peak_physical_size > w->prev_hwm || was_reset))
         st.flags |= MW_SAMPLE_HWM_ROSE;
     w->prev_hwm = st.peak_physical_size;
 
@@ -279,6 +282,7 @@ int mw_watcher_start(mw_watcher *w)
     if (rc != 0)
         return rc;
     w->prev_hwm = 0;
+    w->prev_reset_ok = false;
     lock_w(w);
     w->stop_requested = false;
     w->interval_changed = false;

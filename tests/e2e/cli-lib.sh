@@ -15,6 +15,15 @@ for _p in "$MEMWATCH" "$MW_ALLOC"; do
     [ -x "$_p" ] || { echo "ERROR: $_p not built (run from the build dir or set MEMWATCH/MW_ALLOC)" >&2; exit 99; }
 done
 
+# Without a memory probe (configure --with-probe=none) memwatch can only say "not supported":
+# the cli_* scripts watch processes, so they skip, unless a script sets CLI_PROBE_OPTIONAL=1
+# before sourcing this file and guards its own probe-dependent checks (tests/e2e/platform_none.sh
+# covers that build).
+if [ "${MW_PROBE:-}" = none ] && [ -z "${CLI_PROBE_OPTIONAL:-}" ]; then
+    echo "SKIP: no memory probe in this build (--with-probe=none)"
+    exit 77
+fi
+
 CLI_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "${TMPDIR:-/tmp}/mw-$CLI_NAME.XXXXXX") || exit 99
 cd "$T" || exit 99

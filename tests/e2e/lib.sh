@@ -52,6 +52,9 @@ fail() {
 }
 
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+# Every dashboard scenario watches a process: without a memory probe (configure
+# --with-probe=none) there is nothing to show; tests/e2e/platform_none.sh covers that build.
+[ "${MW_PROBE:-}" != none ] || skip "no memory probe in this build (--with-probe=none)"
 
 # Built programs: make check says where; by hand, look in the cwd (a build dir), then beside the
 # sources (an in-tree build).
