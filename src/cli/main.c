@@ -54,10 +54,17 @@ static int start_target(const mw_options *o, mw_target *t)
     default: break;
     }
     t->pid = o->pid;
-    mw_process_info info;
-    int rc = mw_process_get_info(o->pid, &info);
+    /* One real sample now, so a PID that is missing or closed to us is reported before any file
+     * is created or the terminal is touched. */
+    mw_stats probe;
+    int rc = mw_get_process_memory_stats(o->pid, &probe);
     if (rc == MW_ENOPROC) {
         fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)o->pid);
+        return MW_EXIT_USAGE;
+    }
+    if (rc == MW_EPERM) {
+        fprintf(stderr, "memwatch: cannot read the memory of PID %ld: permission denied (it "
+                        "belongs to another user; run memwatch as that user)\n", (long)o->pid);
         return MW_EXIT_USAGE;
     }
     if (rc == MW_EUNSUPPORTED) {
@@ -65,7 +72,7 @@ static int start_target(const mw_options *o, mw_target *t)
                         "(%s)\n", MW_HOST_OS);
         return MW_EXIT_RUNTIME;
     }
-    mw_target_refresh(t); /* other errors (e.g. permission) surface when sampling starts */
+    mw_target_refresh(t); /* a system error, if any, is reported when sampling starts */
     return 0;
 }
 
@@ -83,8 +90,12 @@ int main(int argc, char **argv)
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == MW_MODE_REPLAY)
         return run_replay(&o);
-    /* Check the terminal and the -o file before launching anything, so a failure leaves
-     * nothing behind (no process started, no stray log file). */
+    /* A bad PID is the first thing to hear about; then the terminal and the -o file are checked
+     * before launching anything, so a failure leaves nothing behind (no process started, no
+     * stray log or capture file). */
+    mw_target t;
+    if (o.mode == MW_MODE_PID && (rc = start_target(&o, &t)) != 0)
+        return rc;
     if (!o.no_tui && (rc = check_terminal()) != 0)
         return rc;
     mw__csv_stream *out = NULL;
@@ -96,9 +107,7 @@ int main(int argc, char **argv)
         }
     }
 
-    mw_target t;
-    rc = start_target(&o, &t);
-    if (rc != 0) {
+    if (o.mode != MW_MODE_PID && (rc = start_target(&o, &t)) != 0) {
         mw__csv_stream_close(out, NULL, 0);
         return rc;
     }

@@ -1,0 +1,57 @@
+#!/bin/bash
+# cli_permission.sh — watching another user's process whose /proc files are closed to us: one clear line, exit 2.
+. "$(dirname "$0")/cli-lib.sh"
+
+# Another user's /proc/PID/status is world-readable by default, so the test closes it the way an
+# administrator does: procfs mounted with hidepid (in a private mount namespace, as root), then
+# memwatch runs as an unprivileged user against a root-owned target.
+[ "$(id -u)" = 0 ] || skip_all "needs root to mount procfs with hidepid and switch users"
+for tool in unshare setpriv mount; do
+    command -v "$tool" > /dev/null || skip_all "needs $tool (util-linux)"
+done
+chmod o+rx "$T" || skip_all "cannot open the temp dir to an unprivileged user"
+
+alloc_start t --alloc 4 || { fail "mw-alloc did not start"; finish; }
+target=$ALLOC_PID
+
+# as_nobody HIDEPID ARGS...: memwatch ARGS as uid 65534 under a procfs mounted hidepid=HIDEPID.
+as_nobody() {
+    local hide=$1; shift
+    unshare -m --propagation private sh -c '
+        mount -t proc -o hidepid="$1" proc /proc || exit 98
+        shift
+        exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' sh "$hide" "$MEMWATCH" "$@" \
+        > out.txt 2> err.txt < /dev/null
+}
+
+one_line_exit2() { # one_line_exit2 RC PATTERN...: status 2, exactly one stderr line matching all
+    local rc=$1; shift
+    [ "$rc" -eq 2 ] && [ "$(wc -l < err.txt)" -eq 1 ] || return 1
+    local p
+    for p in "$@"; do grep -qiE -- "$p" err.txt || return 1; done
+}
+
+as_nobody 1 --no-tui -t 1s "$target"; rc=$?
+[ $rc -eq 98 ] && skip_all "this kernel or sandbox does not allow mounting procfs with hidepid"
+check "hidepid=1, headless: exit 2, one line naming PID $target and 'permission denied'" \
+    one_line_exit2 $rc "PID $target" "permission denied"
+[ $rc -eq 2 ] || note "status $rc; stderr: $(cat err.txt)"
+
+# With -o into a directory it may write: the same error, and no capture file is created.
+mkdir "$T/w" && chmod 777 "$T/w"
+as_nobody 1 --no-tui -o "$T/w/never.csv" "$target"; rc=$?
+check "hidepid=1 with -o: same error, and no capture file is left behind" \
+    eval 'one_line_exit2 $rc "PID $target" "permission denied" && [ ! -e "$T/w/never.csv" ]'
+# The dashboard says the same before touching the terminal.
+as_nobody 1 "$target"; rc=$?
+check "hidepid=1, dashboard: the same one line, exit 2" \
+    one_line_exit2 $rc "PID $target" "permission denied"
+
+# hidepid=2 hides other users' processes altogether: to memwatch they do not exist.
+as_nobody 2 --no-tui -t 1s "$target"; rc=$?
+check "hidepid=2: exit 2, 'no such process' naming PID $target" \
+    one_line_exit2 $rc "no such process" "PID $target"
+
+# The target itself was never disturbed.
+check "the target still runs" alive "$target"
+finish
