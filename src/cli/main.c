@@ -58,6 +58,13 @@ static int start_target(const mw_options *o, mw_target *t)
      * is created or the terminal is touched. */
     mw_stats probe;
     int rc = mw_get_process_memory_stats(o->pid, &probe);
+    mw_process_info info;
+    if (rc == MW_ENOPROC && mw_process_get_info(o->pid, &info) == 0 &&
+        (info.state == 'Z' || info.state == 'X')) {
+        fprintf(stderr, "memwatch: PID %ld (%s) has already exited: it is a zombie, waiting for "
+                        "its parent to collect its status\n", (long)o->pid, info.name);
+        return MW_EXIT_USAGE;
+    }
     if (rc == MW_ENOPROC) {
         fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)o->pid);
         return MW_EXIT_USAGE;
