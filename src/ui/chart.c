@@ -183,8 +183,15 @@ static void draw_gutter(mw__canvas *cv, int x, int y, int gw, int rows, const mw
     for (int r = 0; r < rows; r++)
         mw__canvas_put(cv, x + gw - 1, y + r, g->vline, MW__ST_DIM);
     mw__canvas_put(cv, x + gw - 1, y + rows, g->corner, MW__ST_DIM);
+    /* Label every k-th tick, counted from the bottom, with k the smallest stride that leaves at
+     * least one blank row between labels: values keep a regular step and never crowd. */
+    int k = 1;
+    while (k < ax->intervals && (double)rows * k / ax->intervals < 2.0)
+        k++;
     int used = -1;
     for (int i = ax->intervals; i >= 0; i--) {
+        if (i % k != 0)
+            continue;
         int r = (int)((double)(ax->intervals - i) * rows / ax->intervals + 0.5);
         if (r == used)
             continue; /* more ticks than rows: keep the upper one */
