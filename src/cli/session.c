@@ -68,7 +68,10 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__
         return MW_EXIT_RUNTIME;
     }
     s->cap.pid = t->pid;
-    if (t->have_info)
+    if (o->mode == MW_MODE_DEMO)
+        snprintf(s->cap.command, sizeof(s->cap.command),
+                 "memwatch demo: a steady leak, a sawtooth, a spike, a plateau");
+    else if (t->have_info)
         snprintf(s->cap.command, sizeof(s->cap.command), "%.*s", (int)sizeof(s->cap.command) - 1,
                  t->info.cmdline[0] ? t->info.cmdline : t->info.name);
     s->bufcap = DRAIN_CHUNK;

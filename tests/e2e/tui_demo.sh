@@ -1,0 +1,26 @@
+#!/bin/bash
+# tui_demo.sh — the README's first command: --demo opens the dashboard on a growing workload; q ends both.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+start_tui "$MEMWATCH" --demo
+wait_for '^PID [0-9]+  memwatch demo: a steady leak, a sawtooth, a spike, a plateau'
+demo_pid=$(screen_line '^PID [0-9]+ ' | awk '{ print $2 }')
+track_pid "$demo_pid"
+pid_alive "$demo_pid" || fail "the demo workload (PID $demo_pid) is not running"
+ok "the header names the demo workload (PID $demo_pid)"
+
+# The demo starts with a steady leak of 2 MiB every 0.5 s: RSS must grow by several MiB.
+rss0=$(now_rss_mib)
+grown() { awk -v a="$(now_rss_mib)" -v b="$rss0" 'BEGIN { exit !(a >= b + 6) }'; }
+poll 20 "the demo's RSS to grow 6 MiB from $rss0 MiB" grown
+wait_for '^growth \+[0-9.]+ MiB'
+wait_for 'trend \+[0-9.]+ MiB/min'
+ok "the leak shows: RSS $rss0 -> $(now_rss_mib) MiB, with a positive trend"
+
+# q: no question asked for the built-in demo; the dashboard and the demo both end.
+send q
+st=$(wait_exit 10)
+[ "$st" = 0 ] || fail "memwatch --demo exited with status $st after q"
+poll 5 "the demo workload to end with the dashboard" eval "! pid_alive $demo_pid"
+ok "q ends the dashboard (status 0) and the demo workload"
