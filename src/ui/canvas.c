@@ -37,11 +37,13 @@ void mw__canvas_destroy(mw__canvas *c)
 
 void mw__canvas_clear(mw__canvas *c)
 {
-    size_t n = (size_t)c->w * (size_t)c->h;
-    for (size_t i = 0; i < n; i++) {
-        c->cells[i].cp = ' ';
-        c->cells[i].style = MW__ST_NORMAL;
-    }
+    if (c->w <= 0 || c->h <= 0)
+        return;
+    /* One blank row, then copies of it: this runs for every frame. */
+    for (int x = 0; x < c->w; x++)
+        c->cells[x] = (mw__cell){' ', MW__ST_NORMAL, {0, 0, 0}};
+    for (int y = 1; y < c->h; y++)
+        memcpy(&c->cells[(size_t)y * (size_t)c->w], c->cells, (size_t)c->w * sizeof(mw__cell));
 }
 
 const mw__cell *mw__canvas_at(const mw__canvas *c, int x, int y)
@@ -92,7 +94,10 @@ void mw__canvas_put(mw__canvas *c, int x, int y, uint32_t cp, mw__style st)
     if (x < 0 || y < 0 || x >= c->w || y >= c->h)
         return;
     mw__cell *p = cell(c, x, y);
-    p->cp = mw__cp_is_narrow(cp) ? cp : '?';
+    /* Printable ASCII and the chart's own glyphs (box drawing, blocks) skip the full check:
+     * a frame puts tens of thousands of them. */
+    bool ok = (cp >= 0x20 && cp < 0x7f) || (cp >= 0x2500 && cp < 0x2600) || mw__cp_is_narrow(cp);
+    p->cp = ok ? cp : '?';
     p->style = (uint8_t)st;
 }
 
@@ -107,9 +112,12 @@ void mw__canvas_fill(mw__canvas *c, int x, int y, int w, int h, uint32_t cp, mw_
         x1 = c->w;
     if (y1 > c->h)
         y1 = c->h;
-    for (int yy = y; yy < y1; yy++)
+    mw__cell v = {mw__cp_is_narrow(cp) ? cp : '?', (uint8_t)st, {0, 0, 0}};
+    for (int yy = y; yy < y1; yy++) {
+        mw__cell *row = cell(c, 0, yy);
         for (int xx = x; xx < x1; xx++)
-            mw__canvas_put(c, xx, yy, cp, st);
+            row[xx] = v;
+    }
 }
 
 uint32_t mw__utf8_next(const char **sp)

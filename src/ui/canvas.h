@@ -32,6 +32,7 @@ typedef enum mw__style {
 typedef struct mw__cell {
     uint32_t cp;    /* a Unicode code point that occupies exactly one terminal column */
     uint8_t style;  /* mw__style */
+    uint8_t zero[3]; /* always 0: no padding bytes, so whole rows compare with memcmp */
 } mw__cell;
 
 /* Owned by the caller; cells are row-major, w * h. */

@@ -250,13 +250,18 @@ void mw_tui_draw(mw_tui *t, const mw__canvas *cv)
             for (int x = 0; x < w; x++)
                 put_cell(t, x, y, &cv->cells[(size_t)y * (size_t)cv->w + (size_t)x]);
     } else {
-        /* Only changed cells: a live chart changes a few columns per frame, keeping CPU low. */
-        for (int y = 0; y < h; y++)
+        /* Only changed cells: a live chart changes a few columns per frame, keeping CPU low.
+         * Whole unchanged rows (most of them) are skipped with one memcmp. */
+        for (int y = 0; y < h; y++) {
+            size_t row = (size_t)y * (size_t)cv->w;
+            if (memcmp(&t->shown[row], &cv->cells[row], (size_t)w * sizeof(mw__cell)) == 0)
+                continue;
             for (int x = 0; x < w; x++) {
-                size_t i = (size_t)y * (size_t)cv->w + (size_t)x;
+                size_t i = row + (size_t)x;
                 if (!same_cell(&t->shown[i], &cv->cells[i]))
                     put_cell(t, x, y, &cv->cells[i]);
             }
+        }
     }
     if (t->shown)
         memcpy(t->shown, cv->cells, (size_t)cv->w * (size_t)cv->h * sizeof(mw__cell));
