@@ -32,6 +32,8 @@ typedef struct mw_target {
 /* Describe the target's state for humans: "running", "sleeping", "exited (status 3)",
  * "killed by SIGKILL", "exited", "PID reused by another process". */
 void mw_target_state_text(const mw_target *t, char *buf, size_t n);
+/* True when the target's name differs from the one first seen: it ran exec. */
+bool mw_target_execd(const mw_target *t);
 /* Refresh info; notices exec (name change) and PID reuse. Main thread. */
 void mw_target_refresh(mw_target *t);
 /* Launched targets: reap without blocking. Returns true if it was reaped just now. */

@@ -209,6 +209,9 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
     mw_target_state_text(&s->target, state, n);
     info->pid = s->target.pid;
     info->state = state;
+    /* After an exec the command line is the new program's: show that, not the launch line. */
+    if (mw_target_execd(&s->target) && d->o->mode != MW_MODE_DEMO)
+        info->command = s->target.info.cmdline[0] ? s->target.info.cmdline : s->target.info.name;
     info->gone = s->target.gone || mw_session_ended(s);
     info->interval_ms = s->interval_ms;
     const mw__sample *last = mw__ring_last(&d->cap->ring);

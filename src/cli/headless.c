@@ -87,6 +87,8 @@ int mw_headless_run(mw_session *s)
     }
     if (why == END_PIPE)
         return MW_EXIT_OK;
+    if (!s->target.gone)
+        mw_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
     mw_summary_print(stdout, s);
     fflush(stdout);
     if (s->out_failed) {

@@ -52,6 +52,11 @@ static const char *signame(int sig)
     return NULL;
 }
 
+bool mw_target_execd(const mw_target *t)
+{
+    return t->have_info && t->first_name[0] && strcmp(t->info.name, t->first_name) != 0;
+}
+
 void mw_target_state_text(const mw_target *t, char *buf, size_t n)
 {
     if (t->reused) {
@@ -70,6 +75,8 @@ void mw_target_state_text(const mw_target *t, char *buf, size_t n)
             snprintf(buf, n, "exited");
     } else if (t->gone) {
         snprintf(buf, n, "exited");
+    } else if (t->have_info && mw_target_execd(t)) {
+        snprintf(buf, n, "%s, exec'd %s", state_word(t->info.state), t->info.name);
     } else if (t->have_info) {
         snprintf(buf, n, "%s", state_word(t->info.state));
     } else {
