@@ -87,15 +87,24 @@ replay_bad longheader.csv "longheader.csv:1:"
 bad "--replay" --replay header-only.csv -o x.csv
 
 # ---- no usable terminal for the dashboard ------------------------------------------------------
-"$MEMWATCH" $$ < /dev/null > out 2> err; rc=$?
+# Opening a valid capture needs a terminal too and no memory probe, so this also runs in the
+# --with-probe=none build (where watching a PID would first say "not supported").
+{ echo "$CSV_HEADER"
+  echo "2026-11-25T18:40:01.123Z,0.000,4242,10489856,19431424,851968,9637888,851968,0,0,10489856,1,0,"
+} > good.csv
+"$MEMWATCH" --replay good.csv < /dev/null > out 2> err; rc=$?
 expect_usage_error "no terminal at all: suggests --no-tui" "terminal" "--no-tui"
-in_pty "'$MEMWATCH' $$ > out 2> err" > pty.out; rc=$?
+if [ "${MW_PROBE:-}" != none ]; then # watching a PID with no terminal says the same
+    "$MEMWATCH" $$ < /dev/null > out 2> err; rc=$?
+    expect_usage_error "watching a PID with no terminal: suggests --no-tui" "terminal" "--no-tui"
+fi
+in_pty "'$MEMWATCH' --replay good.csv > out 2> err" > pty.out; rc=$?
 expect_usage_error "stdout not a terminal: suggests --no-tui" "stdout" "--no-tui"
-in_pty "TERM=dumb '$MEMWATCH' $$ 2> err" > pty.out; rc=$?; : > out
+in_pty "TERM=dumb '$MEMWATCH' --replay good.csv 2> err" > pty.out; rc=$?; : > out
 expect_usage_error "TERM=dumb: clear error" "TERM=dumb" "--no-tui"
-in_pty "TERM=no-such-term-$$ '$MEMWATCH' $$ 2> err" > pty.out; rc=$?; : > out
+in_pty "TERM=no-such-term-$$ '$MEMWATCH' --replay good.csv 2> err" > pty.out; rc=$?; : > out
 expect_usage_error "unknown TERM: clear error" "no-such-term-$$" "--no-tui"
-in_pty "TERM= '$MEMWATCH' $$ 2> err" > pty.out; rc=$?; : > out
+in_pty "TERM= '$MEMWATCH' --replay good.csv 2> err" > pty.out; rc=$?; : > out
 expect_usage_error "empty TERM: clear error" "TERM" "--no-tui"
 
 # ---- --help and --version ----------------------------------------------------------------------
