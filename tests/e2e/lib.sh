@@ -15,6 +15,8 @@
 #   alloc_cmd CMD               send one mw-alloc command, wait for its reply line, print it
 #   track_pid PID               kill PID (and its descendants) at exit
 #   poll SECS DESC CMD...       run CMD every 0.1 s until it succeeds; fail naming DESC on timeout
+#   settle SECS CHECK ARGS...   the same for a CHECK that says what is wrong with `why MSG`;
+#                               on timeout, fail with its last MSG
 # Environment (set by `make check`, defaulted for manual runs): MEMWATCH, MW_ALLOC, MW_SRCDIR.
 # MW_E2E_SLOW=N multiplies every timeout (a loaded or sanitizer build).
 
@@ -144,6 +146,23 @@ poll() {
     end=$(deadline_ms "$secs")
     until "$@"; do
         [ "$(now_ms)" -lt "$end" ] || fail "timed out after ${secs}s waiting for: $what"
+        sleep 0.1
+    done
+}
+
+# A screen arrives in several writes, so one capture can catch it half drawn: a check of a whole
+# screen is a CHECK function polled until it passes. Inside it, `COND || why MSG || return`.
+why() {
+    MW_WHY=$*
+    return 1
+}
+settle() {
+    local secs=$1 end
+    shift
+    end=$(deadline_ms "$secs")
+    MW_WHY=""
+    until "$@"; do
+        [ "$(now_ms)" -lt "$end" ] || fail "${MW_WHY:-$*} (still so after ${secs}s)"
         sleep 0.1
     done
 }

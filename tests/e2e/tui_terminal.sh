@@ -5,35 +5,29 @@
 
 alloc_start --alloc 16
 
-# check_layout W H: the full layout fits a WxH pane: header flush right, both charts, footer last.
-check_layout() {
+# layout_ok W H: the full layout fits a WxH pane: header flush right, both charts, footer last.
+layout_ok() {
     local w=$1 h=$2 s widest
     s=$(screen)
-    [ "$(printf '%s\n' "$s" | wc -l)" -eq "$h" ] || fail "$h rows expected at ${w}x$h"
+    [ "$(printf '%s\n' "$s" | wc -l)" -eq "$h" ] || why "$h rows expected at ${w}x$h" || return
     printf '%s\n' "$s" | head -1 | grep -q "^PID $ALLOC_PID  .*[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\$" ||
-        fail "header row at ${w}x$h"
+        why "header row at ${w}x$h" || return
     [ "$(printf '%s\n' "$s" | head -1 | LC_ALL=C.UTF-8 wc -L)" -eq "$w" ] ||
-        fail "the header's clock is not flush with the right edge at ${w}x$h"
+        why "the header's clock is not flush with the right edge at ${w}x$h" || return
     widest=$(printf '%s\n' "$s" | LC_ALL=C.UTF-8 wc -L)
-    [ "$widest" -le "$w" ] || fail "a row is $widest columns wide at ${w}x$h"
-    printf '%s\n' "$s" | grep -q '^RSS [0-9]' || fail "no RSS chart at ${w}x$h"
-    printf '%s\n' "$s" | grep -q '^VSZ [0-9]' || fail "no VSZ chart at ${w}x$h"
-    printf '%s\n' "$s" | tail -1 | grep -q '^q quit' || fail "the footer is not the last row at ${w}x$h"
-    ! printf '%s\n' "$s" | grep -q 'too small' || fail "'too small' at ${w}x$h"
+    [ "$widest" -le "$w" ] || why "a row is $widest columns wide at ${w}x$h" || return
+    printf '%s\n' "$s" | grep -q '^RSS [0-9]' || why "no RSS chart at ${w}x$h" || return
+    printf '%s\n' "$s" | grep -q '^VSZ [0-9]' || why "no VSZ chart at ${w}x$h" || return
+    printf '%s\n' "$s" | tail -1 | grep -q '^q quit' || why "the footer is not the last row at ${w}x$h" ||
+        return
+    ! printf '%s\n' "$s" | grep -q 'too small' || why "'too small' at ${w}x$h"
 }
-
-# A frame after the resize: the header row must be exactly as wide as the pane again.
-header_width_is() { [ "$(screen | head -1 | LC_ALL=C.UTF-8 wc -L)" -eq "$1" ]; }
-layout_at() {
-    poll 10 "a full-width header at ${1}x$2" header_width_is "$1"
-    wait_for '^q quit'
-    check_layout "$1" "$2"
-}
+layout_at() { settle 10 layout_ok "$1" "$2"; }
 
 # ---- (e) resizes ---------------------------------------------------------------------------------
 start_tui "$MEMWATCH" "$ALLOC_PID"
 wait_for '^now RSS 1[0-9]\.[0-9] MiB'
-check_layout 100 30
+layout_at 100 30
 resize 20 6
 wait_for '^ *terminal$'
 wait_for '^ *too small$'
@@ -44,7 +38,8 @@ layout_at 40 10
 ok "40x10: compact layout"
 resize 300 100
 layout_at 300 100
-[ "$(screen | grep -Ec '(┤|│)')" -ge 80 ] || fail "300x100: the charts should use the height"
+tall_charts() { [ "$(screen | grep -Ec '(┤|│)')" -ge 80 ] || why "300x100: the charts should use the height"; }
+settle 10 tall_charts
 ok "300x100: large layout"
 resize 100 30
 layout_at 100 30
@@ -65,12 +60,16 @@ layout_at 100 30
 ok "SIGWINCH storm: still running, correct 100x30 screen"
 
 # ---- (f) help overlay ------------------------------------------------------------------------------
+help_complete() {
+    local help k
+    help=$(screen)
+    for k in 'space, p' '+ / -' 'Home / End' 'z / Z' 'm  ' 'r  ' 'e  ' '? / h' 'q, Ctrl-C'; do
+        printf '%s\n' "$help" | grep -qF -e "│ $k" -e "| $k" || why "help does not list '$k'" || return
+    done
+}
 send '?'
 wait_for 'memwatch keys'
-help=$(screen)
-for k in 'space, p' '+ / -' 'Home / End' 'z / Z' 'm  ' 'r  ' 'e  ' '? / h' 'q, Ctrl-C'; do
-    printf '%s\n' "$help" | grep -qF "│ $k" || fail "help does not list '$k'"
-done
+settle 10 help_complete
 send Escape
 wait_gone 'memwatch keys'
 send h
@@ -105,15 +104,25 @@ pid_alive "$ALLOC_PID" || fail "Ctrl-C in the dashboard ended the watched proces
 ok "Ctrl-C: status 130, terminal restored"
 
 # ---- (k) ASCII rendering, NO_COLOR -----------------------------------------------------------------
+ascii_dashboard() {
+    local s
+    s=$(screen)
+    printf '%s\n' "$s" | grep -q '^RSS .*\^ peak' || why "$1: no ASCII peak marker" || return
+    printf '%s\n' "$s" | grep -q '#' || why "$1: no ASCII bars" || return
+    ! printf '%s\n' "$s" | LC_ALL=C grep -q '[^ -~]' || why "$1: non-ASCII characters on screen"
+}
+# The help is drawn over the dashboard: complete, and still nothing but ASCII.
+ascii_help() {
+    help_complete || return
+    ! screen | LC_ALL=C grep -q '[^ -~]' || why "$1: non-ASCII characters in the help"
+}
 check_ascii() {
     wait_for '^now RSS'
     wait_for '^q quit'
-    screen | grep -q '^RSS .*\^ peak' || fail "$1: no ASCII peak marker"
-    screen | grep -q '#' || fail "$1: no ASCII bars"
-    ! screen | LC_ALL=C grep -q '[^ -~]' || fail "$1: non-ASCII characters on screen"
+    settle 10 ascii_dashboard "$1"
     send '?'
     wait_for 'memwatch keys'
-    ! screen | LC_ALL=C grep -q '[^ -~]' || fail "$1: non-ASCII characters in the help"
+    settle 10 ascii_help "$1"
     send q
     [ "$(wait_exit)" = 0 ] || fail "$1: bad exit status"
 }
@@ -128,14 +137,16 @@ esc=$(printf '\033')
 colours() { tm capture-pane -e -p -t mw | grep -c "$esc\\[[^m]*3[0-7]m\|$esc\\[[^m]*38;"; }
 start_tui "$MEMWATCH" "$ALLOC_PID"
 wait_for '^q quit'
-[ "$(colours)" -gt 0 ] || fail "no colour at all without NO_COLOR"
+coloured() { [ "$(colours)" -gt 0 ] || why "no colour at all without NO_COLOR"; }
+settle 10 coloured
 send q
 wait_exit >/dev/null
 start_tui env NO_COLOR=1 "$MEMWATCH" "$ALLOC_PID"
 wait_for '^q quit'
 wait_for '▲ peak'
 [ "$(colours)" -eq 0 ] || fail "colour escapes with NO_COLOR=1"
-tm capture-pane -e -p -t mw | grep -q "$esc\\[1m" || fail "NO_COLOR: no bold left to carry styles"
+bold() { tm capture-pane -e -p -t mw | grep -q "$esc\\[1m" || why "NO_COLOR: no bold left to carry styles"; }
+settle 10 bold
 send q
 [ "$(wait_exit)" = 0 ] || fail "NO_COLOR: bad exit status"
 ok "NO_COLOR=1: no colour, bold kept"
