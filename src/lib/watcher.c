@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "ring.h"
 #include "sample.h"
+#include "sleeper.h"
 #include "stats.h"
 #include "watcher.h"
 
@@ -40,9 +41,8 @@ struct mw_watcher {
     uint64_t prev_hwm;
     bool prev_reset_ok; /* the previous sample's peak reset worked (so any mark above RSS is new) */
 
+    mw__sleeper sleeper; /* the sampler sleeps here; stop and set_interval wake it */
     pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool cond_monotonic;  /* wake uses CLOCK_MONOTONIC deadlines */
     bool running;
     bool stop_requested;
     bool interval_changed;
@@ -98,16 +98,13 @@ mw_watcher *mw_watcher_new(const mw_config *cfg)
     }
     mw__summary_reset(&w->summary);
 
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-#ifdef HAVE_PTHREAD_CONDATTR_SETCLOCK /* a feature test from configure, not an OS switch */
-    w->cond_monotonic = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0;
-#endif
-    int rc = pthread_cond_init(&w->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    if (rc != 0 || pthread_mutex_init(&w->lock, NULL) != 0) {
-        if (rc == 0)
-            pthread_cond_destroy(&w->wake);
+    if (mw__sleeper_init(&w->sleeper) != 0) {
+        mw__ring_destroy(&w->ring);
+        free(w);
+        return NULL;
+    }
+    if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        mw__sleeper_destroy(&w->sleeper);
         mw__ring_destroy(&w->ring);
         free(w);
         return NULL;
@@ -127,7 +124,7 @@ void mw_watcher_free(mw_watcher *w)
     if (!w || on_sampler_thread(w))
         return; /* freeing from its own callback would pull the thread's memory away under it */
     mw_watcher_stop(w);
-    pthread_cond_destroy(&w->wake);
+    mw__sleeper_destroy(&w->sleeper);
     pthread_mutex_destroy(&w->lock);
     mw__ring_destroy(&w->ring);
     free(w);
@@ -199,22 +196,6 @@ static int sample_once(mw_watcher *w)
     return 0;
 }
 
-/* Wait until deadline_ns (CLOCK_MONOTONIC) or until woken. Called and returns with lock held. */
-static void wait_until(mw_watcher *w, int64_t deadline_ns)
-{
-    struct timespec ts;
-    if (w->cond_monotonic) {
-        ts = mw__ns_to_ts(deadline_ns);
-    } else {
-        /* Without a monotonic condvar, turn the remaining time into a realtime deadline. */
-        int64_t left = deadline_ns - now_ns();
-        struct timespec rt;
-        clock_gettime(CLOCK_REALTIME, &rt);
-        ts = mw__ns_to_ts(mw__ts_to_ns(&rt) + (left > 0 ? left : 0));
-    }
-    pthread_cond_timedwait(&w->wake, &w->lock, &ts);
-}
-
 static void *sampler_main(void *arg)
 {
     mw_watcher *w = arg;
@@ -222,22 +203,23 @@ static void *sampler_main(void *arg)
     int64_t last = now_ns();
     int64_t next = last; /* the first sample is taken at once */
     for (;;) {
+        /* The flags are read under the lock, the sleep is taken without it: a wake sent in
+         * between is kept by the sleeper, so the next sleep returns at once. */
         lock_w(w);
-        while (!w->stop_requested) {
-            if (w->interval_changed) {
-                /* A new interval counts from the last sample, so it applies now. */
-                w->interval_changed = false;
-                next = last + w->period_ns;
-            }
-            if (now_ns() >= next)
-                break;
-            wait_until(w, next);
+        if (w->interval_changed) {
+            /* A new interval counts from the last sample, so it applies now. */
+            w->interval_changed = false;
+            next = last + w->period_ns;
         }
         bool stop = w->stop_requested;
         int64_t step = w->period_ns;
         unlock_w(w);
         if (stop)
             break;
+        if (now_ns() < next) {
+            mw__sleeper_wait(&w->sleeper, next);
+            continue; /* woken or due: look at the flags and the clock again */
+        }
 
         last = now_ns();
         int rc = sample_once(w);
@@ -324,8 +306,8 @@ void mw_watcher_stop(mw_watcher *w)
     lock_w(w);
     w->stop_requested = true;
     w->running = false;
-    pthread_cond_broadcast(&w->wake);
     unlock_w(w);
+    mw__sleeper_wake(&w->sleeper);
     pthread_join(w->thread, NULL);
     w->thread_live = false;
     mw__probe_close(w->probe);
@@ -349,8 +331,8 @@ static void set_period(mw_watcher *w, int64_t ns)
     lock_w(w);
     w->period_ns = ns;
     w->interval_changed = true;
-    pthread_cond_broadcast(&w->wake);
     unlock_w(w);
+    mw__sleeper_wake(&w->sleeper);
 }
 
 int mw_watcher_set_interval(mw_watcher *w, uint64_t interval_ms)
