@@ -50,6 +50,18 @@ static inline double bench_median(double *v, size_t n)
     return n == 0 ? 0.0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+/* Median of the ratios a[i] / b[i] of paired repetitions (measured in the same window): the
+ * machine's drift between repetitions cancels within each pair. */
+static inline double bench_median_ratio(const double *a, const double *b, size_t n)
+{
+    double q[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 64; i++)
+        if (b[i] > 0)
+            q[k++] = a[i] / b[i];
+    return bench_median(q, k);
+}
+
 static inline void bench_row(const char *id, const char *what, const char *measured,
                              const char *baseline, const char *ratio, const char *target,
                              const char *result)
@@ -63,14 +75,23 @@ static inline void bench_row(const char *id, const char *what, const char *measu
  * sleeps until killed, and dies with us. */
 static inline pid_t bench_spawn_target(size_t mib)
 {
+    int ready[2];
+    if (pipe(ready) != 0) {
+        perror("bench: pipe");
+        exit(1);
+    }
     pid_t pid = fork();
     if (pid == 0) {
+        close(ready[0]);
         if (mib) {
             char *p = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                            -1, 0);
             if (p != MAP_FAILED)
                 memset(p, 1, mib << 20);
         }
+        ssize_t n = write(ready[1], "r", 1); /* its memory is written: measure from now */
+        (void)n;
+        close(ready[1]);
         for (;;)
             pause();
     }
@@ -78,7 +99,11 @@ static inline pid_t bench_spawn_target(size_t mib)
         perror("bench: fork");
         exit(1);
     }
-    usleep(100000); /* let it write its memory */
+    close(ready[1]);
+    char c;
+    while (read(ready[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    close(ready[0]);
     return pid;
 }
 

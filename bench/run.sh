@@ -47,9 +47,9 @@ row() { printf 'row\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
 
 say "1/6 probe cost"
 "$BENCH_BIN/bench_probe" >> "$ROWS" || say "bench_probe failed"
-say "2/6 sampler at 1 kHz (3 x 2 s each)"
+say "2/6 sampler at 1 kHz vs the empty loop and the floor (5 x 2 s, side by side)"
 "$BENCH_BIN/bench_sampler" >> "$ROWS" || say "bench_sampler failed"
-say "3/6 recording at 50 Hz vs top, pidstat and the floor (3 x 10 s, all side by side)"
+say "3/6 recording at 50 Hz vs top, pidstat and the floor (5 x 10 s, all side by side)"
 "$BENCH_BIN/bench_record" "$MEMWATCH" "$TMP" >> "$ROWS" ||
     say "bench_record failed"
 
