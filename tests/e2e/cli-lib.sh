@@ -1,6 +1,7 @@
 # cli-lib.sh — shared helpers for the cli_*.sh end-to-end scripts: env, temp dir, cleanup, polling, pty, tmux.
 # shellcheck shell=bash
-# Sourced, not run. Sets: MEMWATCH, MW_ALLOC, MW_SRCDIR, T (a private temp dir, also the cwd).
+# Sourced, not run. Sets: MEMWATCH, MW_ALLOC, MW_SRCDIR, T (a private temp dir, also the cwd),
+# CLI_SELF (the running script's absolute path).
 # Every process a script starts is registered with track (or started by spawn) and killed on exit;
 # tmux runs on a private socket that is killed on exit too.
 
@@ -25,6 +26,9 @@ if [ "${MW_PROBE:-}" = none ] && [ -z "${CLI_PROBE_OPTIONAL:-}" ]; then
 fi
 
 CLI_NAME=$(basename "$0" .sh)
+# The script itself, by an absolute path: the cwd changes below, and make check runs the scripts
+# by a path relative to the build directory.
+CLI_SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 T=$(mktemp -d "${TMPDIR:-/tmp}/mw-$CLI_NAME.XXXXXX") || exit 99
 cd "$T" || exit 99
 CLI_PIDS=()

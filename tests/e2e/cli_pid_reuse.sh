@@ -5,6 +5,8 @@
 MIB=$((1 << 20))
 
 if [ "${1:-}" = --inside ]; then
+    # shellcheck source=tests/e2e/reuse-lib.sh
+    . "$MW_SRCDIR/tests/e2e/reuse-lib.sh"
     # ---- run by part B below as PID 1's child in a fresh PID namespace, as root ---------------------
     out=$2
     "$MW_ALLOC" --alloc 8 --leak 0 --every 1000000 --ready-file old.ready > /dev/null &
@@ -17,20 +19,10 @@ if [ "${1:-}" = --inside ]; then
     wait_until 10 has_rows 5 "$out/reuse.csv" || { echo "no rows" > "$out/error"; exit 1; }
     # Freeze memwatch, replace the target by a stranger with the same PID, then let it look again.
     kill -STOP "$mw"
-    # SIGSTOP takes effect per thread, a moment later: the sampler must not look in between.
-    all_stopped() { ! grep -L '^State:.*stopped' /proc/"$mw"/task/*/status | grep -q .; }
-    wait_until 10 all_stopped || { echo "memwatch did not stop" > "$out/error"; exit 1; }
-    kill -9 "$old"
-    wait "$old" 2> /dev/null
-    for try in 1 2 3 4 5; do
-        echo $((old - 1)) > /proc/sys/kernel/ns_last_pid
-        "$MW_ALLOC" --alloc 64 --leak 0 --every 1000000 --ready-file new.ready > /dev/null &
-        new=$!
-        track "$new"
-        [ "$new" = "$old" ] && break
-        kill -9 "$new"
-        wait "$new" 2> /dev/null
-    done
+    wait_until 10 threads_stopped "$mw" || { echo "memwatch did not stop" > "$out/error"; exit 1; }
+    reuse_pid "$old" new.ready
+    new=$STRANGER
+    track "$new"
     echo "$old $new" > "$out/pids"
     wait_until 10 test -s new.ready
     ps -o pid=,args= -p "$new" > "$out/stranger"
@@ -71,9 +63,12 @@ elif ! unshare -pf --mount-proc true 2> /dev/null; then
     note "PID reuse not forced: unshare -pf --mount-proc is not permitted here"
 else
     mkdir reuse
-    unshare -pf --mount-proc bash "$0" --inside "$T/reuse" > reuse/inside.log 2>&1
+    unshare -pf --mount-proc bash "$CLI_SELF" --inside "$T/reuse" > reuse/inside.log 2>&1
     if [ -s reuse/error ]; then
         fail "reuse setup: $(cat reuse/error)"
+    elif [ ! -s reuse/pids ]; then
+        fail "reuse setup: the scenario in the PID namespace did not run; its output:"
+        sed 's/^/#    /' reuse/inside.log
     elif read -r old new < reuse/pids && [ "$old" = "$new" ]; then
         note "PID $old reused by: $(cat reuse/stranger)"
         check "reuse: memwatch ends by itself (status $(cat reuse/rc 2> /dev/null))" [ -s reuse/rc ]

@@ -11,10 +11,12 @@
 #   send_text TEXT              literal text
 #   resize W H                  resize the window and wait until the pane has that size
 #   wait_exit [SECS]            wait for CMD to end; prints its exit status
+#   exits_0_ending PID WHAT     CMD exits 0 after WHAT, and PID ends with it
 #   alloc_start [ARGS]          start mw-alloc in the background, commands fed through a FIFO
 #   alloc_cmd CMD               send one mw-alloc command, wait for its reply line, print it
 #   track_pid PID               kill PID (and its descendants) at exit
 #   poll SECS DESC CMD...       run CMD every 0.1 s until it succeeds; fail naming DESC on timeout
+#   export_ok PID               press e; check the exported CSV (rows, PID, no zero sizes)
 #   settle SECS CHECK ARGS...   the same for a CHECK that says what is wrong with `why MSG`;
 #                               on timeout, fail with its last MSG
 # Environment (set by `make check`, defaulted for manual runs): MEMWATCH, MW_ALLOC, MW_SRCDIR.
@@ -260,6 +262,14 @@ wait_exit() {
     cat "$MW_TMP/tui.status"
 }
 
+# exits_0_ending PID WHAT: after WHAT (the keys just sent) the dashboard exits 0 and PID ends too.
+exits_0_ending() {
+    local st
+    st=$(wait_exit 10)
+    [ "$st" = 0 ] || fail "memwatch exited with status $st after $2"
+    poll 5 "PID $1 to end with the dashboard after $2" eval "! pid_alive $1"
+}
+
 # The first line matching REGEX (grep -E), or fail.
 screen_line() {
     local l
@@ -286,6 +296,26 @@ now_rss_mib() {
 
 # approx A B TOLERANCE: |A - B| <= TOLERANCE (decimals).
 approx() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+# export_ok PID: press e, wait for the status line, check the file it names has that many rows,
+# all of PID, none with RSS or VSZ 0; sets EXPORTED to its path.
+export_ok() {
+    local status rows csv
+    send e
+    wait_for '^exported [0-9]+ rows to /'
+    status=$(screen_line '^exported [0-9]+ rows to ')
+    rows=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
+    csv=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
+    case $csv in */memwatch-"$1"-*.csv) ;; *) fail "export path $csv" ;; esac
+    [ -f "$csv" ] || fail "no file $csv"
+    if [ "$rows" -eq 0 ] || [ "$(($(wc -l <"$csv") - 1))" -ne "$rows" ]; then
+        fail "$csv: $(($(wc -l <"$csv") - 1)) rows, the status line said $rows"
+    fi
+    awk -F, -v pid="$1" 'NR > 1 && $3 != pid { exit 1 }' "$csv" || fail "$csv: rows of another pid"
+    awk -F, 'NR > 1 && ($4 == 0 || $5 == 0) { print "row " NR - 1 ": " $0; exit 1 }' "$csv" ||
+        fail "$csv: a sample with RSS or VSZ 0"
+    EXPORTED=$csv
+}
 
 # ---- the mw-alloc test child, driven through a FIFO --------------------------------------------
 

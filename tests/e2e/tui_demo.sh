@@ -20,7 +20,5 @@ ok "the leak shows: RSS $rss0 -> $(now_rss_mib) MiB, with a positive trend"
 
 # q: no question asked for the built-in demo; the dashboard and the demo both end.
 send q
-st=$(wait_exit 10)
-[ "$st" = 0 ] || fail "memwatch --demo exited with status $st after q"
-poll 5 "the demo workload to end with the dashboard" eval "! pid_alive $demo_pid"
+exits_0_ending "$demo_pid" q
 ok "q ends the dashboard (status 0) and the demo workload"

@@ -26,7 +26,5 @@ ok "after exec: same PID, the header shows the new command line and says it exec
 send q
 wait_for 'k = end it and quit'
 send k
-st=$(wait_exit 10)
-[ "$st" = 0 ] || fail "memwatch exited with $st after q, k"
-poll 5 "the command to end" eval "! pid_alive $pid"
+exits_0_ending "$pid" "q, k"
 ok "q, k: memwatch ends the command and exits 0"

@@ -3,25 +3,6 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# export_ok PID: press e, wait for the status line, check the file it names has that many rows.
-export_ok() {
-    local status rows csv
-    send e
-    wait_for '^exported [0-9]+ rows to /'
-    status=$(screen_line '^exported [0-9]+ rows to ')
-    rows=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
-    csv=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
-    case $csv in */memwatch-"$1"-*.csv) ;; *) fail "export path $csv" ;; esac
-    [ -f "$csv" ] || fail "no file $csv"
-    if [ "$rows" -eq 0 ] || [ "$(($(wc -l <"$csv") - 1))" -ne "$rows" ]; then
-        fail "$csv: $(($(wc -l <"$csv") - 1)) rows, the status line said $rows"
-    fi
-    awk -F, -v pid="$1" 'NR > 1 && $3 != pid { exit 1 }' "$csv" || fail "$csv: rows of another pid"
-    awk -F, 'NR > 1 && ($4 == 0 || $5 == 0) { print "row " NR - 1 ": " $0; exit 1 }' "$csv" ||
-        fail "$csv: a sample with RSS or VSZ 0"
-    EXPORTED=$csv
-}
-
 # kept_last RSS_MIB MIN_MIB: after the exit the screen keeps the last data (not the 0 B of a
 # process whose memory is being torn down), and so does the export (see export_ok).
 kept_last() {
