@@ -16,6 +16,7 @@
 #   alloc_cmd CMD               send one mw-alloc command, wait for its reply line, print it
 #   track_pid PID               kill PID (and its descendants) at exit
 #   poll SECS DESC CMD...       run CMD every 0.1 s until it succeeds; fail naming DESC on timeout
+#   screen_samples              the header's count of samples captured
 #   export_ok PID               press e; check the exported CSV (rows, PID, no zero sizes)
 #   settle SECS CHECK ARGS...   the same for a CHECK that says what is wrong with `why MSG`;
 #                               on timeout, fail with its last MSG
@@ -142,12 +143,17 @@ trap 'exit 1' USR1
 # deadline_ms SECS: the wall-clock deadline, scaled by MW_E2E_SLOW.
 deadline_ms() { echo $(($(now_ms) + $1 * 1000 * MW_SLOW)); }
 
+# A CMD may say what is wrong with `why MSG` (see settle): on timeout that is the failure.
 poll() {
     local secs=$1 what=$2 end
     shift 2
     end=$(deadline_ms "$secs")
+    MW_WHY=""
     until "$@"; do
-        [ "$(now_ms)" -lt "$end" ] || fail "timed out after ${secs}s waiting for: $what"
+        if [ "$(now_ms)" -ge "$end" ]; then
+            [ -z "$MW_WHY" ] || fail "$MW_WHY (still so after ${secs}s)"
+            fail "timed out after ${secs}s waiting for: $what"
+        fi
         sleep 0.1
     done
 }
@@ -159,14 +165,9 @@ why() {
     return 1
 }
 settle() {
-    local secs=$1 end
+    local secs=$1
     shift
-    end=$(deadline_ms "$secs")
-    MW_WHY=""
-    until "$@"; do
-        [ "$(now_ms)" -lt "$end" ] || fail "${MW_WHY:-$*} (still so after ${secs}s)"
-        sleep 0.1
-    done
+    poll "$secs" "$*" "$@"
 }
 
 # ---- the dashboard pane ------------------------------------------------------------------------
@@ -293,6 +294,9 @@ now_rss_mib() {
     set -- ${l#now RSS }
     to_mib "$1" "$2" || fail "cannot read a size from: $l"
 }
+
+# screen_samples: the header's count of samples captured ("interval 250ms  41/100000 samples").
+screen_samples() { screen | sed -n 's/^interval [^ ]*  \([0-9]*\)\/[0-9]* samples.*/\1/p'; }
 
 # approx A B TOLERANCE: |A - B| <= TOLERANCE (decimals).
 approx() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }

@@ -54,9 +54,8 @@ step + 20ms
 step + 10ms
 send +
 wait_for 'interval 10ms is the fastest step'
-samples() { screen | sed -n 's/^interval [^ ]*  \([0-9]*\)\/.*/\1/p'; }
-c0=$(samples)
-fast() { [ "$(samples)" -ge $((c0 + 50)) ]; }
+c0=$(screen_samples)
+fast() { [ "$(screen_samples)" -ge $((c0 + 50)) ]; }
 poll 10 "50 samples at 10ms (from $c0)" fast
 for iv in 20ms 50ms 100ms 250ms 500ms 1s 2s 5s 10s; do step - "$iv"; done
 send -

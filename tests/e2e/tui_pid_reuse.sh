@@ -15,8 +15,7 @@ fi
 # ---- inside the namespace: PIDs are small and ns_last_pid picks the next one ---------------------
 # shellcheck source=tests/e2e/reuse-lib.sh
 . "$MW_E2E_DIR/reuse-lib.sh"
-samples() { screen | sed -n 's/^interval [^ ]*  \([0-9]*\)\/[0-9]* samples.*/\1/p'; }
-has_samples() { [ "$(samples)" -ge "$1" ] 2>/dev/null; }
+has_samples() { [ "$(screen_samples)" -ge "$1" ] 2>/dev/null; }
 
 alloc_start --alloc 8
 old=$ALLOC_PID
@@ -30,7 +29,7 @@ poll 10 "20 samples of PID $old" has_samples 20
 mw=$(pgrep -x -P "$(tmux_fmt '#{pane_pid}')" memwatch) || fail "no memwatch process in the pane"
 kill -STOP "$mw"
 poll 10 "memwatch's threads to stop" threads_stopped "$mw"
-before=$(samples)
+before=$(screen_samples)
 reuse_pid "$old" "$MW_TMP/new.ready"
 new=$STRANGER
 track_pid "$new"
@@ -42,10 +41,10 @@ ok "PID $old: watched, then replaced by a 64 MiB stranger while memwatch was sto
 
 wait_for 'PID reused'
 wait_for "^PID $old "
-has_samples "$before" || fail "the history shrank: $(samples) samples, $before before the reuse"
+has_samples "$before" || fail "the history shrank: $(screen_samples) samples, $before before the reuse"
 rss=$(now_rss_mib)
 awk -v r="$rss" 'BEGIN { exit !(r < 40) }' || fail "the screen shows the stranger's RSS ($rss MiB)"
-ok "the header says the PID was reused; $(samples) samples kept; RSS still the old process's ($rss MiB)"
+ok "the header says the PID was reused; $(screen_samples) samples kept; RSS still the old process's ($rss MiB)"
 
 export_ok "$old"
 awk -F, 'NR > 1 && $4 >= 40 * 1048576 { exit 1 }' "$EXPORTED" ||
