@@ -50,6 +50,24 @@ static inline double bench_median(double *v, size_t n)
     return n == 0 ? 0.0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+/* The floor of a sampler (rows 2 and 3): count wake-ups on an absolute schedule from start_ns,
+ * step_ns apart, each followed by a raw pread of fd, the kept /proc file a probe would read
+ * (fd < 0: the wake-ups alone, the empty loop). Returns the summed lateness of the wake-ups in
+ * ns, or -1 if a read failed. */
+static inline double bench_floor_loop(int fd, int64_t start_ns, int64_t step_ns, long count)
+{
+    char buf[4096];
+    double late = 0;
+    int64_t next = start_ns;
+    for (long i = 0; i < count; i++, next += step_ns) {
+        bench_sleep_until(next);
+        if (fd >= 0 && pread(fd, buf, sizeof(buf), 0) <= 0)
+            return -1;
+        late += (double)(bench_mono_ns() - next);
+    }
+    return late;
+}
+
 /* Median of the ratios a[i] / b[i] of paired repetitions (measured in the same window): the
  * machine's drift between repetitions cancels within each pair. */
 static inline double bench_median_ratio(const double *a, const double *b, size_t n)

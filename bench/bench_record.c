@@ -31,20 +31,12 @@ typedef struct job {
  * pread of the kept status file. Runs in a forked child so wait4 measures it like the peers. */
 static void floor_loop(pid_t target, long count)
 {
-    char path[64], buf[4096];
+    char path[64];
     snprintf(path, sizeof(path), "/proc/%ld/status", (long)target);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         _exit(1);
-    int64_t next = bench_mono_ns();
-    volatile ssize_t sink = 0;
-    for (long i = 0; i < count; i++) {
-        bench_sleep_until(next);
-        sink += pread(fd, buf, sizeof(buf), 0);
-        next += 1000000000LL / HZ;
-    }
-    (void)sink;
-    _exit(0);
+    _exit(bench_floor_loop(fd, bench_mono_ns(), 1000000000LL / HZ, count) < 0 ? 1 : 0);
 }
 
 static long count_lines(const char *path, const char *needle)

@@ -67,19 +67,13 @@ static pid_t spawn_loop(int64_t start_ns, int64_t end_ns, int status_fd, int *rf
         return pid;
     }
     close(p[0]);
-    char buf[4096];
     bench_sleep_until(start_ns);
+    long n = (long)((end_ns - start_ns + STEP_NS - 1) / STEP_NS);
     int64_t w0 = bench_mono_ns(), c0 = bench_cpu_ns();
-    double late = 0;
-    size_t n = 0;
-    for (int64_t next = start_ns; next < end_ns; next += STEP_NS) {
-        bench_sleep_until(next);
-        if (status_fd >= 0 && pread(status_fd, buf, sizeof(buf), 0) <= 0)
-            _exit(1);
-        late += (double)(bench_mono_ns() - next);
-        n++;
-    }
+    double late = bench_floor_loop(status_fd, start_ns, STEP_NS, n);
     int64_t w1 = bench_mono_ns(), c1 = bench_cpu_ns();
+    if (late < 0)
+        _exit(1);
     result r = {100.0 * (double)(c1 - c0) / (double)(w1 - w0), n ? late / (double)n / 1e3 : 0,
                 (double)n};
     _exit(write(p[1], &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 1);
