@@ -5,6 +5,7 @@
 #   start_tui [-s WxH] CMD...   run CMD in a fresh pane of a private tmux server (TERM=xterm-256color,
 #                               LANG=C.UTF-8, cwd = $MW_TMP); the pane stays after CMD exits
 #   screen                      the pane as text (capture-pane -p)
+#   screen_line REGEX [SECS]    the first line matching REGEX, waiting for it to show
 #   wait_for REGEX [SECS]       poll the screen every 0.1 s until REGEX (grep -E) matches
 #   wait_gone REGEX [SECS]      ... until it no longer matches
 #   send KEYS...                tmux send-keys, one key a call (names: Left, Home, Escape, C-c)
@@ -271,10 +272,15 @@ exits_0_ending() {
     poll 5 "PID $1 to end with the dashboard after $2" eval "! pid_alive $1"
 }
 
-# The first line matching REGEX (grep -E), or fail.
+# screen_line REGEX [SECS]: the first line matching REGEX (grep -E), read from one capture. Waits
+# for it (a first sample, or a frame still being drawn), and fails when it has not shown in time.
 screen_line() {
-    local l
-    l=$(screen | grep -E -m1 -- "$1") || fail "no line matches /$1/"
+    local re=$1 secs=${2:-10} l end
+    end=$(deadline_ms "$secs")
+    until l=$(screen | grep -E -m1 -- "$re"); do
+        [ "$(now_ms)" -lt "$end" ] || fail "no line matches /$re/ (waited ${secs}s)"
+        sleep 0.1
+    done
     printf '%s\n' "$l"
 }
 
@@ -289,7 +295,7 @@ to_mib() {
 # now_rss_mib: the current RSS from the "now RSS 22.1 MiB ..." line, in MiB.
 now_rss_mib() {
     local l
-    l=$(screen_line '^now RSS ')
+    l=$(screen_line '^now RSS ') || exit 1
     # shellcheck disable=SC2086
     set -- ${l#now RSS }
     to_mib "$1" "$2" || fail "cannot read a size from: $l"

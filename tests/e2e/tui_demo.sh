@@ -11,6 +11,7 @@ pid_alive "$demo_pid" || fail "the demo workload (PID $demo_pid) is not running"
 ok "the header names the demo workload (PID $demo_pid)"
 
 # The demo starts with a steady leak of 2 MiB every 0.5 s: RSS must grow by several MiB.
+wait_for '^now RSS [0-9.]+ [KMG]?i?B' 20  # the header shows before the first sample does
 rss0=$(now_rss_mib)
 grown() { awk -v a="$(now_rss_mib)" -v b="$rss0" 'BEGIN { exit !(a >= b + 6) }'; }
 poll 20 "the demo's RSS to grow 6 MiB from $rss0 MiB" grown
