@@ -133,11 +133,13 @@ void mw_target_terminate(mw_target *t, int grace_ms)
     if (!t->launched || t->reaped)
         return;
     kill(t->pid, SIGTERM);
-    for (int waited = 0; waited < grace_ms; waited += 10) {
+    /* The grace is clock time, not a count of naps: on a loaded machine each nap runs long. */
+    int64_t deadline = mw_now_ns() + (int64_t)grace_ms * 1000000;
+    do {
         if (mw_target_reap(t))
             return;
         nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
-    }
+    } while (mw_now_ns() < deadline);
     kill(t->pid, SIGKILL);
     while (!t->reaped) {
         int st;
