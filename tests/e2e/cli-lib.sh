@@ -67,9 +67,11 @@ track() { CLI_PIDS+=("$@"); }
 # Is PID still a process (zombies count as gone: they are only waiting to be reaped)?
 alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z ' "/proc/$1/stat" 2>/dev/null; }
 
+# MW_E2E_SLOW=N multiplies every timeout (a loaded machine, a sanitizer build), as in lib.sh.
+CLI_SLOW=${MW_E2E_SLOW:-1}
 # wait_until SECONDS COMMAND...: poll COMMAND every 20 ms until it succeeds (0) or time runs out (1).
 wait_until() {
-    local end=$((${EPOCHREALTIME/./} + ${1%.*} * 1000000)); shift
+    local end=$((${EPOCHREALTIME/./} + ${1%.*} * 1000000 * CLI_SLOW)); shift
     until "$@"; do
         [ "${EPOCHREALTIME/./}" -ge "$end" ] && return 1
         sleep 0.02
@@ -158,10 +160,12 @@ wait_screen() { wait_until "${2:-10}" screen_has "$1"; } # wait_screen REGEX [SE
 # pane_status: the pane command's exit status (128+N for a signal), empty while it runs.
 pane_status() { cat "$T/pane.status" 2>/dev/null; }
 pane_ended() { [ -s "$T/pane.status" ]; }
+# pane_pid: the pane's shell; the program it runs is its child (pgrep -x -P "$(pane_pid)" NAME).
+pane_pid() { tmux -L "$CLI_TMUX" display-message -p -t 0 '#{pane_pid}'; }
 # dashboard_quit [SECONDS]: press q (again every 2 s, noting it: a key lost while the program
 # starts is not what these tests are about) until the program ends; prints its exit status.
 dashboard_quit() {
-    local end=$((SECONDS + ${1:-15}))
+    local end=$((SECONDS + ${1:-15} * CLI_SLOW))
     keys q
     until wait_until 2 pane_ended; do
         if [ $SECONDS -ge $end ]; then

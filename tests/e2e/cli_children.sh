@@ -46,7 +46,7 @@ check "without -c: only the parent's ~20 MiB (got $peak1 B), no process count li
 tmux_start "'$MEMWATCH' -c -i 100ms $target" 100 30
 check "-c dashboard: header shows '3 procs'" wait_screen "3 procs" 10
 check "-c dashboard: RSS shown is the sum (>= 100 MiB)" \
-    eval 'screen | grep -Eq "^RSS (1[0-9][0-9](\.[0-9])?|[2-9][0-9][0-9](\.[0-9])?) MiB"'
+    wait_until 10 eval 'screen | grep -Eq "^RSS (1[0-9][0-9](\.[0-9])?|[2-9][0-9][0-9](\.[0-9])?) MiB"'
 alloc_cmd t "kill" > /dev/null
 check "-c dashboard: header drops to '1 procs' or no count once the children die" \
     wait_until 10 eval '! screen_has "3 procs"'

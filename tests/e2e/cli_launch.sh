@@ -4,7 +4,7 @@
 
 # ---- peak RSS within 2 % of time(1)'s "Maximum resident set size" ----------------------------------
 # The same command, stdin from the same script: allocate 128 MiB, hold it for a few samples, exit.
-printf 'alloc 128\nsleep 300\nexit 0\n' > cmds
+printf 'alloc 128\nsleep 1000\nexit 0\n' > cmds
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -v "$MW_ALLOC" < cmds > /dev/null 2> time.txt
     time_kib=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' time.txt)

@@ -24,7 +24,8 @@ if [ "${1:-}" = --inside ]; then
     new=$STRANGER
     track "$new"
     echo "$old $new" > "$out/pids"
-    wait_until 10 test -s new.ready
+    # The stranger must hold its 64 MiB before memwatch looks again, or "no 64 MiB row" proves nothing.
+    wait_until 10 test -s new.ready || { echo "the stranger never got ready" > "$out/error"; exit 1; }
     ps -o pid=,args= -p "$new" > "$out/stranger"
     kill -CONT "$mw"
     if wait_until 10 eval '! alive $mw'; then

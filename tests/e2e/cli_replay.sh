@@ -23,7 +23,7 @@ check "record: a peak of at least 40 MiB" [ "$(summary_peak sum.txt)" -ge $((40 
 # ---- replay it in the dashboard ---------------------------------------------------------------------
 tmux_start "'$MEMWATCH' --replay rec.csv" 100 30
 check "replay: the screen says REPLAY" wait_screen "REPLAY" 10
-check "replay: the screen shows the headless summary's peak ($peak)" screen_has "peak $peak"
+check "replay: the screen shows the headless summary's peak ($peak)" wait_screen "peak $peak" 10
 screen > replay-screen.txt
 st=$(dashboard_quit)
 check "replay: q quits with status 0 (got $st)" [ "$st" = 0 ]

@@ -1,5 +1,5 @@
 #!/bin/bash
-# cli_spike.sh — a 300 MiB spike between 1 s samples is caught via VmHWM; --interval-peaks catches every later spike too.
+# cli_spike.sh — a 200 MiB spike between 5 s samples is caught via VmHWM; --interval-peaks catches every later spike too.
 . "$(dirname "$0")/cli-lib.sh"
 
 MIB=$((1 << 20))
@@ -12,36 +12,52 @@ last_row_after() {
     ts=$(tail -1 "$1" | cut -d, -f1)
     [ "${ts#20}" != "$ts" ] && [ "$(date -u -d "$ts" +%s%3N)" -gt "$2" ]
 }
-# spike_right_after_a_sample FILE 'COMMAND' [ALLOC]: wait for a new row (a sample was just taken),
-# run the spike, then wait for a row sampled after it ended (a sample may fall inside a slow
-# spike); prints the row number where the spike began.
+# just_after_a_sample FILE INTERVAL_MS: now is 10 ms .. INTERVAL/4 (at most 500 ms) after a sample time. Samples
+# keep an absolute schedule, so the schedule's phase is read from the last row's timestamp: rows
+# are written in batches (twice a second), a new row may be half a second old.
+just_after_a_sample() {
+    local ts t age
+    ts=$(tail -1 "$1" | cut -d, -f1)
+    [ "${ts#20}" != "$ts" ] && t=$(date -u -d "$ts" +%s%3N) || return 1
+    age=$((($(now_ms) - t) % $2))
+    [ "$age" -ge 10 ] && [ "$age" -le $(($2 / 4 < 500 ? $2 / 4 : 500)) ]
+}
+# spike_right_after_a_sample FILE INTERVAL_MS 'COMMAND' [ALLOC]: wait until a sample was just
+# taken, run the spike, then wait for a row sampled after it ended (a sample may fall inside a
+# slow spike); prints the row number where the spike began.
 spike_right_after_a_sample() {
-    local f=$1 r done_ms
+    local f=$1 every=$2 r done_ms
+    shift
+    wait_until 10 has_rows 1 "$f" || { fail "no sample came"; return 1; }
+    wait_until 10 just_after_a_sample "$f" "$every" || { fail "no moment just after a sample"; return 1; }
     r=$(rows "$f")
-    wait_until 10 has_rows $((r + 1)) "$f" || { fail "no sample came"; return 1; }
-    r=$(rows "$f")
+    local t0
+    t0=$(now_ms)
     alloc_cmd "${3:-t}" "$2" > /dev/null
     done_ms=$(now_ms)
+    note "'$2' took $((done_ms - t0)) ms" >&2
     wait_until 10 last_row_after "$f" "$done_ms" || { fail "no sample after the spike"; return 1; }
     echo "$r"
 }
 
-# ---- 1 s samples, touch 300 MiB and free it at once --------------------------------------------------
-"$MEMWATCH" --no-tui -i 1s -o spike.csv "$target" > sum.txt 2> err.txt &
+# ---- 5 s samples, touch 200 MiB and free it at once --------------------------------------------------
+# Touching 200 MiB takes ~0.8 s on a small VM (page faults are dear there), 2.3 s with both cores
+# busy: 5 s leave the spike room to start and end between two samples.
+"$MEMWATCH" --no-tui -i 5s -o spike.csv "$target" > sum.txt 2> err.txt &
 mw=$!
 track "$mw"
-spike_right_after_a_sample spike.csv "spike 300 0" > /dev/null
+spike_right_after_a_sample spike.csv 5000 "spike 200 0" > /dev/null
 kill -INT "$mw"
 wait "$mw"
 hwm=$(summary_hwm sum.txt)
 sampled=$(column_max spike.csv rss_bytes)
 note "sampled RSS max $sampled B; $(grep 'high-water' sum.txt | sed 's/^ *//')"
-check "spike: sampled RSS never saw 300 MiB" [ "$sampled" -lt $((300 * MIB)) ]
+check "spike: sampled RSS never saw the 200 MiB spike" [ "$sampled" -lt $((200 * MIB)) ]
 check "spike: the high-water mark is above every sample" [ "${hwm:-0}" -gt "$sampled" ]
-check "spike: the summary reports the 300 MiB spike from the kernel's high-water mark" \
-    [ "${hwm:-0}" -ge $((300 * MIB)) ]
-check "spike: a CSV row marks it (hwm_rose=1, hwm_bytes >= 300 MiB)" \
-    awk -F, -v m=$((300 * MIB)) 'NR > 1 && $13 == 1 && $11 >= m { ok = 1 } END { exit !ok }' spike.csv
+check "spike: the summary reports the 200 MiB spike from the kernel's high-water mark" \
+    [ "${hwm:-0}" -ge $((200 * MIB)) ]
+check "spike: a CSV row marks it (hwm_rose=1, hwm_bytes >= 200 MiB)" \
+    awk -F, -v m=$((200 * MIB)) 'NR > 1 && $13 == 1 && $11 >= m { ok = 1 } END { exit !ok }' spike.csv
 
 # ---- spikes of 64, 48, 32 MiB, one per interval: the plain high-water mark sees only the first ----
 # A fresh target for each run, whose mark is not already above 64 MiB.
@@ -64,7 +80,7 @@ three_spikes() { # three_spikes NAME [OPTIONS]: prints which spikes were flagged
     mw=$!
     track "$mw"
     for s in 64 48 32; do
-        starts="$starts $(spike_right_after_a_sample "$f" "spike $s 0" "$name")"
+        starts="$starts $(spike_right_after_a_sample "$f" 200 "spike $s 0" "$name")"
     done
     kill -INT "$mw"
     wait "$mw"

@@ -45,13 +45,13 @@ for sig in TERM HUP; do
     child=$(cat "$T/tui.ready"); rm -f "$T/tui.ready"
     track "$child"
     wait_screen "interval 50ms" || fail "SIG$sig: no dashboard"
-    mw=$(pgrep -f -n "^$MEMWATCH -i 50ms") || true
+    mw=$(pgrep -x -P "$(pane_pid)" memwatch) || true  # this pane's, not another test's
     [ -n "$mw" ] && kill -s "$sig" "$mw"
     wait_until 10 pane_ended || fail "SIG$sig: the dashboard did not end"
     check "SIG$sig on the dashboard: status 128+N" \
         eval '[ "$(pane_status)" = "$((128 + $(kill -l $sig)))" ]'
     check "SIG$sig: the launched command was ended too" wait_gone 5 "$child"
     check "SIG$sig: the alternate screen is gone (the dashboard no longer shows)" \
-        eval '! screen_has "interval 50ms"'
+        wait_until 5 eval '! screen_has "interval 50ms"'
 done
 finish

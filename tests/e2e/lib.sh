@@ -220,7 +220,7 @@ wait_for() {
     until mw_screen_matches "$re"; do
         [ "$(now_ms)" -lt "$end" ] || fail "timed out after ${secs}s waiting for /$re/"
         if [ -z "$ended" ] && mw_tui_ended; then
-            ended=$(($(now_ms) + 1000))
+            ended=$(($(now_ms) + 2000 * MW_SLOW))
         elif [ -n "$ended" ] && [ "$(now_ms)" -gt "$ended" ]; then
             fail "the program ended (status $(cat "$MW_TMP/tui.status")) before /$re/ showed"
         fi
@@ -312,8 +312,7 @@ approx() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = 
 export_ok() {
     local status rows csv
     send e
-    wait_for '^exported [0-9]+ rows to /'
-    status=$(screen_line '^exported [0-9]+ rows to ')
+    status=$(screen_line '^exported [0-9]+ rows to /.*\.csv')
     rows=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
     csv=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
     case $csv in */memwatch-"$1"-*.csv) ;; *) fail "export path $csv" ;; esac

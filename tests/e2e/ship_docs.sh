@@ -66,6 +66,13 @@ complete_words() {
 sleep 60 &
 child=$!
 trap 'kill $child 2>/dev/null; rm -rf "$TMP"' EXIT
+is_sleep() { [ "$(cat "/proc/$child/comm" 2>/dev/null)" = sleep ]; }
+tries=0
+until is_sleep; do  # the forked shell has not exec'd sleep yet
+    tries=$((tries + 1))
+    [ $tries -le 200 ] || fail "PID $child never became sleep"
+    sleep 0.05
+done
 out=$(complete_words memwatch "$child")
 [ "$out" = "$child" ] || fail "a unique PID completes to itself: got '$out'"
 out=$(complete_words memwatch "")

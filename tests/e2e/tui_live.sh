@@ -80,8 +80,7 @@ ok "mark with a label shown; Esc cancels the prompt"
 # ---- (d) export, then read the CSV -------------------------------------------------------------
 last_rss_kib=$(alloc_cmd rss | sed 's/^ok rss_kib=//')
 send e
-wait_for '^exported [0-9]+ rows to /'
-status=$(screen_line '^exported [0-9]+ rows to ')
+status=$(screen_line '^exported [0-9]+ rows to /.*\.csv')  # waits for the path drawn whole
 rows=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
 csv=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
 case $csv in
@@ -129,8 +128,12 @@ ok "export: $rows rows, header, pid, timestamps, RSS ~$rss0 -> ~$(awk -v r="$rss
 # A second export in the same second must not overwrite the first.
 send e
 wait_for "^exported [0-9]+ rows to .*memwatch-$ALLOC_PID-[0-9]{8}-[0-9]{6}(-2)?\.csv"
-[ "$(find "$MW_TMP" -maxdepth 1 -name 'memwatch-*.csv' | wc -l)" -eq 2 ] ||
-    fail "two exports should leave two files: $(ls "$MW_TMP")"
+# (the first export's status line matches too: wait for the file, not the line)
+two_exports() {
+    [ "$(find "$MW_TMP" -maxdepth 1 -name 'memwatch-*.csv' | wc -l)" -eq 2 ] ||
+        why "two exports should leave two files: $(ls "$MW_TMP" | tr '\n' ' ')"
+}
+settle 10 two_exports
 ok "a second export makes a second file"
 
 send q
