@@ -60,16 +60,18 @@ layout_at 100 30
 ok "SIGWINCH storm: still running, correct 100x30 screen"
 
 # ---- (f) help overlay ------------------------------------------------------------------------------
+# help_complete BORDER: the overlay lists every key, inside its BORDER (│ in UTF-8, | in ASCII).
 help_complete() {
     local help k
     help=$(screen)
     for k in 'space, p' '+ / -' 'Home / End' 'z / Z' 'm  ' 'r  ' 'e  ' '? / h' 'q, Ctrl-C'; do
-        printf '%s\n' "$help" | grep -qF -e "│ $k" -e "| $k" || why "help does not list '$k'" || return
+        printf '%s\n' "$help" | grep -qF -e "$1 $k" || why "help does not list '$k' after a '$1' border" ||
+            return
     done
 }
 send '?'
 wait_for 'memwatch keys'
-settle 10 help_complete
+settle 10 help_complete '│'
 send Escape
 wait_gone 'memwatch keys'
 send h
@@ -113,7 +115,7 @@ ascii_dashboard() {
 }
 # The help is drawn over the dashboard: complete, and still nothing but ASCII.
 ascii_help() {
-    help_complete || return
+    help_complete '|' || return
     ! screen | LC_ALL=C grep -q '[^ -~]' || why "$1: non-ASCII characters in the help"
 }
 check_ascii() {
