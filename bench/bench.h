@@ -43,11 +43,16 @@ static inline int bench_cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median of v[0..n) (sorts v in place). */
-static inline double bench_median(double *v, size_t n)
+/* Median of v[0..n) (at most 1024 values). It sorts a copy: v keeps its order, so the
+ * repetitions stay paired for bench_median_ratio. */
+static inline double bench_median(const double *v, size_t n)
 {
-    qsort(v, n, sizeof(*v), bench_cmp_double);
-    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    double s[1024];
+    if (n > sizeof(s) / sizeof(s[0]))
+        n = sizeof(s) / sizeof(s[0]);
+    memcpy(s, v, n * sizeof(*v));
+    qsort(s, n, sizeof(*s), bench_cmp_double);
+    return n == 0 ? 0.0 : n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
 }
 
 /* The floor of a sampler (rows 2 and 3): count wake-ups on an absolute schedule from start_ns,

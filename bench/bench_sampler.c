@@ -150,7 +150,6 @@ int main(void)
 
     double we = bench_median_ratio(wc, ec, REPS), wf = bench_median_ratio(wc, fc, REPS);
     double fe_ = bench_median_ratio(fc, ec, REPS), lr = bench_median_ratio(wl, el, REPS);
-    /* (ratios first: bench_median sorts its array in place, which would break the pairs) */
     double cw = bench_median(wc, REPS), ce = bench_median(ec, REPS), cf = bench_median(fc, REPS);
     double lw = bench_median(wl, REPS), le = bench_median(el, REPS);
     char m[64], b[64], q[32];
