@@ -122,6 +122,19 @@ Test(canvas, line_skips_segments_that_do_not_fit)
     expect_text("growth +1      00:03\n");
 }
 
+Test(canvas, line_pair_places_both_or_neither)
+{
+    mw__canvas_resize(&cv, 26, 1);
+    mw__line l;
+    mw__line_init(&l, &cv, 0, 0, 26);
+    cr_expect(mw__line_right(&l, 2, "00:03", MW__ST_NORMAL));
+    cr_expect(mw__line_add_pair(&l, 0, "rate", MW__ST_TITLE, "+2 MiB", MW__ST_GROWTH));
+    /* "trend" alone would fit in the 6 columns left; with its value it does not. */
+    cr_expect_not(mw__line_add_pair(&l, 2, "trend", MW__ST_TITLE, "+2.1 MiB", MW__ST_GROWTH));
+    cr_expect(mw__line_add_pair(&l, 1, "r", MW__ST_TITLE, "1", MW__ST_NORMAL));
+    expect_text("rate +2 MiB r 1      00:03\n");
+}
+
 Test(canvas, line_cut_marks_the_cut)
 {
     mw__canvas_resize(&cv, 10, 1);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,4 +184,30 @@ Test(view, every_size_is_safe)
             st.help = (w + h) % 2;
             free(render(w, h, &in));
         }
+}
+
+/* A label never stands without its value: where "rate +x/min" does not fit, neither word shows
+ * (a narrow terminal once read "growth ... since start  rate   trend"). */
+Test(view, stats_labels_keep_their_values_at_every_width)
+{
+    fx_leak(&cap, 600, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    regex_t orphan;
+    cr_assert_eq(regcomp(&orphan, "(^| )(growth|rate|trend|now)(  |$)", REG_EXTENDED | REG_NOSUB), 0);
+    int checked = 0;
+    for (int w = MW__VIEW_MIN_W; w <= 140; w++)
+        for (int h = MW__VIEW_MIN_H; h <= 20; h += 5) {
+            char *t = render(w, h, &in);
+            for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+                size_t n = strlen(line);
+                while (n && line[n - 1] == ' ')
+                    line[--n] = 0;
+                cr_expect(regexec(&orphan, line, 0, NULL, 0) != 0, "%dx%d: a label alone in '%s'", w, h,
+                          line);
+                checked += strstr(line, "rate +") != NULL;
+            }
+            free(t);
+        }
+    regfree(&orphan);
+    cr_expect(checked > 0, "no width showed the rate at all");
 }

@@ -239,6 +239,15 @@ bool mw__line_add(mw__line *l, int gap, const char *text, mw__style st)
     return true;
 }
 
+bool mw__line_add_pair(mw__line *l, int gap, const char *label, mw__style lst, const char *value,
+                       mw__style vst)
+{
+    int g = l->any ? gap : 0;
+    if (l->x + g + mw__text_width(label) + 1 + mw__text_width(value) > l->end - (l->rany ? gap : 0))
+        return false;
+    return mw__line_add(l, gap, label, lst) && mw__line_add(l, 1, value, vst);
+}
+
 bool mw__line_add_cut(mw__line *l, int gap, const char *text, mw__style st, bool ascii)
 {
     if (mw__line_add(l, gap, text, st))

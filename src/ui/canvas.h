@@ -90,6 +90,10 @@ typedef struct mw__line {
 void mw__line_init(mw__line *l, mw__canvas *c, int x, int y, int w);
 /* Place text after `gap` blank columns (no gap before the first segment). Returns placed. */
 bool mw__line_add(mw__line *l, int gap, const char *text, mw__style st);
+/* Place a label and its value one column apart, both or neither: a label alone reads as a
+ * broken screen. */
+bool mw__line_add_pair(mw__line *l, int gap, const char *label, mw__style lst, const char *value,
+                       mw__style vst);
 /* Place text, cut to the room left with a trailing '…' (or '~' when ascii): only for text the
  * user chose (a command line), where a prefix is better than nothing. */
 bool mw__line_add_cut(mw__line *l, int gap, const char *text, mw__style st, bool ascii);

@@ -117,13 +117,12 @@ static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st
     char buf[128], v[32];
     const mw__sample *first = &c->all.first;
     int64_t d = (int64_t)(now->rss - first->rss);
-    mw__line_add(l, 2, "growth", MW__ST_TITLE);
     if (first->rss)
         snprintf(buf, sizeof(buf), "%s (%+.1f%%) since start", mw__format_bytes_signed(v, sizeof(v), d),
                  (double)d * 100.0 / (double)first->rss);
     else
         growth_text(buf, sizeof(buf), d, "start");
-    mw__line_add(l, 1, buf, growth_style(d));
+    mw__line_add_pair(l, 2, "growth", MW__ST_TITLE, buf, growth_style(d));
     if (st->have_baseline && st->baseline_t_ns <= now->t_ns) {
         int64_t db = (int64_t)(now->rss - st->baseline_rss);
         growth_text(buf, sizeof(buf), db, "baseline");
@@ -154,15 +153,13 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
         double per_min = ((double)now->rss - (double)then->rss) * 60e9 / (double)(now->t_ns - then->t_ns);
         snprintf(buf, sizeof(buf), "%s/min (last %s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)per_min),
                  mw__format_span(sp, sizeof(sp), now->t_ns - then->t_ns));
-        mw__line_add(l, 2, "rate", MW__ST_TITLE);
-        mw__line_add(l, 1, buf, growth_style((int64_t)per_min));
+        mw__line_add_pair(l, 2, "rate", MW__ST_TITLE, buf, growth_style((int64_t)per_min));
     }
     double slope, r2;
     if (fit_window(r, w->from, w->to, &slope, &r2)) {
         snprintf(buf, sizeof(buf), "%s/min (%s %.2f)", mw__format_bytes_signed(v, sizeof(v), (int64_t)slope),
                  st->ascii ? "R^2" : "R\u00b2", r2);
-        mw__line_add(l, 3, "trend", MW__ST_TITLE);
-        mw__line_add(l, 1, buf, growth_style((int64_t)slope));
+        mw__line_add_pair(l, 3, "trend", MW__ST_TITLE, buf, growth_style((int64_t)slope));
     }
 }
 
@@ -180,9 +177,8 @@ static void values_row(mw__line *l, const mw__sample *s)
         {"swap", MW_HAVE_SWAP, offsetof(mw__sample, swap_kib)},
     };
     char buf[64], v[32];
-    mw__line_add(l, 2, "now", MW__ST_TITLE);
     snprintf(buf, sizeof(buf), "RSS %s", mw__format_bytes(v, sizeof(v), s->rss));
-    mw__line_add(l, 1, buf, MW__ST_RSS);
+    mw__line_add_pair(l, 2, "now", MW__ST_TITLE, buf, MW__ST_RSS);
     snprintf(buf, sizeof(buf), "VSZ %s", mw__format_bytes(v, sizeof(v), s->vsz));
     mw__line_add(l, 2, buf, MW__ST_VSZ);
     snprintf(buf, sizeof(buf), "shared %s", mw__format_bytes(v, sizeof(v), (uint64_t)s->shared_kib * 1024));
