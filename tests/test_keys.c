@@ -160,6 +160,24 @@ Test(keys, baseline_takes_the_newest_sample_shown)
     cr_expect_eq(st.baseline_rss, mw__ring_last(&cap.ring)->rss);
 }
 
+Test(keys, zoom_that_changes_nothing_says_so_to_the_caller)
+{
+    fx_leak(&cap, 400, FX_S, -1);
+    cr_expect_eq(mw__ui_key(&st, 'Z', &cap), MW__ACT_ZOOM_OUT_LIMIT); /* already all */
+    cr_expect_eq(mw__ui_key(&st, 'z', &cap), MW__ACT_NONE);
+    for (int i = 0; i < 3; i++)
+        mw__ui_key(&st, 'z', &cap);
+    cr_expect_eq(mw__zoom_span_ns(st.zoom), 10 * FX_S);
+    cr_expect_eq(mw__ui_key(&st, 'z', &cap), MW__ACT_ZOOM_IN_LIMIT); /* the closest step */
+    cr_expect_eq(mw__zoom_span_ns(st.zoom), 10 * FX_S);
+
+    teardown();
+    setup();
+    fx_leak(&cap, 5, FX_S, -1); /* 4 s: shorter than the closest step */
+    cr_expect_eq(mw__ui_key(&st, 'z', &cap), MW__ACT_ZOOM_IN_LIMIT);
+    cr_expect_eq(st.zoom, 0);
+}
+
 Test(keys, keys_on_an_empty_capture_are_safe)
 {
     const mw__key all[] = {' ', 'z', 'Z', 'r', MW__KEY_LEFT, MW__KEY_RIGHT, MW__KEY_HOME, MW__KEY_END};

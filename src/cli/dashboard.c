@@ -118,6 +118,20 @@ static void change_interval(dash *d, bool faster)
     say(d, false, "sampling every %s", lbl);
 }
 
+/* z / Z that changed nothing: say why, or the key looks broken. */
+static void zoom_limit(dash *d, mw__action a)
+{
+    char span[16];
+    if (a == MW__ACT_ZOOM_OUT_LIMIT)
+        say(d, false, "zoom: everything captured is on screen");
+    else if (d->st.zoom == 0)
+        say(d, false, "zoom: everything captured is on screen, shorter than the closest step (%s)",
+            mw__format_span(span, sizeof(span), mw__zoom_span_ns(MW__ZOOM_LEVELS - 1)));
+    else
+        say(d, false, "zoom: %s is the closest step",
+            mw__format_span(span, sizeof(span), mw__zoom_span_ns(d->st.zoom)));
+}
+
 /* Returns true when the loop should end. */
 static bool handle_key(dash *d, mw__key k)
 {
@@ -160,6 +174,8 @@ static bool handle_key(dash *d, mw__key k)
         }
         break;
     case MW__ACT_REDRAW: mw_tui_invalidate(d->tui); break;
+    case MW__ACT_ZOOM_IN_LIMIT:
+    case MW__ACT_ZOOM_OUT_LIMIT: zoom_limit(d, a); break;
     default: break;
     }
     return false;

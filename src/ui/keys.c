@@ -195,9 +195,13 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
         scroll(st, c, a);
         return MW__ACT_NONE;
     case MW__ACT_ZOOM_IN:
-    case MW__ACT_ZOOM_OUT:
+    case MW__ACT_ZOOM_OUT: {
+        int before = st->zoom;
         zoom(st, c, a == MW__ACT_ZOOM_IN ? 1 : -1);
-        return MW__ACT_NONE;
+        if (st->zoom != before)
+            return MW__ACT_NONE;
+        return a == MW__ACT_ZOOM_IN ? MW__ACT_ZOOM_IN_LIMIT : MW__ACT_ZOOM_OUT_LIMIT;
+    }
     case MW__ACT_BASELINE:
         if (c && mw__ring_end(&c->ring)) {
             mw__window w;

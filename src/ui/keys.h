@@ -34,6 +34,8 @@ typedef enum mw__action {
     MW__ACT_EXPORT,       /* write the capture to CSV, put the result in the status message */
     MW__ACT_MARK,         /* mw__capture_mark(capture, st->label) */
     MW__ACT_REDRAW,       /* the terminal was resized */
+    MW__ACT_ZOOM_IN_LIMIT,  /* z changed nothing (closest step, or all shorter than it): say so */
+    MW__ACT_ZOOM_OUT_LIMIT, /* Z changed nothing (everything is on screen): say so */
     /* handled by mw__ui_apply */
     MW__ACT_PAUSE,        /* toggle */
     MW__ACT_LEFT,         /* scroll back a quarter of the window (pauses the view) */
@@ -55,7 +57,7 @@ typedef enum mw__action {
 mw__action mw__key_action(const mw__ui_state *st, mw__key k);
 
 /* Apply an action's pure part to st; returns the action the caller must still carry out
- * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW) or MW__ACT_NONE. k is the key that produced it
+ * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW, ZOOM_*_LIMIT) or MW__ACT_NONE. k is the key that produced it
  * (used by PROMPT_CHAR). c may be NULL for actions that do not look at the data. */
 mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c);
 

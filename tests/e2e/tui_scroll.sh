@@ -70,8 +70,28 @@ wait_for 'zoom all'
 expect_span '00:00:00 00:09:59 9m59s'
 ok "Z zooms out: 5m, all"
 
+# A key that cannot change the zoom says why instead of doing nothing.
+send Z
+wait_for '^zoom: everything captured is on screen$'
+send z z z
+expect_span '00:09:49 00:09:59 10s'
+send z
+wait_for '^zoom: 10s is the closest step$'
+expect_span '00:09:49 00:09:59 10s'
+ok "Z at 'all' and z at 10s say why nothing changed"
+
 send q
 [ "$(wait_exit)" = 0 ] || fail "replay: bad status after q"
+
+# A capture shorter than the closest step: z has nothing to narrow to.
+head -6 "$csv" >"$MW_TMP/five-seconds.csv"
+start_tui "$MEMWATCH" --replay "$MW_TMP/five-seconds.csv"
+wait_for 'five-seconds\.csv  5/100000 samples .*REPLAY'
+send z
+wait_for '^zoom: everything captured is on screen, shorter than the closest step \(10s\)$'
+send q
+[ "$(wait_exit)" = 0 ] || fail "short replay: bad status after q"
+ok "z on a 5 s capture: says it is all on screen already"
 
 # Live: scrolling pauses the view; space resumes it.
 alloc_start --alloc 4
