@@ -133,6 +133,13 @@ Test(canvas, line_pair_places_both_or_neither)
     cr_expect_not(mw__line_add_pair(&l, 2, "trend", MW__ST_TITLE, "+2.1 MiB", MW__ST_GROWTH));
     cr_expect(mw__line_add_pair(&l, 1, "r", MW__ST_TITLE, "1", MW__ST_NORMAL));
     expect_text("rate +2 MiB r 1      00:03\n");
+
+    /* No gap before the pair: the value still keeps its one column from the right segment. */
+    mw__canvas_resize(&cv, 12, 1);
+    mw__line_init(&l, &cv, 0, 0, 12);
+    cr_expect(mw__line_right(&l, 2, "00:03", MW__ST_NORMAL));
+    cr_expect_not(mw__line_add_pair(&l, 0, "abc", MW__ST_TITLE, "def", MW__ST_NORMAL));
+    expect_text("       00:03\n");
 }
 
 Test(canvas, line_cut_marks_the_cut)

@@ -228,11 +228,18 @@ void mw__line_init(mw__line *l, mw__canvas *c, int x, int y, int w)
     l->any = l->rany = false;
 }
 
+/* Columns free for a segment placed `gap` after the last left one, keeping the same gap from
+ * the right-aligned ones; `at` is where the left text ends (l->x, or further for a pair). */
+static int line_room(const mw__line *l, int at, int gap)
+{
+    return l->end - (l->rany ? gap : 0) - at - (l->any || at > l->x ? gap : 0);
+}
+
 bool mw__line_add(mw__line *l, int gap, const char *text, mw__style st)
 {
     int g = l->any ? gap : 0;
     int tw = mw__text_width(text);
-    if (l->x + g + tw > l->end - (l->rany ? gap : 0))
+    if (tw > line_room(l, l->x, gap))
         return false;
     l->x += g + mw__canvas_text(l->c, l->x + g, l->y, tw, text, st);
     l->any = true;
@@ -242,8 +249,9 @@ bool mw__line_add(mw__line *l, int gap, const char *text, mw__style st)
 bool mw__line_add_pair(mw__line *l, int gap, const char *label, mw__style lst, const char *value,
                        mw__style vst)
 {
-    int g = l->any ? gap : 0;
-    if (l->x + g + mw__text_width(label) + 1 + mw__text_width(value) > l->end - (l->rany ? gap : 0))
+    int lw = mw__text_width(label);
+    int label_end = l->x + (l->any ? gap : 0) + lw;
+    if (lw > line_room(l, l->x, gap) || mw__text_width(value) > line_room(l, label_end, 1))
         return false;
     return mw__line_add(l, gap, label, lst) && mw__line_add(l, 1, value, vst);
 }
@@ -253,7 +261,7 @@ bool mw__line_add_cut(mw__line *l, int gap, const char *text, mw__style st, bool
     if (mw__line_add(l, gap, text, st))
         return true;
     int g = l->any ? gap : 0;
-    int room = l->end - (l->rany ? gap : 0) - l->x - g;
+    int room = line_room(l, l->x, gap);
     if (room < 2)
         return false;
     mw__canvas_text(l->c, l->x + g, l->y, room - 1, text, st);
