@@ -15,6 +15,11 @@ export MEMWATCH MW_ALLOC MW_SRCDIR LC_ALL=C.UTF-8
 for _p in "$MEMWATCH" "$MW_ALLOC"; do
     [ -x "$_p" ] || { echo "ERROR: $_p not built (run from the build dir or set MEMWATCH/MW_ALLOC)" >&2; exit 99; }
 done
+# MW_E2E_SLOW=N multiplies every timeout (a loaded machine, a sanitizer build), as in lib.sh.
+CLI_SLOW=${MW_E2E_SLOW:-1}
+case $CLI_SLOW in
+'' | 0 | *[!0-9]*) echo "ERROR: MW_E2E_SLOW must be a whole number >= 1, not '$CLI_SLOW'" >&2; exit 99 ;;
+esac
 
 # Without a memory probe (configure --with-probe=none) memwatch can only say "not supported":
 # the cli_* scripts watch processes, so they skip, unless a script sets CLI_PROBE_OPTIONAL=1
@@ -67,8 +72,6 @@ track() { CLI_PIDS+=("$@"); }
 # Is PID still a process (zombies count as gone: they are only waiting to be reaped)?
 alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z ' "/proc/$1/stat" 2>/dev/null; }
 
-# MW_E2E_SLOW=N multiplies every timeout (a loaded machine, a sanitizer build), as in lib.sh.
-CLI_SLOW=${MW_E2E_SLOW:-1}
 # wait_until SECONDS COMMAND...: poll COMMAND every 20 ms until it succeeds (0) or time runs out (1).
 wait_until() {
     local end=$((${EPOCHREALTIME/./} + ${1%.*} * 1000000 * CLI_SLOW)); shift

@@ -17,8 +17,10 @@ check "record: exit 0, no stderr" eval '[ $rc -eq 0 ] && [ ! -s err.txt ]'
 check "record: -t 2s bounds the run (2.0 .. $((2 + 2 * CLI_SLOW)) s)" \
     [ "$took" -ge 2000 -a "$took" -le $((2000 + 2000 * CLI_SLOW)) ]
 dur=$(sed -n 's/^  duration  [0-9:]* (\([0-9.]*\) s)$/\1/p' sum.txt)
-check "record: summary duration ($dur s) is about 2 s (1.95 .. 2.25)" \
-    awk -v d="${dur:-0}" 'BEGIN { exit !(d >= 1.95 && d <= 2.25) }'
+# (first to last sample: the sampler runs until the main thread wakes at -t, late on a slow build)
+hi=$(awk -v s="$CLI_SLOW" 'BEGIN { printf "%.2f", 2 + 0.25 * s }')
+check "record: summary duration ($dur s) is about 2 s (1.95 .. $hi)" \
+    awk -v d="${dur:-0}" -v hi="$hi" 'BEGIN { exit !(d >= 1.95 && d <= hi) }'
 check "record: header exact" [ "$(head -1 rec.csv)" = "$CSV_HEADER" ]
 check "record: row count equals the summary's samples" [ -n "$n" ] && [ "$(rows rec.csv)" -eq "${n:-0}" ]
 check "record: ~200 samples at 10 ms (>= $((300 / (CLI_SLOW + 1))))" [ "${n:-0}" -ge $((300 / (CLI_SLOW + 1))) ]
@@ -31,7 +33,10 @@ check "record: elapsed_s and timestamps never go back" \
              NR > 1 { e = $2 + 0; ts = $1 } END { exit bad }' rec.csv
 ties=$(awk -F, 'NR > 2 && $2 == e { t++ } NR > 1 { e = $2 } END { print t + 0 }' rec.csv)
 note "rows sharing the previous row's elapsed_s: $ties"
-check "record: time goes forward on at least 75 % of rows" [ $((ties * 4)) -le "$(rows rec.csv)" ]
+# (a loaded or sanitizer build oversleeps more often: a tie per oversleep)
+tie_pct=$((CLI_SLOW > 1 ? 30 : 10))
+check "record: time goes forward on at least $((100 - tie_pct)) % of rows" \
+    [ $((ties * 100)) -le $(($(rows rec.csv) * tie_pct)) ]
 check "record: RSS includes the 8 MiB allocated" [ "$(column_max rec.csv rss_bytes)" -ge $((8 << 20)) ]
 check "record: timestamp = first timestamp + elapsed_s" \
     awk -F, 'NR == 2 { split(substr($1, 12, 12), a, ":"); t0 = a[1] * 3600 + a[2] * 60 + a[3] }

@@ -84,6 +84,7 @@ export MEMWATCH MW_ALLOC MW_SRCDIR
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 MW_T0=$(now_ms)
 MW_SLOW=${MW_E2E_SLOW:-1}
+case $MW_SLOW in '' | 0 | *[!0-9]*) hard_error "MW_E2E_SLOW must be a whole number >= 1, not '$MW_SLOW'" ;; esac
 MW_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mw-e2e.XXXXXX") || hard_error "mktemp -d failed"
 MW_TMUX_SOCKET=mw-e2e-$$
 MW_PIDS=""
@@ -212,8 +213,8 @@ mw_screen_matches() { screen | grep -Eq -- "$1"; }
 
 mw_tui_ended() { [ -s "$MW_TMP/tui.status" ]; }
 
-# Fails early when the program has ended (for a second: tmux may still be drawing its last
-# output) without showing REGEX.
+# Fails early when the program has ended without showing REGEX (after 2 s, scaled by
+# MW_E2E_SLOW: tmux may still be drawing its last output).
 wait_for() {
     local re=$1 secs=${2:-10} end ended=""
     end=$(deadline_ms "$secs")
@@ -273,7 +274,8 @@ exits_0_ending() {
 }
 
 # screen_line REGEX [SECS]: the first line matching REGEX (grep -E), read from one capture. Waits
-# for it (a first sample, or a frame still being drawn), and fails when it has not shown in time.
+# for it (a first sample, or a frame still being drawn), and fails when it has not shown in time
+# (unlike wait_for, it does not stop early when the program has ended).
 screen_line() {
     local re=$1 secs=${2:-10} l end
     end=$(deadline_ms "$secs")
