@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,16 +44,20 @@ static inline int bench_cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median of v[0..n) (at most 1024 values). It sorts a copy: v keeps its order, so the
- * repetitions stay paired for bench_median_ratio. */
+/* Median of v[0..n). It sorts a copy: v keeps its order, so the repetitions stay paired for
+ * bench_median_ratio. NAN if the copy cannot be made. */
 static inline double bench_median(const double *v, size_t n)
 {
-    double s[1024];
-    if (n > sizeof(s) / sizeof(s[0]))
-        n = sizeof(s) / sizeof(s[0]);
+    if (n == 0)
+        return 0.0;
+    double *s = malloc(n * sizeof(*s));
+    if (!s)
+        return NAN;
     memcpy(s, v, n * sizeof(*v));
     qsort(s, n, sizeof(*s), bench_cmp_double);
-    return n == 0 ? 0.0 : n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    double m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    free(s);
+    return m;
 }
 
 /* The floor of a sampler (rows 2 and 3): count wake-ups on an absolute schedule from start_ns,
@@ -77,12 +82,16 @@ static inline double bench_floor_loop(int fd, int64_t start_ns, int64_t step_ns,
  * machine's drift between repetitions cancels within each pair. */
 static inline double bench_median_ratio(const double *a, const double *b, size_t n)
 {
-    double q[64];
+    double *q = malloc((n ? n : 1) * sizeof(*q));
+    if (!q)
+        return NAN;
     size_t k = 0;
-    for (size_t i = 0; i < n && k < 64; i++)
+    for (size_t i = 0; i < n; i++)
         if (b[i] > 0)
             q[k++] = a[i] / b[i];
-    return bench_median(q, k);
+    double m = bench_median(q, k);
+    free(q);
+    return m;
 }
 
 static inline void bench_row(const char *id, const char *what, const char *measured,
