@@ -88,6 +88,12 @@ now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 # Data rows of a capture file (lines after the header).
 rows() { local n; n=$(wc -l 2>/dev/null < "$1") || n=0; [ "${n:-0}" -gt 0 ] && n=$((n - 1)); echo "${n:-0}"; }
 has_rows() { [ "$(rows "$2")" -ge "$1" ]; } # has_rows N FILE
+# last_row_ms FILE: the last row's timestamp in wall-clock milliseconds; fails when there is none.
+last_row_ms() {
+    local ts
+    ts=$(tail -1 "$1" 2>/dev/null | cut -d, -f1)
+    [ "${ts#20}" != "$ts" ] && date -u -d "$ts" +%s%3N 2>/dev/null
+}
 # Value of column COL (name from the header) in every data row of FILE.
 column() {
     awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }

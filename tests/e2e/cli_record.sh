@@ -53,7 +53,7 @@ if wait_until 10 has_rows 100 kill.csv; then
     kill -9 "$rec"
     wait "$rec" 2> /dev/null
     last=$(tail -1 kill.csv | cut -d, -f1)
-    last_ms=$(date -u -d "$last" +%s%3N 2> /dev/null || echo 0)
+    last_ms=$(last_row_ms kill.csv) || last_ms=0
     note "kill -9 at $kill_ms; last row stamped $last ($((kill_ms - last_ms)) ms before); $(rows kill.csv) rows"
     check "kill -9: file ends with a complete line" [ "$(tail -c 1 kill.csv | od -An -c | tr -d ' ')" = '\n' ]
     check "kill -9: every line complete (14 fields)" awk -F, 'NF != 14 { bad = 1 } END { exit bad }' kill.csv

@@ -7,18 +7,13 @@ alloc_start t || { fail "mw-alloc did not start"; finish; }
 target=$ALLOC_PID
 
 # last_row_after FILE MS: the last row was sampled after wall-clock time MS.
-last_row_after() {
-    local ts
-    ts=$(tail -1 "$1" | cut -d, -f1)
-    [ "${ts#20}" != "$ts" ] && [ "$(date -u -d "$ts" +%s%3N)" -gt "$2" ]
-}
+last_row_after() { local t; t=$(last_row_ms "$1") && [ "$t" -gt "$2" ]; }
 # just_after_a_sample FILE INTERVAL_MS: now is 10 ms .. INTERVAL/4 (at most 500 ms) after a
 # sample time. Samples keep an absolute schedule, so its phase is read from the last row's
 # timestamp: rows are written in batches (twice a second), a new row may be half a second old.
 just_after_a_sample() {
-    local ts t age
-    ts=$(tail -1 "$1" | cut -d, -f1)
-    [ "${ts#20}" != "$ts" ] && t=$(date -u -d "$ts" +%s%3N) || return 1
+    local t age
+    t=$(last_row_ms "$1") || return 1
     age=$((($(now_ms) - t) % $2))
     [ "$age" -ge 10 ] && [ "$age" -le $(($2 / 4 < 500 ? $2 / 4 : 500)) ]
 }

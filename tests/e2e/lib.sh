@@ -18,6 +18,7 @@
 #   track_pid PID               kill PID (and its descendants) at exit
 #   poll SECS DESC CMD...       run CMD every 0.1 s until it succeeds; fail naming DESC on timeout
 #   screen_samples              the header's count of samples captured
+#   export_status               after e: EXPORT_ROWS and EXPORT_CSV from the status line
 #   export_ok PID               press e; check the exported CSV (rows, PID, no zero sizes)
 #   settle SECS CHECK ARGS...   the same for a CHECK that says what is wrong with `why MSG`;
 #                               on timeout, fail with its last MSG
@@ -309,14 +310,22 @@ screen_samples() { screen | sed -n 's/^interval [^ ]*  \([0-9]*\)\/[0-9]* sample
 # approx A B TOLERANCE: |A - B| <= TOLERANCE (decimals).
 approx() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
 
+# export_status: after e, wait for "exported N rows to /path.csv" drawn whole; sets
+# EXPORT_ROWS and EXPORT_CSV from it.
+export_status() {
+    local status
+    status=$(screen_line '^exported [0-9]+ rows to /.*\.csv')
+    EXPORT_ROWS=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
+    EXPORT_CSV=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
+}
+
 # export_ok PID: press e, wait for the status line, check the file it names has that many rows,
 # all of PID, none with RSS or VSZ 0; sets EXPORTED to its path.
 export_ok() {
-    local status rows csv
+    local rows csv
     send e
-    status=$(screen_line '^exported [0-9]+ rows to /.*\.csv')
-    rows=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
-    csv=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
+    export_status
+    rows=$EXPORT_ROWS csv=$EXPORT_CSV
     case $csv in */memwatch-"$1"-*.csv) ;; *) fail "export path $csv" ;; esac
     [ -f "$csv" ] || fail "no file $csv"
     if [ "$rows" -eq 0 ] || [ "$(($(wc -l <"$csv") - 1))" -ne "$rows" ]; then

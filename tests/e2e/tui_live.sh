@@ -80,9 +80,8 @@ ok "mark with a label shown; Esc cancels the prompt"
 # ---- (d) export, then read the CSV -------------------------------------------------------------
 last_rss_kib=$(alloc_cmd rss | sed 's/^ok rss_kib=//')
 send e
-status=$(screen_line '^exported [0-9]+ rows to /.*\.csv')  # waits for the path drawn whole
-rows=$(printf '%s\n' "$status" | sed 's/^exported \([0-9]*\) rows.*/\1/')
-csv=$(printf '%s\n' "$status" | sed 's/^exported [0-9]* rows to \([^ ]*\.csv\).*/\1/')
+export_status
+rows=$EXPORT_ROWS csv=$EXPORT_CSV
 case $csv in
 "$(cd "$MW_TMP" && pwd -P)"/memwatch-"$ALLOC_PID"-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9].csv) ;;
 *) fail "export path '$csv' is not memwatch-$ALLOC_PID-YYYYmmdd-HHMMSS.csv in the cwd" ;;
