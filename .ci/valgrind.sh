@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # .ci/valgrind.sh — run commands under valgrind memcheck; fail on any error or leak in any process.
 # Usage: .ci/valgrind.sh CMD [ARGS...]   (run from a build directory)
 # Criterion runs each test in a forked worker whose own exit status it does not pass on, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench.h — small shared helpers for the bench/ programs: clocks, medians, table rows, a target child. */
 #ifndef MW_BENCH_H
 #define MW_BENCH_H

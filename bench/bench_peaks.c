@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_peaks.c — row 6: 300 MiB spikes every 2.007 s watched at 1 s: which peaks memwatch and a peer report. */
 #include "config.h"
 

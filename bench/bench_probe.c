@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_probe.c — row 1: the library's probe per sample vs a raw pread of the same /proc file. */
 #include "config.h"
 

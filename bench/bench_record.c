@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_record.c — row 3: CPU per sample at the margin: memwatch --no-tui -o vs top, pidstat and the floor. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_sampler.c — row 2: the watcher at 1 ms vs an empty 1 kHz loop and vs its floor, side by side. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_view.c — rows 4a/5a: the view builder on 1,000,000 samples at 200x60, and bytes per stored sample. */
 #include "config.h"
 

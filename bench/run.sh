@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh — `make bench`: run every bench program and the tmux-driven rows, then print the one table.
 # Environment (set by make bench): MEMWATCH, MW_ALLOC, BENCH_BIN. Rows are described in bench/README.md.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* memory_watcher_demo.c — watch this process while it allocates and frees memory in steps. */
 #include <stdbool.h>
 #include <stdio.h>

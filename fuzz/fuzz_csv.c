@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_csv.c — libFuzzer harness: the capture CSV reader takes any bytes, and what it loads writes back stably. */
 #include "config.h"
 

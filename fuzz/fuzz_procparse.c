@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_procparse.c — libFuzzer harness for the /proc text parsers (status, stat, cmdline, children). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_units.c — libFuzzer harness: the duration and size parsers take any text; the formatters take what they return. */
 #include "config.h"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz/run.sh — build every libFuzzer harness in fuzz/ with clang and run each for a bounded time.
 #
 # Usage: fuzz/run.sh [SECONDS] [OUTDIR]

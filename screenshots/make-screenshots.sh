@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make-screenshots.sh — runs the real dashboard in a private tmux and renders PNGs of it (aha + headless Chromium).
 #
 # Usage: screenshots/make-screenshots.sh [OUTDIR]      (default: the directory of this script)

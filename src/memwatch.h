@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* memwatch.h — libmemwatch's one public header: sample a process's memory, once or from a sampler thread. */
 #ifndef MEMWATCH_H
 #define MEMWATCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* soak_watcher.c — races readers, callbacks, interval changes and stop/start against the sampler. */
 #include "config.h"
 

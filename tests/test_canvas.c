@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_canvas.c — the cell grid: clipping, safe UTF-8, line layout, text dumps. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_capture.c — the program's session record: t0, counts, marks and their labels, clocks. */
 #include "config.h"
 

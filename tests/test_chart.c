@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_chart.c — per-column min..max, the block index, the y-axis, and drawn charts as golden text. */
 #include "config.h"
 

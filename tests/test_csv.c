@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_csv.c — the capture CSV: row format, quoting, atomic export and its failures, the -o stream, the strict reader. */
 #include "config.h"
 

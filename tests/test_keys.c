@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_keys.c — key -> action mapping, pure UI transitions, the interval ladder. */
 #include "config.h"
 

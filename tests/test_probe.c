@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_probe.c — the OS probe and the one-shot API against real processes (tests/helpers/mw-alloc). */
 #include "config.h"
 

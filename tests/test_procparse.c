@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_procparse.c — the /proc text parsers on real captured fixtures and hand-made bad input. */
 #include "config.h"
 

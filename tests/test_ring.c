@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ring.c — the sample ring: push/overwrite, sequence addressing, spans and copy-out order. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_stats.c — running summary (initial/current/peak, growth), least-squares trend, time seek. */
 #include "config.h"
 

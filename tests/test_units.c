@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_units.c — duration and size parsers, byte / interval / clock / span formatters. */
 #include "config.h"
 

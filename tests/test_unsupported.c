@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_unsupported.c — the "none" probe (configure --with-probe=none): every sampling entry point says MW_EUNSUPPORTED. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_view.c — the whole dashboard screen as golden text at several sizes and states. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_watcher.c — the sampler thread against real processes: RSS, lifecycle, callbacks, timing. */
 #include "config.h"
 

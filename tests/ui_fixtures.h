@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ui_fixtures.h — test-only helpers for the dashboard tests: synthetic captures and golden files. */
 #ifndef MW_UI_FIXTURES_H
 #define MW_UI_FIXTURES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app.h — what memwatch's modes share: the watched target, and a live session feeding a capture. */
 #ifndef MW_APP_H
 #define MW_APP_H

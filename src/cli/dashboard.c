@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dashboard.c — the interactive loop: poll the session, build the view, draw it, act on keys. */
 #include "config.h"
 

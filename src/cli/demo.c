@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* demo.c — the built-in demo workload: a leak, a sawtooth, a spike and a plateau, bounded, repeating. */
 #include "config.h"
 

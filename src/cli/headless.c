@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* headless.c — --no-tui: record until the target ends, -t expires or a signal comes; print a summary. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* launch.c — the target process: start a command (fork+execvp), reap it, describe and stop it. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c — memwatch's entry point: parse options, pick the mode, and run it. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c — parse and validate memwatch's command line (getopt_long); usage errors exit 2. */
 #include "config.h"
 
@@ -193,7 +194,10 @@ int mw_options_parse(int argc, char **argv, mw_options *o)
         case 'v': o->verbose = true; break;
         case 'h': mw_options_usage(stdout); return MW_EXIT_OK;
         case 'V':
-            printf("memwatch %s (libmemwatch %s)\n", PACKAGE_VERSION, mw_version());
+            printf("memwatch %s (libmemwatch %s)\n"
+                   "Copyright (c) 2026 the memwatch authors.\n"
+                   "Licence: MIT (SPDX: MIT); see the LICENSE file. There is NO WARRANTY.\n",
+                   PACKAGE_VERSION, mw_version());
             return MW_EXIT_OK;
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h — the command line contract: what memwatch was asked to do, parsed and validated. */
 #ifndef MW_OPTIONS_H
 #define MW_OPTIONS_H

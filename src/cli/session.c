@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session.c — a live session: start the watcher, move its samples into the capture and the -o file. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api.c — the public one-shot calls: sizes in MB, sample a process once, describe a process. */
 #include "config.h"
 

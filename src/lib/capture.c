@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture.c — the program's record of a session: samples, marks, and the clock they are read against. */
 #include "config.h"
 

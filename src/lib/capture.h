@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capture.h — the program's own record of a session: a ring of samples, marks, and what was watched. */
 #ifndef MW_CAPTURE_H
 #define MW_CAPTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* csv.h — the capture file format: write rows (streaming or a whole atomic export) and read them back. */
 #ifndef MW_CSV_H
 #define MW_CSV_H

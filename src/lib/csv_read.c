@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* csv_read.c — load a capture CSV (export or -o recording) for replay: strict, streaming, RFC 4180. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* csv_stream.c — the -o recording: append rows to a capture file, flushed by the caller, failures sticky. */
 #include "config.h"
 

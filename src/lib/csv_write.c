@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* csv_write.c — write captures as CSV: one row, a whole atomic export, or a stream for -o. */
 #include "config.h"
 

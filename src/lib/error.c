@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* error.c — mw_strerror and mw_version: the library's words for its own error codes. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe-darwin.c — the macOS probe: libproc and Mach task_info, optionally for a process tree. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe-linux.c — the Linux probe: pread /proc/PID/status on a kept fd, optionally for a process tree. */
 #include "config.h"
 

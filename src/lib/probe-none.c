@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe-none.c — the "unsupported" probe: every call fails with MW_EUNSUPPORTED; the template for a new OS. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe.h — the narrow interface every OS backend implements: open a process, sample it, close it. */
 #ifndef MW_PROBE_H
 #define MW_PROBE_H

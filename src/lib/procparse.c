@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* procparse.c — pure, single-pass parsers for /proc status, stat, cmdline and children text. */
 #include "config.h"
 

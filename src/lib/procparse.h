@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* procparse.h — pure parsers for Linux /proc text (status, stat, cmdline, children): no I/O, fuzzed. */
 #ifndef MW_PROCPARSE_H
 #define MW_PROCPARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring.c — fixed-capacity sample ring: push overwrites the oldest, readers address by sequence. */
 #include "config.h"
 

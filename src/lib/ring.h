@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ring.h — a fixed-capacity ring of samples addressed by sequence number; no locking of its own. */
 #ifndef MW_RING_H
 #define MW_RING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sample.c — convert between the public mw_stats and the compact stored mw__sample. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sample.h — the compact sample stored in rings (56 bytes), and its conversion to/from mw_stats. */
 #ifndef MW_SAMPLE_H
 #define MW_SAMPLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sleeper.c — the sampler's wait: one syscall per timed sleep, wakes never lost (see sleeper.h). */
 #include "sleeper.h"
 

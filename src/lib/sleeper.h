@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sleeper.h — the sampler's wait: sleep until a CLOCK_MONOTONIC deadline unless woken first. */
 #ifndef MW_SLEEPER_H
 #define MW_SLEEPER_H

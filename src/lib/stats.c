@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.c — running summary (initial/current/peak), growth and least-squares trend over a ring. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.h — pure statistics over samples: initial/current/peak, growth, least-squares trend. */
 #ifndef MW_STATS_H
 #define MW_STATS_H

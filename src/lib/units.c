@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* units.c — pure parsers and formatters for durations, sizes, clocks and spans (no locale, no libm). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* units.h — pure parsers and formatters for durations ("250ms", "2.5s") and sizes ("512M", "1.5 GiB"). */
 #ifndef MW_UNITS_H
 #define MW_UNITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* watcher.c — the sampler thread: samples a process on absolute deadlines into a locked ring. */
 #include "config.h"
 

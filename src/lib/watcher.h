@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* watcher.h — internal hooks into the sampler for tests and benchmarks (not part of the public API). */
 #ifndef MW_WATCHER_H
 #define MW_WATCHER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* canvas.c — the cell grid: clipped drawing, safe UTF-8 decoding, and text dumps for golden tests. */
 #include "config.h"
 

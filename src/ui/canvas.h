@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* canvas.h — an in-memory grid of cells {code point, style}: what the view draws and tui.c copies. */
 #ifndef MW_CANVAS_H
 #define MW_CANVAS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* chart.c — draws one chart (title, y-axis, min..max columns, markers, x-axis) on a canvas. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* chart.h — samples over a time window -> per-column min..max -> a labelled block-element chart. */
 #ifndef MW_CHART_H
 #define MW_CHART_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* chartdata.c — the chart's numbers: block min/max index, per-column summaries, nice y-axis. */
 #include "config.h"
 

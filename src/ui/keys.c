@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keys.c — key -> action, and the UI state transitions (pause, scroll, zoom, help, prompt). */
 #include "config.h"
 

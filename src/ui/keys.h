@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keys.h — keys to actions, and the pure UI state transitions they cause (no curses here). */
 #ifndef MW_KEYS_H
 #define MW_KEYS_H

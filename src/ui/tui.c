@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui.c — the one file that talks to curses: terminal setup and restore, keys, canvas to screen. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tui.h — the only door to curses: start/stop the terminal, read keys, copy a canvas to the screen. */
 #ifndef MW_TUI_H
 #define MW_TUI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view.c — lays out the dashboard: header, RSS and VSZ charts, growth figures, status, footer. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* view.h — the whole dashboard screen as a pure function of a capture, program info and UI state. */
 #ifndef MW_VIEW_H
 #define MW_VIEW_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* viewparts.c — the dashboard's header, status line, key footer, help overlay and size message. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* viewparts.h — the dashboard's fixed rows and overlays, drawn by viewparts.c for view.c. */
 #ifndef MW_VIEWPARTS_H
 #define MW_VIEWPARTS_H

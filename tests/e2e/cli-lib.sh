@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cli-lib.sh — shared helpers for the cli_*.sh end-to-end scripts: env, temp dir, cleanup, polling, pty, tmux.
 # shellcheck shell=bash
 # Sourced, not run. Sets: MEMWATCH, MW_ALLOC, MW_SRCDIR, T (a private temp dir, also the cwd),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_bad_input.sh — every bad command line, replay file and terminal gives one clear stderr line and exit 2; --help/--version.
 CLI_PROBE_OPTIONAL=1 # option parsing needs no probe; the two PID checks below do
 . "$(dirname "$0")/cli-lib.sh"

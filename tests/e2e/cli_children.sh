@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_children.sh — -c sums RSS over a forked tree (total reached, process count shown headless and in the TUI header).
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_launch.sh — launch mode headless: peak RSS vs /usr/bin/time -v, exit status propagation, child output in the log.
 . "$(dirname "$0")/cli-lib.sh"
 

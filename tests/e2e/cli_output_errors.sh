@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_output_errors.sh — -o failures (unwritable dir, a directory, /dev/full, file deleted): clear message, history kept, right exit.
 . "$(dirname "$0")/cli-lib.sh"
 

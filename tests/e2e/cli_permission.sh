@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_permission.sh — watching another user's process whose /proc files are closed to us: one clear line, exit 2.
 . "$(dirname "$0")/cli-lib.sh"
 

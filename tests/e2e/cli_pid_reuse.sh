@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_pid_reuse.sh — a watched PID that exits is reported as exited; a reused PID (forced in a PID namespace) is never watched as the stranger.
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_record.sh — headless -o recording: rows match the summary, exact header, -t bound, flushing survives kill -9, SIGPIPE.
 . "$(dirname "$0")/cli-lib.sh"
 

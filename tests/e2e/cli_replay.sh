@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_replay.sh — record with -o, --replay it in tmux (REPLAY, same peak), bad line numbers, a 1,000,000-row file bounded by -H.
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_signals.sh — SIGINT/SIGTERM/SIGHUP end headless memwatch with a summary, a flushed -o file and no orphan child.
 . "$(dirname "$0")/cli-lib.sh"
 

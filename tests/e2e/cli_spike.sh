@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_spike.sh — a 200 MiB spike between 5 s samples is caught via VmHWM; --interval-peaks catches every later spike too.
 . "$(dirname "$0")/cli-lib.sh"
 

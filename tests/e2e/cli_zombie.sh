@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # cli_zombie.sh — a target that turns zombie mid-watch or is one already; SIGTERM/SIGHUP on the dashboard.
 . "$(dirname "$0")/cli-lib.sh"
 

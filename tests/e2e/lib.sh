@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh — shared helpers for the tmux-driven dashboard tests: private server, polling waits, cleanup.
 # shellcheck shell=bash
 #

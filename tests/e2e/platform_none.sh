@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # platform_none.sh — a build without a memory probe (--with-probe=none) refuses cleanly: exit 1, one line naming the OS.
 # Skips (77) in a build with a real probe. Run by make check (MW_PROBE, MEMWATCH set there).
 set -u

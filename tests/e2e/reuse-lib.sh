@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # reuse-lib.sh — force a watched PID to be reused, inside a PID namespace of the test's own (root).
 # shellcheck shell=bash
 # Sourced by cli_pid_reuse.sh and tui_pid_reuse.sh, run as the first child of

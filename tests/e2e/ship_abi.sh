@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ship_abi.sh - libmemwatch exports exactly the mw_* API of memwatch.h, the header works from C++, and --version / --help keep their promises.
 . "$(dirname "$0")/ship_lib.sh"
 
@@ -53,7 +54,9 @@ fi
 want=$(sed -n 's/^AC_INIT(\[memwatch\], *\[\([^]]*\)\].*/\1/p' "$SRCDIR/configure.ac")
 [ -n "$want" ] || fail "cannot read the version from configure.ac"
 got=$("$MEMWATCH" --version) || fail "--version exits non-zero"
-[ "$got" = "memwatch $want (libmemwatch $want)" ] || fail "--version says '$got', configure.ac '$want'"
+[ "$(printf '%s\n' "$got" | head -n 1)" = "memwatch $want (libmemwatch $want)" ] ||
+    fail "--version says '$got', configure.ac '$want'"
+printf '%s\n' "$got" | grep -q '^Licence: MIT\b' || fail "--version does not name the MIT licence: '$got'"
 for page in "$SRCDIR"/doc/memwatch.[13]; do
     grep -q "^\.TH MEMWATCH [13] \"[^\"]*\" \"memwatch $want\"" "$page" ||
         fail "$page: .TH does not name version $want"

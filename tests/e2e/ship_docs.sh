@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ship_docs.sh - the man pages format without warnings and match the program (options, keys, CSV header); bash completion offers options, PIDs, files and commands.
 . "$(dirname "$0")/ship_lib.sh"
 man1=$SRCDIR/doc/memwatch.1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ship_install.sh - 'make install DESTDIR=' installs exactly the shipped files, the example builds against them with pkg-config alone, and 'make uninstall' removes them all.
 . "$(dirname "$0")/ship_lib.sh"
 
@@ -18,6 +19,7 @@ lib_files=$(. "$BUILDDIR/libmemwatch.la" && echo $library_names $old_library)
     echo "$(mkvar man3dir)/memwatch.3"
     echo "$(mkvar bashcompletiondir)/memwatch"
     echo "$(mkvar docdir)/README.md"
+    echo "$(mkvar docdir)/LICENSE"
 } | sed "s|^|$root|" | sort >"$TMP/expected"
 find "$root" \( -type f -o -type l \) | sort >"$TMP/installed"
 diff -u "$TMP/expected" "$TMP/installed" || fail "installed files differ from the list (- missing, + extra)"

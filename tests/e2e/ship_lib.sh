@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ship_lib.sh - sourced by the ship_* tests: find the build and source trees, read make variables, fail, skip, clean up.
 set -euo pipefail
 : "${MEMWATCH:?run this through 'make check' (MEMWATCH names the built program)}"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tui_demo.sh — the README's first command: --demo opens the dashboard on a growing workload; q ends both.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tui_live.sh — the dashboard watching mw-alloc by PID: header, charts, alloc, pause, +/-, mark, export.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tui_pid_reuse.sh — the dashboard when its PID is reused (forced in a PID namespace): says so, keeps the history, exports only the old process.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"

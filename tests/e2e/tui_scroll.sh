@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tui_scroll.sh — scrolling (←/→/Home/End) and zoom (z/Z) change the time span shown; replay and live.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"

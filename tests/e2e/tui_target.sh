@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tui_target.sh — the dashboard when its target ends: exit status and signal, export after, quit prompt, --alert.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tui_terminal.sh — the dashboard and its terminal: resizes, a SIGWINCH storm, help, quit, ASCII, NO_COLOR.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"

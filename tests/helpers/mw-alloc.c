@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mw-alloc.c — test-only child that allocates, frees and forks on command so tests can watch its memory. */
 #include "config.h"
 
