@@ -17,6 +17,8 @@ secs=${1:-60}
 out=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cc=${CC:-clang}
+command -v "$cc" >/dev/null 2>&1 ||
+    { echo "fuzz/run.sh: no $cc: libFuzzer needs clang (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 case $secs in ''|*[!0-9]*) echo "fuzz/run.sh: SECONDS must be a whole number, not '$secs'" >&2; exit 2;; esac
 
 builddir=${MW_BUILDDIR:-}

@@ -15,7 +15,7 @@ if command -v groff >/dev/null; then
     done
     echo "ok: groff -ww -z -man: no warnings"
 else
-    echo "SKIP (part): no groff: the pages were not formatted"
+    echo "SKIP (part): no groff (apt-get install groff-base): the pages were not formatted"
 fi
 
 # Text of one section (.SH NAME up to the next .SH) of a page.
