@@ -7,6 +7,7 @@
 # Automake's own macros still come from automake; libtool's are copied into m4/ by libtoolize.
 set -e
 cd "$(dirname "$0")"
+unset ACLOCAL_PATH # its directories are searched like the system one: hide them too
 sealed=$(mktemp -d "${TMPDIR:-/tmp}/memwatch-aclocal.XXXXXX")
 trap 'rmdir "$sealed"' EXIT
 # libtoolize first: autoreconf only runs it when aclocal can already see LT_INIT, and sealed off from
