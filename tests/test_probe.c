@@ -430,7 +430,7 @@ Test(probe, reused_pid_is_reported_as_reused)
         mw__probe_close(p);
         finish(&b);
         if (b.pid == a.pid) {
-            cr_assert_eq(rc, MW_EREUSED);
+            cr_assert_eq(rc, MW_EREUSED, "PID %d reused: sample says %d (%s)", (int)b.pid, rc, mw_strerror(rc));
             close(fd);
             return;
         }

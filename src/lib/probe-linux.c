@@ -44,7 +44,6 @@ struct mw__probe {
     int status_fd;       /* /proc/PID/status, re-read with pread each sample */
     int clear_fd;        /* /proc/PID/clear_refs with MW__PROBE_RESET_PEAK, else -1 */
     int clear_err;       /* why clear_fd could not be opened (0 if it was) */
-    uint64_t start_time; /* /proc/PID/stat field 22, read once at open */
     int use_scan;        /* tree: no children files here, scan /proc/ * /stat instead */
     int had_mm;          /* a sample showed an address space (not a kernel thread) */
     growbuf buf;         /* status text (and other files, one at a time) */
@@ -152,7 +151,6 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
         mw__probe_close(p);
         return rc;
     }
-    p->start_time = st.start_time;
     if (flags & MW__PROBE_RESET_PEAK) {
         /* Not being allowed to reset is not fatal: each sample reports it instead. */
         p->clear_fd = openat(p->dir_fd, "clear_refs", O_WRONLY | O_CLOEXEC);
@@ -168,15 +166,15 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
 }
 
 /* The kept fd says the process is gone. Is the number now someone else's? Distinguishing the two
- * lets the watcher say "PID reused" rather than just "exited". */
+ * lets the watcher say "PID reused" rather than just "exited". The kept fd fails only once our
+ * process is reaped, so any process now answering at /proc/PID is a newcomer. Comparing start
+ * times instead would miss a reuse within one clock tick (10 ms): a fast fork loop does that. */
 static int gone_reason(const mw__probe *p)
 {
     char path[32];
     mw__proc_stat st;
     snprintf(path, sizeof(path), "/proc/%ld/stat", (long)p->pid);
-    if (read_stat(AT_FDCWD, path, &st) == 0 && st.start_time != p->start_time)
-        return MW_EREUSED;
-    return MW_ENOPROC;
+    return read_stat(AT_FDCWD, path, &st) == 0 ? MW_EREUSED : MW_ENOPROC;
 }
 
 /* Room for one more of the n elements (of size elem) in arr, of capacity *cap: returns arr, or
