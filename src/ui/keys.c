@@ -6,25 +6,6 @@
 
 #include "keys.h"
 
-static const uint64_t ladder[] = {10, 20, 50, 100, 250, 500, 1000, 2000, 5000, 10000};
-#define NLADDER (sizeof(ladder) / sizeof(ladder[0]))
-
-uint64_t mw__interval_faster(uint64_t ms)
-{
-    for (size_t i = NLADDER; i-- > 0;)
-        if (ladder[i] < ms)
-            return ladder[i];
-    return ms;
-}
-
-uint64_t mw__interval_slower(uint64_t ms)
-{
-    for (size_t i = 0; i < NLADDER; i++)
-        if (ladder[i] > ms)
-            return ladder[i];
-    return ms;
-}
-
 static bool is_enter(mw__key k) { return k == MW__KEY_ENTER || k == '\r' || k == '\n'; }
 static bool is_esc(mw__key k) { return k == MW__KEY_ESC || k == 27; }
 static bool is_backspace(mw__key k) { return k == MW__KEY_BACKSPACE || k == 127 || k == 8; }

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include "capture.h"
-#include "view.h"
+#include "uistate.h"
 
 /* A key as tui.c reports it: a Unicode code point (>= 0) for ordinary characters, or one of
  * these negative codes. Enter, Backspace, Esc and Ctrl-C also arrive as plain control codes
@@ -64,12 +64,5 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
 
 /* Both at once: the usual call from the input loop. */
 mw__action mw__ui_key(mw__ui_state *st, mw__key k, const mw__capture *c);
-
-/* The interval ladder 10ms 20ms 50ms 100ms 250ms 500ms 1s 2s 5s 10s: the next rung faster
- * (shorter) or slower (longer). A value off the ladder snaps to the next rung in that direction
- * (300 -> 250 faster, 500 slower; 60000 -> 10000 faster); with no rung that way (10 faster,
- * 10000 or 60000 slower) the value is returned unchanged. */
-uint64_t mw__interval_faster(uint64_t ms);
-uint64_t mw__interval_slower(uint64_t ms);
 
 #endif
