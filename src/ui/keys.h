@@ -54,6 +54,32 @@ typedef enum mw__action {
     MW__ACT_MARK_CANCEL   /* close the prompt, no mark */
 } mw__action;
 
+/* ---- The key table ----------------------------------------------------------------------------
+ * Every key the dashboard knows, once: the key handling, the help overlay (one line per row, in
+ * table order) and the footer (rows with a footer place, in that order) read it, and
+ * tests/keytable.c prints it for tests/e2e/ship_docs.sh, which checks that README.md and
+ * memwatch.1 name the same keys. Adding a key: one row here (and its action above if new). */
+#define MW__KEYROW_BINDS 4
+
+typedef struct mw__keybind {
+    mw__key key;              /* 0 ends the list (NUL is never a key) */
+    mw__action action;
+} mw__keybind;
+
+typedef struct mw__keyrow {
+    mw__keybind bind[MW__KEYROW_BINDS];
+    const char *help_keys;    /* the help overlay's key column; arrows in Unicode (ASCII mode
+                                 spells them <- ->) */
+    const char *help;         /* the help overlay's text */
+    int footer;               /* place in the footer, 1 first; 0: not in the footer */
+    const char *footer_keys;
+    const char *footer_label;
+    const char *footer_label_paused; /* NULL: footer_label */
+} mw__keyrow;
+
+extern const mw__keyrow mw__keytab[];
+extern const int mw__keytab_n;
+
 /* What a key means in the current state (the prompt takes typed characters first). */
 mw__action mw__key_action(const mw__ui_state *st, mw__key k);
 
