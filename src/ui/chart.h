@@ -9,6 +9,31 @@
 #include "ring.h"
 #include "stats.h"
 
+/* ---- What a chart plots ---------------------------------------------------------------------
+ * The one place that says which sample values a chart can show and how to read them: the ids of
+ * stats.h's mw__field. When the per-sample field table arrives these two lines switch to its ids
+ * and accessor; nothing else in src/ui names a sample member for a chart. */
+#define MW__CHART_FIELDS (MW__FIELD_VSZ + 1)
+static inline uint64_t mw__chart_value(const mw__sample *s, mw__field f)
+{
+    return mw__sample_field(s, f);
+}
+
+/* ---- The dashboard's charts --------------------------------------------------------------------
+ * One row per chart, top to bottom; the view draws whatever this table holds (charts.c). Adding
+ * a chart: a row there, and its colour (a style in canvas.h, its palette entry in tui.c). */
+typedef struct mw__chart_row {
+    const char *title;     /* "RSS" */
+    mw__field field;
+    mw__style style;       /* the bars' colour */
+    int weight;            /* its share of the height the charts get */
+    bool hwm_peaks;        /* besides its sampled peak (every chart marks that), mark the kernel
+                              high-water marks that rose between samples (RSS only: VmHWM) */
+    bool alert;            /* draws the --alert threshold */
+} mw__chart_row;
+extern const mw__chart_row mw__charts[];
+extern const int mw__charts_n;
+
 /* ---- A min/max index over blocks of samples ------------------------------------------------
  * Why: a million 56-byte samples are 56 MB; scanning them every frame costs several ms per chart.
  * The index keeps, per block of MW__CHART_BLOCK samples, each field's min and max (and where the
@@ -19,9 +44,9 @@
 #define MW__CHART_BLOCK 64
 
 typedef struct mw__chart_block {
-    uint64_t min[2], max[2]; /* by mw__field */
+    uint64_t min[MW__CHART_FIELDS], max[MW__CHART_FIELDS]; /* by mw__field */
     uint64_t hwm;            /* highest hwm among HWM_ROSE samples, 0 if none */
-    uint8_t max_off[2];      /* offset in the block of the (first) max */
+    uint8_t max_off[MW__CHART_FIELDS]; /* offset in the block of the (first) max */
     uint8_t flags;           /* OR of the samples' MW_SAMPLE_* flags */
 } mw__chart_block;
 
@@ -62,7 +87,7 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
 typedef struct mw__chart_spec {
     const char *title;     /* "RSS" */
     mw__field field;
-    mw__style style;       /* MW__ST_RSS or MW__ST_VSZ */
+    mw__style style;       /* the bars' colour (mw__chart_row) */
     bool ascii;            /* '#', '|', '.', ':' instead of block elements */
     bool hidden_peaks;     /* show HWM_ROSE high-water marks above their column (RSS) */
     uint64_t alert;        /* threshold line in bytes; 0 = none */

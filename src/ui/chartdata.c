@@ -27,24 +27,22 @@ void mw__chart_index_destroy(mw__chart_index *ix)
 
 static void block_of(mw__chart_block *b, const mw__sample *x, size_t n)
 {
-    b->min[0] = b->max[0] = x[0].rss;
-    b->min[1] = b->max[1] = x[0].vsz;
-    b->max_off[0] = b->max_off[1] = 0;
     b->hwm = 0;
     b->flags = 0;
+    for (int f = 0; f < MW__CHART_FIELDS; f++) {
+        b->min[f] = b->max[f] = mw__chart_value(&x[0], (mw__field)f);
+        b->max_off[f] = 0;
+    }
     for (size_t i = 0; i < n; i++) {
         const mw__sample *s = &x[i];
-        if (s->rss < b->min[0])
-            b->min[0] = s->rss;
-        if (s->rss > b->max[0]) {
-            b->max[0] = s->rss;
-            b->max_off[0] = (uint8_t)i;
-        }
-        if (s->vsz < b->min[1])
-            b->min[1] = s->vsz;
-        if (s->vsz > b->max[1]) {
-            b->max[1] = s->vsz;
-            b->max_off[1] = (uint8_t)i;
+        for (int f = 0; f < MW__CHART_FIELDS; f++) {
+            uint64_t v = mw__chart_value(s, (mw__field)f);
+            if (v < b->min[f])
+                b->min[f] = v;
+            if (v > b->max[f]) {
+                b->max[f] = v;
+                b->max_off[f] = (uint8_t)i;
+            }
         }
         if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->hwm > b->hwm)
             b->hwm = s->hwm;
@@ -96,7 +94,7 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
                             mw__field f)
 {
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = mw__sample_field(&x[i], f);
+        uint64_t v = mw__chart_value(&x[i], f);
         if (c->n == 0 || v < c->min)
             c->min = v;
         if (c->n == 0 || v > c->max) {
@@ -231,7 +229,7 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
         mw__chart_col *c = &out[i];
         if (b > a) {
             col_range(c, r, ix, a, b, f);
-            prev = mw__sample_field(mw__ring_at(r, b - 1), f);
+            prev = mw__chart_value(mw__ring_at(r, b - 1), f);
             have_prev = true;
         } else if (have_prev) {
             c->min = c->max = prev;

@@ -6,84 +6,78 @@
 
 #include "keys.h"
 
-static const uint64_t ladder[] = {10, 20, 50, 100, 250, 500, 1000, 2000, 5000, 10000};
-#define NLADDER (sizeof(ladder) / sizeof(ladder[0]))
+/* Rows in the help overlay's order; `footer` gives the footer's (most used first, so the keys
+ * that matter most survive a narrow terminal). */
+const mw__keyrow mw__keytab[] = {
+    {{{' ', MW__ACT_PAUSE}, {'p', MW__ACT_PAUSE}},
+     "space, p", "pause / resume the view (sampling goes on)", 2, "space", "pause", "resume"},
+    {{{'+', MW__ACT_FASTER}, {'=', MW__ACT_FASTER}, {'-', MW__ACT_SLOWER}, {'_', MW__ACT_SLOWER}},
+     "+ / -", "sample faster / slower (10ms .. 10s)", 4, "+/-", "interval", NULL},
+    {{{MW__KEY_LEFT, MW__ACT_LEFT}, {MW__KEY_RIGHT, MW__ACT_RIGHT}},
+     "\u2190 / \u2192", "scroll back / forward (pauses the view)",
+     7, "\u2190/\u2192", "scroll", NULL},
+    {{{MW__KEY_HOME, MW__ACT_HOME}, {MW__KEY_END, MW__ACT_END}},
+     "Home / End", "oldest / newest samples", 0, NULL, NULL, NULL},
+    {{{'z', MW__ACT_ZOOM_IN}, {'Z', MW__ACT_ZOOM_OUT}},
+     "z / Z", "zoom in / out: all 24h 6h 1h 15m 5m 1m 10s", 8, "z/Z", "zoom", NULL},
+    {{{'m', MW__ACT_MARK_BEGIN}}, "m", "drop a mark (type a label, Enter)", 6, "m", "mark", NULL},
+    {{{'r', MW__ACT_BASELINE}},
+     "r", "reset the baseline for growth figures", 9, "r", "baseline", NULL},
+    {{{'e', MW__ACT_EXPORT}}, "e", "export the whole history to CSV", 5, "e", "export", NULL},
+    {{{'?', MW__ACT_HELP}, {'h', MW__ACT_HELP}, {MW__KEY_ESC, MW__ACT_CLOSE}},
+     "? / h", "this help (Esc closes)", 3, "?", "help", NULL},
+    {{{'q', MW__ACT_QUIT}, {MW__KEY_CTRL_C, MW__ACT_QUIT}},
+     "q, Ctrl-C", "quit", 1, "q", "quit", NULL},
+};
+const int mw__keytab_n = (int)(sizeof(mw__keytab) / sizeof(mw__keytab[0]));
 
-uint64_t mw__interval_faster(uint64_t ms)
+/* Terminals send some keys as plain control codes: one name for each. */
+static mw__key normalise(mw__key k)
 {
-    for (size_t i = NLADDER; i-- > 0;)
-        if (ladder[i] < ms)
-            return ladder[i];
-    return ms;
+    switch (k) {
+    case '\r':
+    case '\n': return MW__KEY_ENTER;
+    case 27: return MW__KEY_ESC;
+    case 127:
+    case 8: return MW__KEY_BACKSPACE;
+    case 3: return MW__KEY_CTRL_C;
+    default: return k;
+    }
 }
 
-uint64_t mw__interval_slower(uint64_t ms)
+static mw__action table_action(mw__key k)
 {
-    for (size_t i = 0; i < NLADDER; i++)
-        if (ladder[i] > ms)
-            return ladder[i];
-    return ms;
+    for (int i = 0; i < mw__keytab_n; i++)
+        for (int j = 0; j < MW__KEYROW_BINDS && mw__keytab[i].bind[j].key; j++)
+            if (mw__keytab[i].bind[j].key == k)
+                return mw__keytab[i].bind[j].action;
+    return MW__ACT_NONE;
 }
 
-static bool is_enter(mw__key k) { return k == MW__KEY_ENTER || k == '\r' || k == '\n'; }
-static bool is_esc(mw__key k) { return k == MW__KEY_ESC || k == 27; }
-static bool is_backspace(mw__key k) { return k == MW__KEY_BACKSPACE || k == 127 || k == 8; }
-static bool is_ctrl_c(mw__key k) { return k == MW__KEY_CTRL_C || k == 3; }
-
-mw__action mw__key_action(const mw__ui_state *st, mw__key k)
+/* While a label is typed, keys are text; Enter, Esc and Backspace edit it. */
+static mw__action prompt_action(mw__key raw, mw__key k)
 {
+    if (k == MW__KEY_ENTER)
+        return MW__ACT_MARK;
+    if (k == MW__KEY_ESC)
+        return MW__ACT_MARK_CANCEL;
+    if (k == MW__KEY_BACKSPACE)
+        return MW__ACT_PROMPT_BACK;
+    return raw >= 0x20 && raw != 0x7f && mw__cp_is_narrow((uint32_t)raw) ? MW__ACT_PROMPT_CHAR
+                                                                          : MW__ACT_NONE;
+}
+
+mw__action mw__key_action(const mw__ui_state *st, mw__key raw)
+{
+    mw__key k = normalise(raw);
     if (k == MW__KEY_RESIZE)
         return MW__ACT_REDRAW;
-    if (is_ctrl_c(k))
-        return MW__ACT_QUIT;
-    if (st->prompt) {
-        if (is_enter(k))
-            return MW__ACT_MARK;
-        if (is_esc(k))
-            return MW__ACT_MARK_CANCEL;
-        if (is_backspace(k))
-            return MW__ACT_PROMPT_BACK;
-        return k >= 0x20 && k != 0x7f && mw__cp_is_narrow((uint32_t)k) ? MW__ACT_PROMPT_CHAR
-                                                                        : MW__ACT_NONE;
-    }
-    if (is_esc(k))
-        return st->help ? MW__ACT_CLOSE : MW__ACT_NONE;
-    switch (k) {
-    case ' ':
-    case 'p':
-        return MW__ACT_PAUSE;
-    case '+':
-    case '=': /* the unshifted '+' key */
-        return MW__ACT_FASTER;
-    case '-':
-    case '_':
-        return MW__ACT_SLOWER;
-    case 'e':
-        return MW__ACT_EXPORT;
-    case MW__KEY_LEFT:
-        return MW__ACT_LEFT;
-    case MW__KEY_RIGHT:
-        return MW__ACT_RIGHT;
-    case MW__KEY_HOME:
-        return MW__ACT_HOME;
-    case MW__KEY_END:
-        return MW__ACT_END;
-    case 'z':
-        return MW__ACT_ZOOM_IN;
-    case 'Z':
-        return MW__ACT_ZOOM_OUT;
-    case 'r':
-        return MW__ACT_BASELINE;
-    case '?':
-    case 'h':
-        return MW__ACT_HELP;
-    case 'm':
-        return MW__ACT_MARK_BEGIN;
-    case 'q':
-        return MW__ACT_QUIT;
-    default:
-        return MW__ACT_NONE;
-    }
+    if (st->prompt && k != MW__KEY_CTRL_C) /* Ctrl-C quits even while typing */
+        return prompt_action(raw, k);
+    mw__action a = table_action(k);
+    if (a == MW__ACT_CLOSE && !st->help)
+        return MW__ACT_NONE; /* Esc means something only over the help */
+    return a;
 }
 
 /* Freeze the view where it is (scrolling and Home pause it: a moving window cannot be read). */

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include "capture.h"
-#include "view.h"
+#include "uistate.h"
 
 /* A key as tui.c reports it: a Unicode code point (>= 0) for ordinary characters, or one of
  * these negative codes. Enter, Backspace, Esc and Ctrl-C also arrive as plain control codes
@@ -54,6 +54,32 @@ typedef enum mw__action {
     MW__ACT_MARK_CANCEL   /* close the prompt, no mark */
 } mw__action;
 
+/* ---- The key table ----------------------------------------------------------------------------
+ * Every key the dashboard knows, once: the key handling, the help overlay (one line per row, in
+ * table order) and the footer (rows with a footer place, in that order) read it, and
+ * tests/keytable.c prints it for tests/e2e/ship_docs.sh, which checks that README.md and
+ * memwatch.1 name the same keys. Adding a key: one row here (and its action above if new). */
+#define MW__KEYROW_BINDS 4
+
+typedef struct mw__keybind {
+    mw__key key;              /* 0 ends the list (NUL is never a key) */
+    mw__action action;
+} mw__keybind;
+
+typedef struct mw__keyrow {
+    mw__keybind bind[MW__KEYROW_BINDS];
+    const char *help_keys;    /* the help overlay's key column; arrows in Unicode (ASCII mode
+                                 spells them <- ->) */
+    const char *help;         /* the help overlay's text */
+    int footer;               /* place in the footer, 1 first; 0: not in the footer */
+    const char *footer_keys;
+    const char *footer_label;
+    const char *footer_label_paused; /* NULL: footer_label */
+} mw__keyrow;
+
+extern const mw__keyrow mw__keytab[];
+extern const int mw__keytab_n;
+
 /* What a key means in the current state (the prompt takes typed characters first). */
 mw__action mw__key_action(const mw__ui_state *st, mw__key k);
 
@@ -64,12 +90,5 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
 
 /* Both at once: the usual call from the input loop. */
 mw__action mw__ui_key(mw__ui_state *st, mw__key k, const mw__capture *c);
-
-/* The interval ladder 10ms 20ms 50ms 100ms 250ms 500ms 1s 2s 5s 10s: the next rung faster
- * (shorter) or slower (longer). A value off the ladder snaps to the next rung in that direction
- * (300 -> 250 faster, 500 slower; 60000 -> 10000 faster); with no rung that way (10 faster,
- * 10000 or 60000 slower) the value is returned unchanged. */
-uint64_t mw__interval_faster(uint64_t ms);
-uint64_t mw__interval_slower(uint64_t ms);
 
 #endif

@@ -76,30 +76,32 @@ int mw_tui_check(char *err, size_t n)
 
 enum { C_NONE = -1 };
 
-/* Styles keep their meaning without colour: bold, reverse, dim and distinct glyphs carry it. */
+/* Styles keep their meaning without colour: bold, reverse, dim and distinct glyphs carry it.
+ * With colour, plain chart bars need no extra emphasis (the `colour` attributes). A chart's
+ * colour is one row here (see the chart table, chart.h). */
 static void setup_styles(mw_tui *t)
 {
     static const struct {
         mw__style st;
         short fg;
-        attr_t mono;
+        attr_t mono, colour;
     } map[] = {
-        {MW__ST_NORMAL, C_NONE, A_NORMAL},
-        {MW__ST_DIM, C_NONE, A_DIM},
-        {MW__ST_TITLE, C_NONE, A_BOLD},
-        {MW__ST_RSS, COLOR_GREEN, A_NORMAL},
-        {MW__ST_VSZ, COLOR_CYAN, A_NORMAL},
-        {MW__ST_RANGE, COLOR_YELLOW, A_DIM},
-        {MW__ST_PEAK, COLOR_RED, A_BOLD},
-        {MW__ST_MARK, COLOR_MAGENTA, A_BOLD},
-        {MW__ST_ALERT, COLOR_RED, A_BOLD | A_REVERSE},
-        {MW__ST_STATUS, COLOR_CYAN, A_BOLD},
-        {MW__ST_ERROR, COLOR_RED, A_BOLD},
-        {MW__ST_HELP, C_NONE, A_NORMAL},
-        {MW__ST_HWM, COLOR_YELLOW, A_BOLD},
-        {MW__ST_PAUSED, COLOR_YELLOW, A_BOLD | A_REVERSE},
-        {MW__ST_GROWTH, COLOR_YELLOW, A_BOLD},
-        {MW__ST_KEY, C_NONE, A_BOLD},
+        {MW__ST_NORMAL, C_NONE, A_NORMAL, A_NORMAL},
+        {MW__ST_DIM, C_NONE, A_DIM, A_DIM},
+        {MW__ST_TITLE, C_NONE, A_BOLD, A_BOLD},
+        {MW__ST_RSS, COLOR_GREEN, A_NORMAL, A_NORMAL},
+        {MW__ST_VSZ, COLOR_CYAN, A_NORMAL, A_NORMAL},
+        {MW__ST_RANGE, COLOR_YELLOW, A_DIM, A_NORMAL},
+        {MW__ST_PEAK, COLOR_RED, A_BOLD, A_BOLD},
+        {MW__ST_MARK, COLOR_MAGENTA, A_BOLD, A_BOLD},
+        {MW__ST_ALERT, COLOR_RED, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
+        {MW__ST_STATUS, COLOR_CYAN, A_BOLD, A_BOLD},
+        {MW__ST_ERROR, COLOR_RED, A_BOLD, A_BOLD},
+        {MW__ST_HELP, C_NONE, A_NORMAL, A_NORMAL},
+        {MW__ST_HWM, COLOR_YELLOW, A_BOLD, A_BOLD},
+        {MW__ST_PAUSED, COLOR_YELLOW, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
+        {MW__ST_GROWTH, COLOR_YELLOW, A_BOLD, A_BOLD},
+        {MW__ST_KEY, C_NONE, A_BOLD, A_BOLD},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         mw__style st = map[i].st;
@@ -109,9 +111,7 @@ static void setup_styles(mw_tui *t)
             short pair = (short)(i + 1);
             init_pair(pair, map[i].fg, -1);
             t->pairs[st] = pair;
-            /* With colour, plain bars need no extra emphasis. */
-            if (st == MW__ST_RSS || st == MW__ST_VSZ || st == MW__ST_RANGE)
-                t->attrs[st] = A_NORMAL;
+            t->attrs[st] = map[i].colour;
         }
     }
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* view.c — lays out the dashboard: header, RSS and VSZ charts, growth figures, status, footer. */
+/* view.c — lays out the dashboard: header, the table's charts, growth figures, status, footer. */
 #include "config.h"
 
 #include <stddef.h>
@@ -11,26 +11,6 @@
 #include "viewparts.h"
 
 #define NS_PER_S 1000000000LL
-
-void mw__ui_init(mw__ui_state *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->color = true;
-}
-
-void mw__ui_destroy(mw__ui_state *st)
-{
-    if (st)
-        mw__chart_index_destroy(&st->index);
-}
-
-int64_t mw__zoom_span_ns(int zoom)
-{
-    static const int64_t spans_s[MW__ZOOM_LEVELS] = {0, 86400, 21600, 3600, 900, 300, 60, 10};
-    if (zoom <= 0 || zoom >= MW__ZOOM_LEVELS)
-        return 0;
-    return spans_s[zoom] * NS_PER_S;
-}
 
 /* The smallest "nice" span >= d: a multiple of the largest ladder step <= d / 8. */
 static int64_t axis_span_ns(int64_t d)
@@ -48,26 +28,6 @@ static int64_t axis_span_ns(int64_t d)
     if (step == 0)
         return d;
     return (d + step - 1) / step * step;
-}
-
-void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w)
-{
-    const mw__ring *r = &c->ring;
-    memset(w, 0, sizeof(*w));
-    uint64_t first = mw__ring_first(r), end = mw__ring_end(r);
-    if (end == 0) {
-        w->empty = true;
-        return;
-    }
-    uint64_t to = end;
-    if (st->paused)
-        to = st->view_end < first + 1 ? first + 1 : st->view_end > end ? end : st->view_end;
-    w->to = to;
-    w->t_first = mw__ring_at(r, first)->t_ns;
-    w->t_to = mw__ring_at(r, to - 1)->t_ns;
-    int64_t span = mw__zoom_span_ns(st->zoom);
-    w->t_from = span && w->t_to - span > w->t_first ? w->t_to - span : w->t_first;
-    w->from = mw__ring_seek_time(r, first, to, w->t_from);
 }
 
 /* ---- growth figures ------------------------------------------------------------------------ */
@@ -208,6 +168,28 @@ static bool hwm_note(char *buf, size_t n, const mw__capture *c)
 
 /* ---- layout -------------------------------------------------------------------------------- */
 
+/* The chart table's charts stacked in rows [y, y + h), each getting its weight's share of the
+ * height (rounded up; the last takes the rest). */
+static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, const mw__window *w,
+                        const mw__view_info *info, mw__ui_state *st)
+{
+    int total = 0, sum = 0, top = 0;
+    for (int i = 0; i < mw__charts_n; i++)
+        total += mw__charts[i].weight;
+    for (int i = 0; i < mw__charts_n && total > 0; i++) {
+        const mw__chart_row *row = &mw__charts[i];
+        sum += row->weight;
+        int bottom = i + 1 < mw__charts_n ? (h * sum + total - 1) / total : h;
+        mw__chart_spec sp = {
+            .title = row->title, .field = row->field, .style = row->style, .ascii = st->ascii,
+            .hidden_peaks = row->hwm_peaks, .alert = row->alert ? info->alert_bytes : 0,
+            .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
+        };
+        mw__chart_draw(cv, 0, y + top, cv->w, bottom - top, &c->ring, &st->index, &sp, NULL);
+        top = bottom;
+    }
+}
+
 void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
                     mw__ui_state *st)
 {
@@ -232,25 +214,13 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     bool have_hwm = !w.empty && hwm_note(hwm, sizeof(hwm), c);
     int stats = H >= 18 ? 3 + have_hwm : 1;
     int charts = H - 2 - stats - 2;
-    int rss_h = (charts * 3 + 4) / 5, vsz_h = charts - rss_h;
 
     if (w.empty) {
         mw__line l;
         mw__line_init(&l, cv, 0, 2 + charts / 2, W);
         mw__line_add(&l, 0, "waiting for the first sample...", MW__ST_DIM);
     } else {
-        mw__chart_spec sp = {
-            .title = "RSS", .field = MW__FIELD_RSS, .style = MW__ST_RSS, .ascii = st->ascii,
-            .hidden_peaks = true, .alert = info->alert_bytes, .t0_ns = c->t0_ns,
-            .t_from = w.t_from, .t_to = w.t_to, .from = w.from, .to = w.to,
-        };
-        mw__chart_draw(cv, 0, 2, W, rss_h, &c->ring, &st->index, &sp, NULL);
-        sp.title = "VSZ";
-        sp.field = MW__FIELD_VSZ;
-        sp.style = MW__ST_VSZ;
-        sp.hidden_peaks = false;
-        sp.alert = 0;
-        mw__chart_draw(cv, 0, 2 + rss_h, W, vsz_h, &c->ring, &st->index, &sp, NULL);
+        draw_charts(cv, 2, charts, c, &w, info, st);
 
         const mw__sample *now = mw__ring_at(&c->ring, w.to - 1);
         int y = 2 + charts;

@@ -3,67 +3,9 @@
 #ifndef MW_VIEW_H
 #define MW_VIEW_H
 
-#include <stdbool.h>
-#include <stdint.h>
 #include "canvas.h"
 #include "capture.h"
-#include "chart.h"
-
-/* Minimum terminal size for the dashboard; below it the view shows a short centred message. */
-#define MW__VIEW_MIN_W 40
-#define MW__VIEW_MIN_H 10
-
-/* What only the program knows, filled each frame (strings are borrowed for the call).
- * Sample counts, capacity, lost samples and the process count come from the capture itself. */
-typedef struct mw__view_info {
-    long pid;                 /* 0: the capture's */
-    const char *command;      /* NULL: the capture's command line */
-    const char *state;        /* "running", "sleeping", "exited (status 3)", "killed by SIGKILL",
-                                 "PID reused by another process"; NULL: nothing shown */
-    bool gone;                /* the process ended: no more samples will come */
-    int64_t elapsed_ns;       /* since watching began (replay: the capture's length) */
-    uint64_t interval_ms;     /* the sampler's interval now (ignored in replay) */
-    bool replay;              /* showing a saved capture */
-    const char *replay_file;  /* its name, for the header */
-    uint64_t alert_bytes;     /* --alert threshold, 0 = none */
-    const char *message;      /* status line text (export path, errors); NULL: a hint */
-    bool message_error;       /* show the message as an error */
-} mw__view_info;
-
-/* The dashboard's own state: changed only by mw__ui_apply (keys.h) and read by the view.
- * Initialise with mw__ui_init, free with mw__ui_destroy. */
-typedef struct mw__ui_state {
-    bool paused;              /* the view is frozen; sampling continues underneath */
-    uint64_t paused_at;       /* ring end (samples ever added) when paused: "+N new" */
-    uint64_t view_end;        /* while paused: one past the newest sample shown */
-    int zoom;                 /* index into the zoom ladder (mw__zoom_span_ns); 0 = all */
-    bool help;                /* help overlay shown */
-    bool ascii;               /* ASCII charts and markers instead of Unicode */
-    bool color;               /* for tui.c: colours allowed (NO_COLOR / monochrome clear it) */
-    bool have_baseline;       /* `r` was pressed: growth since then is shown */
-    uint64_t baseline_rss;    /* RSS and time of the sample shown when `r` was pressed (kept */
-    int64_t baseline_t_ns;    /*   by value: the sample itself may leave the ring) */
-    bool prompt;              /* typing a mark label */
-    char label[MW__MARK_LABEL_MAX]; /* the label typed (UTF-8), also after Enter for the caller */
-    mw__chart_index index;    /* min/max cache over the capture's ring (see chart.h) */
-} mw__ui_state;
-
-void mw__ui_init(mw__ui_state *st);
-void mw__ui_destroy(mw__ui_state *st);
-
-/* The zoom ladder: spans in ns, index 0 is 0 = everything. */
-#define MW__ZOOM_LEVELS 8
-int64_t mw__zoom_span_ns(int zoom);
-
-/* The window on screen: samples [from, to) covering times [t_from, t_to] (CLOCK_MONOTONIC ns).
- * empty when the capture has no sample. */
-typedef struct mw__window {
-    bool empty;
-    uint64_t from, to;
-    int64_t t_from, t_to;
-    int64_t t_first;          /* time of the oldest stored sample */
-} mw__window;
-void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w);
+#include "uistate.h"
 
 /* Draw the whole screen on cv at its current size (resize it to the terminal first). Also
  * brings st->index up to date with the capture's ring, hence the non-const state. Never fails;

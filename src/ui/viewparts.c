@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "keys.h"
 #include "units.h"
 #include "viewparts.h"
 
@@ -80,6 +81,26 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
 
 /* ---- status and footer --------------------------------------------------------------------- */
 
+/* s with the arrows spelled <- and -> in ASCII mode (the key table names them in Unicode). */
+static const char *arrows(const char *s, bool ascii, char *buf, size_t n)
+{
+    if (!ascii)
+        return s;
+    size_t o = 0;
+    while (*s && o + 3 < n) {
+        bool left = strncmp(s, "\u2190", 3) == 0;
+        if (left || strncmp(s, "\u2192", 3) == 0) {
+            memcpy(buf + o, left ? "<-" : "->", 2);
+            o += 2;
+            s += 3;
+        } else {
+            buf[o++] = *s++;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st)
 {
     char buf[96];
@@ -105,7 +126,7 @@ void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw_
     if (info->gone)
         mw__line_add(&l, 2, "process ended: data kept, e exports", MW__ST_DIM);
     else if (st->paused)
-        mw__line_add(&l, 2, st->ascii ? "<- -> scroll, space resumes" : "\u2190 \u2192 scroll, space resumes",
+        mw__line_add(&l, 2, arrows("\u2190 \u2192 scroll, space resumes", st->ascii, buf, sizeof(buf)),
                      MW__ST_DIM);
 }
 
@@ -125,38 +146,28 @@ static void hint(mw__line *l, const char *key, const char *label)
     }
 }
 
+/* The rows of the key table with a footer place, in that order. */
 void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st)
 {
     mw__line l;
     mw__line_init(&l, cv, 0, y, cv->w);
-    hint(&l, "q", "quit");
-    hint(&l, "space", st->paused ? "resume" : "pause");
-    hint(&l, "?", "help");
-    hint(&l, "+/-", "interval");
-    hint(&l, "e", "export");
-    hint(&l, "m", "mark");
-    hint(&l, st->ascii ? "<-/->" : "\u2190/\u2192", "scroll");
-    hint(&l, "z/Z", "zoom");
-    hint(&l, "r", "baseline");
+    for (int place = 1; place <= mw__keytab_n; place++)
+        for (int i = 0; i < mw__keytab_n; i++) {
+            const mw__keyrow *row = &mw__keytab[i];
+            if (row->footer != place)
+                continue;
+            char buf[32];
+            const char *label = st->paused && row->footer_label_paused ? row->footer_label_paused
+                                                                       : row->footer_label;
+            hint(&l, arrows(row->footer_keys, st->ascii, buf, sizeof(buf)), label);
+        }
 }
 
 /* ---- overlays ------------------------------------------------------------------------------ */
 
 void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
 {
-    static const char *const keys[][2] = {
-        {"space, p", "pause / resume the view (sampling goes on)"},
-        {"+ / -", "sample faster / slower (10ms .. 10s)"},
-        {"\u2190 / \u2192", "scroll back / forward (pauses the view)"},
-        {"Home / End", "oldest / newest samples"},
-        {"z / Z", "zoom in / out: all 24h 6h 1h 15m 5m 1m 10s"},
-        {"m", "drop a mark (type a label, Enter)"},
-        {"r", "reset the baseline for growth figures"},
-        {"e", "export the whole history to CSV"},
-        {"? / h", "this help (Esc closes)"},
-        {"q, Ctrl-C", "quit"},
-    };
-    const int n = (int)(sizeof(keys) / sizeof(keys[0]));
+    const int n = mw__keytab_n;
     int bw = 62, bh = n + 5;
     if (bw > cv->w)
         bw = cv->w;
@@ -184,13 +195,11 @@ void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
     mw__line_init(&l, cv, x0 + 2, y0, bw - 4);
     mw__line_add(&l, 0, " memwatch keys ", MW__ST_TITLE);
     for (int i = 0; i < n && 2 + i < bh - 1; i++) {
-        const char *key = keys[i][0];
-        if (st->ascii && i == 2)
-            key = "<- / ->";
+        char buf[32];
         mw__line_init(&l, cv, x0 + 2, y0 + 2 + i, bw - 4);
-        mw__line_add(&l, 0, key, MW__ST_KEY);
+        mw__line_add(&l, 0, arrows(mw__keytab[i].help_keys, st->ascii, buf, sizeof(buf)), MW__ST_KEY);
         l.x = x0 + 14 < l.end ? x0 + 14 : l.end;
-        mw__line_add_cut(&l, 0, keys[i][1], MW__ST_HELP, st->ascii);
+        mw__line_add_cut(&l, 0, mw__keytab[i].help, MW__ST_HELP, st->ascii);
     }
     if (n + 3 < bh - 1) {
         mw__line_init(&l, cv, x0 + 2, y0 + n + 3, bw - 4);

@@ -3,7 +3,9 @@
 #ifndef MW_VIEWPARTS_H
 #define MW_VIEWPARTS_H
 
-#include "view.h"
+#include "canvas.h"
+#include "capture.h"
+#include "uistate.h"
 
 /* Two header rows at the top: who is watched and how. */
 void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,

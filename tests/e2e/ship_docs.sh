@@ -31,16 +31,31 @@ words=$(bash -c '. "$1"; COMP_WORDS=(memwatch -); COMP_CWORD=1; _memwatch; print
 diff -u "$TMP/help_opts" <(echo "$words") || fail "options in --help (-) and offered by the completion (+) differ"
 echo "ok: --help, memwatch.1 and the completion agree on $(wc -l <"$TMP/help_opts") options"
 
-# ---- keys: every key src/ui/keys.c maps is in the KEYS section ----------------------------------
-keys=$(sed -n "s/^ *case '\\(.\\)':.*/\\1/p" "$SRCDIR/src/ui/keys.c" | sort -u)
-[ -n "$keys" ] || fail "no keys found in src/ui/keys.c"
-# The words set in bold in KEYS: ".BR + \" (or \" = )" gives +, or, =.
-section "$man1" KEYS | grep -E '^\.(B|BR|BI) ' | sed 's/\\-/-/g; s/^\.[A-Z]* //' |
-    tr ' ",()' '\n\n\n\n\n' | grep -v '^$' | sort -u >"$TMP/man_keys"
-for k in $keys space Left Right Home End Esc Ctrl-C; do
-    grep -qxF -- "$k" "$TMP/man_keys" || fail "key '$k' is not in memwatch.1 KEYS"
-done
-echo "ok: every key of src/ui/keys.c is documented"
+# ---- keys: README.md's Keys table and memwatch.1's KEYS tags name the keys of the key table ------
+# (src/ui/keys.c's mw__keytab, printed by tests/helpers/mw-keytable one name a line.)
+# Byte order: a locale's collation may call "-" and "_" equal, and sort -u would keep one.
+csort() { LC_ALL=C sort -u; }
+"$BUILDDIR/tests/helpers/mw-keytable" | csort >"$TMP/table_keys"
+[ -s "$TMP/table_keys" ] || fail "tests/helpers/mw-keytable printed no keys"
+# README: the first column of the table under "## Keys"; keys are in backticks, Ctrl-C is not.
+awk '/^## Keys/ { on = 1; next } /^## / { on = 0 } on && /^\| / && !/^\|(---|.key)/' "$SRCDIR/README.md" |
+    cut -d'|' -f2 | grep -oE '`[^`]+`|Ctrl-[A-Z]' | tr -d '`' |
+    sed 's/^\xe2\x86\x90$/Left/; s/^\xe2\x86\x92$/Right/' | csort >"$TMP/readme_keys"
+diff -u "$TMP/table_keys" "$TMP/readme_keys" || fail "keys in the key table (-) and README.md's Keys table (+) differ"
+# memwatch.1: the tag line after each .TP in KEYS; of a .BR line the bold (odd) arguments are keys.
+section "$man1" KEYS | awk '
+    tp { tp = 0; n = 0; line = $0; sub(/^\.[A-Z]+ /, "", line)
+         while (length(line)) {
+             if (line ~ /^ /) { line = substr(line, 2); continue }
+             if (line ~ /^"/) { match(line, /^"[^"]*"/); arg = substr(line, 2, RLENGTH - 2) }
+             else { match(line, /^[^ ]+/); arg = substr(line, 1, RLENGTH) }
+             line = substr(line, RLENGTH + 1)
+             if ($1 == ".B" || ($1 == ".BR" && n % 2 == 0)) print arg
+             n++
+         } }
+    /^\.TP/ { tp = 1 }' | sed 's/\\-/-/g' | csort >"$TMP/man_keys"
+diff -u "$TMP/table_keys" "$TMP/man_keys" || fail "keys in the key table (-) and memwatch.1 KEYS (+) differ"
+echo "ok: README.md, memwatch.1 and the key table name the same $(wc -l <"$TMP/table_keys") keys"
 
 # ---- CSV: the header memwatch writes is the one memwatch.1 shows ---------------------------------
 "$MEMWATCH" --no-tui -i 20ms -t 200ms -o "$TMP/rec.csv" -- sleep 5 >/dev/null 2>&1 || true

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* charts.c — the dashboard's chart table: which charts it shows, top to bottom (see chart.h). */
+#include "config.h"
+
+#include "chart.h"
+
+const mw__chart_row mw__charts[] = {
+    /* title  field          style       weight  hwm_peaks  alert */
+    {"RSS", MW__FIELD_RSS, MW__ST_RSS, 3, true, true},
+    {"VSZ", MW__FIELD_VSZ, MW__ST_VSZ, 2, false, false},
+};
+const int mw__charts_n = (int)(sizeof(mw__charts) / sizeof(mw__charts[0]));

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* uistate.c — the dashboard state's life cycle, the zoom and interval ladders, the window shown. */
+#include "config.h"
+
+#include <string.h>
+
+#include "uistate.h"
+
+#define NS_PER_S 1000000000LL
+
+void mw__ui_init(mw__ui_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->color = true;
+}
+
+void mw__ui_destroy(mw__ui_state *st)
+{
+    if (st)
+        mw__chart_index_destroy(&st->index);
+}
+
+int64_t mw__zoom_span_ns(int zoom)
+{
+    static const int64_t spans_s[MW__ZOOM_LEVELS] = {0, 86400, 21600, 3600, 900, 300, 60, 10};
+    if (zoom <= 0 || zoom >= MW__ZOOM_LEVELS)
+        return 0;
+    return spans_s[zoom] * NS_PER_S;
+}
+
+static const uint64_t ladder[] = {10, 20, 50, 100, 250, 500, 1000, 2000, 5000, 10000};
+#define NLADDER (sizeof(ladder) / sizeof(ladder[0]))
+
+uint64_t mw__interval_faster(uint64_t ms)
+{
+    for (size_t i = NLADDER; i-- > 0;)
+        if (ladder[i] < ms)
+            return ladder[i];
+    return ms;
+}
+
+uint64_t mw__interval_slower(uint64_t ms)
+{
+    for (size_t i = 0; i < NLADDER; i++)
+        if (ladder[i] > ms)
+            return ladder[i];
+    return ms;
+}
+
+void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w)
+{
+    const mw__ring *r = &c->ring;
+    memset(w, 0, sizeof(*w));
+    uint64_t first = mw__ring_first(r), end = mw__ring_end(r);
+    if (end == 0) {
+        w->empty = true;
+        return;
+    }
+    uint64_t to = end;
+    if (st->paused)
+        to = st->view_end < first + 1 ? first + 1 : st->view_end > end ? end : st->view_end;
+    w->to = to;
+    w->t_first = mw__ring_at(r, first)->t_ns;
+    w->t_to = mw__ring_at(r, to - 1)->t_ns;
+    int64_t span = mw__zoom_span_ns(st->zoom);
+    w->t_from = span && w->t_to - span > w->t_first ? w->t_to - span : w->t_first;
+    w->from = mw__ring_seek_time(r, first, to, w->t_from);
+}
