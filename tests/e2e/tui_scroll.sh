@@ -98,6 +98,9 @@ ok "z on a 5 s capture: says it is all on screen already"
 alloc_start --alloc 4
 start_tui "$MEMWATCH" -i 50ms "$ALLOC_PID"
 wait_for '^live  zoom all'
+# "live zoom all" shows before the first sample too, and ← on an empty capture has nothing to
+# scroll: wait for samples first, or the key is lost on a loaded machine.
+wait_for '^interval 50ms  [1-9][0-9]*/'
 send Left
 wait_for 'PAUSED \(\+[0-9]+ new\)'
 wait_for '^paused  zoom all'
