@@ -26,13 +26,7 @@ int64_t mw__summary_growth(const mw__summary *s);
 /* Summary of the ring's samples [from, to). */
 void mw__summary_of_range(mw__summary *s, const mw__ring *r, uint64_t from, uint64_t to);
 
-/* Which value of a sample a statistic looks at. */
-typedef enum mw__field { MW__FIELD_RSS = 0, MW__FIELD_VSZ = 1 } mw__field;
-
-static inline uint64_t mw__sample_field(const mw__sample *x, mw__field f)
-{
-    return f == MW__FIELD_VSZ ? x->vsz : x->rss;
-}
+/* Which value of a sample a statistic looks at: mw__field and mw__sample_field (sample.h). */
 
 /* Ordinary least squares of value (bytes) against time (seconds) over the ring's [from, to). */
 typedef struct mw__trend {
