@@ -21,22 +21,24 @@
  *          uint32_t (rounded up, saturating at 4 TiB; exact for Linux, which reports kB)
  *   have   its MW_HAVE_* bit, or 0 when every probe always knows it (it is then always written
  *          and required on read; a field with a bit is an empty CSV cell when unknown)
- *   csv    its CSV column, or NULL when not exported. The column order is a file format: new
- *          columns go after the last one (a reader skips columns it does not know)
+ *   csv    COL("name") for its CSV column, or NOCOL when not exported (a token, so that the
+ *          header can be one string literal). Columns follow the table's order, before nprocs;
+ *          readers find columns by name, so a new field's column may go anywhere after
+ *          shared_bytes (the first six columns are the format's contract)
  *   label  its name on the dashboard's "now" row, or NULL when not shown there
  *   unit   BYTES (the only unit so far; a count would need its own formatting)
  *   tree   ADD: with children, the tree's value is the sum of its processes' (saturating). For a
  *          peak that is the sum of each process's own peak: an upper bound of the tree's. */
-#define MW__FIELDS(X)                                                                              \
-    X(RSS, physical_size, rss, B64, 0, "rss_bytes", "RSS", BYTES, ADD)                             \
-    X(VSZ, virtual_size, vsz, B64, 0, "vsz_bytes", "VSZ", BYTES, ADD)                              \
-    X(SHARED, shared_size, shared_kib, K32, 0, "shared_bytes", "shared", BYTES, ADD)               \
-    X(ANON, anon_size, anon_kib, K32, MW_HAVE_ANON, "anon_bytes", "anon", BYTES, ADD)              \
-    X(FILE, file_size, file_kib, K32, MW_HAVE_FILE, "file_bytes", "file", BYTES, ADD)              \
-    X(SHMEM, shmem_size, shmem_kib, K32, MW_HAVE_SHMEM, "shmem_bytes", "shmem", BYTES, ADD)        \
-    X(SWAP, swap_size, swap_kib, K32, MW_HAVE_SWAP, "swap_bytes", "swap", BYTES, ADD)              \
-    X(HWM, peak_physical_size, hwm, B64, MW_HAVE_HWM, "hwm_bytes", NULL, BYTES, ADD)               \
-    X(VPEAK, peak_virtual_size, vpeak, B64, MW_HAVE_VPEAK, NULL, NULL, BYTES, ADD)
+#define MW__FIELDS(X)                                                                                        \
+    X(RSS,    physical_size,      rss,        B64, 0,             COL("rss_bytes"),    "RSS",    BYTES, ADD) \
+    X(VSZ,    virtual_size,       vsz,        B64, 0,             COL("vsz_bytes"),    "VSZ",    BYTES, ADD) \
+    X(SHARED, shared_size,        shared_kib, K32, 0,             COL("shared_bytes"), "shared", BYTES, ADD) \
+    X(ANON,   anon_size,          anon_kib,   K32, MW_HAVE_ANON,  COL("anon_bytes"),   "anon",   BYTES, ADD) \
+    X(FILE,   file_size,          file_kib,   K32, MW_HAVE_FILE,  COL("file_bytes"),   "file",   BYTES, ADD) \
+    X(SHMEM,  shmem_size,         shmem_kib,  K32, MW_HAVE_SHMEM, COL("shmem_bytes"),  "shmem",  BYTES, ADD) \
+    X(SWAP,   swap_size,          swap_kib,   K32, MW_HAVE_SWAP,  COL("swap_bytes"),   "swap",   BYTES, ADD) \
+    X(HWM,    peak_physical_size, hwm,        B64, MW_HAVE_HWM,   COL("hwm_bytes"),    NULL,     BYTES, ADD) \
+    X(VPEAK,  peak_virtual_size,  vpeak,      B64, MW_HAVE_VPEAK, NOCOL,               NULL,     BYTES, ADD)
 
 /* Which value of a sample a statistic, a chart or a column looks at. */
 typedef enum mw__field {

@@ -6,9 +6,11 @@
 
 #include "sample.h"
 
+#define CSV_NAME_COL(name) name
+#define CSV_NAME_NOCOL NULL
 const mw__field_info mw__fields[MW__FIELD_COUNT] = {
 #define X(ID, st, sm, store, have, csv, label, unit, tree)                                         \
-    [MW__FIELD_##ID] = {#ID, have, csv, label, MW__UNIT_##unit, MW__TREE_##tree},
+    [MW__FIELD_##ID] = {#ID, have, CSV_NAME_##csv, label, MW__UNIT_##unit, MW__TREE_##tree},
     MW__FIELDS(X)
 #undef X
 };
