@@ -164,33 +164,30 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
     }
 }
 
-/* "now RSS 512.3 MiB  VSZ 1.2 GiB  shared 12.0 MiB  anon ...  file ...  shmem ...  swap ..." */
+/* The colour of a field's value: that of its chart where it has one. */
+static mw__style field_style(mw__field f)
+{
+    return f == MW__FIELD_RSS ? MW__ST_RSS : f == MW__FIELD_VSZ ? MW__ST_VSZ : MW__ST_NORMAL;
+}
+
+/* "now RSS 512.3 MiB  VSZ 1.2 GiB  shared 12.0 MiB  anon ...  file ...  shmem ...  swap ...":
+ * every labelled field of the table (fields.h) the OS reported, in the table's order. */
 static void values_row(mw__line *l, const mw__sample *s)
 {
-    static const struct {
-        const char *name;
-        unsigned bit;
-        size_t off;
-    } kib[] = {
-        {"anon", MW_HAVE_ANON, offsetof(mw__sample, anon_kib)},
-        {"file", MW_HAVE_FILE, offsetof(mw__sample, file_kib)},
-        {"shmem", MW_HAVE_SHMEM, offsetof(mw__sample, shmem_kib)},
-        {"swap", MW_HAVE_SWAP, offsetof(mw__sample, swap_kib)},
-    };
     char buf[64], v[32];
-    snprintf(buf, sizeof(buf), "RSS %s", mw__format_bytes(v, sizeof(v), s->rss));
-    mw__line_add_pair(l, 2, "now", MW__ST_TITLE, buf, MW__ST_RSS);
-    snprintf(buf, sizeof(buf), "VSZ %s", mw__format_bytes(v, sizeof(v), s->vsz));
-    mw__line_add(l, 2, buf, MW__ST_VSZ);
-    snprintf(buf, sizeof(buf), "shared %s", mw__format_bytes(v, sizeof(v), (uint64_t)s->shared_kib * 1024));
-    mw__line_add(l, 2, buf, MW__ST_NORMAL);
-    for (size_t i = 0; i < sizeof(kib) / sizeof(kib[0]); i++) {
-        if (!(s->valid & kib[i].bit))
+    bool first = true;
+    for (int i = 0; i < MW__FIELD_COUNT; i++) {
+        mw__field f = (mw__field)i;
+        if (!mw__fields[f].label || !mw__field_known(f, s->valid))
             continue;
-        uint32_t k;
-        memcpy(&k, (const char *)s + kib[i].off, sizeof(k));
-        snprintf(buf, sizeof(buf), "%s %s", kib[i].name, mw__format_bytes(v, sizeof(v), (uint64_t)k * 1024));
-        mw__line_add(l, 2, buf, MW__ST_NORMAL);
+        /* MW__UNIT_BYTES is the only unit so far. */
+        snprintf(buf, sizeof(buf), "%s %s", mw__fields[f].label,
+                 mw__format_bytes(v, sizeof(v), mw__sample_field(s, f)));
+        if (first)
+            mw__line_add_pair(l, 2, "now", MW__ST_TITLE, buf, field_style(f));
+        else
+            mw__line_add(l, 2, buf, field_style(f));
+        first = false;
     }
 }
 
