@@ -39,6 +39,11 @@ typedef struct mw__trend {
 
 /* Fit; returns false (and n < 2 or span 0) when no line can be fitted. */
 bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out);
+/* The same fit on every stride-th sample of [from, to) (stride >= 1, the first one included):
+ * the dashboard fits a window of a million samples on ~1024 of them, whose slope and R² agree
+ * with the whole window's to the digits it shows. The one least-squares implementation. */
+bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t stride,
+                         mw__field f, mw__trend *out);
 
 /* The first sequence number in [from, to) whose time is >= t_ns (to if none); binary search,
  * relying on timestamps never decreasing. */

@@ -72,34 +72,17 @@ void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w
 
 /* ---- growth figures ------------------------------------------------------------------------ */
 
-/* Least squares of RSS against time over [from, to), on at most ~1024 evenly spaced samples:
- * the visible window can hold a million, and the slope and fit of a subsample are the same to
- * the two digits shown. Accumulates around the first point so big values keep their precision. */
+/* The trend line of RSS over [from, to), in bytes per minute, on at most ~1024 evenly spaced
+ * samples: the window can hold a million, and a frame must stay cheap. Fewer than three samples
+ * show no trend: two points are just the rate. */
 static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2)
 {
     uint64_t n = to > from ? to - from : 0;
-    if (n < 3)
+    mw__trend tr;
+    if (n < 3 || !mw__trend_fit_every(r, from, to, n / 1024 + 1, MW__FIELD_RSS, &tr))
         return false;
-    uint64_t stride = n / 1024 + 1;
-    const mw__sample *p0 = mw__ring_at(r, from);
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, k = 0;
-    for (uint64_t s = from; s < to; s += stride) {
-        const mw__sample *p = mw__ring_at(r, s);
-        double t = (double)(p->t_ns - p0->t_ns) / 1e9, v = (double)p->rss - (double)p0->rss;
-        sx += t;
-        sy += v;
-        sxx += t * t;
-        syy += v * v;
-        sxy += t * v;
-        k++;
-    }
-    double vxx = sxx - sx * sx / k, vyy = syy - sy * sy / k, vxy = sxy - sx * sy / k;
-    if (vxx <= 0)
-        return false;
-    *per_min = vxy / vxx * 60.0;
-    *r2 = vyy <= 0 ? 1.0 : vxy * vxy / (vxx * vyy);
-    if (*r2 > 1.0)
-        *r2 = 1.0;
+    *per_min = tr.slope * 60.0;
+    *r2 = tr.r2;
     return true;
 }
 
