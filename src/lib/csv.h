@@ -12,8 +12,8 @@
  * loads (replay).
  * Everything here runs on the thread that owns the capture; nothing locks. */
 
-/* The header, without its line end. The first six columns are a contract; later ones may be
- * added at the end:
+/* The header, without its line end, generated from the field table (fields.h). The first six
+ * columns are a contract; readers find the others by name:
  * timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,
  * swap_bytes,hwm_bytes,nprocs,hwm_rose,marker
  * Lines end with "\n" (the reader also takes "\r\n").

@@ -39,13 +39,23 @@ typedef struct reader {
     char scratch[MW__CSV_LINE_MAX + 1];
 } reader;
 
-/* Which column of a row holds what (-1: absent). The first six are fixed. */
-enum { C_TS, C_EL, C_PID, C_RSS, C_VSZ, C_SHARED, C_ANON, C_FILE, C_SHMEM, C_SWAP, C_HWM,
-       C_NPROCS, C_ROSE, C_MARKER, C_COUNT };
-static const char *const col_names[C_COUNT] = {
-    "timestamp", "elapsed_s", "pid", "rss_bytes", "vsz_bytes", "shared_bytes", "anon_bytes",
-    "file_bytes", "shmem_bytes", "swap_bytes", "hwm_bytes", "nprocs", "hwm_rose", "marker"};
-#define FIXED_COLS 6
+/* Which column of a row holds what (-1: absent): time and pid, one per field of the table
+ * (fields.h; one with no CSV column never matches), then the sample's own columns. */
+enum { C_TS, C_EL, C_PID, C_FIELDS, C_NPROCS = C_FIELDS + MW__FIELD_COUNT, C_ROSE, C_MARKER,
+       C_COUNT };
+
+/* Column k's name, NULL for a field that is not exported. */
+static const char *col_name(int k)
+{
+    static const char *const lead[] = {"timestamp", "elapsed_s", "pid"};
+    static const char *const tail[] = {"nprocs", "hwm_rose", "marker"};
+    if (k < C_FIELDS)
+        return lead[k];
+    return k < C_NPROCS ? mw__fields[k - C_FIELDS].csv : tail[k - C_NPROCS];
+}
+
+/* A field every capture has: always known, so always written. */
+static bool field_required(int k) { return k >= C_FIELDS && k < C_NPROCS && !mw__fields[k - C_FIELDS].have; }
 
 __attribute__((format(printf, 3, 4)))
 static int fail(reader *r, uint64_t line, const char *fmt, ...)
@@ -324,26 +334,29 @@ static int check_header(reader *r, int col[C_COUNT])
         col[k] = -1;
     for (size_t i = 0; i < r->nf; i++) {
         for (int k = 0; k < C_COUNT; k++) {
-            if (strlen(col_names[k]) != r->flen[i] ||
-                memcmp(col_names[k], r->f[i], r->flen[i]) != 0)
+            const char *name = col_name(k);
+            if (!name || strlen(name) != r->flen[i] || memcmp(name, r->f[i], r->flen[i]) != 0)
                 continue;
             if (col[k] >= 0)
-                return fail(r, 1, "duplicate column %s", col_names[k]);
+                return fail(r, 1, "duplicate column %s", name);
             col[k] = (int)i;
         }
     }
-    for (int k = 0; k < FIXED_COLS; k++)
-        if (col[k] != k)
-            return fail(r, 1, "not a memwatch capture: the header must begin with "
-                              "timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes");
+    /* The contract of the format: time, pid and the always-known fields lead, in this order
+     * ("timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes"). */
+    char lead[256] = "";
+    int pos = 0;
+    bool ok = true;
+    for (int k = 0; k < C_NPROCS; k++) {
+        if (!col_name(k) || (k >= C_FIELDS && !field_required(k)))
+            continue;
+        ok = ok && col[k] == pos;
+        size_t used = strlen(lead);
+        snprintf(lead + used, sizeof(lead) - used, "%s%s", pos++ ? "," : "", col_name(k));
+    }
+    if (!ok)
+        return fail(r, 1, "not a memwatch capture: the header must begin with %s", lead);
     return 0;
-}
-
-/* Bytes -> the stored KiB, as mw__sample_from_stats rounds (up, saturating). */
-static uint32_t kib32(uint64_t bytes)
-{
-    uint64_t kib = bytes / 1024 + (bytes % 1024 != 0);
-    return kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
 }
 
 typedef struct row_state {
@@ -355,7 +368,7 @@ typedef struct row_state {
 static int bad_field(reader *r, uint64_t line, int k, int i)
 {
     char ex[40];
-    return fail(r, line, "bad %s '%s'", col_names[k], excerpt(ex, sizeof(ex), r->f[i], r->flen[i]));
+    return fail(r, line, "bad %s '%s'", col_name(k), excerpt(ex, sizeof(ex), r->f[i], r->flen[i]));
 }
 
 /* Marks loaded from a file can be dense (one per row); the capture forgets its oldest one by
@@ -392,28 +405,15 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
     if (parse_u64(r->f[C_PID], r->flen[C_PID], &v) || v > 0x7fffffff)
         return bad_field(r, line, C_PID, C_PID);
     pid_t pid = (pid_t)v;
-    if (parse_u64(r->f[C_RSS], r->flen[C_RSS], &s.rss))
-        return bad_field(r, line, C_RSS, C_RSS);
-    if (parse_u64(r->f[C_VSZ], r->flen[C_VSZ], &s.vsz))
-        return bad_field(r, line, C_VSZ, C_VSZ);
-    if (parse_u64(r->f[C_SHARED], r->flen[C_SHARED], &v))
-        return bad_field(r, line, C_SHARED, C_SHARED);
-    s.shared_kib = kib32(v);
-
-    static const uint8_t bits[] = {MW_HAVE_ANON, MW_HAVE_FILE, MW_HAVE_SHMEM, MW_HAVE_SWAP,
-                                   MW_HAVE_HWM};
-    uint32_t *kib[] = {&s.anon_kib, &s.file_kib, &s.shmem_kib, &s.swap_kib, NULL};
-    for (int k = C_ANON; k <= C_HWM; k++) {
+    for (int k = C_FIELDS; k < C_NPROCS; k++) {
         int i = col[k];
-        if (i < 0 || r->flen[i] == 0)
+        /* A required column is there (check_header); an empty optional cell is an unknown. */
+        if (i < 0 || (r->flen[i] == 0 && !field_required(k)))
             continue;
         if (parse_u64(r->f[i], r->flen[i], &v))
             return bad_field(r, line, k, i);
-        s.valid |= bits[k - C_ANON];
-        if (kib[k - C_ANON])
-            *kib[k - C_ANON] = kib32(v);
-        else
-            s.hwm = v;
+        s.valid |= (uint8_t)mw__fields[k - C_FIELDS].have;
+        mw__sample_set_field(&s, (mw__field)(k - C_FIELDS), v);
     }
     s.nprocs = 1;
     if (col[C_NPROCS] >= 0 && r->flen[col[C_NPROCS]]) {

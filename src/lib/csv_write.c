@@ -21,11 +21,16 @@
 #define O_CLOEXEC 0
 #endif
 
-const char mw__csv_header[] =
-    "timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,"
-    "swap_bytes,hwm_bytes,nprocs,hwm_rose,marker";
+/* Time and pid, a column per exported field of the table (fields.h), the sample's own columns. */
+#define CSV_HEADER_COL(name) "," name
+#define CSV_HEADER_NOCOL
+#define X(ID, st, sm, store, have, csv, ...) CSV_HEADER_##csv
+const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,hwm_rose,marker";
+#undef X
 
 #define ROW_FIXED_MAX 320 /* every column but the marker, at its widest */
+/* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, their commas 5; 21 per field. */
+_Static_assert(ROW_FIXED_MAX >= 69 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");
 
 /* ---- formatting ------------------------------------------------------------------------------ */
 
@@ -155,22 +160,13 @@ size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, in
     p = put_fixed(p, (unsigned)((uint64_t)el_ms % 1000), 3);
     *p++ = ',';
     p = put_u64(p, pid > 0 ? (uint64_t)pid : 0);
-    *p++ = ',';
-    p = put_u64(p, s->rss);
-    *p++ = ',';
-    p = put_u64(p, s->vsz);
-    *p++ = ',';
-    p = put_u64(p, (uint64_t)s->shared_kib * 1024);
-    static const uint8_t opt_bits[] = {MW_HAVE_ANON, MW_HAVE_FILE, MW_HAVE_SHMEM, MW_HAVE_SWAP};
-    const uint32_t opt_kib[] = {s->anon_kib, s->file_kib, s->shmem_kib, s->swap_kib};
-    for (size_t i = 0; i < sizeof(opt_bits); i++) {
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__fields[f].csv)
+            continue;
         *p++ = ',';
-        if (s->valid & opt_bits[i])
-            p = put_u64(p, (uint64_t)opt_kib[i] * 1024);
+        if (mw__field_known((mw__field)f, s->valid)) /* else empty: the OS did not say */
+            p = put_u64(p, mw__sample_field(s, (mw__field)f));
     }
-    *p++ = ',';
-    if (s->valid & MW_HAVE_HWM)
-        p = put_u64(p, s->hwm);
     *p++ = ',';
     p = put_u64(p, s->nprocs);
     *p++ = ',';

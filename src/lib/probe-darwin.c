@@ -17,6 +17,7 @@
 
 #include "probe.h"
 #include "procparse.h"
+#include "sample.h"
 
 /* Where each figure comes from (Apple's <libproc.h>, <sys/proc_info.h>, <mach/task_info.h>,
  * <sys/resource.h>). Only this file includes macOS headers.
@@ -227,8 +228,6 @@ static int add_kid(mw__probe *p, int pid)
     return rc;
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
-
 /* Tree mode: find the current descendants, breadth first, and add each one's memory to *out.
  * A child that exits, turns zombie or may not be read meanwhile is simply left out. */
 static int add_descendants(mw__probe *p, mw_stats *out)
@@ -247,12 +246,7 @@ static int add_descendants(mw__probe *p, mw_stats *out)
         memset(&k, 0, sizeof(k));
         if (sample_other(p, p->kids[i], &k, NULL) != 0)
             continue;
-        out->virtual_size = sat_add(out->virtual_size, k.virtual_size);
-        out->physical_size = sat_add(out->physical_size, k.physical_size);
-        /* The sum of each process's own peak: an upper bound of the tree's peak. */
-        out->peak_physical_size = sat_add(out->peak_physical_size, k.peak_physical_size);
-        out->valid &= k.valid;
-        out->nprocs++;
+        mw__stats_tree_add(out, &k); /* fields macOS lacks are 0 in k: the sum keeps them 0 */
     }
     return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "probe.h"
 #include "procparse.h"
+#include "sample.h"
 
 /* Why a kept fd: pread on an open /proc/PID/status costs ~6.7 us against ~10 us for
  * open/read/close, and the fd is bound to the process (its struct pid), not to the number: after
@@ -274,8 +275,6 @@ static int scan_descendants(mw__probe *p)
     return rc;
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
-
 /* Tree mode: find the current descendants and add each one's memory to *out. A child that exits,
  * turns zombie or cannot be read between the scan and the read is simply left out. */
 static int add_descendants(mw__probe *p, mw_stats *out, int *reset_err)
@@ -297,18 +296,7 @@ static int add_descendants(mw__probe *p, mw_stats *out, int *reset_err)
         if (read_file(AT_FDCWD, path, &p->buf, &len) != 0 ||
             mw__parse_status(p->buf.p, len, &k, NULL) != 0)
             continue;
-        out->virtual_size = sat_add(out->virtual_size, k.virtual_size);
-        out->physical_size = sat_add(out->physical_size, k.physical_size);
-        out->shared_size = sat_add(out->shared_size, k.shared_size);
-        out->anon_size = sat_add(out->anon_size, k.anon_size);
-        out->file_size = sat_add(out->file_size, k.file_size);
-        out->shmem_size = sat_add(out->shmem_size, k.shmem_size);
-        out->swap_size = sat_add(out->swap_size, k.swap_size);
-        /* The sum of each process's own peak: an upper bound of the tree's peak. */
-        out->peak_physical_size = sat_add(out->peak_physical_size, k.peak_physical_size);
-        out->peak_virtual_size = sat_add(out->peak_virtual_size, k.peak_virtual_size);
-        out->valid &= k.valid;
-        out->nprocs++;
+        mw__stats_tree_add(out, &k);
         if (p->flags & MW__PROBE_RESET_PEAK) {
             /* Reset the children too, or their lifetime peaks would dominate the summed mark. */
             snprintf(path, sizeof(path), "/proc/%ld/clear_refs", (long)p->kids[i]);

@@ -1,28 +1,39 @@
 /* SPDX-License-Identifier: MIT */
-/* sample.c — convert between the public mw_stats and the compact stored mw__sample. */
+/* sample.c — the field table as data, and conversions between mw_stats and the stored mw__sample. */
 #include "config.h"
 
 #include <string.h>
 
 #include "sample.h"
 
+#define CSV_NAME_COL(name) name
+#define CSV_NAME_NOCOL NULL
+const mw__field_info mw__fields[MW__FIELD_COUNT] = {
+#define X(ID, st, sm, store, have, csv, label, unit, tree)                                         \
+    [MW__FIELD_##ID] = {#ID, have, CSV_NAME_##csv, label, MW__UNIT_##unit, MW__TREE_##tree},
+    MW__FIELDS(X)
+#undef X
+};
+
+/* Rounded up, without the overflow of (bytes + 1023) for a saturated tree sum. */
 static uint32_t to_kib32(uint64_t bytes)
 {
-    uint64_t kib = (bytes + 1023) / 1024;
+    uint64_t kib = bytes / 1024 + (bytes % 1024 != 0);
     return kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
 }
 
+static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+#define STORE_B64(v) (v)
+#define STORE_K32(v) to_kib32(v)
+
 void mw__sample_from_stats(mw__sample *dst, const mw_stats *src)
 {
+    memset(dst, 0, sizeof(*dst));
     dst->t_ns = mw__ts_to_ns(&src->timestamp);
-    dst->vsz = src->virtual_size;
-    dst->rss = src->physical_size;
-    dst->hwm = src->peak_physical_size;
-    dst->shared_kib = to_kib32(src->shared_size);
-    dst->anon_kib = to_kib32(src->anon_size);
-    dst->file_kib = to_kib32(src->file_size);
-    dst->shmem_kib = to_kib32(src->shmem_size);
-    dst->swap_kib = to_kib32(src->swap_size);
+#define X(ID, st, sm, store, ...) dst->sm = STORE_##store(src->st);
+    MW__FIELDS(X)
+#undef X
     dst->valid = (uint8_t)(src->valid & 0xff);
     dst->flags = (uint8_t)(src->flags & 0xff);
     dst->nprocs = src->nprocs > UINT16_MAX ? UINT16_MAX : (uint16_t)src->nprocs;
@@ -32,15 +43,37 @@ void mw__sample_to_stats(mw_stats *dst, const mw__sample *src)
 {
     memset(dst, 0, sizeof(*dst));
     dst->timestamp = mw__ns_to_ts(src->t_ns);
-    dst->virtual_size = src->vsz;
-    dst->physical_size = src->rss;
-    dst->peak_physical_size = src->hwm;
-    dst->shared_size = (uint64_t)src->shared_kib * 1024;
-    dst->anon_size = (uint64_t)src->anon_kib * 1024;
-    dst->file_size = (uint64_t)src->file_kib * 1024;
-    dst->shmem_size = (uint64_t)src->shmem_kib * 1024;
-    dst->swap_size = (uint64_t)src->swap_kib * 1024;
+#define X(ID, st, sm, store, ...) dst->st = MW__X_LOAD_##store(src->sm);
+    MW__FIELDS(X)
+#undef X
     dst->valid = src->valid;
     dst->flags = src->flags;
     dst->nprocs = src->nprocs;
+}
+
+void mw__sample_set_field(mw__sample *x, mw__field f, uint64_t bytes)
+{
+    switch (f) {
+#define X(ID, st, sm, store, ...)                                                                  \
+    case MW__FIELD_##ID:                                                                           \
+        x->sm = STORE_##store(bytes);                                                              \
+        break;
+        MW__FIELDS(X)
+#undef X
+    default:
+        break;
+    }
+}
+
+void mw__stats_tree_add(mw_stats *sum, const mw_stats *kid)
+{
+    /* ADD is the only rule so far; a figure the whole tree shares (its cgroup's) would get a
+     * rule keeping the root's value. */
+#define TREE_ADD(a, b) sat_add(a, b)
+#define X(ID, st, sm, store, have, csv, label, unit, tree) sum->st = TREE_##tree(sum->st, kid->st);
+    MW__FIELDS(X)
+#undef X
+#undef TREE_ADD
+    sum->valid &= kid->valid;
+    sum->nprocs++;
 }

@@ -1,33 +1,61 @@
 /* SPDX-License-Identifier: MIT */
-/* sample.h — the compact sample stored in rings (56 bytes), and its conversion to/from mw_stats. */
+/* sample.h — the compact sample stored in rings (64 bytes), and its conversion to/from mw_stats. */
 #ifndef MW_SAMPLE_H
 #define MW_SAMPLE_H
 
 #include <stdint.h>
+#include "fields.h"
 #include "memwatch.h"
 
-/* Why compact: a capture of a million samples must stay near 56 MB, not the ~120 bytes of a
- * full mw_stats each. RSS, VSZ and the high-water mark keep full 64-bit byte precision; the
- * breakdown fields are KiB in 32 bits (exact for Linux, which reports kB; saturate at 4 TiB). */
+/* Why compact: a capture of a million samples must stay near 64 MB, not the ~120 bytes of a
+ * full mw_stats each. The members come from the field table (fields.h): B64 fields first, then
+ * K32 ones, so nothing is padded. The budget is now spent to the byte: a new field needs room
+ * made (or the limit raised on purpose) before its row is added. */
+#define MW__X_B64_B64(m) uint64_t m;
+#define MW__X_B64_K32(m)
+#define MW__X_K32_B64(m)
+#define MW__X_K32_K32(m) uint32_t m;
+#define MW__X_WIDE(ID, st, sm, store, ...) MW__X_B64_##store(sm)
+#define MW__X_NARROW(ID, st, sm, store, ...) MW__X_K32_##store(sm)
 typedef struct mw__sample {
     int64_t  t_ns;      /* CLOCK_MONOTONIC, nanoseconds */
-    uint64_t vsz;       /* bytes */
-    uint64_t rss;       /* bytes */
-    uint64_t hwm;       /* bytes, kernel RSS high-water mark (0 if unknown) */
-    uint32_t shared_kib;
-    uint32_t anon_kib;
-    uint32_t file_kib;
-    uint32_t shmem_kib;
-    uint32_t swap_kib;
+    MW__FIELDS(MW__X_WIDE)   /* bytes: rss, vsz, hwm (0 if unknown), vpeak (0 if unknown) */
+    MW__FIELDS(MW__X_NARROW) /* KiB: shared_kib, anon_kib, file_kib, shmem_kib, swap_kib */
     uint8_t  valid;     /* MW_HAVE_* bits (fit in 8) */
     uint8_t  flags;     /* MW_SAMPLE_* bits */
     uint16_t nprocs;    /* saturates at 65535 */
 } mw__sample;
+#undef MW__X_WIDE
+#undef MW__X_NARROW
 
 _Static_assert(sizeof(mw__sample) <= 64, "a stored sample must stay within 64 bytes");
+_Static_assert(MW_HAVE_VPEAK <= 0xff, "MW_HAVE_* bits must fit the sample's 8-bit valid");
 
 void mw__sample_from_stats(mw__sample *dst, const mw_stats *src);
 void mw__sample_to_stats(mw_stats *dst, const mw__sample *src);
+
+/* Field f of a sample in bytes (0 when unknown). Inline: charts read it for every sample. */
+#define MW__X_LOAD_B64(v) (v)
+#define MW__X_LOAD_K32(v) ((uint64_t)(v) * 1024)
+static inline uint64_t mw__sample_field(const mw__sample *x, mw__field f)
+{
+    switch (f) {
+#define MW__X_GET(ID, st, sm, store, ...)                                                          \
+    case MW__FIELD_##ID:                                                                           \
+        return MW__X_LOAD_##store(x->sm);
+        MW__FIELDS(MW__X_GET)
+#undef MW__X_GET
+    default:
+        return 0;
+    }
+}
+
+/* Set field f of a sample from bytes, stored as mw__sample_from_stats would store it. */
+void mw__sample_set_field(mw__sample *x, mw__field f, uint64_t bytes);
+
+/* Tree mode: add one more process's figures (kid) to the tree's (sum), as the table says each
+ * field sums; sum keeps only the MW_HAVE_* bits both have, and counts one more process. */
+void mw__stats_tree_add(mw_stats *sum, const mw_stats *kid);
 
 static inline int64_t mw__ts_to_ns(const struct timespec *ts)
 {

@@ -61,35 +61,38 @@ typedef struct fit_acc {
     int64_t tlast;
 } fit_acc;
 
-static void fit_run(fit_acc *acc, const mw__sample *x, size_t n, mw__field f)
+static void fit_add(fit_acc *acc, const mw__sample *x, mw__field f)
 {
-    for (size_t i = 0; i < n; i++) {
-        double t = (double)(x[i].t_ns - acc->t0) / 1e9;
-        double v = (double)mw__sample_field(&x[i], f) - acc->v0;
-        acc->sx += t;
-        acc->sy += v;
-        acc->sxx += t * t;
-        acc->syy += v * v;
-        acc->sxy += t * v;
-    }
-    acc->n += n;
-    if (n)
-        acc->tlast = x[n - 1].t_ns;
+    double t = (double)(x->t_ns - acc->t0) / 1e9;
+    double v = (double)mw__sample_field(x, f) - acc->v0;
+    acc->sx += t;
+    acc->sy += v;
+    acc->sxx += t * t;
+    acc->syy += v * v;
+    acc->sxy += t * v;
+    acc->n++;
+    acc->tlast = x->t_ns;
 }
 
 bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out)
+{
+    return mw__trend_fit_every(r, from, to, 1, f, out);
+}
+
+bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t stride,
+                         mw__field f, mw__trend *out)
 {
     const mw__sample *a, *b;
     size_t na, nb;
     memset(out, 0, sizeof(*out));
     mw__ring_span(r, from, to, &a, &na, &b, &nb);
-    if (na + nb < 2)
+    if (na + nb < 2 || stride == 0)
         return false;
     fit_acc acc = {0};
     acc.t0 = a[0].t_ns;
     acc.v0 = (double)mw__sample_field(&a[0], f);
-    fit_run(&acc, a, na, f);
-    fit_run(&acc, b, nb, f);
+    for (uint64_t i = 0; i < na + nb; i += stride)
+        fit_add(&acc, i < na ? &a[i] : &b[i - na], f);
     double n = (double)acc.n;
     double sxx = acc.sxx - acc.sx * acc.sx / n;
     double syy = acc.syy - acc.sy * acc.sy / n;

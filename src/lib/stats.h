@@ -26,13 +26,7 @@ int64_t mw__summary_growth(const mw__summary *s);
 /* Summary of the ring's samples [from, to). */
 void mw__summary_of_range(mw__summary *s, const mw__ring *r, uint64_t from, uint64_t to);
 
-/* Which value of a sample a statistic looks at. */
-typedef enum mw__field { MW__FIELD_RSS = 0, MW__FIELD_VSZ = 1 } mw__field;
-
-static inline uint64_t mw__sample_field(const mw__sample *x, mw__field f)
-{
-    return f == MW__FIELD_VSZ ? x->vsz : x->rss;
-}
+/* Which value of a sample a statistic looks at: mw__field and mw__sample_field (sample.h). */
 
 /* Ordinary least squares of value (bytes) against time (seconds) over the ring's [from, to). */
 typedef struct mw__trend {
@@ -45,6 +39,11 @@ typedef struct mw__trend {
 
 /* Fit; returns false (and n < 2 or span 0) when no line can be fitted. */
 bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out);
+/* The same fit on every stride-th sample of [from, to) (stride >= 1, the first one included):
+ * the dashboard fits a window of a million samples on ~1024 of them, whose slope and R² agree
+ * with the whole window's to the digits it shows. The one least-squares implementation. */
+bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t stride,
+                         mw__field f, mw__trend *out);
 
 /* The first sequence number in [from, to) whose time is >= t_ns (to if none); binary search,
  * relying on timestamps never decreasing. */

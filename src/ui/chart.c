@@ -123,7 +123,7 @@ static void summarise(const mw__ring *r, const mw__chart_spec *sp, const mw__cha
     if (!res->have)
         return;
     uint64_t to = sp->to < mw__ring_end(r) ? sp->to : mw__ring_end(r);
-    res->last = mw__chart_value(mw__ring_at(r, to - 1), sp->field);
+    res->last = mw__sample_field(mw__ring_at(r, to - 1), sp->field);
     res->peak_t_ns = mw__ring_at(r, res->peak_seq)->t_ns - sp->t0_ns;
     res->over_alert = sp->alert && res->peak >= sp->alert;
 }

@@ -9,15 +9,9 @@
 #include "ring.h"
 #include "stats.h"
 
-/* ---- What a chart plots ---------------------------------------------------------------------
- * The one place that says which sample values a chart can show and how to read them: the ids of
- * stats.h's mw__field. When the per-sample field table arrives these two lines switch to its ids
- * and accessor; nothing else in src/ui names a sample member for a chart. */
-#define MW__CHART_FIELDS (MW__FIELD_VSZ + 1)
-static inline uint64_t mw__chart_value(const mw__sample *s, mw__field f)
-{
-    return mw__sample_field(s, f);
-}
+/* A chart plots one field of the per-sample field table (fields.h, through sample.h): its id is
+ * an mw__field and its value is read with mw__sample_field. The chart index keeps every field's
+ * min/max, so any row of the chart table can plot any field. */
 
 /* ---- The dashboard's charts --------------------------------------------------------------------
  * One row per chart, top to bottom; the view draws whatever this table holds (charts.c). Adding
@@ -35,7 +29,7 @@ extern const mw__chart_row mw__charts[];
 extern const int mw__charts_n;
 
 /* ---- A min/max index over blocks of samples ------------------------------------------------
- * Why: a million 56-byte samples are 56 MB; scanning them every frame costs several ms per chart.
+ * Why: a million 64-byte samples are 64 MB; scanning them every frame costs several ms per chart.
  * The index keeps, per block of MW__CHART_BLOCK samples, each field's min and max (and where the
  * max is), the highest high-water mark of HWM_ROSE samples and the OR of the flags. Columns then
  * read whole blocks and scan only their ragged ends. Built incrementally: only blocks completed
@@ -44,9 +38,9 @@ extern const int mw__charts_n;
 #define MW__CHART_BLOCK 64
 
 typedef struct mw__chart_block {
-    uint64_t min[MW__CHART_FIELDS], max[MW__CHART_FIELDS]; /* by mw__field */
+    uint64_t min[MW__FIELD_COUNT], max[MW__FIELD_COUNT]; /* by mw__field */
     uint64_t hwm;            /* highest hwm among HWM_ROSE samples, 0 if none */
-    uint8_t max_off[MW__CHART_FIELDS]; /* offset in the block of the (first) max */
+    uint8_t max_off[MW__FIELD_COUNT]; /* offset in the block of the (first) max */
     uint8_t flags;           /* OR of the samples' MW_SAMPLE_* flags */
 } mw__chart_block;
 

@@ -29,14 +29,14 @@ static void block_of(mw__chart_block *b, const mw__sample *x, size_t n)
 {
     b->hwm = 0;
     b->flags = 0;
-    for (int f = 0; f < MW__CHART_FIELDS; f++) {
-        b->min[f] = b->max[f] = mw__chart_value(&x[0], (mw__field)f);
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        b->min[f] = b->max[f] = mw__sample_field(&x[0], (mw__field)f);
         b->max_off[f] = 0;
     }
     for (size_t i = 0; i < n; i++) {
         const mw__sample *s = &x[i];
-        for (int f = 0; f < MW__CHART_FIELDS; f++) {
-            uint64_t v = mw__chart_value(s, (mw__field)f);
+        for (int f = 0; f < MW__FIELD_COUNT; f++) {
+            uint64_t v = mw__sample_field(s, (mw__field)f);
             if (v < b->min[f])
                 b->min[f] = v;
             if (v > b->max[f]) {
@@ -94,7 +94,7 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
                             mw__field f)
 {
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = mw__chart_value(&x[i], f);
+        uint64_t v = mw__sample_field(&x[i], f);
         if (c->n == 0 || v < c->min)
             c->min = v;
         if (c->n == 0 || v > c->max) {
@@ -229,7 +229,7 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
         mw__chart_col *c = &out[i];
         if (b > a) {
             col_range(c, r, ix, a, b, f);
-            prev = mw__chart_value(mw__ring_at(r, b - 1), f);
+            prev = mw__sample_field(mw__ring_at(r, b - 1), f);
             have_prev = true;
         } else if (have_prev) {
             c->min = c->max = prev;

@@ -32,34 +32,17 @@ static int64_t axis_span_ns(int64_t d)
 
 /* ---- growth figures ------------------------------------------------------------------------ */
 
-/* Least squares of RSS against time over [from, to), on at most ~1024 evenly spaced samples:
- * the visible window can hold a million, and the slope and fit of a subsample are the same to
- * the two digits shown. Accumulates around the first point so big values keep their precision. */
+/* The trend line of RSS over [from, to), in bytes per minute, on at most ~1024 evenly spaced
+ * samples: the window can hold a million, and a frame must stay cheap. Fewer than three samples
+ * show no trend: two points are just the rate. */
 static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2)
 {
     uint64_t n = to > from ? to - from : 0;
-    if (n < 3)
+    mw__trend tr;
+    if (n < 3 || !mw__trend_fit_every(r, from, to, n / 1024 + 1, MW__FIELD_RSS, &tr))
         return false;
-    uint64_t stride = n / 1024 + 1;
-    const mw__sample *p0 = mw__ring_at(r, from);
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, k = 0;
-    for (uint64_t s = from; s < to; s += stride) {
-        const mw__sample *p = mw__ring_at(r, s);
-        double t = (double)(p->t_ns - p0->t_ns) / 1e9, v = (double)p->rss - (double)p0->rss;
-        sx += t;
-        sy += v;
-        sxx += t * t;
-        syy += v * v;
-        sxy += t * v;
-        k++;
-    }
-    double vxx = sxx - sx * sx / k, vyy = syy - sy * sy / k, vxy = sxy - sx * sy / k;
-    if (vxx <= 0)
-        return false;
-    *per_min = vxy / vxx * 60.0;
-    *r2 = vyy <= 0 ? 1.0 : vxy * vxy / (vxx * vyy);
-    if (*r2 > 1.0)
-        *r2 = 1.0;
+    *per_min = tr.slope * 60.0;
+    *r2 = tr.r2;
     return true;
 }
 
@@ -124,33 +107,30 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
     }
 }
 
-/* "now RSS 512.3 MiB  VSZ 1.2 GiB  shared 12.0 MiB  anon ...  file ...  shmem ...  swap ..." */
+/* The colour of a field's value: that of its chart where it has one. */
+static mw__style field_style(mw__field f)
+{
+    return f == MW__FIELD_RSS ? MW__ST_RSS : f == MW__FIELD_VSZ ? MW__ST_VSZ : MW__ST_NORMAL;
+}
+
+/* "now RSS 512.3 MiB  VSZ 1.2 GiB  shared 12.0 MiB  anon ...  file ...  shmem ...  swap ...":
+ * every labelled field of the table (fields.h) the OS reported, in the table's order. */
 static void values_row(mw__line *l, const mw__sample *s)
 {
-    static const struct {
-        const char *name;
-        unsigned bit;
-        size_t off;
-    } kib[] = {
-        {"anon", MW_HAVE_ANON, offsetof(mw__sample, anon_kib)},
-        {"file", MW_HAVE_FILE, offsetof(mw__sample, file_kib)},
-        {"shmem", MW_HAVE_SHMEM, offsetof(mw__sample, shmem_kib)},
-        {"swap", MW_HAVE_SWAP, offsetof(mw__sample, swap_kib)},
-    };
     char buf[64], v[32];
-    snprintf(buf, sizeof(buf), "RSS %s", mw__format_bytes(v, sizeof(v), s->rss));
-    mw__line_add_pair(l, 2, "now", MW__ST_TITLE, buf, MW__ST_RSS);
-    snprintf(buf, sizeof(buf), "VSZ %s", mw__format_bytes(v, sizeof(v), s->vsz));
-    mw__line_add(l, 2, buf, MW__ST_VSZ);
-    snprintf(buf, sizeof(buf), "shared %s", mw__format_bytes(v, sizeof(v), (uint64_t)s->shared_kib * 1024));
-    mw__line_add(l, 2, buf, MW__ST_NORMAL);
-    for (size_t i = 0; i < sizeof(kib) / sizeof(kib[0]); i++) {
-        if (!(s->valid & kib[i].bit))
+    bool first = true;
+    for (int i = 0; i < MW__FIELD_COUNT; i++) {
+        mw__field f = (mw__field)i;
+        if (!mw__fields[f].label || !mw__field_known(f, s->valid))
             continue;
-        uint32_t k;
-        memcpy(&k, (const char *)s + kib[i].off, sizeof(k));
-        snprintf(buf, sizeof(buf), "%s %s", kib[i].name, mw__format_bytes(v, sizeof(v), (uint64_t)k * 1024));
-        mw__line_add(l, 2, buf, MW__ST_NORMAL);
+        /* MW__UNIT_BYTES is the only unit so far. */
+        snprintf(buf, sizeof(buf), "%s %s", mw__fields[f].label,
+                 mw__format_bytes(v, sizeof(v), mw__sample_field(s, f)));
+        if (first)
+            mw__line_add_pair(l, 2, "now", MW__ST_TITLE, buf, field_style(f));
+        else
+            mw__line_add(l, 2, buf, field_style(f));
+        first = false;
     }
 }
 
