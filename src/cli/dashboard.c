@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "csv.h"
+#include "export.h"
 #include "keys.h"
 #include "tui.h"
 #include "units.h"
@@ -74,15 +74,16 @@ static void export_capture(dash *d)
     localtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
     long pid = d->s ? (long)d->s->target.pid : (long)d->cap->pid;
+    const mw__export_format *fmt = mw__export_formats[0];
     size_t rows = 0;
     int rc = 0;
     /* Two exports in the same second get -2, -3...: an existing file is never replaced. */
     for (int n = 1; n < 100; n++) {
         if (n == 1)
-            snprintf(path, sizeof(path), "memwatch-%ld-%s.csv", pid, stamp);
+            snprintf(path, sizeof(path), "memwatch-%ld-%s%s", pid, stamp, fmt->suffix);
         else
-            snprintf(path, sizeof(path), "memwatch-%ld-%s-%d.csv", pid, stamp, n);
-        rc = mw__csv_export(d->cap, path, false, &rows, err, sizeof(err));
+            snprintf(path, sizeof(path), "memwatch-%ld-%s-%d%s", pid, stamp, n, fmt->suffix);
+        rc = mw__export(d->cap, fmt, path, false, &rows, err, sizeof(err));
         if (rc != MW_EALREADY)
             break;
     }
