@@ -11,6 +11,7 @@
 #include "capture.h"
 #include "csv.h"
 #include "memwatch.h"
+#include "sample.h"
 #include "options.h"
 
 /* ---- the target process ------------------------------------------------------------------------ */
@@ -54,11 +55,13 @@ int mw_demo_launch(mw_target *t);
 /* The demo workload itself (runs in the child; never returns). */
 void mw_demo_workload(void) __attribute__((noreturn));
 
-/* ---- signals ----------------------------------------------------------------------------------- */
+/* ---- signals (signals.c) ----------------------------------------------------------------------- */
 /* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
 extern volatile sig_atomic_t mw_quit_signal;
 /* Install the quit handlers (no SA_RESTART so blocking waits return) and ignore SIGPIPE. */
 void mw_signals_install(void);
+/* In a forked child before exec: undo mw_signals_install (default dispositions). */
+void mw_signals_restore(void);
 
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
@@ -107,9 +110,6 @@ bool mw_session_ended(const mw_session *s);
 void mw_session_stop(mw_session *s);
 /* Free everything (stops first). */
 void mw_session_destroy(mw_session *s);
-
-/* Monotonic clock in ns. */
-int64_t mw_now_ns(void);
 
 /* ---- the modes --------------------------------------------------------------------------------- */
 /* Record without a dashboard; prints the summary. Returns the exit status. */

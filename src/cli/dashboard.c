@@ -237,7 +237,7 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
     if (info->gone && last)
         info->elapsed_ns = last->t_ns - d->cap->t0_ns;
     else
-        info->elapsed_ns = mw_now_ns() - s->started_ns;
+        info->elapsed_ns = mw__now_ns() - s->started_ns;
 }
 
 static void frame(dash *d)
@@ -301,7 +301,7 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
             note_session_events(&d);
             (void)n;
         }
-        int64_t now = mw_now_ns();
+        int64_t now = mw__now_ns();
         /* Redraw at most every frame period: new samples, the clock and "+N new" change. */
         if (now - last_frame >= (int64_t)(FRAME_MIN_MS - 10) * 1000000) { /* wake-up jitter */
             frame(&d);
@@ -321,7 +321,7 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
         if (done)
             break;
         frame(&d);
-        last_frame = mw_now_ns();
+        last_frame = mw__now_ns();
     }
     mw_tui_stop(d.tui);
     mw__canvas_destroy(&d.cv);

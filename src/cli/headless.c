@@ -25,7 +25,7 @@ static void sleep_until_next_poll(int64_t deadline_ns)
 {
     int64_t wait = (int64_t)POLL_MS * 1000000;
     if (deadline_ns) {
-        int64_t left = deadline_ns - mw_now_ns();
+        int64_t left = deadline_ns - mw__now_ns();
         if (left < wait)
             wait = left > 0 ? left : 0;
     }
@@ -72,7 +72,7 @@ int mw_headless_run(mw_session *s)
         }
         if (mw_session_ended(s))
             break;
-        if (deadline && mw_now_ns() >= deadline) {
+        if (deadline && mw__now_ns() >= deadline) {
             why = END_DURATION;
             break;
         }

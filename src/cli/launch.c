@@ -16,13 +16,6 @@
 
 #include "app.h"
 
-int64_t mw_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static const char *state_word(char st)
 {
     switch (st) {
@@ -135,12 +128,12 @@ void mw_target_terminate(mw_target *t, int grace_ms)
         return;
     kill(t->pid, SIGTERM);
     /* The grace is clock time, not a count of naps: on a loaded machine each nap runs long. */
-    int64_t deadline = mw_now_ns() + (int64_t)grace_ms * 1000000;
+    int64_t deadline = mw__now_ns() + (int64_t)grace_ms * 1000000;
     do {
         if (mw_target_reap(t))
             return;
         nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
-    } while (mw_now_ns() < deadline);
+    } while (mw__now_ns() < deadline);
     kill(t->pid, SIGKILL);
     while (!t->reaped) {
         int st;
@@ -242,11 +235,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
                     dup2(nullfd, STDIN_FILENO);
                 setpgid(0, 0);
             }
-            /* Restore what memwatch changed so the command starts as from a shell. */
-            signal(SIGPIPE, SIG_DFL);
-            signal(SIGINT, SIG_DFL);
-            signal(SIGTERM, SIG_DFL);
-            signal(SIGHUP, SIG_DFL);
+            mw_signals_restore(); /* the command starts as from a shell */
             execvp(argv[0], argv);
             err[0] = 1;
             err[1] = errno;
