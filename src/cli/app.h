@@ -111,6 +111,30 @@ void mw_session_stop(mw_session *s);
 /* Free everything (stops first). */
 void mw_session_destroy(mw_session *s);
 
+/* ---- the end of a live run (finish.c) ----------------------------------------------------------
+ * Shared by the dashboard and headless, so both end a run by the same rules. */
+
+/* How long a launched command gets between SIGTERM and SIGKILL when memwatch ends it. */
+#define MW_TERMINATE_GRACE_MS 2000
+
+typedef struct mw_run_end {
+    int quit_signal;      /* the signal that stopped memwatch (SIGINT, SIGTERM, SIGHUP), or 0 */
+    bool leave_running;   /* the user chose to quit and leave the launched command running */
+    bool out_reported;    /* the -o failure is already on stderr */
+    bool ended_by_us;     /* set by mw_run_finish: memwatch ended the launched command */
+} mw_run_end;
+
+/* Stop sampling, flush and close -o; then a launched command still running is left running
+ * (how->leave_running: one line says where) or ended (SIGTERM, SIGKILL after the grace) and
+ * reaped. */
+void mw_run_finish(mw_session *s, mw_run_end *how);
+/* The exit status, in this order: 1 if the -o file failed (printed now unless out_reported);
+ * 128+N for a quit signal N; in launch mode the command's own status when it ended by itself;
+ * else 0. */
+int mw_run_exit_status(const mw_session *s, const mw_run_end *how);
+/* "memwatch: recording to 'FILE' failed: CAUSE" on stderr (still_watching: the run goes on). */
+void mw_run_report_output(const mw_session *s, bool still_watching);
+
 /* ---- the modes --------------------------------------------------------------------------------- */
 /* Record without a dashboard; prints the summary. Returns the exit status. */
 int mw_headless_run(mw_session *s);

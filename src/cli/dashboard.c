@@ -22,7 +22,6 @@
  * and resizes redraw at once. */
 #define FRAME_MIN_MS 200
 #define FRAME_MAX_MS 250  /* keys and the clock stay responsive at slow rates */
-#define TERMINATE_GRACE_MS 2000
 
 typedef struct dash {
     mw_session *s;        /* NULL in replay */
@@ -329,22 +328,8 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
     if (!s)
         return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
 
-    mw_session_stop(s);
-    bool ended_by_us = false;
-    if (s->target.launched && !s->target.reaped) {
-        if (d.leave_running) {
-            fprintf(stderr, "memwatch: left PID %ld running (its output goes to %s)\n",
-                    (long)s->target.pid, s->target.log_path);
-            return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
-        }
-        ended_by_us = !mw_session_ended(s) && !s->target.gone;
-        mw_target_terminate(&s->target, TERMINATE_GRACE_MS);
-    }
-    if (s->out_failed)
-        fprintf(stderr, "memwatch: recording to '%s' failed: %s\n", o->output, s->out_err);
-    if (quit_sig)
-        return 128 + quit_sig;
-    if (o->mode == MW_MODE_LAUNCH && !ended_by_us)
-        return mw_target_exit_status(&s->target);
-    return s->out_failed ? MW_EXIT_RUNTIME : MW_EXIT_OK;
+    /* The screen's message is gone with the dashboard: the -o failure goes to stderr too. */
+    mw_run_end how = {.quit_signal = quit_sig, .leave_running = d.leave_running};
+    mw_run_finish(s, &how);
+    return mw_run_exit_status(s, &how);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "atomicfile.h"
 
 static const char *state_word(char st)
 {
@@ -167,6 +168,14 @@ static int open_log(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
 }
 
+/* The log's open failure (errno e), in the wording of every output file (mw__file_error). */
+static void report_log_error(const char *path, int e)
+{
+    char msg[4200];
+    mw__file_error(msg, sizeof(msg), "open log file", path, strerror(e));
+    fprintf(stderr, "memwatch: %s\n", msg);
+}
+
 /* A pipe whose ends close on exec (pipe2 where the system has it). */
 static int cloexec_pipe(int fd[2])
 {
@@ -197,7 +206,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
     if (log_path) {
         logfd = open_log(log_path);
         if (logfd < 0) {
-            fprintf(stderr, "memwatch: cannot open log file '%s': %s\n", log_path, strerror(errno));
+            report_log_error(log_path, errno);
             close(ep[0]);
             close(ep[1]);
             return MW_EXIT_USAGE;
@@ -263,8 +272,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
     if (n == (ssize_t)sizeof(child_err)) {
         waitpid(pid, NULL, 0);
         if (child_err[0] == 0) {
-            fprintf(stderr, "memwatch: cannot open log file '%s': %s\n", t->log_path,
-                    strerror(child_err[1]));
+            report_log_error(t->log_path, child_err[1]);
         } else {
             fprintf(stderr, "memwatch: cannot run '%s': %s\n", argv[0], strerror(child_err[1]));
             if (!log_path)

@@ -122,7 +122,7 @@ int main(int argc, char **argv)
     mw_session s;
     rc = mw_session_open(&s, &o, &t, out);
     if (rc != 0) {
-        mw_target_terminate(&s.target, 2000);
+        mw_target_terminate(&s.target, MW_TERMINATE_GRACE_MS);
         mw_session_destroy(&s);
         return rc;
     }
