@@ -97,6 +97,9 @@ typedef struct mw_session {
  * status on failure (2 for a PID that does not exist or is not readable, 1 otherwise); 0 on
  * success. A launched command that ended before the first sample is not a failure. */
 int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__csv_stream *out);
+/* Print why PID cannot be watched (rc from the library: no such process, permission denied,
+ * unsupported OS, other) as one line; returns the exit status (2 for the user's mistakes). */
+int mw_report_watch_error(pid_t pid, int rc);
 /* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
  * the file when due, refresh the target's info. Returns the number of new samples. */
 size_t mw_session_poll(mw_session *s);

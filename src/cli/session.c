@@ -17,9 +17,8 @@
 #define DRAIN_CHUNK 1024
 #define INFO_REFRESH_NS 1000000000LL
 
-static int open_error(const mw_session *s, int rc)
+int mw_report_watch_error(pid_t pid, int rc)
 {
-    pid_t pid = s->target.pid;
     switch (rc) {
     case MW_ENOPROC:
         fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)pid);
@@ -79,7 +78,7 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__
         s->end_reason = MW_ENOPROC;
         mw_target_reap(&s->target);
     } else if (rc != 0) {
-        return open_error(s, rc);
+        return mw_report_watch_error(s->target.pid, rc);
     }
     s->last_flush_ns = mw__now_ns();
     return 0;
