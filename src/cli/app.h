@@ -11,6 +11,7 @@
 #include "capture.h"
 #include "csv.h"
 #include "memwatch.h"
+#include "sample.h"
 #include "options.h"
 
 /* ---- the target process ------------------------------------------------------------------------ */
@@ -54,11 +55,13 @@ int mw_demo_launch(mw_target *t);
 /* The demo workload itself (runs in the child; never returns). */
 void mw_demo_workload(void) __attribute__((noreturn));
 
-/* ---- signals ----------------------------------------------------------------------------------- */
+/* ---- signals (signals.c) ----------------------------------------------------------------------- */
 /* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
 extern volatile sig_atomic_t mw_quit_signal;
 /* Install the quit handlers (no SA_RESTART so blocking waits return) and ignore SIGPIPE. */
 void mw_signals_install(void);
+/* In a forked child before exec: undo mw_signals_install (default dispositions). */
+void mw_signals_restore(void);
 
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
@@ -94,6 +97,9 @@ typedef struct mw_session {
  * status on failure (2 for a PID that does not exist or is not readable, 1 otherwise); 0 on
  * success. A launched command that ended before the first sample is not a failure. */
 int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__csv_stream *out);
+/* Print why PID cannot be watched (rc from the library: no such process, permission denied,
+ * unsupported OS, other) as one line; returns the exit status (2 for the user's mistakes). */
+int mw_report_watch_error(pid_t pid, int rc);
 /* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
  * the file when due, refresh the target's info. Returns the number of new samples. */
 size_t mw_session_poll(mw_session *s);
@@ -108,8 +114,29 @@ void mw_session_stop(mw_session *s);
 /* Free everything (stops first). */
 void mw_session_destroy(mw_session *s);
 
-/* Monotonic clock in ns. */
-int64_t mw_now_ns(void);
+/* ---- the end of a live run (finish.c) ----------------------------------------------------------
+ * Shared by the dashboard and headless, so both end a run by the same rules. */
+
+/* How long a launched command gets between SIGTERM and SIGKILL when memwatch ends it. */
+#define MW_TERMINATE_GRACE_MS 2000
+
+typedef struct mw_run_end {
+    int quit_signal;      /* the signal that stopped memwatch (SIGINT, SIGTERM, SIGHUP), or 0 */
+    bool leave_running;   /* the user chose to quit and leave the launched command running */
+    bool out_reported;    /* the -o failure is already on stderr */
+    bool ended_by_us;     /* set by mw_run_finish: memwatch ended the launched command */
+} mw_run_end;
+
+/* Stop sampling, flush and close -o; then a launched command still running is left running
+ * (how->leave_running: one line says where) or ended (SIGTERM, SIGKILL after the grace) and
+ * reaped. */
+void mw_run_finish(mw_session *s, mw_run_end *how);
+/* The exit status, in this order: 1 if the -o file failed (printed now unless out_reported);
+ * 128+N for a quit signal N; in launch mode the command's own status when it ended by itself;
+ * else 0. */
+int mw_run_exit_status(const mw_session *s, const mw_run_end *how);
+/* "memwatch: recording to 'FILE' failed: CAUSE" on stderr (still_watching: the run goes on). */
+void mw_run_report_output(const mw_session *s, bool still_watching);
 
 /* ---- the modes --------------------------------------------------------------------------------- */
 /* Record without a dashboard; prints the summary. Returns the exit status. */

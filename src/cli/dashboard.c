@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "csv.h"
+#include "export.h"
 #include "keys.h"
 #include "tui.h"
 #include "units.h"
@@ -22,7 +22,6 @@
  * and resizes redraw at once. */
 #define FRAME_MIN_MS 200
 #define FRAME_MAX_MS 250  /* keys and the clock stay responsive at slow rates */
-#define TERMINATE_GRACE_MS 2000
 
 typedef struct dash {
     mw_session *s;        /* NULL in replay */
@@ -74,15 +73,16 @@ static void export_capture(dash *d)
     localtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
     long pid = d->s ? (long)d->s->target.pid : (long)d->cap->pid;
+    const mw__export_format *fmt = mw__export_formats[0];
     size_t rows = 0;
     int rc = 0;
     /* Two exports in the same second get -2, -3...: an existing file is never replaced. */
     for (int n = 1; n < 100; n++) {
         if (n == 1)
-            snprintf(path, sizeof(path), "memwatch-%ld-%s.csv", pid, stamp);
+            snprintf(path, sizeof(path), "memwatch-%ld-%s%s", pid, stamp, fmt->suffix);
         else
-            snprintf(path, sizeof(path), "memwatch-%ld-%s-%d.csv", pid, stamp, n);
-        rc = mw__csv_export(d->cap, path, false, &rows, err, sizeof(err));
+            snprintf(path, sizeof(path), "memwatch-%ld-%s-%d%s", pid, stamp, n, fmt->suffix);
+        rc = mw__export(d->cap, fmt, path, false, &rows, err, sizeof(err));
         if (rc != MW_EALREADY)
             break;
     }
@@ -236,7 +236,7 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
     if (info->gone && last)
         info->elapsed_ns = last->t_ns - d->cap->t0_ns;
     else
-        info->elapsed_ns = mw_now_ns() - s->started_ns;
+        info->elapsed_ns = mw__now_ns() - s->started_ns;
 }
 
 static void frame(dash *d)
@@ -300,7 +300,7 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
             note_session_events(&d);
             (void)n;
         }
-        int64_t now = mw_now_ns();
+        int64_t now = mw__now_ns();
         /* Redraw at most every frame period: new samples, the clock and "+N new" change. */
         if (now - last_frame >= (int64_t)(FRAME_MIN_MS - 10) * 1000000) { /* wake-up jitter */
             frame(&d);
@@ -320,7 +320,7 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
         if (done)
             break;
         frame(&d);
-        last_frame = mw_now_ns();
+        last_frame = mw__now_ns();
     }
     mw_tui_stop(d.tui);
     mw__canvas_destroy(&d.cv);
@@ -328,22 +328,8 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
     if (!s)
         return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
 
-    mw_session_stop(s);
-    bool ended_by_us = false;
-    if (s->target.launched && !s->target.reaped) {
-        if (d.leave_running) {
-            fprintf(stderr, "memwatch: left PID %ld running (its output goes to %s)\n",
-                    (long)s->target.pid, s->target.log_path);
-            return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
-        }
-        ended_by_us = !mw_session_ended(s) && !s->target.gone;
-        mw_target_terminate(&s->target, TERMINATE_GRACE_MS);
-    }
-    if (s->out_failed)
-        fprintf(stderr, "memwatch: recording to '%s' failed: %s\n", o->output, s->out_err);
-    if (quit_sig)
-        return 128 + quit_sig;
-    if (o->mode == MW_MODE_LAUNCH && !ended_by_us)
-        return mw_target_exit_status(&s->target);
-    return s->out_failed ? MW_EXIT_RUNTIME : MW_EXIT_OK;
+    /* The screen's message is gone with the dashboard: the -o failure goes to stderr too. */
+    mw_run_end how = {.quit_signal = quit_sig, .leave_running = d.leave_running};
+    mw_run_finish(s, &how);
+    return mw_run_exit_status(s, &how);
 }

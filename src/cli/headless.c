@@ -19,13 +19,12 @@
  * one wake-up and one write() per half second (~30 µs here), against the ~25 samples of a 50 Hz
  * recording in that time at ~100 µs each: about 1 %. */
 #define POLL_MS 500
-#define TERMINATE_GRACE_MS 2000
 
 static void sleep_until_next_poll(int64_t deadline_ns)
 {
     int64_t wait = (int64_t)POLL_MS * 1000000;
     if (deadline_ns) {
-        int64_t left = deadline_ns - mw_now_ns();
+        int64_t left = deadline_ns - mw__now_ns();
         if (left < wait)
             wait = left > 0 ? left : 0;
     }
@@ -48,8 +47,8 @@ int mw_headless_run(mw_session *s)
 {
     const mw_options *o = s->opt;
     int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
-    enum { END_TARGET, END_DURATION, END_SIGNAL, END_PIPE } why = END_TARGET;
-    bool out_reported = false;
+    mw_run_end how = {0};
+    bool reader_gone = false;
     for (;;) {
         mw_session_poll(s);
         if (s->alert_fired) {
@@ -57,53 +56,30 @@ int mw_headless_run(mw_session *s)
             print_alert(s);
         }
         if (s->out_failed && s->out_errno == EPIPE) {
-            why = END_PIPE; /* the reader went away: end quietly, like any filter */
+            reader_gone = true; /* the reader went away: end quietly, like any filter */
             break;
         }
-        if (s->out_failed && !out_reported) {
+        if (s->out_failed && !how.out_reported) {
             /* Say so now, not only at the end of what may be a long run; watching goes on. */
-            out_reported = true;
-            fprintf(stderr, "memwatch: recording to '%s' failed: %s (still watching; the summary "
-                            "comes at the end)\n", o->output, s->out_err);
+            how.out_reported = true;
+            mw_run_report_output(s, true);
         }
         if (mw_quit_signal) {
-            why = END_SIGNAL;
+            how.quit_signal = (int)mw_quit_signal;
             break;
         }
-        if (mw_session_ended(s))
+        if (mw_session_ended(s) || (deadline && mw__now_ns() >= deadline))
             break;
-        if (deadline && mw_now_ns() >= deadline) {
-            why = END_DURATION;
-            break;
-        }
         sleep_until_next_poll(deadline);
     }
-    mw_session_stop(s);
-
-    /* Rule for a launched command still running when memwatch stops (duration, signal):
-     * it is terminated (SIGTERM, then SIGKILL after 2 s), never left behind as an orphan. */
-    bool we_ended_it = false;
-    if (s->target.launched && !s->target.reaped) {
-        if (!mw_session_ended(s))
-            we_ended_it = true;
-        mw_target_terminate(&s->target, TERMINATE_GRACE_MS);
-    }
-    if (why == END_PIPE)
+    mw_run_finish(s, &how);
+    if (reader_gone)
         return MW_EXIT_OK;
     if (!s->target.gone)
         mw_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
     mw_summary_print(stdout, s);
     fflush(stdout);
-    if (s->out_failed) {
-        if (!out_reported) /* it failed only while closing */
-            fprintf(stderr, "memwatch: recording to '%s' failed: %s\n", o->output, s->out_err);
-        return MW_EXIT_RUNTIME;
-    }
-    if (why == END_SIGNAL)
-        return 128 + (int)mw_quit_signal;
-    if (s->target.launched && !we_ended_it)
-        return mw_target_exit_status(&s->target);
-    return MW_EXIT_OK;
+    return mw_run_exit_status(s, &how);
 }
 
 static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,

@@ -15,13 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
-
-int64_t mw_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#include "atomicfile.h"
 
 static const char *state_word(char st)
 {
@@ -135,12 +129,12 @@ void mw_target_terminate(mw_target *t, int grace_ms)
         return;
     kill(t->pid, SIGTERM);
     /* The grace is clock time, not a count of naps: on a loaded machine each nap runs long. */
-    int64_t deadline = mw_now_ns() + (int64_t)grace_ms * 1000000;
+    int64_t deadline = mw__now_ns() + (int64_t)grace_ms * 1000000;
     do {
         if (mw_target_reap(t))
             return;
         nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
-    } while (mw_now_ns() < deadline);
+    } while (mw__now_ns() < deadline);
     kill(t->pid, SIGKILL);
     while (!t->reaped) {
         int st;
@@ -174,6 +168,14 @@ static int open_log(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
 }
 
+/* The log's open failure (errno e), in the wording of every output file (mw__file_error). */
+static void report_log_error(const char *path, int e)
+{
+    char msg[4200];
+    mw__file_error(msg, sizeof(msg), "open log file", path, strerror(e));
+    fprintf(stderr, "memwatch: %s\n", msg);
+}
+
 /* A pipe whose ends close on exec (pipe2 where the system has it). */
 static int cloexec_pipe(int fd[2])
 {
@@ -204,7 +206,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
     if (log_path) {
         logfd = open_log(log_path);
         if (logfd < 0) {
-            fprintf(stderr, "memwatch: cannot open log file '%s': %s\n", log_path, strerror(errno));
+            report_log_error(log_path, errno);
             close(ep[0]);
             close(ep[1]);
             return MW_EXIT_USAGE;
@@ -242,11 +244,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
                     dup2(nullfd, STDIN_FILENO);
                 setpgid(0, 0);
             }
-            /* Restore what memwatch changed so the command starts as from a shell. */
-            signal(SIGPIPE, SIG_DFL);
-            signal(SIGINT, SIG_DFL);
-            signal(SIGTERM, SIG_DFL);
-            signal(SIGHUP, SIG_DFL);
+            mw_signals_restore(); /* the command starts as from a shell */
             execvp(argv[0], argv);
             err[0] = 1;
             err[1] = errno;
@@ -274,8 +272,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
     if (n == (ssize_t)sizeof(child_err)) {
         waitpid(pid, NULL, 0);
         if (child_err[0] == 0) {
-            fprintf(stderr, "memwatch: cannot open log file '%s': %s\n", t->log_path,
-                    strerror(child_err[1]));
+            report_log_error(t->log_path, child_err[1]);
         } else {
             fprintf(stderr, "memwatch: cannot run '%s': %s\n", argv[0], strerror(child_err[1]));
             if (!log_path)

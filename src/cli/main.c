@@ -66,20 +66,8 @@ static int start_target(const mw_options *o, mw_target *t)
                         "its parent to collect its status\n", (long)o->pid, info.name);
         return MW_EXIT_USAGE;
     }
-    if (rc == MW_ENOPROC) {
-        fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)o->pid);
-        return MW_EXIT_USAGE;
-    }
-    if (rc == MW_EPERM) {
-        fprintf(stderr, "memwatch: cannot read the memory of PID %ld: permission denied (it "
-                        "belongs to another user; run memwatch as that user)\n", (long)o->pid);
-        return MW_EXIT_USAGE;
-    }
-    if (rc == MW_EUNSUPPORTED) {
-        fprintf(stderr, "memwatch: memory sampling is not supported on this operating system "
-                        "(%s)\n", MW_HOST_OS);
-        return MW_EXIT_RUNTIME;
-    }
+    if (rc == MW_ENOPROC || rc == MW_EPERM || rc == MW_EUNSUPPORTED)
+        return mw_report_watch_error(o->pid, rc);
     mw_target_refresh(t); /* a system error, if any, is reported when sampling starts */
     return 0;
 }
@@ -122,7 +110,7 @@ int main(int argc, char **argv)
     mw_session s;
     rc = mw_session_open(&s, &o, &t, out);
     if (rc != 0) {
-        mw_target_terminate(&s.target, 2000);
+        mw_target_terminate(&s.target, MW_TERMINATE_GRACE_MS);
         mw_session_destroy(&s);
         return rc;
     }

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,25 +17,8 @@
 #define DRAIN_CHUNK 1024
 #define INFO_REFRESH_NS 1000000000LL
 
-volatile sig_atomic_t mw_quit_signal;
-
-static void on_quit(int sig) { mw_quit_signal = sig; }
-
-void mw_signals_install(void)
+int mw_report_watch_error(pid_t pid, int rc)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_quit; /* no SA_RESTART: a blocking wait returns EINTR and sees the flag */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled where it occurs */
-}
-
-static int open_error(const mw_session *s, int rc)
-{
-    pid_t pid = s->target.pid;
     switch (rc) {
     case MW_ENOPROC:
         fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)pid);
@@ -62,7 +44,7 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__
     s->opt = o;
     s->target = *t;
     s->interval_ms = o->interval_ms;
-    s->started_ns = mw_now_ns();
+    s->started_ns = mw__now_ns();
     if (mw__capture_init(&s->cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
@@ -96,9 +78,9 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__
         s->end_reason = MW_ENOPROC;
         mw_target_reap(&s->target);
     } else if (rc != 0) {
-        return open_error(s, rc);
+        return mw_report_watch_error(s->target.pid, rc);
     }
-    s->last_flush_ns = mw_now_ns();
+    s->last_flush_ns = mw__now_ns();
     return 0;
 }
 
@@ -157,7 +139,7 @@ static void flush_output(mw_session *s)
         s->out_errno = errno;
         s->out_failed = true;
     }
-    s->last_flush_ns = mw_now_ns();
+    s->last_flush_ns = mw__now_ns();
 }
 
 size_t mw_session_poll(mw_session *s)
@@ -181,7 +163,7 @@ size_t mw_session_poll(mw_session *s)
     }
     /* Refresh the name and state at most once a second for the dashboard: cheap, but not free,
      * and headless recording only needs them for the summary. */
-    int64_t now = mw_now_ns();
+    int64_t now = mw__now_ns();
     if (!s->opt->no_tui && !s->target.gone && now - s->last_info_ns >= INFO_REFRESH_NS) {
         mw_target_refresh(&s->target);
         s->last_info_ns = now;

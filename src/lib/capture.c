@@ -28,21 +28,17 @@ void mw__capture_destroy(mw__capture *c)
     c->nmarks = c->marks_cap = 0;
 }
 
-static int64_t clock_ns(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return mw__ts_to_ns(&ts);
-}
-
 void mw__capture_add(mw__capture *c, const mw__sample *s)
 {
     if (!c->have_t0) {
         c->have_t0 = true;
         c->t0_ns = s->t_ns;
         /* Replay sets the offset from the file before adding; live capture reads the clocks. */
-        if (c->wall_offset_ns == 0)
-            c->wall_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+        if (c->wall_offset_ns == 0) {
+            struct timespec rt;
+            clock_gettime(CLOCK_REALTIME, &rt);
+            c->wall_offset_ns = mw__ts_to_ns(&rt) - mw__now_ns();
+        }
     }
     uint64_t seq = mw__ring_end(&c->ring);
     mw__ring_push(&c->ring, s);

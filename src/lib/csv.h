@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* csv.h — the capture file format: write rows (streaming or a whole atomic export) and read them back. */
+/* csv.h — the capture file format: write rows (streaming, or as an export format) and read them back. */
 #ifndef MW_CSV_H
 #define MW_CSV_H
 
@@ -7,9 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "capture.h"
+#include "export.h"
 
-/* Who owns what: csv_write.c formats rows and exports; csv_stream.c appends (-o); csv_read.c
- * loads (replay).
+/* Who owns what: csv_write.c formats rows (and is the CSV export format); csv_stream.c appends
+ * (-o); csv_read.c loads (replay); the file safety of exports is atomicfile.c's.
  * Everything here runs on the thread that owns the capture; nothing locks. */
 
 /* The header, without its line end, generated from the field table (fields.h). The first six
@@ -36,16 +37,10 @@ extern const char mw__csv_header[];
 size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
                           const char *marker);
 
-/* Write the whole capture (every stored sample, with mark labels) to path atomically: a
- * temporary ".<name>.<pid>.<hex>" created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644 under the umask,
- * in the same directory, written, fsync'd, then renamed into place; on any failure the
- * temporary is removed and nothing appears at path. An existing path is never replaced unless
- * overwrite is true (renameat2 RENAME_NOREPLACE, or link()+unlink() where that is missing), so
- * a file created at path meanwhile is not clobbered either. On success *rows (may be NULL) gets
- * the number of data rows. err gets one line naming the path and the cause, e.g.
- * "cannot export to /ro/x.csv: Permission denied".
- * Errors: MW_EALREADY (path exists and overwrite is false), MW_EINVAL (bad arguments, path is a
- * directory), MW_ENOMEM, MW_ESYS (any system call failed, disk full included). */
+/* CSV as an export format (see export.h); the dashboard's default. */
+extern const mw__export_format mw__export_csv;
+
+/* mw__export in CSV: the whole capture, atomically, never replacing path unless overwrite. */
 int mw__csv_export(const mw__capture *c, const char *path, bool overwrite, size_t *rows,
                    char *err, size_t errlen);
 
@@ -94,7 +89,7 @@ uint64_t mw__csv_stream_rows(const mw__csv_stream *st);
 int mw__csv_stream_close(mw__csv_stream *st, char *err, size_t errlen);
 
 /* ---- shared by the csv_*.c files ------------------------------------------------------------- */
-/* Output buffer size of export and stream. */
+/* Output buffer size of the -o stream. */
 #define MW__CSV_OUTBUF (64 * 1024)
 /* A row's time columns in whole ms: wall = the first sample's wall ms + elapsed, so timestamp and
  * elapsed_s agree exactly and a loaded capture exports the same text again. */
@@ -103,9 +98,6 @@ void mw__csv_row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_
 /* mw__csv_format_row with the time columns decided by the caller (the stream rebases elapsed). */
 size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
                              const mw__sample *s, const char *marker);
-/* write() all of buf[0..*len) to fd, retrying short writes and EINTR. Returns 0 (*len = 0) or an
- * errno value, the unwritten rest moved to the front of buf (*len = its length). */
-int mw__csv_write_all(int fd, char *buf, size_t *len);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" (exactly, years 0000-9999) -> ms since the epoch. 0 or MW_EINVAL. */
 int mw__csv_parse_timestamp(const char *s, size_t n, int64_t *ms);
 /* "S", "S.f" with up to 9 decimals, non-negative, fitting int64 ns -> ns. 0 or MW_EINVAL. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "csv.h"
 
 #ifndef O_CLOEXEC
@@ -35,11 +36,8 @@ static int stream_set_error(mw__csv_stream *st, int e, const char *what)
 {
     if (!st->error) {
         st->error = e ? e : EIO;
-        if (what)
-            snprintf(st->errmsg, sizeof(st->errmsg), "cannot write to %s: %s", st->path, what);
-        else
-            snprintf(st->errmsg, sizeof(st->errmsg), "cannot write to %s: %s", st->path,
-                     strerror(st->error));
+        mw__file_error(st->errmsg, sizeof(st->errmsg), "write to", st->path,
+                       what ? what : strerror(st->error));
     }
     return MW_ESYS;
 }
@@ -104,8 +102,7 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
     mw__csv_stream *st = calloc(1, sizeof(*st));
     if (!st || !(st->path = strdup(path))) {
         free(st);
-        if (err && errlen)
-            snprintf(err, errlen, "cannot record to %s: %s", path, strerror(ENOMEM));
+        mw__file_error(err, errlen, "record to", path, strerror(ENOMEM));
         return MW_ENOMEM;
     }
     int rc = MW_ESYS, e = 0;
@@ -127,10 +124,9 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
     if (st->regular && fs.st_size > 0) {
         e = check_existing(st, fs.st_size, &need_newline);
         if (e < 0) {
-            if (err && errlen)
-                snprintf(err, errlen,
-                         "cannot record to %s: it exists and is not a memwatch capture with the "
-                         "same columns (refusing to append)", path);
+            mw__file_error(err, errlen, "record to", path,
+                           "it exists and is not a memwatch capture with the same columns "
+                           "(refusing to append)");
             rc = MW_EINVAL;
             goto fail_msg;
         }
@@ -146,8 +142,7 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
     *out = st;
     return 0;
 fail:
-    if (err && errlen)
-        snprintf(err, errlen, "cannot record to %s: %s", path, strerror(e));
+    mw__file_error(err, errlen, "record to", path, strerror(e));
 fail_msg:
     if (st->fd >= 0)
         close(st->fd);
@@ -177,16 +172,15 @@ int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sam
     size_t len = mw__csv_format_row_at(st->buf + st->len, sizeof(st->buf) - st->len,
                                c->pid, wall_ms, el_ms, s, marker);
     if (!len) {
-        int e = mw__csv_write_all(st->fd, st->buf, &st->len);
-        if (e) {
-            stream_set_error(st, e, NULL);
+        if (mw__write_full(st->fd, st->buf, st->len) != 0) {
+            stream_set_error(st, errno, NULL);
             return stream_report(st, err, errlen);
         }
+        st->len = 0;
         len = mw__csv_format_row_at(st->buf, sizeof(st->buf), c->pid, wall_ms, el_ms, s, marker);
         if (!len) {
             /* Only a marker longer than the whole buffer: not a reason to stop recording. */
-            if (err && errlen)
-                snprintf(err, errlen, "cannot write to %s: marker too long", st->path);
+            mw__file_error(err, errlen, "write to", st->path, "marker too long");
             errno = EINVAL;
             return MW_EINVAL;
         }
@@ -199,9 +193,10 @@ int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sam
 int mw__csv_stream_flush(mw__csv_stream *st, char *err, size_t errlen)
 {
     if (!st->error) {
-        int e = mw__csv_write_all(st->fd, st->buf, &st->len);
-        if (e)
-            stream_set_error(st, e, NULL);
+        if (mw__write_full(st->fd, st->buf, st->len) != 0)
+            stream_set_error(st, errno, NULL);
+        else
+            st->len = 0;
     }
     if (!st->error && st->regular) {
         /* Writes to a deleted or replaced file succeed but go nowhere anyone can read. */

@@ -1,25 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* csv_write.c — write captures as CSV: one row, a whole atomic export, or a stream for -o. */
+/* csv_write.c — format captures as CSV: the header, one row, and CSV as an export format. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "csv.h"
-
-#ifndef O_NOFOLLOW
-#define O_NOFOLLOW 0
-#endif
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
-#endif
 
 /* Time and pid, a column per exported field of the table (fields.h), the sample's own columns. */
 #define CSV_HEADER_COL(name) "," name
@@ -203,195 +188,29 @@ size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__s
     return mw__csv_format_row_at(buf, n, c->pid, wall_ms, el_ms, s, marker);
 }
 
-/* ---- buffered output to a file descriptor ------------------------------------------------------ */
+/* ---- CSV as an export format ------------------------------------------------------------------ */
 
-typedef struct outbuf {
-    int fd;
-    size_t len;
-    char buf[MW__CSV_OUTBUF];
-} outbuf;
-
-int mw__csv_write_all(int fd, char *buf, size_t *len)
+static size_t csv_header(char *buf, size_t n, const mw__capture *c)
 {
-    size_t off = 0;
-    while (off < *len) {
-        ssize_t w = write(fd, buf + off, *len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            int e = w < 0 ? errno : EIO;
-            memmove(buf, buf + off, *len - off);
-            *len -= off;
-            return e;
-        }
-        off += (size_t)w;
-    }
-    *len = 0;
-    return 0;
-}
-
-static int outbuf_flush(outbuf *o)
-{
-    return mw__csv_write_all(o->fd, o->buf, &o->len);
-}
-
-/* The header starts an empty buffer. */
-static void outbuf_header(outbuf *o)
-{
-    memcpy(o->buf, mw__csv_header, sizeof(mw__csv_header) - 1);
-    o->len = sizeof(mw__csv_header) - 1;
-    o->buf[o->len++] = '\n';
-}
-
-/* ---- whole-capture export ---------------------------------------------------------------------- */
-
-static int export_fail(int rc, int e, const char *path, char *err, size_t errlen)
-{
-    if (err && errlen)
-        snprintf(err, errlen, "cannot export to %s: %s", path, strerror(e));
-    return rc;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-/* Create the temporary next to path. The first name tried is predictable (".<name>.<pid>.000000"),
- * the rest random; O_EXCL|O_NOFOLLOW means whatever is planted at a name is skipped, never
- * followed or truncated. Returns the fd or -1 with errno set. */
-static int create_temp(const char *path, char *tmp, size_t tmplen)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = path + dirlen;
-    int baselen = (int)strlen(base);
-    if (baselen > 200)
-        baselen = 200; /* stay under NAME_MAX with the suffix */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t seed = mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uintptr_t)tmp);
-    for (unsigned attempt = 0; attempt < 100; attempt++) {
-        unsigned suffix = attempt ? (unsigned)(mix64(seed + attempt) & 0xffffff) : 0;
-        int len = snprintf(tmp, tmplen, "%.*s.%.*s.%ld.%06x", (int)dirlen, path, baselen, base,
-                           (long)getpid(), suffix);
-        if (len < 0 || (size_t)len >= tmplen) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    errno = EEXIST;
-    return -1;
-}
-
-/* Put tmp at path. Without overwrite, a file at path (even one created a moment ago) wins. */
-static int publish(const char *tmp, const char *path, bool overwrite)
-{
-    if (overwrite)
-        return rename(tmp, path) ? errno : 0;
-#if defined(RENAME_NOREPLACE) && defined(AT_FDCWD)
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+    (void)c;
+    size_t len = strlen(mw__csv_header);
+    if (n < len + 1)
         return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-        return errno;
-#endif
-    /* Portable: link() fails with EEXIST instead of replacing. */
-    if (link(tmp, path))
-        return errno;
-    unlink(tmp);
-    return 0;
+    memcpy(buf, mw__csv_header, len);
+    buf[len++] = '\n';
+    return len;
 }
 
-static void fsync_dir_of(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == path)
-        snprintf(dir, sizeof(dir), "/");
-    else
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    int fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd); /* best effort: the rename is durable once the directory is */
-        close(fd);
-    }
-}
-
-static int write_rows(outbuf *o, const mw__capture *c, size_t *rows)
-{
-    int e = 0;
-    outbuf_header(o);
-    uint64_t first = mw__ring_first(&c->ring), end = mw__ring_end(&c->ring);
-    for (uint64_t seq = first; seq < end; seq++) {
-        const mw__sample *s = mw__ring_at(&c->ring, seq);
-        const char *label = (s->flags & MW_SAMPLE_MARK) ? mw__capture_mark_label(c, seq) : NULL;
-        if (o->len + ROW_FIXED_MAX + 2 * MW__MARK_LABEL_MAX + 8 > sizeof(o->buf))
-            e = outbuf_flush(o);
-        if (e)
-            break;
-        size_t len = mw__csv_format_row(o->buf + o->len, sizeof(o->buf) - o->len, c, s, label);
-        if (!len) {
-            e = EINVAL;
-            break;
-        }
-        o->len += len;
-        (*rows)++;
-    }
-    return e ? e : outbuf_flush(o);
-}
+const mw__export_format mw__export_csv = {
+    .name = "csv",
+    .suffix = ".csv",
+    .record_max = ROW_FIXED_MAX + 2 * MW__MARK_LABEL_MAX + 8, /* every label doubled, quoted */
+    .header = csv_header,
+    .row = mw__csv_format_row,
+};
 
 int mw__csv_export(const mw__capture *c, const char *path, bool overwrite, size_t *rows,
                    char *err, size_t errlen)
 {
-    size_t n = 0;
-    if (rows)
-        *rows = 0;
-    if (err && errlen)
-        err[0] = '\0';
-    if (!c || !path || !*path)
-        return export_fail(MW_EINVAL, EINVAL, path ? path : "(null)", err, errlen);
-
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return export_fail(MW_EINVAL, EISDIR, path, err, errlen);
-    if (path[strlen(path) - 1] == '/')
-        return export_fail(MW_EINVAL, EISDIR, path, err, errlen);
-    if (!overwrite && lstat(path, &st) == 0)
-        return export_fail(MW_EALREADY, EEXIST, path, err, errlen);
-
-    char tmp[PATH_MAX];
-    outbuf *o = malloc(sizeof(*o));
-    if (!o)
-        return export_fail(MW_ENOMEM, ENOMEM, path, err, errlen);
-    o->len = 0;
-    o->fd = create_temp(path, tmp, sizeof(tmp));
-    if (o->fd < 0) {
-        int e = errno;
-        free(o);
-        return export_fail(MW_ESYS, e, path, err, errlen);
-    }
-    int e = write_rows(o, c, &n);
-    if (!e && fsync(o->fd))
-        e = errno;
-    if (close(o->fd) && !e)
-        e = errno;
-    free(o);
-    if (!e)
-        e = publish(tmp, path, overwrite);
-    if (e) {
-        unlink(tmp);
-        return export_fail(e == EEXIST ? MW_EALREADY : MW_ESYS, e, path, err, errlen);
-    }
-    fsync_dir_of(path);
-    if (rows)
-        *rows = n;
-    return 0;
+    return mw__export(c, &mw__export_csv, path, overwrite, rows, err, errlen);
 }

@@ -74,4 +74,13 @@ static inline struct timespec mw__ns_to_ts(int64_t ns)
     return ts;
 }
 
+/* CLOCK_MONOTONIC now, in ns: the one clock behind sample times, deadlines and elapsed figures,
+ * in the library and the program alike. */
+static inline int64_t mw__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return mw__ts_to_ns(&ts);
+}
+
 #endif

@@ -54,10 +54,9 @@ void mw__sleeper_wait(mw__sleeper *s, int64_t deadline_ns)
     struct timespec ts = mw__ns_to_ts(deadline_ns);
     if (!s->cond_monotonic) {
         /* Without a monotonic condvar, turn the time left into a realtime deadline. */
-        struct timespec now, rt;
-        clock_gettime(CLOCK_MONOTONIC, &now);
+        struct timespec rt;
+        int64_t left = deadline_ns - mw__now_ns();
         clock_gettime(CLOCK_REALTIME, &rt);
-        int64_t left = deadline_ns - mw__ts_to_ns(&now);
         ts = mw__ns_to_ts(mw__ts_to_ns(&rt) + (left > 0 ? left : 0));
     }
     pthread_mutex_lock(&s->lock);

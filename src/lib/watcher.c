@@ -60,13 +60,6 @@ struct mw_watcher {
 static void lock_w(const mw_watcher *w) { pthread_mutex_lock((pthread_mutex_t *)&w->lock); }
 static void unlock_w(const mw_watcher *w) { pthread_mutex_unlock((pthread_mutex_t *)&w->lock); }
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return mw__ts_to_ns(&ts);
-}
-
 mw_config mw_config_default(void)
 {
     mw_config c;
@@ -201,7 +194,7 @@ static void *sampler_main(void *arg)
 {
     mw_watcher *w = arg;
     tl_sampler_of = w;
-    int64_t last = now_ns();
+    int64_t last = mw__now_ns();
     int64_t next = last; /* the first sample is taken at once */
     for (;;) {
         /* The flags are read under the lock, the sleep is taken without it: a wake sent in
@@ -217,12 +210,12 @@ static void *sampler_main(void *arg)
         unlock_w(w);
         if (stop)
             break;
-        if (now_ns() < next) {
+        if (mw__now_ns() < next) {
             mw__sleeper_wait(&w->sleeper, next);
             continue; /* woken or due: look at the flags and the clock again */
         }
 
-        last = now_ns();
+        last = mw__now_ns();
         int rc = sample_once(w);
         if (rc != 0) {
             lock_w(w);
@@ -234,7 +227,7 @@ static void *sampler_main(void *arg)
         /* Absolute deadlines: sample times do not drift with the cost of sampling. After a long
          * stall (suspend, debugger), skip the missed slots rather than sampling in a burst. */
         next += step;
-        int64_t now = now_ns();
+        int64_t now = mw__now_ns();
         if (next <= now - step)
             next = now + step;
     }

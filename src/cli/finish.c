@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* finish.c — the end of a live run, one path for dashboard and headless: stop, end or leave the command, exit status. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "app.h"
+
+void mw_run_report_output(const mw_session *s, bool still_watching)
+{
+    fprintf(stderr, "memwatch: recording to '%s' failed: %s%s\n", s->opt->output, s->out_err,
+            still_watching ? " (still watching; the summary comes at the end)" : "");
+}
+
+void mw_run_finish(mw_session *s, mw_run_end *how)
+{
+    mw_session_stop(s);
+    if (!s->target.launched || s->target.reaped)
+        return;
+    if (how->leave_running) {
+        fprintf(stderr, "memwatch: left PID %ld running (its output goes to %s)\n",
+                (long)s->target.pid, s->target.log_path);
+        return;
+    }
+    /* A command still running when memwatch stops (a quit, -t, a signal) is ended, never left
+     * behind as an orphan; its status is then not memwatch's. */
+    how->ended_by_us = !mw_session_ended(s) && !s->target.gone;
+    mw_target_terminate(&s->target, MW_TERMINATE_GRACE_MS);
+}
+
+int mw_run_exit_status(const mw_session *s, const mw_run_end *how)
+{
+    /* A recording that failed is news a script must get, even after Ctrl-C or a command that
+     * exited by itself: the file it asked for is incomplete. */
+    if (s->out_failed) {
+        if (!how->out_reported)
+            mw_run_report_output(s, false);
+        return MW_EXIT_RUNTIME;
+    }
+    if (how->quit_signal)
+        return 128 + how->quit_signal;
+    if (s->opt->mode == MW_MODE_LAUNCH && !how->ended_by_us)
+        return mw_target_exit_status(&s->target); /* as time(1) does */
+    return MW_EXIT_OK;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* signals.c — memwatch's signal dispositions: quit requests become a flag, SIGPIPE an error; children get them back. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "app.h"
+
+/* Who owns what: main() installs once before any thread starts; the loops (dashboard,
+ * headless) read and clear mw_quit_signal; a forked child calls mw_signals_restore before exec. */
+volatile sig_atomic_t mw_quit_signal;
+
+static void on_quit(int sig) { mw_quit_signal = sig; }
+
+void mw_signals_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_quit; /* no SA_RESTART: a blocking wait returns EINTR and sees the flag */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled where it occurs */
+}
+
+void mw_signals_restore(void)
+{
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}

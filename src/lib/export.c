@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* export.c — the export loop: a format's header, rows and footer, buffered, into an atomic file. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "csv.h"
+#include "export.h"
+
+#define OUTBUF (64 * 1024) /* a few write() calls a second even at 1 kHz exports */
+
+const mw__export_format *const mw__export_formats[] = {&mw__export_csv, NULL};
+
+typedef struct outbuf {
+    mw__atomicfile *f;
+    size_t len;
+    char buf[OUTBUF];
+} outbuf;
+
+static int outbuf_flush(outbuf *o)
+{
+    int rc = mw__atomicfile_write(o->f, o->buf, o->len);
+    o->len = 0;
+    return rc;
+}
+
+/* Make room for one record of fmt: write the buffer out when it might not fit. */
+static int outbuf_reserve(outbuf *o, const mw__export_format *fmt)
+{
+    if (fmt->record_max > OUTBUF) {
+        errno = EINVAL; /* a format bug, not the user's */
+        return MW_EINVAL;
+    }
+    return o->len + fmt->record_max > OUTBUF ? outbuf_flush(o) : 0;
+}
+
+static int write_records(outbuf *o, const mw__export_format *fmt, const mw__capture *c,
+                         size_t *rows)
+{
+    int rc = outbuf_reserve(o, fmt);
+    if (rc == 0 && fmt->header)
+        o->len += fmt->header(o->buf + o->len, OUTBUF - o->len, c);
+    uint64_t first = mw__ring_first(&c->ring), end = mw__ring_end(&c->ring);
+    for (uint64_t seq = first; rc == 0 && seq < end; seq++) {
+        const mw__sample *s = mw__ring_at(&c->ring, seq);
+        const char *label = (s->flags & MW_SAMPLE_MARK) ? mw__capture_mark_label(c, seq) : NULL;
+        if ((rc = outbuf_reserve(o, fmt)) != 0)
+            break;
+        size_t len = fmt->row(o->buf + o->len, OUTBUF - o->len, c, s, label);
+        if (!len) {
+            errno = EINVAL;
+            return MW_ESYS;
+        }
+        o->len += len;
+        (*rows)++;
+    }
+    if (rc == 0 && fmt->footer && (rc = outbuf_reserve(o, fmt)) == 0)
+        o->len += fmt->footer(o->buf + o->len, OUTBUF - o->len, c);
+    return rc ? rc : outbuf_flush(o);
+}
+
+static int export_fail(int rc, int e, const char *path, char *err, size_t errlen)
+{
+    mw__file_error(err, errlen, "export to", path, strerror(e));
+    return rc;
+}
+
+int mw__export(const mw__capture *c, const mw__export_format *fmt, const char *path,
+               bool overwrite, size_t *rows, char *err, size_t errlen)
+{
+    size_t n = 0;
+    if (rows)
+        *rows = 0;
+    if (err && errlen)
+        err[0] = '\0';
+    if (!c || !fmt || !path || !*path)
+        return export_fail(MW_EINVAL, EINVAL, path ? path : "(null)", err, errlen);
+    outbuf *o = malloc(sizeof(*o)); /* 64 KiB: not on the caller's stack */
+    if (!o)
+        return export_fail(MW_ENOMEM, ENOMEM, path, err, errlen);
+    o->len = 0;
+    int rc = mw__atomicfile_create(path, overwrite, &o->f);
+    if (rc == 0 && (rc = write_records(o, fmt, c, &n)) == 0)
+        rc = mw__atomicfile_commit(o->f);
+    mw__atomicfile_destroy(o->f); /* removes the temporary unless committed; keeps errno */
+    int e = errno;
+    free(o);
+    if (rc)
+        return export_fail(rc, e, path, err, errlen);
+    if (rows)
+        *rows = n;
+    return 0;
+}
