@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_bad_input.sh — every bad command line, replay file and terminal gives one clear stderr line and exit 2; --help/--version.
-CLI_PROBE_OPTIONAL=1 # option parsing needs no probe; the two PID checks below do
-. "$(dirname "$0")/cli-lib.sh"
+MW_E2E_PROBE_OPTIONAL=1 # option parsing needs no probe; the two PID checks below do
+. "$(dirname "$0")/harness.sh"
 
 # expect_usage_error DESC WORD... -- : after running a command into out/err with status $rc:
 # status 2, nothing on stdout, exactly one line on stderr, containing every WORD (the bad value

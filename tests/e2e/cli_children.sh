@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_children.sh — -c sums RSS over a forked tree (total reached, process count shown headless and in the TUI header).
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 MIB=$((1 << 20))
 alloc_start t || { fail "mw-alloc did not start"; finish; }
@@ -44,7 +44,7 @@ check "without -c: only the parent's ~20 MiB (got $peak1 B), no process count li
     eval '[ "${peak1:-0}" -ge $((20 * MIB)) ] && [ "${peak1:-0}" -lt $((60 * MIB)) ] && ! grep -q "^  processes" sum1.txt'
 
 # ---- the dashboard header says how many processes ---------------------------------------------------
-tmux_start "'$MEMWATCH' -c -i 100ms $target" 100 30
+start_tui_sh "'$MEMWATCH' -c -i 100ms $target" 100 30
 check "-c dashboard: header shows '3 procs'" wait_screen "3 procs" 10
 check "-c dashboard: RSS shown is the sum (>= 100 MiB)" \
     wait_until 10 eval 'screen | grep -Eq "^RSS (1[0-9][0-9](\.[0-9])?|[2-9][0-9][0-9](\.[0-9])?) MiB"'

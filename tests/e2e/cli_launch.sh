@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_launch.sh — launch mode headless: peak RSS vs /usr/bin/time -v, exit status propagation, child output in the log.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 # ---- peak RSS within 2 % of time(1)'s "Maximum resident set size" ----------------------------------
 # The same command, stdin from the same script: allocate 128 MiB, hold it for a few samples, exit.
@@ -76,11 +76,11 @@ echo 'rss' | "$MEMWATCH" --no-tui -i 20ms --log ../logs/child.log -- "$MW_ALLOC"
 check "--log: an existing log is truncated, not appended to" \
     eval '[ "$(wc -l < ../logs/child.log)" -eq 1 ] && grep -q "^ok rss_kib=" ../logs/child.log'
 
-"$MEMWATCH" --no-tui --log "$T/no/such/dir/x.log" -- "$MW_ALLOC" < /dev/null > sum.txt 2> err.txt
+"$MEMWATCH" --no-tui --log "$MW_TMP/no/such/dir/x.log" -- "$MW_ALLOC" < /dev/null > sum.txt 2> err.txt
 rc=$?
 check "--log into a missing dir: exit 2, one line naming the path" \
     eval '[ $rc -eq 2 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "no/such/dir/x.log" err.txt && [ ! -s sum.txt ]'
-cd "$T" || exit 99
+cd "$MW_TMP" || exit 99
 
 # ---- a command that is gone before memwatch takes its first look ---------------------------------
 # Deterministic: the command stops memwatch (its parent), exits, and only then is memwatch resumed.

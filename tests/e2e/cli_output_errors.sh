@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_output_errors.sh — -o failures (unwritable dir, a directory, /dev/full, file deleted): clear message, history kept, right exit.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 alloc_start t --alloc 4 || { fail "mw-alloc did not start"; finish; }
 target=$ALLOC_PID
@@ -19,12 +19,12 @@ open_fails() { # open_fails DESC PATH CAUSE [RUNNER...]
 mkdir adir rodir
 chmod 555 rodir
 touch regular
-open_fails "a directory" "$T/adir" "directory"
+open_fails "a directory" "$MW_TMP/adir" "directory"
 open_fails "under a regular file" "regular/x.csv" "not a directory"
 open_fails "in a missing directory" "nodir/x.csv" "no such file"
 if [ "$(id -u)" = 0 ]; then
     open_fails "under /proc (root cannot create there either)" "/proc/mw-x.csv" "no such file"
-    if command -v setpriv > /dev/null && chmod o+rx "$T" && [ -x "$MEMWATCH" ]; then
+    if command -v setpriv > /dev/null && chmod o+rx "$MW_TMP" && [ -x "$MEMWATCH" ]; then
         # Also as an unprivileged user, watching a command of its own (its log to /dev/null:
         # the cwd is root's).
         setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMWATCH" --no-tui -t 1s -o rodir/x.csv \
@@ -43,7 +43,7 @@ check "-o failures created no files" eval '[ -z "$(ls -A adir)" ] && [ -z "$(ls 
 
 # Launch mode: the command was started before -o failed; it must not be left running.
 rm -f ready
-"$MEMWATCH" --no-tui -o "$T/adir" -- "$MW_ALLOC" --ready-file ready --leak 1 --every 100 > out.txt 2> err.txt
+"$MEMWATCH" --no-tui -o "$MW_TMP/adir" -- "$MW_ALLOC" --ready-file ready --leak 1 --every 100 > out.txt 2> err.txt
 rc=$?
 child=$(cat ready 2> /dev/null)
 [ -n "$child" ] && track "$child"
@@ -74,7 +74,7 @@ check "deleted file: status 1, full -t with summary (${n:-0} samples), one line 
 check "deleted file: not re-created" [ ! -e gone.csv ]
 
 # ---- the dashboard: a message on screen, it keeps sampling; status 1 and the message at exit -------
-tmux_start "'$MEMWATCH' -o /dev/full -i 50ms $target 2> '$T/tui-err.txt'" 120 30
+start_tui_sh "'$MEMWATCH' -o /dev/full -i 50ms $target 2> '$MW_TMP/tui-err.txt'" 120 30
 check "dashboard /dev/full: 'recording stopped' on screen" wait_screen "recording stopped" 10
 samples_shown() { screen | sed -n 's/.* \([0-9]*\)\/[0-9]* samples.*/\1/p' | head -1; }
 a=$(samples_shown)

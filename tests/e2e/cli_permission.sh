@@ -1,16 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_permission.sh — watching another user's process whose /proc files are closed to us: one clear line, exit 2.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 # Another user's /proc/PID/status is world-readable by default, so the test closes it the way an
 # administrator does: procfs mounted with hidepid (in a private mount namespace, as root), then
 # memwatch runs as an unprivileged user against a root-owned target.
-[ "$(id -u)" = 0 ] || skip_all "needs root to mount procfs with hidepid and switch users"
+[ "$(id -u)" = 0 ] || skip "needs root to mount procfs with hidepid and switch users"
 for tool in unshare setpriv mount; do
-    command -v "$tool" > /dev/null || skip_all "needs $tool (util-linux)"
+    command -v "$tool" > /dev/null || skip "needs $tool (util-linux)"
 done
-chmod o+rx "$T" || skip_all "cannot open the temp dir to an unprivileged user"
+chmod o+rx "$MW_TMP" || skip "cannot open the temp dir to an unprivileged user"
 
 alloc_start t --alloc 4 || { fail "mw-alloc did not start"; finish; }
 target=$ALLOC_PID
@@ -33,16 +33,16 @@ one_line_exit2() { # one_line_exit2 RC PATTERN...: status 2, exactly one stderr 
 }
 
 as_nobody 1 --no-tui -t 1s "$target"; rc=$?
-[ $rc -eq 98 ] && skip_all "this kernel or sandbox does not allow mounting procfs with hidepid"
+[ $rc -eq 98 ] && skip "this kernel or sandbox does not allow mounting procfs with hidepid"
 check "hidepid=1, headless: exit 2, one line naming PID $target and 'permission denied'" \
     one_line_exit2 $rc "PID $target" "permission denied"
 [ $rc -eq 2 ] || note "status $rc; stderr: $(cat err.txt)"
 
 # With -o into a directory it may write: the same error, and no capture file is created.
-mkdir "$T/w" && chmod 777 "$T/w"
-as_nobody 1 --no-tui -o "$T/w/never.csv" "$target"; rc=$?
+mkdir "$MW_TMP/w" && chmod 777 "$MW_TMP/w"
+as_nobody 1 --no-tui -o "$MW_TMP/w/never.csv" "$target"; rc=$?
 check "hidepid=1 with -o: same error, and no capture file is left behind" \
-    eval 'one_line_exit2 $rc "PID $target" "permission denied" && [ ! -e "$T/w/never.csv" ]'
+    eval 'one_line_exit2 $rc "PID $target" "permission denied" && [ ! -e "$MW_TMP/w/never.csv" ]'
 # The dashboard says the same before touching the terminal.
 as_nobody 1 "$target"; rc=$?
 check "hidepid=1, dashboard: the same one line, exit 2" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_pid_reuse.sh — a watched PID that exits is reported as exited; a reused PID (forced in a PID namespace) is never watched as the stranger.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 MIB=$((1 << 20))
 
@@ -65,7 +65,7 @@ elif ! unshare -pf --mount-proc true 2> /dev/null; then
     note "PID reuse not forced: unshare -pf --mount-proc is not permitted here"
 else
     mkdir reuse
-    unshare -pf --mount-proc bash "$CLI_SELF" --inside "$T/reuse" > reuse/inside.log 2>&1
+    unshare -pf --mount-proc bash "$MW_E2E_SELF" --inside "$MW_TMP/reuse" > reuse/inside.log 2>&1
     if [ -s reuse/error ]; then
         fail "reuse setup: $(cat reuse/error)"
     elif [ ! -s reuse/pids ]; then

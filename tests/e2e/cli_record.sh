@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_record.sh — headless -o recording: rows match the summary, exact header, -t bound, flushing survives kill -9, SIGPIPE.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 alloc_start t --alloc 8 || { fail "mw-alloc did not start"; finish; }
 target=$ALLOC_PID
@@ -15,16 +15,16 @@ n=$(summary_samples sum.txt)
 note "ran ${took} ms, summary samples: ${n:-none}, file rows: $(rows rec.csv)"
 check "record: exit 0, no stderr" eval '[ $rc -eq 0 ] && [ ! -s err.txt ]'
 # (start-up and exit are not the bound's: the upper limits leave room for a loaded machine)
-check "record: -t 2s bounds the run (2.0 .. $((2 + 2 * CLI_SLOW)) s)" \
-    [ "$took" -ge 2000 -a "$took" -le $((2000 + 2000 * CLI_SLOW)) ]
+check "record: -t 2s bounds the run (2.0 .. $((2 + 2 * MW_SLOW)) s)" \
+    [ "$took" -ge 2000 -a "$took" -le $((2000 + 2000 * MW_SLOW)) ]
 dur=$(sed -n 's/^  duration  [0-9:]* (\([0-9.]*\) s)$/\1/p' sum.txt)
 # (first to last sample: the sampler runs until the main thread wakes at -t, late on a slow build)
-hi=$(awk -v s="$CLI_SLOW" 'BEGIN { printf "%.2f", 2 + 0.25 * s }')
+hi=$(awk -v s="$MW_SLOW" 'BEGIN { printf "%.2f", 2 + 0.25 * s }')
 check "record: summary duration ($dur s) is about 2 s (1.95 .. $hi)" \
     awk -v d="${dur:-0}" -v hi="$hi" 'BEGIN { exit !(d >= 1.95 && d <= hi) }'
 check "record: header exact" [ "$(head -1 rec.csv)" = "$CSV_HEADER" ]
 check "record: row count equals the summary's samples" [ -n "$n" ] && [ "$(rows rec.csv)" -eq "${n:-0}" ]
-check "record: ~200 samples at 10 ms (>= $((300 / (CLI_SLOW + 1))))" [ "${n:-0}" -ge $((300 / (CLI_SLOW + 1))) ]
+check "record: ~200 samples at 10 ms (>= $((300 / (MW_SLOW + 1))))" [ "${n:-0}" -ge $((300 / (MW_SLOW + 1))) ]
 check "record: every row has 14 fields and the target's PID" \
     awk -F, -v p="$target" 'NR > 1 && (NF != 14 || $3 != p) { bad = 1 } END { exit bad }' rec.csv
 # At 1 ms resolution two samples can share a stamp: after a stall the sampler takes the late
@@ -35,7 +35,7 @@ check "record: elapsed_s and timestamps never go back" \
 ties=$(awk -F, 'NR > 2 && $2 == e { t++ } NR > 1 { e = $2 } END { print t + 0 }' rec.csv)
 note "rows sharing the previous row's elapsed_s: $ties"
 # (a loaded or sanitizer build oversleeps more often: a tie per oversleep)
-tie_pct=$((CLI_SLOW > 1 ? 30 : 10))
+tie_pct=$((MW_SLOW > 1 ? 30 : 10))
 check "record: time goes forward on at least $((100 - tie_pct)) % of rows" \
     [ $((ties * 100)) -le $(($(rows rec.csv) * tie_pct)) ]
 check "record: RSS includes the 8 MiB allocated" [ "$(column_max rec.csv rss_bytes)" -ge $((8 << 20)) ]
@@ -71,8 +71,8 @@ start=$(now_ms)
 rc=${PIPESTATUS[0]}
 took=$(($(now_ms) - start))
 note "memwatch | head -2 took $took ms, status $rc"
-check "SIGPIPE: ends promptly (< $((3 * CLI_SLOW)) s) with status 0 and nothing on stderr" \
-    eval '[ $took -lt $((3000 * CLI_SLOW)) ] && [ $rc -eq 0 ] && [ ! -s err.txt ]'
+check "SIGPIPE: ends promptly (< $((3 * MW_SLOW)) s) with status 0 and nothing on stderr" \
+    eval '[ $took -lt $((3000 * MW_SLOW)) ] && [ $rc -eq 0 ] && [ ! -s err.txt ]'
 check "SIGPIPE: head got the header and one row" \
     eval '[ "$(head -1 head.txt)" = "$CSV_HEADER" ] && [ "$(wc -l < head.txt)" -eq 2 ]'
 
@@ -84,7 +84,7 @@ rc=${PIPESTATUS[0]}
 child=$(cat ready 2> /dev/null)
 [ -n "$child" ] && track "$child"
 check "SIGPIPE in launch mode: status 0, the command is gone" \
-    eval '[ $rc -eq 0 ] && [ -n "$child" ] && wait_gone 3 $child'
+    eval '[ $rc -eq 0 ] && [ -n "$child" ] && wait_pid_gone 3 $child'
 
 # ---- -t in launch mode ends the command too (the documented rule), status 0 -------------------------
 rm -f ready
@@ -94,7 +94,7 @@ rc=$?
 took=$(($(now_ms) - start))
 child=$(cat ready 2> /dev/null)
 [ -n "$child" ] && track "$child"
-check "-t 1s in launch mode: ends in 1 .. $((1 + 2 * CLI_SLOW)) s, status 0, command terminated" \
-    eval '[ $rc -eq 0 ] && [ $took -ge 1000 -a $took -lt $((1000 + 2000 * CLI_SLOW)) ] && [ -n "$child" ] && ! alive $child'
+check "-t 1s in launch mode: ends in 1 .. $((1 + 2 * MW_SLOW)) s, status 0, command terminated" \
+    eval '[ $rc -eq 0 ] && [ $took -ge 1000 -a $took -lt $((1000 + 2000 * MW_SLOW)) ] && [ -n "$child" ] && ! alive $child'
 check "-t 1s in launch mode: summary says the command was killed by SIGTERM" grep -q "killed by SIGTERM" sum.txt
 finish

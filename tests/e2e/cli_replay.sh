@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_replay.sh — record with -o, --replay it in tmux (REPLAY, same peak), bad line numbers, a 1,000,000-row file bounded by -H.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 # ---- record a capture with a distinct peak: +40 MiB for a while, then freed -----------------------
 alloc_start t || { fail "mw-alloc did not start"; finish; }
@@ -22,7 +22,7 @@ note "headless summary peak: '$peak'"
 check "record: a peak of at least 40 MiB" [ "$(summary_peak sum.txt)" -ge $((40 << 20)) ]
 
 # ---- replay it in the dashboard ---------------------------------------------------------------------
-tmux_start "'$MEMWATCH' --replay rec.csv" 100 30
+start_tui_sh "'$MEMWATCH' --replay rec.csv" 100 30
 check "replay: the screen says REPLAY" wait_screen "REPLAY" 10
 check "replay: the screen shows the headless summary's peak ($peak)" wait_screen "peak $peak" 10
 screen > replay-screen.txt
@@ -57,10 +57,10 @@ awk -v n=1000000 'BEGIN {
 }' > big.csv
 check "generated 1,000,000 rows" [ "$(rows big.csv)" -eq 1000000 ]
 start=$(now_ms)
-tmux_start "'$MEMWATCH' --replay big.csv -H 1000" 100 30
+start_tui_sh "'$MEMWATCH' --replay big.csv -H 1000" 100 30
 if wait_screen "REPLAY" 40; then
     note "1,000,000-row replay on screen after $(($(now_ms) - start)) ms"
-    pass "replay of 1,000,000 rows with -H 1000 loads"
+    ok "replay of 1,000,000 rows with -H 1000 loads"
     check "replay of 1,000,000 rows: 1000 samples kept of 1000000" screen_has "1000/1000 samples  1000000 taken"
     screen > big-screen.txt
 else
@@ -68,5 +68,5 @@ else
 fi
 st=$(dashboard_quit)
 check "replay of 1,000,000 rows: q quits with status 0 (got $st)" [ "$st" = 0 ]
-[ "$CLI_FAILS" -gt 0 ] && { echo "--- last screen:"; screen; cat replay-screen.txt; }
+[ "$MW_FAILS" -gt 0 ] && { echo "--- last screen:"; screen; cat replay-screen.txt; }
 finish

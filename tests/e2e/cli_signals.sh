@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_signals.sh — SIGINT/SIGTERM/SIGHUP end headless memwatch with a summary, a flushed -o file and no orphan child.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 alloc_start t --alloc 4 || { fail "mw-alloc did not start"; finish; }
 target=$ALLOC_PID
@@ -63,8 +63,8 @@ if wait_until 10 test -s ready; then
     rc=$?
     took=$(($(now_ms) - start))
     note "SIGTERM-ignoring command: memwatch took $took ms to end"
-    check "a command ignoring SIGTERM: status 143, gone within $((2 + 3 * CLI_SLOW)) s (SIGKILL after the 2 s grace)" \
-        eval '[ $rc -eq 143 ] && [ $took -ge 2000 ] && [ $took -lt $((2000 + 3000 * CLI_SLOW)) ] && ! alive $child && grep -q "killed by SIGKILL" sum.txt'
+    check "a command ignoring SIGTERM: status 143, gone within $((2 + 3 * MW_SLOW)) s (SIGKILL after the 2 s grace)" \
+        eval '[ $rc -eq 143 ] && [ $took -ge 2000 ] && [ $took -lt $((2000 + 3000 * MW_SLOW)) ] && ! alive $child && grep -q "killed by SIGKILL" sum.txt'
 else
     fail "the SIGTERM-ignoring command never started"
 fi

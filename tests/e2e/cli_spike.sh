@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_spike.sh — a 200 MiB spike between 5 s samples is caught via VmHWM; --interval-peaks catches every later spike too.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 MIB=$((1 << 20))
 alloc_start t || { fail "mw-alloc did not start"; finish; }

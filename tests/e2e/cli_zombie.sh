@@ -1,18 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_zombie.sh — a target that turns zombie mid-watch or is one already; SIGTERM/SIGHUP on the dashboard.
-. "$(dirname "$0")/cli-lib.sh"
+. "$(dirname "$0")/harness.sh"
 
 # make_zombie_parent: a shell whose child (mw-alloc, reading a FIFO) becomes a zombie when told to
 # exit, because the parent has exec'd into `sleep` and never reaps it. Sets KID and PARENT.
-mkfifo "$T/kid.in"
+mkfifo "$MW_TMP/kid.in"
 bash -c '"$1" --alloc 16 --ready-file "$2" < "$3" > /dev/null & exec sleep 120' sh \
-    "$MW_ALLOC" "$T/kid.ready" "$T/kid.in" &
+    "$MW_ALLOC" "$MW_TMP/kid.ready" "$MW_TMP/kid.in" &
 PARENT=$!
 track "$PARENT"
-exec 8> "$T/kid.in" # keep the FIFO open: the child reads commands from it
-wait_until 10 test -s "$T/kid.ready" || { fail "mw-alloc did not start"; finish; }
-KID=$(cat "$T/kid.ready")
+exec 8> "$MW_TMP/kid.in" # keep the FIFO open: the child reads commands from it
+wait_until 10 test -s "$MW_TMP/kid.ready" || { fail "mw-alloc did not start"; finish; }
+KID=$(cat "$MW_TMP/kid.ready")
 track "$KID"
 
 # 1. Headless, the target becomes a zombie mid-watch: the recorder says it exited, keeps every
@@ -41,17 +41,17 @@ exec 8>&-
 # 3. The dashboard ended by SIGTERM and by SIGHUP: terminal restored (the pane's shell prints
 #    after it), status 128+N, a launched command is not left behind.
 for sig in TERM HUP; do
-    tmux_start "'$MEMWATCH' -i 50ms -- '$MW_ALLOC' --alloc 4 --ready-file '$T/tui.ready'"
-    wait_until 10 test -s "$T/tui.ready" || { fail "SIG$sig: the command did not start"; continue; }
-    child=$(cat "$T/tui.ready"); rm -f "$T/tui.ready"
+    start_tui_sh "'$MEMWATCH' -i 50ms -- '$MW_ALLOC' --alloc 4 --ready-file '$MW_TMP/tui.ready'"
+    wait_until 10 test -s "$MW_TMP/tui.ready" || { fail "SIG$sig: the command did not start"; continue; }
+    child=$(cat "$MW_TMP/tui.ready"); rm -f "$MW_TMP/tui.ready"
     track "$child"
     wait_screen "interval 50ms" || fail "SIG$sig: no dashboard"
     mw=$(pgrep -x -P "$(pane_pid)" memwatch) || true  # this pane's, not another test's
     [ -n "$mw" ] && kill -s "$sig" "$mw"
-    wait_until 10 pane_ended || fail "SIG$sig: the dashboard did not end"
+    wait_until 10 tui_ended || fail "SIG$sig: the dashboard did not end"
     check "SIG$sig on the dashboard: status 128+N" \
-        eval '[ "$(pane_status)" = "$((128 + $(kill -l $sig)))" ]'
-    check "SIG$sig: the launched command was ended too" wait_gone 5 "$child"
+        eval '[ "$(tui_status)" = "$((128 + $(kill -l $sig)))" ]'
+    check "SIG$sig: the launched command was ended too" wait_pid_gone 5 "$child"
     check "SIG$sig: the alternate screen is gone (the dashboard no longer shows)" \
         wait_until 5 eval '! screen_has "interval 50ms"'
 done

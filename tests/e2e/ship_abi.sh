@@ -13,14 +13,14 @@ nm -D --defined-only "$so" | awk '{print $NF}' | sort -u >"$TMP/exported"
 # some toolchains export these markers).
 toolchain='^(_init|_fini|_edata|_end|__bss_start)$'
 bad=$(grep -Ev "$toolchain" "$TMP/exported" | grep -Ev '^mw_[a-z]' || true)
-[ -z "$bad" ] || fail "exported symbols outside the mw_* API: $(echo $bad)"
+[ -z "$bad" ] || die "exported symbols outside the mw_* API: $(echo $bad)"
 internal=$(grep '^mw__' "$TMP/exported" || true)
-[ -z "$internal" ] || fail "internal mw__ symbols exported: $(echo $internal)"
+[ -z "$internal" ] || die "internal mw__ symbols exported: $(echo $internal)"
 # Every function the header declares is exported, and nothing else is.
 sed -n 's/.*[ *]\(mw_[a-z0-9_]*\)(.*/\1/p' "$SRCDIR/src/memwatch.h" | sort -u >"$TMP/declared"
 grep -E '^mw_' "$TMP/exported" >"$TMP/exported_api" || true
 diff -u "$TMP/declared" "$TMP/exported_api" ||
-    fail "memwatch.h declarations (-) and the library's exports (+) differ"
+    die "memwatch.h declarations (-) and the library's exports (+) differ"
 echo "ok: exports exactly the $(wc -l <"$TMP/declared") functions of memwatch.h"
 
 # ---- C++ ------------------------------------------------------------------------------------------
@@ -41,30 +41,30 @@ int main()
 }
 CPP
     "$cxx" -fsyntax-only -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$SRCDIR/src" \
-        "$SRCDIR/src/memwatch.h" || fail "memwatch.h does not compile as C++"
+        "$SRCDIR/src/memwatch.h" || die "memwatch.h does not compile as C++"
     # Linked to the built shared library: a missing extern "C" shows as undefined mangled names.
     "$cxx" $(mkvar SAN_CFLAGS) -std=c++11 -I"$SRCDIR/src" -o "$TMP/use" "$TMP/use.cpp" \
         -L"$BUILDDIR/.libs" -lmemwatch -Wl,-rpath,"$BUILDDIR/.libs" ||
-        fail "a C++ program calling mw_strerror does not link"
-    out=$("$TMP/use") || fail "the C++ program failed"
+        die "a C++ program calling mw_strerror does not link"
+    out=$("$TMP/use") || die "the C++ program failed"
     echo "ok: C++ ($cxx): header compiles, links and runs: $out"
 fi
 
 # ---- --version and --help -------------------------------------------------------------------------
 want=$(sed -n 's/^AC_INIT(\[memwatch\], *\[\([^]]*\)\].*/\1/p' "$SRCDIR/configure.ac")
-[ -n "$want" ] || fail "cannot read the version from configure.ac"
-got=$("$MEMWATCH" --version) || fail "--version exits non-zero"
+[ -n "$want" ] || die "cannot read the version from configure.ac"
+got=$("$MEMWATCH" --version) || die "--version exits non-zero"
 [ "$(printf '%s\n' "$got" | head -n 1)" = "memwatch $want (libmemwatch $want)" ] ||
-    fail "--version says '$got', configure.ac '$want'"
-printf '%s\n' "$got" | grep -q '^Licence: MIT\b' || fail "--version does not name the MIT licence: '$got'"
+    die "--version says '$got', configure.ac '$want'"
+printf '%s\n' "$got" | grep -q '^Licence: MIT\b' || die "--version does not name the MIT licence: '$got'"
 for page in "$SRCDIR"/doc/memwatch.[13]; do
     grep -q "^\.TH MEMWATCH [13] \"[^\"]*\" \"memwatch $want\"" "$page" ||
-        fail "$page: .TH does not name version $want"
+        die "$page: .TH does not name version $want"
 done
 echo "ok: --version and the man pages say $want"
 
-"$MEMWATCH" --help >"$TMP/help" || fail "--help exits non-zero"
+"$MEMWATCH" --help >"$TMP/help" || die "--help exits non-zero"
 wide=$(awk 'length > 80 { printf "%d: %d columns\n", NR, length }' "$TMP/help")
-[ -z "$wide" ] || fail "--help lines wider than 80 columns: $wide"
-grep -q '^Usage: memwatch' "$TMP/help" || fail "--help has no usage line"
+[ -z "$wide" ] || die "--help lines wider than 80 columns: $wide"
+grep -q '^Usage: memwatch' "$TMP/help" || die "--help has no usage line"
 echo "ok: --help fits in 80 columns ($(wc -l <"$TMP/help") lines)"

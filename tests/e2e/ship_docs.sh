@@ -10,8 +10,8 @@ cd "$TMP" # memwatch writes its launch logs to the current directory
 # ---- groff ----------------------------------------------------------------------------------------
 if command -v groff >/dev/null; then
     for page in "$man1" "$man3"; do
-        out=$(groff -ww -z -man "$page" 2>&1) || fail "groff failed on $page: $out"
-        [ -z "$out" ] || fail "groff warnings in $page: $out"
+        out=$(groff -ww -z -man "$page" 2>&1) || die "groff failed on $page: $out"
+        [ -z "$out" ] || die "groff warnings in $page: $out"
     done
     echo "ok: groff -ww -z -man: no warnings"
 else
@@ -23,12 +23,12 @@ section() { awk -v s=".SH $2" '$0 == s { on = 1; next } /^\.SH / { on = 0 } on' 
 
 # ---- options: --help, memwatch.1 and the completion list the same ones ---------------------------
 "$MEMWATCH" --help | grep -E '^ +-' | grep -oE -- '(^| )--?[a-zA-Z][a-z-]*' | tr -d ' ' | sort -u >"$TMP/help_opts"
-[ -s "$TMP/help_opts" ] || fail "no options found in --help"
+[ -s "$TMP/help_opts" ] || die "no options found in --help"
 section "$man1" OPTIONS | awk 'tp { print; tp = 0 } /^\.TP/ { tp = 1 }' | sed 's/\\-/-/g' |
     grep -oE -- '(^|[ "])--?[a-zA-Z][a-z-]*' | tr -d ' "' | sort -u >"$TMP/man_opts"
-diff -u "$TMP/help_opts" "$TMP/man_opts" || fail "options in --help (-) and in memwatch.1 OPTIONS (+) differ"
+diff -u "$TMP/help_opts" "$TMP/man_opts" || die "options in --help (-) and in memwatch.1 OPTIONS (+) differ"
 words=$(bash -c '. "$1"; COMP_WORDS=(memwatch -); COMP_CWORD=1; _memwatch; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" | grep -v '^--$' | sort -u)
-diff -u "$TMP/help_opts" <(echo "$words") || fail "options in --help (-) and offered by the completion (+) differ"
+diff -u "$TMP/help_opts" <(echo "$words") || die "options in --help (-) and offered by the completion (+) differ"
 echo "ok: --help, memwatch.1 and the completion agree on $(wc -l <"$TMP/help_opts") options"
 
 # ---- keys: README.md's Keys table and memwatch.1's KEYS tags name the keys of the key table ------
@@ -36,12 +36,12 @@ echo "ok: --help, memwatch.1 and the completion agree on $(wc -l <"$TMP/help_opt
 # Byte order: a locale's collation may call "-" and "_" equal, and sort -u would keep one.
 csort() { LC_ALL=C sort -u; }
 "$BUILDDIR/tests/helpers/mw-keytable" | csort >"$TMP/table_keys"
-[ -s "$TMP/table_keys" ] || fail "tests/helpers/mw-keytable printed no keys"
+[ -s "$TMP/table_keys" ] || die "tests/helpers/mw-keytable printed no keys"
 # README: the first column of the table under "## Keys"; keys are in backticks, Ctrl-C is not.
 awk '/^## Keys/ { on = 1; next } /^## / { on = 0 } on && /^\| / && !/^\|(---|.key)/' "$SRCDIR/README.md" |
     cut -d'|' -f2 | grep -oE '`[^`]+`|Ctrl-[A-Z]' | tr -d '`' |
     sed 's/^\xe2\x86\x90$/Left/; s/^\xe2\x86\x92$/Right/' | csort >"$TMP/readme_keys"
-diff -u "$TMP/table_keys" "$TMP/readme_keys" || fail "keys in the key table (-) and README.md's Keys table (+) differ"
+diff -u "$TMP/table_keys" "$TMP/readme_keys" || die "keys in the key table (-) and README.md's Keys table (+) differ"
 # memwatch.1: the tag line after each .TP in KEYS; of a .BR line the bold (odd) arguments are keys.
 section "$man1" KEYS | awk '
     tp { tp = 0; n = 0; line = $0; sub(/^\.[A-Z]+ /, "", line)
@@ -54,25 +54,25 @@ section "$man1" KEYS | awk '
              n++
          } }
     /^\.TP/ { tp = 1 }' | sed 's/\\-/-/g' | csort >"$TMP/man_keys"
-diff -u "$TMP/table_keys" "$TMP/man_keys" || fail "keys in the key table (-) and memwatch.1 KEYS (+) differ"
+diff -u "$TMP/table_keys" "$TMP/man_keys" || die "keys in the key table (-) and memwatch.1 KEYS (+) differ"
 echo "ok: README.md, memwatch.1 and the key table name the same $(wc -l <"$TMP/table_keys") keys"
 
 # ---- CSV: the header memwatch writes is the one memwatch.1 shows ---------------------------------
 "$MEMWATCH" --no-tui -i 20ms -t 200ms -o "$TMP/rec.csv" -- sleep 5 >/dev/null 2>&1 || true
-[ -s "$TMP/rec.csv" ] || fail "memwatch --no-tui -o wrote no CSV"
+[ -s "$TMP/rec.csv" ] || die "memwatch --no-tui -o wrote no CSV"
 written=$(head -n 1 "$TMP/rec.csv")
 shown=$(section "$man1" "CSV FORMAT" | awk '/^\.EX/ { on = 1; next } /^\.EE/ { exit } on' | tr -d '\n')
-[ "$written" = "$shown" ] || fail "CSV header: memwatch writes '$written', memwatch.1 shows '$shown'"
+[ "$written" = "$shown" ] || die "CSV header: memwatch writes '$written', memwatch.1 shows '$shown'"
 echo "ok: memwatch.1 shows the CSV header memwatch writes"
 
 # ---- memwatch.3 names every exported function -----------------------------------------------------
 for f in $(sed -n 's/.*[ *]\(mw_[a-z0-9_]*\)(.*/\1/p' "$SRCDIR/src/memwatch.h" | sort -u); do
-    grep -qE "(^|[ \"])$f( ?\(|\" )" "$man3" || fail "memwatch.3 does not document $f()"
+    grep -qE "(^|[ \"])$f( ?\(|\" )" "$man3" || die "memwatch.3 does not document $f()"
 done
 echo "ok: memwatch.3 documents every function of memwatch.h"
 
 # ---- bash completion --------------------------------------------------------------------------------
-bash -n "$comp" || fail "the completion has syntax errors"
+bash -n "$comp" || die "the completion has syntax errors"
 # complete WORD...: the completions of the last word, one a line (the completion runs on its own,
 # without the bash-completion package).
 complete_words() {
@@ -86,22 +86,22 @@ is_sleep() { [ "$(cat "/proc/$child/comm" 2>/dev/null)" = sleep ]; }
 tries=0
 until is_sleep; do  # the forked shell has not exec'd sleep yet
     tries=$((tries + 1))
-    [ $tries -le 200 ] || fail "PID $child never became sleep"
+    [ $tries -le 200 ] || die "PID $child never became sleep"
     sleep 0.05
 done
 out=$(complete_words memwatch "$child")
-[ "$out" = "$child" ] || fail "a unique PID completes to itself: got '$out'"
+[ "$out" = "$child" ] || die "a unique PID completes to itself: got '$out'"
 out=$(complete_words memwatch "")
-grep -qE "^$child +\(sleep\)\$" <<<"$out" || fail "PIDs are listed with their command names: no '$child (sleep)'"
+grep -qE "^$child +\(sleep\)\$" <<<"$out" || die "PIDs are listed with their command names: no '$child (sleep)'"
 mkdir -p "$TMP/dir" && : >"$TMP/dir/capture.csv"
 for opt in -o --replay --log; do
     out=$(complete_words memwatch "$opt" "$TMP/dir/cap")
-    [ "$out" = "$TMP/dir/capture.csv" ] || fail "$opt completes files: got '$out'"
+    [ "$out" = "$TMP/dir/capture.csv" ] || die "$opt completes files: got '$out'"
 done
 out=$(complete_words memwatch --output = "$TMP/dir/cap")
-[ "$out" = "$TMP/dir/capture.csv" ] || fail "--output=FILE completes files: got '$out'"
+[ "$out" = "$TMP/dir/capture.csv" ] || die "--output=FILE completes files: got '$out'"
 out=$(complete_words memwatch -i 1s -- slee)
-grep -qx sleep <<<"$out" || fail "the command after -- completes from PATH: got '$out'"
+grep -qx sleep <<<"$out" || die "the command after -- completes from PATH: got '$out'"
 out=$(complete_words memwatch --demo "")
-[ -z "$out" ] || fail "after --demo no PID is offered: got '$out'"
+[ -z "$out" ] || die "after --demo no PID is offered: got '$out'"
 echo "ok: bash completion: options, PIDs with names, files, commands"

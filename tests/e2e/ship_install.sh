@@ -4,7 +4,7 @@
 . "$(dirname "$0")/ship_lib.sh"
 
 root=$TMP/root
-bmake install DESTDIR="$root" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; fail "make install"; }
+bmake install DESTDIR="$root" >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; die "make install"; }
 
 # What must be there: paths as the build was configured (any --prefix/--libdir), library file
 # names as libtool built them (the build tree's .la lists them; the .la itself is not installed).
@@ -22,10 +22,10 @@ lib_files=$(. "$BUILDDIR/libmemwatch.la" && echo $library_names $old_library)
     echo "$(mkvar docdir)/LICENSE"
 } | sed "s|^|$root|" | sort >"$TMP/expected"
 find "$root" \( -type f -o -type l \) | sort >"$TMP/installed"
-diff -u "$TMP/expected" "$TMP/installed" || fail "installed files differ from the list (- missing, + extra)"
+diff -u "$TMP/expected" "$TMP/installed" || die "installed files differ from the list (- missing, + extra)"
 echo "ok: installed exactly $(wc -l <"$TMP/installed") files"
 
-"$root$(mkvar bindir)/memwatch" --version | grep -q "^memwatch " || fail "installed memwatch --version"
+"$root$(mkvar bindir)/memwatch" --version | grep -q "^memwatch " || die "installed memwatch --version"
 
 # The example, against the installed copy only: no source or build-tree paths, just pkg-config.
 # PKG_CONFIG_SYSROOT_DIR re-roots the .pc's -I/-L under DESTDIR; PKG_CONFIG_LIBDIR hides the
@@ -34,29 +34,29 @@ pkgconfig=$(mkvar PKG_CONFIG)
 [ -n "$pkgconfig" ] || skip "no pkg-config"
 flags=$(PKG_CONFIG_LIBDIR="$root$(mkvar pkgconfigdir)" PKG_CONFIG_PATH= PKG_CONFIG_SYSROOT_DIR="$root" \
     PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 \
-    "$pkgconfig" --cflags --libs memwatch) || fail "pkg-config --cflags --libs memwatch"
+    "$pkgconfig" --cflags --libs memwatch) || die "pkg-config --cflags --libs memwatch"
 echo "pkg-config: $flags"
-case $flags in *"$root"*) ;; *) fail "pkg-config flags do not point into the DESTDIR: $flags" ;; esac
+case $flags in *"$root"*) ;; *) die "pkg-config flags do not point into the DESTDIR: $flags" ;; esac
 # A sanitizer build's library needs the sanitizer runtime in the program too.
 $(mkvar CC) $(mkvar SAN_CFLAGS) -o "$TMP/demo" "$SRCDIR/examples/memory_watcher_demo.c" $flags \
-    || fail "cannot build the example against the installed library"
+    || die "cannot build the example against the installed library"
 LD_LIBRARY_PATH="$root$libdir" ldd "$TMP/demo" | grep libmemwatch | grep -qF "$root$libdir/" ||
-    fail "the example does not load the installed libmemwatch"
+    die "the example does not load the installed libmemwatch"
 if [ "${MW_PROBE:-}" = none ]; then
     # A build without a memory probe (--with-probe=none): the example must fail, saying why.
     if LD_LIBRARY_PATH="$root$libdir" timeout 60 "$TMP/demo" >"$TMP/demo.out" 2>&1 ||
         ! grep -q "not supported" "$TMP/demo.out"; then
-        cat "$TMP/demo.out"; fail "without a probe the example must fail, saying sampling is not supported"
+        cat "$TMP/demo.out"; die "without a probe the example must fail, saying sampling is not supported"
     fi
     echo "ok: examples/memory_watcher_demo.c built with pkg-config; without a probe it says so"
 else
     LD_LIBRARY_PATH="$root$libdir" timeout 60 "$TMP/demo" >"$TMP/demo.out" 2>&1 ||
-        { cat "$TMP/demo.out"; fail "the example, linked to the installed library, failed"; }
-    grep -q "summary over" "$TMP/demo.out" || { cat "$TMP/demo.out"; fail "the example printed no summary"; }
+        { cat "$TMP/demo.out"; die "the example, linked to the installed library, failed"; }
+    grep -q "summary over" "$TMP/demo.out" || { cat "$TMP/demo.out"; die "the example printed no summary"; }
     echo "ok: examples/memory_watcher_demo.c built with pkg-config and ran"
 fi
 
-bmake uninstall DESTDIR="$root" >"$TMP/uninstall.log" 2>&1 || { cat "$TMP/uninstall.log"; fail "make uninstall"; }
+bmake uninstall DESTDIR="$root" >"$TMP/uninstall.log" 2>&1 || { cat "$TMP/uninstall.log"; die "make uninstall"; }
 left=$(find "$root" \( -type f -o -type l \))
-[ -z "$left" ] || fail "make uninstall left: $left"
+[ -z "$left" ] || die "make uninstall left: $left"
 echo "ok: make uninstall removed everything"

@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: MIT
-# ship_lib.sh - sourced by the ship_* tests: find the build and source trees, read make variables, fail, skip, clean up.
+# ship_lib.sh - sourced by the ship_* tests: find the build and source trees, read make variables, die, skip, clean up.
+# Not tests/e2e/harness.sh: these scripts run no process to watch and no pane; they check what the
+# build ships (install, ABI, docs, licence) with make, under set -e. Their verbs mean what the
+# harness's do: die stops the script, skip exits 77.
 set -euo pipefail
 : "${MEMWATCH:?run this through 'make check' (MEMWATCH names the built program)}"
 BUILDDIR=$(cd "$(dirname "$MEMWATCH")" && pwd)
@@ -7,7 +10,7 @@ SRCDIR=${MW_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mw-ship.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+die() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 
 # make in the build tree, without the calling make's flags (a test gets no jobserver anyway).

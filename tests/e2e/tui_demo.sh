@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tui_demo.sh — the README's first command: --demo opens the dashboard on a growing workload; q ends both.
-# shellcheck source=tests/e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 start_tui "$MEMWATCH" --demo
 wait_for '^PID [0-9]+  memwatch demo: a steady leak, a sawtooth, a spike, a plateau'
 demo_pid=$(screen_line '^PID [0-9]+ ' | awk '{ print $2 }')
-track_pid "$demo_pid"
-pid_alive "$demo_pid" || fail "the demo workload (PID $demo_pid) is not running"
+track "$demo_pid"
+pid_exists "$demo_pid" || die "the demo workload (PID $demo_pid) is not running"
 ok "the header names the demo workload (PID $demo_pid)"
 
 # The demo starts with a steady leak of 2 MiB every 0.5 s: RSS must grow by several MiB.

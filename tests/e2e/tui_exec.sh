@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tui_exec.sh — a watched process that runs exec: the header shows the new program, never silently the old one.
-# shellcheck source=tests/e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 # A shell that waits for a file, then execs mw-alloc (same PID, new program; a scenario mode, as
 # a launched command's stdin is /dev/null under the dashboard).
@@ -15,12 +15,12 @@ chmod +x "$MW_TMP/execer.sh"
 start_tui "$MEMWATCH" -i 50ms -- "$MW_TMP/execer.sh"
 wait_for '^PID [0-9]+  .*execer\.sh +(sleeping|running)  '
 pid=$(screen_line '^PID [0-9]+ ' | awk '{ print $2 }')
-track_pid "$pid"
+track "$pid"
 ok "before exec: the header shows the script (PID $pid)"
 
 touch "$MW_TMP/go"
 poll 10 "mw-alloc to start in PID $pid" test -s "$MW_TMP/exec.ready"
-[ "$(cat "$MW_TMP/exec.ready")" = "$pid" ] || fail "exec changed the PID (test setup)"
+[ "$(cat "$MW_TMP/exec.ready")" = "$pid" ] || die "exec changed the PID (test setup)"
 wait_for "^PID $pid  .*mw-alloc --alloc 24 .*exec'd mw-alloc  "
 ok "after exec: same PID, the header shows the new command line and says it exec'd"
 

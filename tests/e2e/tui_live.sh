@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tui_live.sh — the dashboard watching mw-alloc by PID: header, charts, alloc, pause, +/-, mark, export.
-# shellcheck source=tests/e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
 
-alloc_start --alloc 8
+alloc_start t --alloc 8 || die "mw-alloc did not start"
 start_tui "$MEMWATCH" "$ALLOC_PID"
 
 # ---- (a) what the screen shows, and an allocation showing up ---------------------------------
@@ -15,10 +15,10 @@ wait_for '^VSZ [0-9.]+ [KMG]?i?B  '
 wait_for '^now RSS [0-9.]+ [KMG]?i?B  VSZ '
 wait_for '^q quit  space pause  \? help'
 rss0=$(now_rss_mib)
-approx "$rss0" 9 4 || fail "RSS $rss0 MiB with 8 MiB allocated"
+approx "$rss0" 9 4 || die "RSS $rss0 MiB with 8 MiB allocated"
 ok "header, RSS and VSZ charts, current values (RSS $rss0 MiB)"
 
-alloc_cmd 'alloc 100' >/dev/null
+alloc_cmd_ok t 'alloc 100' >/dev/null
 rss_rose() { approx "$(now_rss_mib)" "$(awk -v r="$rss0" 'BEGIN { print r + 100 }')" 3; }
 poll 10 "the RSS to rise by 100 MiB from $rss0 MiB" rss_rose
 ok "alloc 100: RSS now $(now_rss_mib) MiB"
@@ -32,13 +32,13 @@ wait_for 'space resume'
 new_count() { screen | sed -n 's/.*PAUSED (+\([0-9]*\) new).*/\1/p'; }
 n1=$(new_count)
 frozen=$(now_rss_mib)
-alloc_cmd 'alloc 20' >/dev/null
+alloc_cmd_ok t 'alloc 20' >/dev/null
 more_new() { [ "$(new_count)" -ge $((n1 + 4)) ]; }
 poll 10 "new samples counted while paused (from +$n1)" more_new
-[ "$(now_rss_mib)" = "$frozen" ] || fail "the paused view moved: RSS $frozen -> $(now_rss_mib) MiB"
+[ "$(now_rss_mib)" = "$frozen" ] || die "the paused view moved: RSS $frozen -> $(now_rss_mib) MiB"
 ok "paused: view frozen at $frozen MiB, +$(new_count) new samples"
 send p
-wait_gone 'PAUSED'
+wait_screen_gone 'PAUSED'
 wait_for '^live  zoom all'
 rss_has_20_more() { approx "$(now_rss_mib)" "$(awk -v r="$frozen" 'BEGIN { print r + 20 }')" 3; }
 poll 10 "the resumed view to show the 20 MiB allocated while paused" rss_has_20_more
@@ -75,21 +75,21 @@ wait_for 'since mark "step 1, "quoted""'
 send m
 wait_for '^mark label: _'
 send Escape
-wait_gone '^mark label:'
+wait_screen_gone '^mark label:'
 ok "mark with a label shown; Esc cancels the prompt"
 
 # ---- (d) export, then read the CSV -------------------------------------------------------------
-last_rss_kib=$(alloc_cmd rss | sed 's/^ok rss_kib=//')
+last_rss_kib=$(alloc_cmd_ok t rss | sed 's/^ok rss_kib=//')
 send e
 export_status
 rows=$EXPORT_ROWS csv=$EXPORT_CSV
 case $csv in
 "$(cd "$MW_TMP" && pwd -P)"/memwatch-"$ALLOC_PID"-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9].csv) ;;
-*) fail "export path '$csv' is not memwatch-$ALLOC_PID-YYYYmmdd-HHMMSS.csv in the cwd" ;;
+*) die "export path '$csv' is not memwatch-$ALLOC_PID-YYYYmmdd-HHMMSS.csv in the cwd" ;;
 esac
-[ -f "$csv" ] || fail "the status line names $csv, which does not exist"
+[ -f "$csv" ] || die "the status line names $csv, which does not exist"
 head -1 "$csv" | grep -q '^timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes' ||
-    fail "CSV header: $(head -1 "$csv")"
+    die "CSV header: $(head -1 "$csv")"
 # Rows (RFC 4180: a quoted field may hold commas and doubled quotes), pid, timestamps, RSS.
 awk -v want="$rows" -v pid="$ALLOC_PID" -v base="$rss0" -v last_kib="$last_rss_kib" \
     -v label='"step 1, ""quoted"""' '
@@ -115,14 +115,14 @@ awk -v want="$rows" -v pid="$ALLOC_PID" -v base="$rss0" -v last_kib="$last_rss_k
         d = lastrss - last_kib * 1024; if (d < 0) d = -d
         if (d > 2097152) { print "last RSS " lastrss " B, mw-alloc says " last_kib " KiB"; exit 1 }
         if (marks != 1) { print "marker column: " marks + 0 " rows carry the label"; exit 1 }
-    }' FS=, "$csv" || fail "bad export $csv"
+    }' FS=, "$csv" || die "bad export $csv"
 # The label sits in the marker column (the last one): read it with a quote-aware split.
 awk -v label='step 1, "quoted"' 'NR == 1 { next } /"step 1/ {
         s = $0; sub(/^[^"]*"/, "", s); sub(/"$/, "", s); gsub(/""/, "\"", s)
         if (s != label) { print "marker field: " s; exit 1 }
         found = 1 }
-    END { exit !found }' "$csv" || fail "the mark's label is not the last (marker) field of its row"
-head -1 "$csv" | grep -q ',marker$' || fail "no marker column last in: $(head -1 "$csv")"
+    END { exit !found }' "$csv" || die "the mark's label is not the last (marker) field of its row"
+head -1 "$csv" | grep -q ',marker$' || die "no marker column last in: $(head -1 "$csv")"
 ok "export: $rows rows, header, pid, timestamps, RSS ~$rss0 -> ~$(awk -v r="$rss0" 'BEGIN{print r+120}') MiB, marker column"
 
 # A second export in the same second must not overwrite the first.
@@ -137,6 +137,6 @@ ok "a second export makes a second file"
 
 send q
 st=$(wait_exit)
-[ "$st" = 0 ] || fail "memwatch exited with status $st after q"
-pid_alive "$ALLOC_PID" || fail "quitting memwatch ended the watched process"
+[ "$st" = 0 ] || die "memwatch exited with status $st after q"
+pid_exists "$ALLOC_PID" || die "quitting memwatch ended the watched process"
 ok "q quits with status 0, the watched process lives on"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tui_scroll.sh — scrolling (←/→/Home/End) and zoom (z/Z) change the time span shown; replay and live.
-# shellcheck source=tests/e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 # A 10-minute capture, one sample a second: a leak with a sawtooth on top, and one mark.
 csv="$MW_TMP/ten-minutes.csv"
@@ -54,12 +54,12 @@ poll 5 "a second ← to scroll further back" ends_before "$to1"
 to2=$(span_field 2)
 send Right
 poll 5 "→ to scroll forward" ends_after "$to2"
-[ "$(span_field 3)" = 1m ] || fail "scrolling changed the zoom: $(span)"
+[ "$(span_field 3)" = 1m ] || die "scrolling changed the zoom: $(span)"
 ok "← / → scroll (the span ended at $to1, then $to2, then $(span_field 2))"
 
 send Home
 poll 5 "Home to show the oldest minute" starts_at 00:00:00
-[ "$(span_field 3)" = 1m ] || fail "Home changed the zoom: $(span)"
+[ "$(span_field 3)" = 1m ] || die "Home changed the zoom: $(span)"
 send End
 expect_span '00:08:59 00:09:59 1m'
 ok "Home shows the start, End the newest samples"
@@ -82,7 +82,7 @@ expect_span '00:09:49 00:09:59 10s'
 ok "Z at 'all' and z at 10s say why nothing changed"
 
 send q
-[ "$(wait_exit)" = 0 ] || fail "replay: bad status after q"
+[ "$(wait_exit)" = 0 ] || die "replay: bad status after q"
 
 # A capture shorter than the closest step: z has nothing to narrow to.
 head -6 "$csv" >"$MW_TMP/five-seconds.csv"
@@ -91,11 +91,11 @@ wait_for 'five-seconds\.csv  5/100000 samples .*REPLAY'
 send z
 wait_for '^zoom: everything captured is on screen, shorter than the closest step \(10s\)$'
 send q
-[ "$(wait_exit)" = 0 ] || fail "short replay: bad status after q"
+[ "$(wait_exit)" = 0 ] || die "short replay: bad status after q"
 ok "z on a 5 s capture: says it is all on screen already"
 
 # Live: scrolling pauses the view; space resumes it.
-alloc_start --alloc 4
+alloc_start t --alloc 4 || die "mw-alloc did not start"
 start_tui "$MEMWATCH" -i 50ms "$ALLOC_PID"
 wait_for '^live  zoom all'
 # "live zoom all" shows before the first sample too, and ← on an empty capture has nothing to
@@ -105,8 +105,8 @@ send Left
 wait_for 'PAUSED \(\+[0-9]+ new\)'
 wait_for '^paused  zoom all'
 send Space
-wait_gone 'PAUSED'
+wait_screen_gone 'PAUSED'
 wait_for '^live  zoom all'
 send q
-[ "$(wait_exit)" = 0 ] || fail "live: bad status after q"
+[ "$(wait_exit)" = 0 ] || die "live: bad status after q"
 ok "live: ← pauses the view, space resumes"

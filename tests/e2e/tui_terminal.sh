@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tui_terminal.sh — the dashboard and its terminal: resizes, a SIGWINCH storm, help, quit, ASCII, NO_COLOR.
-# shellcheck source=tests/e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
 
-alloc_start --alloc 16
+alloc_start t --alloc 16 || die "mw-alloc did not start"
 
 # layout_ok W H: the full layout fits a WxH pane: header flush right, both charts, footer last.
 layout_ok() {
@@ -52,9 +52,9 @@ for i in $(seq 1 25); do
     storm+=(resize-window -t mw -x $((30 + i * 7)) -y $((8 + i)) \; resize-window -t mw -x 20 -y 6 \;)
 done
 t0=$(now_ms)
-tm "${storm[@]}" resize-window -t mw -x 100 -y 30 || fail "the resize storm failed"
+tm "${storm[@]}" resize-window -t mw -x 100 -y 30 || die "the resize storm failed"
 note "51 resizes took $(($(now_ms) - t0)) ms"
-! mw_tui_ended || fail "memwatch died in the resize storm"
+! tui_ended || die "memwatch died in the resize storm"
 layout_at 100 30
 send C-l
 layout_at 100 30
@@ -74,25 +74,25 @@ send '?'
 wait_for 'memwatch keys'
 settle 10 help_complete '│'
 send Escape
-wait_gone 'memwatch keys'
+wait_screen_gone 'memwatch keys'
 send h
 wait_for 'memwatch keys'
 send Escape
-wait_gone 'memwatch keys'
+wait_screen_gone 'memwatch keys'
 layout_at 100 30
 ok "help overlay: ? and h open it, Esc closes it"
 
 # ---- (g) quit restores the terminal ----------------------------------------------------------------
-[ "$(tmux_fmt '#{alternate_on}')" = 1 ] || fail "the dashboard should use the alternate screen"
+[ "$(tmux_fmt '#{alternate_on}')" = 1 ] || die "the dashboard should use the alternate screen"
 send q
 st=$(wait_exit)
-[ "$st" = 0 ] || fail "status $st after q"
+[ "$st" = 0 ] || die "status $st after q"
 check_restored() {
     wait_for '^\[e2e\] program exited with status'
-    [ "$(tmux_fmt '#{alternate_on}')" = 0 ] || fail "still on the alternate screen after quitting"
-    [ "$(tmux_fmt '#{cursor_flag}')" = 1 ] || fail "the cursor is still hidden after quitting"
-    [ "$(tmux_fmt '#{keypad_cursor_flag}')" = 0 ] || fail "keypad mode left on after quitting"
-    ! screen | grep -Eq '^(PID|RSS|VSZ|now) ' || fail "dashboard left on the normal screen"
+    [ "$(tmux_fmt '#{alternate_on}')" = 0 ] || die "still on the alternate screen after quitting"
+    [ "$(tmux_fmt '#{cursor_flag}')" = 1 ] || die "the cursor is still hidden after quitting"
+    [ "$(tmux_fmt '#{keypad_cursor_flag}')" = 0 ] || die "keypad mode left on after quitting"
+    ! screen | grep -Eq '^(PID|RSS|VSZ|now) ' || die "dashboard left on the normal screen"
 }
 check_restored
 ok "q: status 0, alternate screen gone, cursor back"
@@ -101,9 +101,9 @@ start_tui "$MEMWATCH" "$ALLOC_PID"
 wait_for '^now RSS'
 send C-c
 st=$(wait_exit)
-[ "$st" = 130 ] || fail "status $st after Ctrl-C (128+SIGINT expected)"
+[ "$st" = 130 ] || die "status $st after Ctrl-C (128+SIGINT expected)"
 check_restored
-pid_alive "$ALLOC_PID" || fail "Ctrl-C in the dashboard ended the watched process"
+pid_exists "$ALLOC_PID" || die "Ctrl-C in the dashboard ended the watched process"
 ok "Ctrl-C: status 130, terminal restored"
 
 # ---- (k) ASCII rendering, NO_COLOR -----------------------------------------------------------------
@@ -127,7 +127,7 @@ check_ascii() {
     wait_for 'memwatch keys'
     settle 10 ascii_help "$1"
     send q
-    [ "$(wait_exit)" = 0 ] || fail "$1: bad exit status"
+    [ "$(wait_exit)" = 0 ] || die "$1: bad exit status"
 }
 start_tui "$MEMWATCH" --ascii "$ALLOC_PID"
 check_ascii --ascii
@@ -147,20 +147,20 @@ wait_exit >/dev/null
 start_tui env NO_COLOR=1 "$MEMWATCH" "$ALLOC_PID"
 wait_for '^q quit'
 wait_for '▲ peak'
-[ "$(colours)" -eq 0 ] || fail "colour escapes with NO_COLOR=1"
+[ "$(colours)" -eq 0 ] || die "colour escapes with NO_COLOR=1"
 bold() { tm capture-pane -e -p -t mw | grep -q "$esc\\[1m" || why "NO_COLOR: no bold left to carry styles"; }
 settle 10 bold
 send q
-[ "$(wait_exit)" = 0 ] || fail "NO_COLOR: bad exit status"
+[ "$(wait_exit)" = 0 ] || die "NO_COLOR: bad exit status"
 ok "NO_COLOR=1: no colour, bold kept"
 
 # ---- terminals the dashboard cannot use: a clear error, not a crash -----------------------------
 for term in dumb no-such-terminal-xyz; do
     start_tui env TERM=$term "$MEMWATCH" "$ALLOC_PID"
     st=$(wait_exit)
-    [ "$st" = 2 ] || fail "TERM=$term: status $st, expected 2"
+    [ "$st" = 2 ] || die "TERM=$term: status $st, expected 2"
     wait_for "^memwatch: .*TERM=$term"
     wait_for 'no-tui'
-    [ "$(screen | grep -c .)" -le 3 ] || fail "TERM=$term: more than a one-line error"
+    [ "$(screen | grep -c .)" -le 3 ] || die "TERM=$term: more than a one-line error"
 done
 ok "TERM=dumb and an unknown TERM: one-line error, status 2"
