@@ -15,7 +15,7 @@
 #include "options.h"
 
 /* ---- the target process ------------------------------------------------------------------------ */
-typedef struct mw_target {
+typedef struct app_target {
     pid_t pid;
     bool launched;          /* memwatch started it (launch or demo mode) and must reap it */
     bool gone;              /* known to have ended (or its PID was reused) */
@@ -29,45 +29,45 @@ typedef struct mw_target {
     char first_name[64];    /* name seen first: a different one means it exec'd */
     char log_path[4096];    /* launched: where its stdout/stderr go */
     pid_t ppid_at_start;    /* demo child: its parent, to notice the parent's death */
-} mw_target;
+} app_target;
 
 /* Describe the target's state for humans: "running", "sleeping", "exited (status 3)",
  * "killed by SIGKILL", "exited", "PID reused by another process". */
-void mw_target_state_text(const mw_target *t, char *buf, size_t n);
+void app_target_state_text(const app_target *t, char *buf, size_t n);
 /* True when the target's name differs from the one first seen: it ran exec. */
-bool mw_target_execd(const mw_target *t);
+bool app_target_execd(const app_target *t);
 /* Refresh info; notices exec (name change) and PID reuse. Main thread. */
-void mw_target_refresh(mw_target *t);
+void app_target_refresh(app_target *t);
 /* Launched targets: reap without blocking. Returns true if it was reaped just now. */
-bool mw_target_reap(mw_target *t);
+bool app_target_reap(app_target *t);
 /* Launched targets: SIGTERM, wait up to grace_ms, then SIGKILL; reaps. No-op if reaped. */
-void mw_target_terminate(mw_target *t, int grace_ms);
+void app_target_terminate(app_target *t, int grace_ms);
 /* Exit status memwatch should end with for a reaped launched target (code, or 128+signal). */
-int mw_target_exit_status(const mw_target *t);
+int app_target_exit_status(const app_target *t);
 
 /* Launch argv with stdout/stderr to a log file (log_path, or memwatch-PID.log in the current
  * directory); fork+execvp, never a shell. own_tty (the dashboard owns the terminal): the command
  * gets /dev/null as stdin and its own process group; otherwise it keeps memwatch's stdin. On failure prints one line and
  * returns the exit status to use (2 when the command cannot be run). Returns 0 on success. */
-int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t);
+int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t);
 /* Fork the built-in demo workload as a child. Returns 0 or an exit status. */
-int mw_demo_launch(mw_target *t);
+int app_demo_launch(app_target *t);
 /* The demo workload itself (runs in the child; never returns). */
-void mw_demo_workload(void) __attribute__((noreturn));
+void app_demo_workload(void) __attribute__((noreturn));
 
 /* ---- signals (signals.c) ----------------------------------------------------------------------- */
 /* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
-extern volatile sig_atomic_t mw_quit_signal;
+extern volatile sig_atomic_t app_quit_signal;
 /* Install the quit handlers (no SA_RESTART so blocking waits return) and ignore SIGPIPE. */
-void mw_signals_install(void);
-/* In a forked child before exec: undo mw_signals_install (default dispositions). */
-void mw_signals_restore(void);
+void app_signals_install(void);
+/* In a forked child before exec: undo app_signals_install (default dispositions). */
+void app_signals_restore(void);
 
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
-typedef struct mw_session {
-    const mw_options *opt;
-    mw_target target;
+typedef struct app_session {
+    const app_options *opt;
+    app_target target;
     mw_watcher *watcher;
     uint64_t interval_ms;   /* current sampling interval */
     mw__capture cap;
@@ -90,61 +90,61 @@ typedef struct mw_session {
     char mark_label[MW__MARK_LABEL_MAX];
     int64_t started_ns;     /* CLOCK_MONOTONIC when the session began */
     int64_t last_info_ns;   /* when the target's info was last refreshed */
-} mw_session;
+} app_session;
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
  * NULL; the session owns it from here, even on failure). Prints one line and returns an exit
  * status on failure (2 for a PID that does not exist or is not readable, 1 otherwise); 0 on
  * success. A launched command that ended before the first sample is not a failure. */
-int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__csv_stream *out);
+int app_session_open(app_session *s, const app_options *o, const app_target *t, mw__csv_stream *out);
 /* Print why PID cannot be watched (rc from the library: no such process, permission denied,
  * unsupported OS, other) as one line; returns the exit status (2 for the user's mistakes). */
-int mw_report_watch_error(pid_t pid, int rc);
+int app_report_watch_error(pid_t pid, int rc);
 /* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
  * the file when due, refresh the target's info. Returns the number of new samples. */
-size_t mw_session_poll(mw_session *s);
+size_t app_session_poll(app_session *s);
 /* Change the sampling interval now. Returns 0 or MW_EINVAL. */
-int mw_session_set_interval(mw_session *s, uint64_t ms);
+int app_session_set_interval(app_session *s, uint64_t ms);
 /* Drop a mark (label may be NULL) on the next sample (or the last one if the target is gone). */
-void mw_session_mark(mw_session *s, const char *label);
+void app_session_mark(app_session *s, const char *label);
 /* True once the sampler has stopped for good (target exited, reused, unreadable). */
-bool mw_session_ended(const mw_session *s);
+bool app_session_ended(const app_session *s);
 /* Stop sampling, copy the last samples, flush and close -o. The capture stays readable. */
-void mw_session_stop(mw_session *s);
+void app_session_stop(app_session *s);
 /* Free everything (stops first). */
-void mw_session_destroy(mw_session *s);
+void app_session_destroy(app_session *s);
 
 /* ---- the end of a live run (finish.c) ----------------------------------------------------------
  * Shared by the dashboard and headless, so both end a run by the same rules. */
 
 /* How long a launched command gets between SIGTERM and SIGKILL when memwatch ends it. */
-#define MW_TERMINATE_GRACE_MS 2000
+#define APP_TERMINATE_GRACE_MS 2000
 
-typedef struct mw_run_end {
+typedef struct app_run_end {
     int quit_signal;      /* the signal that stopped memwatch (SIGINT, SIGTERM, SIGHUP), or 0 */
     bool leave_running;   /* the user chose to quit and leave the launched command running */
     bool out_reported;    /* the -o failure is already on stderr */
-    bool ended_by_us;     /* set by mw_run_finish: memwatch ended the launched command */
-} mw_run_end;
+    bool ended_by_us;     /* set by app_run_finish: memwatch ended the launched command */
+} app_run_end;
 
 /* Stop sampling, flush and close -o; then a launched command still running is left running
  * (how->leave_running: one line says where) or ended (SIGTERM, SIGKILL after the grace) and
  * reaped. */
-void mw_run_finish(mw_session *s, mw_run_end *how);
+void app_run_finish(app_session *s, app_run_end *how);
 /* The exit status, in this order: 1 if the -o file failed (printed now unless out_reported);
  * 128+N for a quit signal N; in launch mode the command's own status when it ended by itself;
  * else 0. */
-int mw_run_exit_status(const mw_session *s, const mw_run_end *how);
+int app_run_exit_status(const app_session *s, const app_run_end *how);
 /* "memwatch: recording to 'FILE' failed: CAUSE" on stderr (still_watching: the run goes on). */
-void mw_run_report_output(const mw_session *s, bool still_watching);
+void app_run_report_output(const app_session *s, bool still_watching);
 
 /* ---- the modes --------------------------------------------------------------------------------- */
 /* Record without a dashboard; prints the summary. Returns the exit status. */
-int mw_headless_run(mw_session *s);
+int app_headless_run(app_session *s);
 /* Print the end-of-run summary of a capture to f. */
-void mw_summary_print(FILE *f, const mw_session *s);
+void app_summary_print(FILE *f, const app_session *s);
 /* The dashboard on a live session (s) or a replayed capture (s == NULL, replay != NULL).
  * Returns the exit status. */
-int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o);
+int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o);
 
 #endif

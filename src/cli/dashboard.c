@@ -24,10 +24,10 @@
 #define FRAME_MAX_MS 250  /* keys and the clock stay responsive at slow rates */
 
 typedef struct dash {
-    mw_session *s;        /* NULL in replay */
+    app_session *s;        /* NULL in replay */
     mw__capture *cap;     /* the session's capture, or the replayed one */
-    const mw_options *o;
-    mw_tui *tui;
+    const app_options *o;
+    app_tui *tui;
     mw__canvas cv;
     mw__ui_state st;
     char msg[1024];
@@ -58,7 +58,7 @@ static bool child_running(const dash *d)
 /* The demo is ours alone: quitting ends it without asking. */
 static bool must_ask_before_quit(const dash *d)
 {
-    return child_running(d) && d->o->mode == MW_MODE_LAUNCH;
+    return child_running(d) && d->o->mode == APP_MODE_LAUNCH;
 }
 
 static void export_capture(dash *d)
@@ -115,7 +115,7 @@ static void change_interval(dash *d, bool faster)
         say(d, false, "interval %s is the %s step", lbl, faster ? "fastest" : "slowest");
         return;
     }
-    mw_session_set_interval(d->s, next);
+    app_session_set_interval(d->s, next);
     say(d, false, "sampling every %s", lbl);
 }
 
@@ -169,12 +169,12 @@ static bool handle_key(dash *d, mw__key k)
             say(d, true, "nothing to mark yet");
         else {
             if (d->s)
-                mw_session_mark(d->s, d->st.label);
+                app_session_mark(d->s, d->st.label);
             say(d, false, "mark added%s%s%s", d->st.label[0] ? " '" : "", d->st.label,
                 d->st.label[0] ? "'" : "");
         }
         break;
-    case MW__ACT_REDRAW: mw_tui_invalidate(d->tui); break;
+    case MW__ACT_REDRAW: app_tui_invalidate(d->tui); break;
     case MW__ACT_ZOOM_IN_LIMIT:
     case MW__ACT_ZOOM_OUT_LIMIT: zoom_limit(d, a); break;
     default: break;
@@ -184,10 +184,10 @@ static bool handle_key(dash *d, mw__key k)
 
 static void note_session_events(dash *d)
 {
-    mw_session *s = d->s;
+    app_session *s = d->s;
     if (s->alert_fired) {
         s->alert_fired = false;
-        mw_tui_bell(d->tui);
+        app_tui_bell(d->tui);
         char thr[32];
         mw__format_bytes(thr, sizeof(thr), d->o->alert_bytes);
         say(d, true, "ALERT: RSS crossed %s", thr);
@@ -222,14 +222,14 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
         info->elapsed_ns = last ? last->t_ns - d->cap->t0_ns : 0;
         return;
     }
-    mw_session *s = d->s;
-    mw_target_state_text(&s->target, state, n);
+    app_session *s = d->s;
+    app_target_state_text(&s->target, state, n);
     info->pid = s->target.pid;
     info->state = state;
     /* After an exec the command line is the new program's: show that, not the launch line. */
-    if (mw_target_execd(&s->target) && d->o->mode != MW_MODE_DEMO)
+    if (app_target_execd(&s->target) && d->o->mode != APP_MODE_DEMO)
         info->command = s->target.info.cmdline[0] ? s->target.info.cmdline : s->target.info.name;
-    info->gone = s->target.gone || mw_session_ended(s);
+    info->gone = s->target.gone || app_session_ended(s);
     info->interval_ms = s->interval_ms;
     const mw__sample *last = mw__ring_last(&d->cap->ring);
     /* The clock stops when the process does: elapsed then means "how long it ran watched". */
@@ -242,19 +242,19 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
 static void frame(dash *d)
 {
     int w, h;
-    mw_tui_size(d->tui, &w, &h);
+    app_tui_size(d->tui, &w, &h);
     if (mw__canvas_resize(&d->cv, w, h) != 0)
         return;
     mw__view_info info;
     char state[128];
     fill_info(d, &info, state, sizeof(state));
     mw__view_build(&d->cv, d->cap, &info, &d->st);
-    mw_tui_draw(d->tui, &d->cv);
+    app_tui_draw(d->tui, &d->cv);
 }
 
 static int frame_timeout(const dash *d)
 {
-    if (!d->s || mw_session_ended(d->s))
+    if (!d->s || app_session_ended(d->s))
         return FRAME_MAX_MS;
     uint64_t ms = d->s->interval_ms;
     if (ms < FRAME_MIN_MS)
@@ -262,7 +262,7 @@ static int frame_timeout(const dash *d)
     return ms > FRAME_MAX_MS ? FRAME_MAX_MS : (int)ms;
 }
 
-int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
+int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
 {
     dash d;
     memset(&d, 0, sizeof(d));
@@ -270,22 +270,22 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
     d.cap = s ? &s->cap : replay;
     d.o = o;
     char err[256];
-    if (mw_tui_start(&d.tui, o->ascii, err, sizeof(err)) != 0) {
+    if (app_tui_start(&d.tui, o->ascii, err, sizeof(err)) != 0) {
         fprintf(stderr, "memwatch: %s\n", err);
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     mw__ui_init(&d.st);
-    d.st.ascii = !mw_tui_unicode(d.tui);
-    d.st.color = mw_tui_color(d.tui);
+    d.st.ascii = !app_tui_unicode(d.tui);
+    d.st.color = app_tui_color(d.tui);
     if (!s)
         say(&d, false, "replay of %s: press ? for keys", o->replay_path);
 
     int quit_sig = 0;
     int64_t last_frame = 0;
     for (;;) {
-        if (mw_quit_signal) {
-            int sig = (int)mw_quit_signal;
-            mw_quit_signal = 0;
+        if (app_quit_signal) {
+            int sig = (int)app_quit_signal;
+            app_quit_signal = 0;
             /* Ctrl-C is a key like q (ask about a running command; a second one ends it);
              * SIGTERM and SIGHUP end everything at once. */
             if (sig == SIGINT && !d.confirm_quit && must_ask_before_quit(&d)) {
@@ -296,7 +296,7 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
             }
         }
         if (s) {
-            size_t n = mw_session_poll(s);
+            size_t n = app_session_poll(s);
             note_session_events(&d);
             (void)n;
         }
@@ -306,7 +306,7 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
             frame(&d);
             last_frame = now;
         }
-        mw__key k = mw_tui_key(d.tui, frame_timeout(&d));
+        mw__key k = app_tui_key(d.tui, frame_timeout(&d));
         if (k == MW__KEY_NONE)
             continue;
         bool done = false;
@@ -315,21 +315,21 @@ int mw_dashboard_run(mw_session *s, mw__capture *replay, const mw_options *o)
                 done = true;
                 break;
             }
-            k = mw_tui_key(d.tui, 0); /* drain a burst (e.g. a resize storm) before drawing */
+            k = app_tui_key(d.tui, 0); /* drain a burst (e.g. a resize storm) before drawing */
         } while (k != MW__KEY_NONE);
         if (done)
             break;
         frame(&d);
         last_frame = mw__now_ns();
     }
-    mw_tui_stop(d.tui);
+    app_tui_stop(d.tui);
     mw__canvas_destroy(&d.cv);
     mw__ui_destroy(&d.st);
     if (!s)
-        return quit_sig ? 128 + quit_sig : MW_EXIT_OK;
+        return quit_sig ? 128 + quit_sig : APP_EXIT_OK;
 
     /* The screen's message is gone with the dashboard: the -o failure goes to stderr too. */
-    mw_run_end how = {.quit_signal = quit_sig, .leave_running = d.leave_running};
-    mw_run_finish(s, &how);
-    return mw_run_exit_status(s, &how);
+    app_run_end how = {.quit_signal = quit_sig, .leave_running = d.leave_running};
+    app_run_finish(s, &how);
+    return app_run_exit_status(s, &how);
 }

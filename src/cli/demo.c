@@ -47,7 +47,7 @@ static void *grab(size_t mib)
 
 static void drop(void *p, size_t mib) { munmap(p, mib * MIB); }
 
-void mw_demo_workload(void)
+void app_demo_workload(void)
 {
     void *leak[LEAK_STEPS];
     void *saw[SAW_STEPS];
@@ -75,25 +75,25 @@ void mw_demo_workload(void)
     }
 }
 
-int mw_demo_launch(mw_target *t)
+int app_demo_launch(app_target *t)
 {
     pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "memwatch: cannot start the demo: %s\n", strerror(errno));
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     if (pid == 0) {
         g_parent = parent;
         signal(SIGINT, SIG_IGN); /* the dashboard decides when the demo ends */
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
-        mw_demo_workload();
+        app_demo_workload();
     }
     memset(t, 0, sizeof(*t));
     t->pid = pid;
     t->launched = true;
-    mw_target_refresh(t);
+    app_target_refresh(t);
     return 0;
 }

@@ -6,15 +6,15 @@
 
 #include "app.h"
 
-void mw_run_report_output(const mw_session *s, bool still_watching)
+void app_run_report_output(const app_session *s, bool still_watching)
 {
     fprintf(stderr, "memwatch: recording to '%s' failed: %s%s\n", s->opt->output, s->out_err,
             still_watching ? " (still watching; the summary comes at the end)" : "");
 }
 
-void mw_run_finish(mw_session *s, mw_run_end *how)
+void app_run_finish(app_session *s, app_run_end *how)
 {
-    mw_session_stop(s);
+    app_session_stop(s);
     if (!s->target.launched || s->target.reaped)
         return;
     if (how->leave_running) {
@@ -24,22 +24,22 @@ void mw_run_finish(mw_session *s, mw_run_end *how)
     }
     /* A command still running when memwatch stops (a quit, -t, a signal) is ended, never left
      * behind as an orphan; its status is then not memwatch's. */
-    how->ended_by_us = !mw_session_ended(s) && !s->target.gone;
-    mw_target_terminate(&s->target, MW_TERMINATE_GRACE_MS);
+    how->ended_by_us = !app_session_ended(s) && !s->target.gone;
+    app_target_terminate(&s->target, APP_TERMINATE_GRACE_MS);
 }
 
-int mw_run_exit_status(const mw_session *s, const mw_run_end *how)
+int app_run_exit_status(const app_session *s, const app_run_end *how)
 {
     /* A recording that failed is news a script must get, even after Ctrl-C or a command that
      * exited by itself: the file it asked for is incomplete. */
     if (s->out_failed) {
         if (!how->out_reported)
-            mw_run_report_output(s, false);
-        return MW_EXIT_RUNTIME;
+            app_run_report_output(s, false);
+        return APP_EXIT_RUNTIME;
     }
     if (how->quit_signal)
         return 128 + how->quit_signal;
-    if (s->opt->mode == MW_MODE_LAUNCH && !how->ended_by_us)
-        return mw_target_exit_status(&s->target); /* as time(1) does */
-    return MW_EXIT_OK;
+    if (s->opt->mode == APP_MODE_LAUNCH && !how->ended_by_us)
+        return app_target_exit_status(&s->target); /* as time(1) does */
+    return APP_EXIT_OK;
 }

@@ -32,7 +32,7 @@ static void sleep_until_next_poll(int64_t deadline_ns)
     nanosleep(&ts, NULL); /* EINTR from a quit signal simply ends the nap early */
 }
 
-static void print_alert(const mw_session *s)
+static void print_alert(const app_session *s)
 {
     char now[32], thr[32];
     const mw__sample *last = mw__ring_last(&s->cap.ring);
@@ -43,14 +43,14 @@ static void print_alert(const mw_session *s)
             (long)s->target.pid);
 }
 
-int mw_headless_run(mw_session *s)
+int app_headless_run(app_session *s)
 {
-    const mw_options *o = s->opt;
+    const app_options *o = s->opt;
     int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
-    mw_run_end how = {0};
+    app_run_end how = {0};
     bool reader_gone = false;
     for (;;) {
-        mw_session_poll(s);
+        app_session_poll(s);
         if (s->alert_fired) {
             s->alert_fired = false;
             print_alert(s);
@@ -62,24 +62,24 @@ int mw_headless_run(mw_session *s)
         if (s->out_failed && !how.out_reported) {
             /* Say so now, not only at the end of what may be a long run; watching goes on. */
             how.out_reported = true;
-            mw_run_report_output(s, true);
+            app_run_report_output(s, true);
         }
-        if (mw_quit_signal) {
-            how.quit_signal = (int)mw_quit_signal;
+        if (app_quit_signal) {
+            how.quit_signal = (int)app_quit_signal;
             break;
         }
-        if (mw_session_ended(s) || (deadline && mw__now_ns() >= deadline))
+        if (app_session_ended(s) || (deadline && mw__now_ns() >= deadline))
             break;
         sleep_until_next_poll(deadline);
     }
-    mw_run_finish(s, &how);
+    app_run_finish(s, &how);
     if (reader_gone)
-        return MW_EXIT_OK;
+        return APP_EXIT_OK;
     if (!s->target.gone)
-        mw_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
-    mw_summary_print(stdout, s);
+        app_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
+    app_summary_print(stdout, s);
     fflush(stdout);
-    return mw_run_exit_status(s, &how);
+    return app_run_exit_status(s, &how);
 }
 
 static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,
@@ -94,7 +94,7 @@ static void print_series(FILE *f, const char *name, const mw__capture *c, mw__fi
 }
 
 /* The summary's last lines: where the recording and the launched command's output went. */
-static void print_files(FILE *f, const mw_session *s)
+static void print_files(FILE *f, const app_session *s)
 {
     if (s->opt->output && !s->out_failed)
         fprintf(f, "  output    %s\n", s->opt->output);
@@ -102,12 +102,12 @@ static void print_files(FILE *f, const mw_session *s)
         fprintf(f, "  log       %s\n", s->target.log_path);
 }
 
-void mw_summary_print(FILE *f, const mw_session *s)
+void app_summary_print(FILE *f, const app_session *s)
 {
     const mw__capture *c = &s->cap;
     char buf[64], buf2[64];
     char state[128];
-    mw_target_state_text(&s->target, state, sizeof(state));
+    app_target_state_text(&s->target, state, sizeof(state));
     fprintf(f, "memwatch summary: PID %ld", (long)s->target.pid);
     if (c->command[0])
         fprintf(f, " (%s)", c->command);

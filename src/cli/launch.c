@@ -47,12 +47,12 @@ static const char *signame(int sig)
     return NULL;
 }
 
-bool mw_target_execd(const mw_target *t)
+bool app_target_execd(const app_target *t)
 {
     return t->have_info && t->first_name[0] && strcmp(t->info.name, t->first_name) != 0;
 }
 
-void mw_target_state_text(const mw_target *t, char *buf, size_t n)
+void app_target_state_text(const app_target *t, char *buf, size_t n)
 {
     if (t->reused) {
         snprintf(buf, n, "gone: PID reused by another process");
@@ -70,7 +70,7 @@ void mw_target_state_text(const mw_target *t, char *buf, size_t n)
             snprintf(buf, n, "exited");
     } else if (t->gone) {
         snprintf(buf, n, "exited");
-    } else if (t->have_info && mw_target_execd(t)) {
+    } else if (t->have_info && app_target_execd(t)) {
         snprintf(buf, n, "%s, exec'd %s", state_word(t->info.state), t->info.name);
     } else if (t->have_info) {
         snprintf(buf, n, "%s", state_word(t->info.state));
@@ -79,14 +79,14 @@ void mw_target_state_text(const mw_target *t, char *buf, size_t n)
     }
 }
 
-void mw_target_refresh(mw_target *t)
+void app_target_refresh(app_target *t)
 {
     if (t->gone)
         return;
     mw_process_info info;
     int rc = mw_process_get_info(t->pid, &info);
     if (rc == MW_ENOPROC) {
-        /* Our own child is reaped by mw_target_reap, which knows its status. */
+        /* Our own child is reaped by app_target_reap, which knows its status. */
         if (!t->launched)
             t->gone = true;
         return;
@@ -108,7 +108,7 @@ void mw_target_refresh(mw_target *t)
     t->have_info = true;
 }
 
-bool mw_target_reap(mw_target *t)
+bool app_target_reap(app_target *t)
 {
     if (!t->launched || t->reaped)
         return false;
@@ -123,7 +123,7 @@ bool mw_target_reap(mw_target *t)
     return true;
 }
 
-void mw_target_terminate(mw_target *t, int grace_ms)
+void app_target_terminate(app_target *t, int grace_ms)
 {
     if (!t->launched || t->reaped)
         return;
@@ -131,7 +131,7 @@ void mw_target_terminate(mw_target *t, int grace_ms)
     /* The grace is clock time, not a count of naps: on a loaded machine each nap runs long. */
     int64_t deadline = mw__now_ns() + (int64_t)grace_ms * 1000000;
     do {
-        if (mw_target_reap(t))
+        if (app_target_reap(t))
             return;
         nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
     } while (mw__now_ns() < deadline);
@@ -150,15 +150,15 @@ void mw_target_terminate(mw_target *t, int grace_ms)
     }
 }
 
-int mw_target_exit_status(const mw_target *t)
+int app_target_exit_status(const app_target *t)
 {
     if (!t->reaped)
-        return MW_EXIT_OK;
+        return APP_EXIT_OK;
     if (WIFEXITED(t->wait_status))
         return WEXITSTATUS(t->wait_status);
     if (WIFSIGNALED(t->wait_status))
         return 128 + WTERMSIG(t->wait_status);
-    return MW_EXIT_RUNTIME;
+    return APP_EXIT_RUNTIME;
 }
 
 /* Open the log file for the child's output: O_EXCL is not used because re-running the same
@@ -190,13 +190,13 @@ static int cloexec_pipe(int fd[2])
 #endif
 }
 
-int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
+int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
 {
     /* The exec pipe is close-on-exec: EOF means exec worked; an int on it is exec's errno. */
     int ep[2];
     if (cloexec_pipe(ep) != 0) {
         fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     char tmp_log[64];
     /* The default log name needs the child's PID, known only after fork: the child opens
@@ -209,7 +209,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
             report_log_error(log_path, errno);
             close(ep[0]);
             close(ep[1]);
-            return MW_EXIT_USAGE;
+            return APP_EXIT_USAGE;
         }
     }
     fflush(NULL);
@@ -220,7 +220,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
         close(ep[1]);
         if (logfd >= 0)
             close(logfd);
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     if (pid == 0) {
         close(ep[0]);
@@ -244,7 +244,7 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
                     dup2(nullfd, STDIN_FILENO);
                 setpgid(0, 0);
             }
-            mw_signals_restore(); /* the command starts as from a shell */
+            app_signals_restore(); /* the command starts as from a shell */
             execvp(argv[0], argv);
             err[0] = 1;
             err[1] = errno;
@@ -278,8 +278,8 @@ int mw_launch(char **argv, const char *log_path, bool own_tty, mw_target *t)
             if (!log_path)
                 unlink(t->log_path); /* the empty log of a command that never ran */
         }
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     }
-    mw_target_refresh(t);
+    app_target_refresh(t);
     return 0;
 }

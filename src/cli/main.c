@@ -13,45 +13,45 @@
 static int check_terminal(void)
 {
     char err[256];
-    if (mw_tui_check(err, sizeof(err)) != 0) {
+    if (app_tui_check(err, sizeof(err)) != 0) {
         fprintf(stderr, "memwatch: %s\n", err);
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     }
     return 0;
 }
 
-static int run_replay(const mw_options *o)
+static int run_replay(const app_options *o)
 {
     mw__capture cap;
     if (mw__capture_init(&cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     char err[1024];
     if (mw__csv_load(o->replay_path, &cap, err, sizeof(err)) != 0) {
         fprintf(stderr, "memwatch: cannot replay %s\n", err);
         mw__capture_destroy(&cap);
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     }
     if (mw__ring_end(&cap.ring) == 0) {
         fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
         mw__capture_destroy(&cap);
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     }
     int rc = check_terminal();
     if (rc == 0)
-        rc = mw_dashboard_run(NULL, &cap, o);
+        rc = app_dashboard_run(NULL, &cap, o);
     mw__capture_destroy(&cap);
     return rc;
 }
 
-static int start_target(const mw_options *o, mw_target *t)
+static int start_target(const app_options *o, app_target *t)
 {
     memset(t, 0, sizeof(*t));
     switch (o->mode) {
-    case MW_MODE_LAUNCH: return mw_launch(o->command, o->log_path, !o->no_tui, t);
-    case MW_MODE_DEMO: return mw_demo_launch(t);
+    case APP_MODE_LAUNCH: return app_launch(o->command, o->log_path, !o->no_tui, t);
+    case APP_MODE_DEMO: return app_demo_launch(t);
     default: break;
     }
     t->pid = o->pid;
@@ -64,33 +64,33 @@ static int start_target(const mw_options *o, mw_target *t)
         (info.state == 'Z' || info.state == 'X')) {
         fprintf(stderr, "memwatch: PID %ld (%s) has already exited: it is a zombie, waiting for "
                         "its parent to collect its status\n", (long)o->pid, info.name);
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     }
     if (rc == MW_ENOPROC || rc == MW_EPERM || rc == MW_EUNSUPPORTED)
-        return mw_report_watch_error(o->pid, rc);
-    mw_target_refresh(t); /* a system error, if any, is reported when sampling starts */
+        return app_report_watch_error(o->pid, rc);
+    app_target_refresh(t); /* a system error, if any, is reported when sampling starts */
     return 0;
 }
 
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, ""); /* the dashboard draws Unicode only in a UTF-8 locale */
-    mw_options o;
-    int rc = mw_options_parse(argc, argv, &o);
+    app_options o;
+    int rc = app_options_parse(argc, argv, &o);
     if (rc >= 0)
         return rc;
     if (o.demo_child)
-        mw_demo_workload();
-    mw_signals_install();
+        app_demo_workload();
+    app_signals_install();
 
     /* A replay's file problems come first: they are what the user needs to hear about. */
-    if (o.mode == MW_MODE_REPLAY)
+    if (o.mode == APP_MODE_REPLAY)
         return run_replay(&o);
     /* A bad PID is the first thing to hear about; then the terminal and the -o file are checked
      * before launching anything, so a failure leaves nothing behind (no process started, no
      * stray log or capture file). */
-    mw_target t;
-    if (o.mode == MW_MODE_PID && (rc = start_target(&o, &t)) != 0)
+    app_target t;
+    if (o.mode == APP_MODE_PID && (rc = start_target(&o, &t)) != 0)
         return rc;
     if (!o.no_tui && (rc = check_terminal()) != 0)
         return rc;
@@ -99,22 +99,22 @@ int main(int argc, char **argv)
         char err[512];
         if (mw__csv_stream_open(o.output, &out, err, sizeof(err)) != 0) {
             fprintf(stderr, "memwatch: %s\n", err);
-            return MW_EXIT_USAGE;
+            return APP_EXIT_USAGE;
         }
     }
 
-    if (o.mode != MW_MODE_PID && (rc = start_target(&o, &t)) != 0) {
+    if (o.mode != APP_MODE_PID && (rc = start_target(&o, &t)) != 0) {
         mw__csv_stream_close(out, NULL, 0);
         return rc;
     }
-    mw_session s;
-    rc = mw_session_open(&s, &o, &t, out);
+    app_session s;
+    rc = app_session_open(&s, &o, &t, out);
     if (rc != 0) {
-        mw_target_terminate(&s.target, MW_TERMINATE_GRACE_MS);
-        mw_session_destroy(&s);
+        app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
+        app_session_destroy(&s);
         return rc;
     }
-    rc = o.no_tui ? mw_headless_run(&s) : mw_dashboard_run(&s, NULL, &o);
-    mw_session_destroy(&s);
+    rc = o.no_tui ? app_headless_run(&s) : app_dashboard_run(&s, NULL, &o);
+    app_session_destroy(&s);
     return rc;
 }

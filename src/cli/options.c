@@ -40,7 +40,7 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-void mw_options_usage(FILE *f)
+void app_options_usage(FILE *f)
 {
     fputs("Usage: memwatch [OPTIONS] PID\n"
           "       memwatch [OPTIONS] -- COMMAND [ARG...]\n"
@@ -86,7 +86,7 @@ static int usage_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputs(" (see 'memwatch --help')\n", stderr);
     va_end(ap);
-    return MW_EXIT_USAGE;
+    return APP_EXIT_USAGE;
 }
 
 static int parse_duration(const char *what, const char *arg, uint64_t *out)
@@ -146,11 +146,11 @@ static bool is_negative_number(const char *s)
     return true;
 }
 
-int mw_options_parse(int argc, char **argv, mw_options *o)
+int app_options_parse(int argc, char **argv, app_options *o)
 {
     memset(o, 0, sizeof(*o));
-    o->interval_ms = MW_DEFAULT_INTERVAL_MS;
-    o->history = MW_DEFAULT_HISTORY;
+    o->interval_ms = APP_DEFAULT_INTERVAL_MS;
+    o->history = APP_DEFAULT_HISTORY;
     bool demo = false;
     int rc;
 
@@ -172,9 +172,9 @@ int mw_options_parse(int argc, char **argv, mw_options *o)
             break;
         case 'H': {
             unsigned long long n;
-            if (!parse_count(optarg, &n) || n == 0 || n > MW_HISTORY_MAX)
+            if (!parse_count(optarg, &n) || n == 0 || n > APP_HISTORY_MAX)
                 return usage_error("invalid history size '%s': must be 1 .. %llu samples",
-                                   optarg, MW_HISTORY_MAX);
+                                   optarg, APP_HISTORY_MAX);
             o->history = (size_t)n;
             break;
         }
@@ -192,13 +192,13 @@ int mw_options_parse(int argc, char **argv, mw_options *o)
         case OPT_REPLAY: o->replay_path = optarg; break;
         case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
         case 'v': o->verbose = true; break;
-        case 'h': mw_options_usage(stdout); return MW_EXIT_OK;
+        case 'h': app_options_usage(stdout); return APP_EXIT_OK;
         case 'V':
             printf("memwatch %s (libmemwatch %s)\n"
                    "Copyright (c) 2026 the memwatch authors.\n"
                    "Licence: MIT (SPDX: MIT); see the LICENSE file. There is NO WARRANTY.\n",
                    PACKAGE_VERSION, mw_version());
-            return MW_EXIT_OK;
+            return APP_EXIT_OK;
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
@@ -221,12 +221,12 @@ int mw_options_parse(int argc, char **argv, mw_options *o)
     if (dashdash) {
         if (rest == 0)
             return usage_error("'--' must be followed by a command to run");
-        o->mode = MW_MODE_LAUNCH;
+        o->mode = APP_MODE_LAUNCH;
         o->command = &argv[optind];
     } else if (demo || o->replay_path) {
         if (rest > 0)
             return usage_error("unexpected argument '%s'", argv[optind]);
-        o->mode = demo ? MW_MODE_DEMO : MW_MODE_REPLAY;
+        o->mode = demo ? APP_MODE_DEMO : APP_MODE_REPLAY;
     } else {
         if (rest == 0)
             return usage_error("no process given: a PID, -- COMMAND, --demo or --replay FILE");
@@ -235,14 +235,14 @@ int mw_options_parse(int argc, char **argv, mw_options *o)
                                argv[optind + 1]);
         if (!parse_pid(argv[optind], &o->pid))
             return usage_error("invalid PID '%s': must be a positive number", argv[optind]);
-        o->mode = MW_MODE_PID;
+        o->mode = APP_MODE_PID;
     }
-    if (o->mode == MW_MODE_REPLAY) {
+    if (o->mode == APP_MODE_REPLAY) {
         if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms)
             return usage_error("--replay only opens a capture in the dashboard; it takes no "
                                "recording options");
     }
-    if (o->log_path && o->mode != MW_MODE_LAUNCH && o->mode != MW_MODE_DEMO)
+    if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
         return usage_error("--log applies only when launching a command");
     return -1;
 }

@@ -9,19 +9,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-typedef enum mw_mode {
-    MW_MODE_PID,    /* memwatch PID */
-    MW_MODE_LAUNCH, /* memwatch -- COMMAND ARGS */
-    MW_MODE_DEMO,   /* memwatch --demo */
-    MW_MODE_REPLAY  /* memwatch --replay FILE */
-} mw_mode;
+typedef enum app_mode {
+    APP_MODE_PID,    /* memwatch PID */
+    APP_MODE_LAUNCH, /* memwatch -- COMMAND ARGS */
+    APP_MODE_DEMO,   /* memwatch --demo */
+    APP_MODE_REPLAY  /* memwatch --replay FILE */
+} app_mode;
 
-#define MW_DEFAULT_INTERVAL_MS 250
-#define MW_DEFAULT_HISTORY 100000
-#define MW_HISTORY_MAX 100000000ull /* 100 M samples: 5.6 GB; beyond that is surely a typo */
+#define APP_DEFAULT_INTERVAL_MS 250
+#define APP_DEFAULT_HISTORY 100000
+#define APP_HISTORY_MAX 100000000ull /* 100 M samples: 5.6 GB; beyond that is surely a typo */
 
-typedef struct mw_options {
-    mw_mode mode;
+typedef struct app_options {
+    app_mode mode;
     pid_t pid;
     char **command;          /* launch: argv of the command (borrowed from main's argv) */
     const char *replay_path;
@@ -37,17 +37,17 @@ typedef struct mw_options {
     bool ascii;
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */
-} mw_options;
+} app_options;
 
 /* Exit statuses (a contract, see --help). */
-enum { MW_EXIT_OK = 0, MW_EXIT_RUNTIME = 1, MW_EXIT_USAGE = 2 };
+enum { APP_EXIT_OK = 0, APP_EXIT_RUNTIME = 1, APP_EXIT_USAGE = 2 };
 
 /* Parse argv. Returns -1 when parsing succeeded and the program should run; otherwise the exit
  * status to exit with at once: 0 after --help / --version (printed to stdout), 2 after a usage
  * error (one line printed to stderr naming the bad value). */
-int mw_options_parse(int argc, char **argv, mw_options *o);
+int app_options_parse(int argc, char **argv, app_options *o);
 
 /* Print the help text (fits in 80 columns). */
-void mw_options_usage(FILE *f);
+void app_options_usage(FILE *f);
 
 #endif

@@ -17,27 +17,27 @@
 #define DRAIN_CHUNK 1024
 #define INFO_REFRESH_NS 1000000000LL
 
-int mw_report_watch_error(pid_t pid, int rc)
+int app_report_watch_error(pid_t pid, int rc)
 {
     switch (rc) {
     case MW_ENOPROC:
         fprintf(stderr, "memwatch: no such process: PID %ld\n", (long)pid);
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     case MW_EPERM:
         fprintf(stderr, "memwatch: cannot read the memory of PID %ld: permission denied "
                         "(it belongs to another user; run memwatch as that user)\n", (long)pid);
-        return MW_EXIT_USAGE;
+        return APP_EXIT_USAGE;
     case MW_EUNSUPPORTED:
         fprintf(stderr, "memwatch: memory sampling is not supported on this operating system "
                         "(%s)\n", MW_HOST_OS);
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     default:
         fprintf(stderr, "memwatch: cannot watch PID %ld: %s\n", (long)pid, mw_strerror(rc));
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
 }
 
-int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__csv_stream *out)
+int app_session_open(app_session *s, const app_options *o, const app_target *t, mw__csv_stream *out)
 {
     memset(s, 0, sizeof(*s));
     s->out = out; /* ours from now on, whatever happens */
@@ -48,10 +48,10 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__
     if (mw__capture_init(&s->cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     s->cap.pid = t->pid;
-    if (o->mode == MW_MODE_DEMO)
+    if (o->mode == APP_MODE_DEMO)
         snprintf(s->cap.command, sizeof(s->cap.command),
                  "memwatch demo: a steady leak, a sawtooth, a spike, a plateau");
     else if (t->have_info)
@@ -69,22 +69,22 @@ int mw_session_open(mw_session *s, const mw_options *o, const mw_target *t, mw__
     s->watcher = s->buf ? mw_watcher_new(&cfg) : NULL;
     if (!s->watcher) {
         fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
-        return MW_EXIT_RUNTIME;
+        return APP_EXIT_RUNTIME;
     }
     int rc = mw_watcher_start(s->watcher);
     if (rc == MW_ENOPROC && t->launched) {
         /* Our command ended before its first sample (e.g. `true`): not an error. The session
          * runs with no samples and reports its exit status. */
         s->end_reason = MW_ENOPROC;
-        mw_target_reap(&s->target);
+        app_target_reap(&s->target);
     } else if (rc != 0) {
-        return mw_report_watch_error(s->target.pid, rc);
+        return app_report_watch_error(s->target.pid, rc);
     }
     s->last_flush_ns = mw__now_ns();
     return 0;
 }
 
-static void write_row(mw_session *s, const mw__sample *x)
+static void write_row(app_session *s, const mw__sample *x)
 {
     if (!s->out || s->out_failed)
         return;
@@ -97,7 +97,7 @@ static void write_row(mw_session *s, const mw__sample *x)
     }
 }
 
-static void add_sample(mw_session *s, const mw_stats *st)
+static void add_sample(app_session *s, const mw_stats *st)
 {
     mw__sample x;
     mw__sample_from_stats(&x, st);
@@ -116,7 +116,7 @@ static void add_sample(mw_session *s, const mw_stats *st)
     }
 }
 
-static size_t drain(mw_session *s)
+static size_t drain(app_session *s)
 {
     size_t total = 0;
     for (;;) {
@@ -131,7 +131,7 @@ static size_t drain(mw_session *s)
     return total;
 }
 
-static void flush_output(mw_session *s)
+static void flush_output(app_session *s)
 {
     if (!s->out || s->out_failed)
         return;
@@ -142,11 +142,11 @@ static void flush_output(mw_session *s)
     s->last_flush_ns = mw__now_ns();
 }
 
-size_t mw_session_poll(mw_session *s)
+size_t app_session_poll(app_session *s)
 {
     if (!s->watcher)
         return 0;
-    mw_target_reap(&s->target);
+    app_target_reap(&s->target);
     size_t n = drain(s);
     if (n)
         flush_output(s); /* every poll that wrote rows: at most one poll period is ever at risk */
@@ -165,13 +165,13 @@ size_t mw_session_poll(mw_session *s)
      * and headless recording only needs them for the summary. */
     int64_t now = mw__now_ns();
     if (!s->opt->no_tui && !s->target.gone && now - s->last_info_ns >= INFO_REFRESH_NS) {
-        mw_target_refresh(&s->target);
+        app_target_refresh(&s->target);
         s->last_info_ns = now;
     }
     return n;
 }
 
-int mw_session_set_interval(mw_session *s, uint64_t ms)
+int app_session_set_interval(app_session *s, uint64_t ms)
 {
     int rc = mw_watcher_set_interval(s->watcher, ms);
     if (rc == 0)
@@ -179,10 +179,10 @@ int mw_session_set_interval(mw_session *s, uint64_t ms)
     return rc;
 }
 
-void mw_session_mark(mw_session *s, const char *label)
+void app_session_mark(app_session *s, const char *label)
 {
     snprintf(s->mark_label, sizeof(s->mark_label), "%s", label ? label : "");
-    if (mw_session_ended(s)) {
+    if (app_session_ended(s)) {
         /* No sample will come: mark the last one (already in the -o file without it). */
         mw__capture_mark(&s->cap, s->mark_label);
         return;
@@ -190,9 +190,9 @@ void mw_session_mark(mw_session *s, const char *label)
     s->mark_pending = true;
 }
 
-bool mw_session_ended(const mw_session *s) { return s->end_reason != 0; }
+bool app_session_ended(const app_session *s) { return s->end_reason != 0; }
 
-void mw_session_stop(mw_session *s)
+void app_session_stop(app_session *s)
 {
     if (!s->watcher)
         return;
@@ -209,9 +209,9 @@ void mw_session_stop(mw_session *s)
     }
 }
 
-void mw_session_destroy(mw_session *s)
+void app_session_destroy(app_session *s)
 {
-    mw_session_stop(s);
+    app_session_stop(s);
     mw_watcher_free(s->watcher);
     s->watcher = NULL;
     free(s->buf);

@@ -8,12 +8,12 @@
 #include "app.h"
 
 /* Who owns what: main() installs once before any thread starts; the loops (dashboard,
- * headless) read and clear mw_quit_signal; a forked child calls mw_signals_restore before exec. */
-volatile sig_atomic_t mw_quit_signal;
+ * headless) read and clear app_quit_signal; a forked child calls app_signals_restore before exec. */
+volatile sig_atomic_t app_quit_signal;
 
-static void on_quit(int sig) { mw_quit_signal = sig; }
+static void on_quit(int sig) { app_quit_signal = sig; }
 
-void mw_signals_install(void)
+void app_signals_install(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -25,7 +25,7 @@ void mw_signals_install(void)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled where it occurs */
 }
 
-void mw_signals_restore(void)
+void app_signals_restore(void)
 {
     signal(SIGPIPE, SIG_DFL);
     signal(SIGINT, SIG_DFL);

@@ -19,9 +19,9 @@
 #include "stats.h"
 #include "watcher.h"
 
-#define MW_INTERVAL_MIN_MS 1ull
-#define MW_INTERVAL_MAX_MS 3600000ull
-#define MW_MAX_CALLBACKS 16
+#define MW__INTERVAL_MIN_MS 1ull
+#define MW__INTERVAL_MAX_MS 3600000ull
+#define MW__MAX_CALLBACKS 16
 
 typedef struct cb_entry {
     mw_callback fn;
@@ -52,7 +52,7 @@ struct mw_watcher {
     int peak_reset_error;
     mw__ring ring;
     mw__summary summary;
-    cb_entry cbs[MW_MAX_CALLBACKS];
+    cb_entry cbs[MW__MAX_CALLBACKS];
     size_t ncbs;
 };
 
@@ -71,7 +71,7 @@ mw_config mw_config_default(void)
     return c;
 }
 
-static bool interval_ok(uint64_t ms) { return ms >= MW_INTERVAL_MIN_MS && ms <= MW_INTERVAL_MAX_MS; }
+static bool interval_ok(uint64_t ms) { return ms >= MW__INTERVAL_MIN_MS && ms <= MW__INTERVAL_MAX_MS; }
 
 mw_watcher *mw_watcher_new(const mw_config *cfg)
 {
@@ -130,7 +130,7 @@ int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user)
         return MW_EINVAL;
     int rc = 0;
     lock_w(w);
-    if (w->ncbs == MW_MAX_CALLBACKS)
+    if (w->ncbs == MW__MAX_CALLBACKS)
         rc = MW_ENOMEM;
     else
         w->cbs[w->ncbs++] = (cb_entry){fn, user};
@@ -171,7 +171,7 @@ static int sample_once(mw_watcher *w)
 
     mw__sample s;
     mw__sample_from_stats(&s, &st);
-    cb_entry cbs[MW_MAX_CALLBACKS];
+    cb_entry cbs[MW__MAX_CALLBACKS];
     size_t ncbs;
     lock_w(w);
     w->peak_reset_error = reset_err;
@@ -339,7 +339,7 @@ int mw_watcher_set_interval(mw_watcher *w, uint64_t interval_ms)
 
 int mw__watcher_set_period_ns(mw_watcher *w, int64_t ns)
 {
-    if (!w || ns < 0 || ns > (int64_t)MW_INTERVAL_MAX_MS * 1000000)
+    if (!w || ns < 0 || ns > (int64_t)MW__INTERVAL_MAX_MS * 1000000)
         return MW_EINVAL;
     set_period(w, ns);
     return 0;

@@ -21,7 +21,7 @@
 
 #include "tui.h"
 
-struct mw_tui {
+struct app_tui {
     SCREEN *screen;
     bool active;
     bool unicode;
@@ -38,7 +38,7 @@ static bool utf8_locale(void)
     return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
-int mw_tui_check(char *err, size_t n)
+int app_tui_check(char *err, size_t n)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         snprintf(err, n, "the dashboard needs a terminal, but %s is not one "
@@ -79,7 +79,7 @@ enum { C_NONE = -1 };
 /* Styles keep their meaning without colour: bold, reverse, dim and distinct glyphs carry it.
  * With colour, plain chart bars need no extra emphasis (the `colour` attributes). A chart's
  * colour is one row here (see the chart table, chart.h). */
-static void setup_styles(mw_tui *t)
+static void setup_styles(app_tui *t)
 {
     static const struct {
         mw__style st;
@@ -116,9 +116,9 @@ static void setup_styles(mw_tui *t)
     }
 }
 
-int mw_tui_start(mw_tui **out, bool ascii, char *err, size_t n)
+int app_tui_start(app_tui **out, bool ascii, char *err, size_t n)
 {
-    mw_tui *t = calloc(1, sizeof(*t));
+    app_tui *t = calloc(1, sizeof(*t));
     if (!t) {
         snprintf(err, n, "out of memory");
         return -1;
@@ -161,7 +161,7 @@ int mw_tui_start(mw_tui **out, bool ascii, char *err, size_t n)
     return 0;
 }
 
-void mw_tui_stop(mw_tui *t)
+void app_tui_stop(app_tui *t)
 {
     if (!t)
         return;
@@ -178,17 +178,17 @@ void mw_tui_stop(mw_tui *t)
     free(t);
 }
 
-bool mw_tui_unicode(const mw_tui *t) { return t->unicode; }
-bool mw_tui_color(const mw_tui *t) { return t->color; }
+bool app_tui_unicode(const app_tui *t) { return t->unicode; }
+bool app_tui_color(const app_tui *t) { return t->color; }
 
-void mw_tui_size(const mw_tui *t, int *w, int *h)
+void app_tui_size(const app_tui *t, int *w, int *h)
 {
     (void)t;
     *w = COLS;
     *h = LINES;
 }
 
-mw__key mw_tui_key(mw_tui *t, int timeout_ms)
+mw__key app_tui_key(app_tui *t, int timeout_ms)
 {
     (void)t;
     wtimeout(stdscr, timeout_ms);
@@ -227,7 +227,7 @@ static bool same_cell(const mw__cell *a, const mw__cell *b)
     return a->cp == b->cp && a->style == b->style;
 }
 
-static void put_cell(mw_tui *t, int x, int y, const mw__cell *c)
+static void put_cell(app_tui *t, int x, int y, const mw__cell *c)
 {
     uint32_t cp = c->cp;
     if (cp < 0x20 || cp == 0x7f || (!t->unicode && cp > 0x7e))
@@ -239,14 +239,14 @@ static void put_cell(mw_tui *t, int x, int y, const mw__cell *c)
     mvwadd_wch(stdscr, y, x, &cc);
 }
 
-void mw_tui_invalidate(mw_tui *t)
+void app_tui_invalidate(app_tui *t)
 {
     free(t->shown);
     t->shown = NULL;
     clearok(curscr, TRUE);
 }
 
-void mw_tui_draw(mw_tui *t, const mw__canvas *cv)
+void app_tui_draw(app_tui *t, const mw__canvas *cv)
 {
     int w = cv->w < COLS ? cv->w : COLS;
     int h = cv->h < LINES ? cv->h : LINES;
@@ -279,7 +279,7 @@ void mw_tui_draw(mw_tui *t, const mw__canvas *cv)
     doupdate();
 }
 
-void mw_tui_bell(mw_tui *t)
+void app_tui_bell(app_tui *t)
 {
     (void)t;
     beep();

@@ -117,7 +117,7 @@ fi
 
 # Built programs: make check says where; by hand, look in the cwd (a build dir), then beside the
 # sources (an in-tree build).
-mw_find_built() {
+find_built() {
     local rel=$1 d
     for d in "$PWD" "$MW_E2E_DIR/../.."; do
         if [ -x "$d/$rel" ]; then
@@ -127,8 +127,8 @@ mw_find_built() {
     done
     printf '%s\n' "$PWD/$rel"
 }
-: "${MEMWATCH:=$(mw_find_built memwatch)}"
-: "${MW_ALLOC:=$(mw_find_built tests/helpers/mw-alloc)}"
+: "${MEMWATCH:=$(find_built memwatch)}"
+: "${MW_ALLOC:=$(find_built tests/helpers/mw-alloc)}"
 : "${MW_SRCDIR:=$(cd "$MW_E2E_DIR/../.." && pwd)}"
 case $MEMWATCH in /*) ;; *) MEMWATCH=$PWD/$MEMWATCH ;; esac
 case $MW_ALLOC in /*) ;; *) MW_ALLOC=$PWD/$MW_ALLOC ;; esac
@@ -173,7 +173,7 @@ pid_exists() { kill -0 "$1" 2>/dev/null; }
 # Zombies count as gone: they are only waiting to be reaped.
 alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z ' "/proc/$1/stat" 2>/dev/null; }
 
-mw_cleanup() {
+harness_cleanup() {
     local st=$? pids p deadline
     trap - EXIT INT TERM HUP USR1
     # A tally that failed fails the script even if it never reached finish.
@@ -200,7 +200,7 @@ mw_cleanup() {
     cd / && rm -rf "$MW_TMP"
     exit "$st"
 }
-trap mw_cleanup EXIT
+trap harness_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -334,11 +334,11 @@ send() {
 }
 send_text() { tm send-keys -t mw -l -- "$1"; }
 
-mw_pane_is() { [ "$(tmux_fmt '#{pane_width}x#{pane_height}')" = "$1" ]; }
+pane_is() { [ "$(tmux_fmt '#{pane_width}x#{pane_height}')" = "$1" ]; }
 
 resize() {
     tm resize-window -t mw -x "$1" -y "$2" || die "resize-window $1x$2 failed"
-    poll 5 "pane size $1x$2" mw_pane_is "$1x$2"
+    poll 5 "pane size $1x$2" pane_is "$1x$2"
 }
 
 # shellcheck disable=SC2120 # the timeout is optional
@@ -496,15 +496,15 @@ alloc_start() {
     wait_until 10 test -s "$MW_TMP/$name.ready"
 }
 
-mw_alloc_replies() { wc -l <"$MW_TMP/$1.out"; }
-mw_alloc_answered() { [ "$(mw_alloc_replies "$1")" -gt "$2" ]; }
+alloc_replies() { wc -l <"$MW_TMP/$1.out"; }
+alloc_answered() { [ "$(alloc_replies "$1")" -gt "$2" ]; }
 
 alloc_cmd() {
     local name=$1 cmd=$2 fd before
     fd=$(eval echo "\$ALLOC_FD_$name")
-    before=$(mw_alloc_replies "$name")
+    before=$(alloc_replies "$name")
     echo "$cmd" >&"$fd"
-    wait_until 30 mw_alloc_answered "$name" "$before" || { echo "timeout"; return 1; }
+    wait_until 30 alloc_answered "$name" "$before" || { echo "timeout"; return 1; }
     sed -n "$((before + 1))p" "$MW_TMP/$name.out"
 }
 
