@@ -190,6 +190,41 @@ static int cloexec_pipe(int fd[2])
 #endif
 }
 
+/* In the forked child: stdout and stderr to the log (logfd, or memwatch-<pid>.log when -1), then
+ * exec. On failure, {stage: 0 log, 1 exec; errno} goes down the exec pipe epw. */
+static _Noreturn void run_child(char **argv, int logfd, int epw, bool own_tty)
+{
+    char tmp_log[64];
+    int err[2] = {0, 0};
+    if (logfd < 0) {
+        snprintf(tmp_log, sizeof(tmp_log), "memwatch-%ld.log", (long)getpid());
+        logfd = open_log(tmp_log);
+    }
+    if (logfd < 0) {
+        err[1] = errno;
+    } else if (dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0) {
+        err[1] = errno;
+    } else {
+        /* Under the dashboard the terminal is memwatch's: the command gets /dev/null as
+         * stdin and its own process group, so keys and Ctrl-C reach memwatch, which asks
+         * before ending it. Headless, it keeps stdin and the terminal's Ctrl-C, as with
+         * time(1). */
+        if (own_tty) {
+            int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (nullfd >= 0)
+                dup2(nullfd, STDIN_FILENO);
+            setpgid(0, 0);
+        }
+        app_signals_restore(); /* the command starts as from a shell */
+        execvp(argv[0], argv);
+        err[0] = 1;
+        err[1] = errno;
+    }
+    ssize_t wr = write(epw, err, sizeof(err));
+    (void)wr;
+    _exit(127);
+}
+
 int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
 {
     /* The exec pipe is close-on-exec: EOF means exec worked; an int on it is exec's errno. */
@@ -198,7 +233,6 @@ int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
         fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
         return APP_EXIT_RUNTIME;
     }
-    char tmp_log[64];
     /* The default log name needs the child's PID, known only after fork: the child opens
      * memwatch-<its pid>.log itself. An explicit --log is opened before forking so an
      * unwritable path is reported plainly. */
@@ -224,34 +258,7 @@ int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
     }
     if (pid == 0) {
         close(ep[0]);
-        int err[2] = {0, 0}; /* {stage: 0 log, 1 exec; errno} */
-        if (logfd < 0) {
-            snprintf(tmp_log, sizeof(tmp_log), "memwatch-%ld.log", (long)getpid());
-            logfd = open_log(tmp_log);
-        }
-        if (logfd < 0) {
-            err[1] = errno;
-        } else if (dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0) {
-            err[1] = errno;
-        } else {
-            /* Under the dashboard the terminal is memwatch's: the command gets /dev/null as
-             * stdin and its own process group, so keys and Ctrl-C reach memwatch, which asks
-             * before ending it. Headless, it keeps stdin and the terminal's Ctrl-C, as with
-             * time(1). */
-            if (own_tty) {
-                int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-                if (nullfd >= 0)
-                    dup2(nullfd, STDIN_FILENO);
-                setpgid(0, 0);
-            }
-            app_signals_restore(); /* the command starts as from a shell */
-            execvp(argv[0], argv);
-            err[0] = 1;
-            err[1] = errno;
-        }
-        ssize_t wr = write(ep[1], err, sizeof(err));
-        (void)wr;
-        _exit(127);
+        run_child(argv, logfd, ep[1], own_tty);
     }
     close(ep[1]);
     if (logfd >= 0)

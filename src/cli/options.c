@@ -146,6 +146,53 @@ static bool is_negative_number(const char *s)
     return true;
 }
 
+/* After the options: which mode the rest of the command line asks for, and whether the options
+ * fit it. Returns -1 to go on, or an exit status (the error printed). */
+static int decide_mode(int argc, char **argv, bool demo, app_options *o)
+{
+    bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+    int rest = argc - optind;
+    int modes = (demo ? 1 : 0) + (o->replay_path ? 1 : 0) + (dashdash ? 1 : 0);
+    if (modes > 1)
+        return usage_error("choose one of PID, -- COMMAND, --demo and --replay");
+    if (dashdash) {
+        if (rest == 0)
+            return usage_error("'--' must be followed by a command to run");
+        o->mode = APP_MODE_LAUNCH;
+        o->command = &argv[optind];
+    } else if (demo || o->replay_path) {
+        if (rest > 0)
+            return usage_error("unexpected argument '%s'", argv[optind]);
+        o->mode = demo ? APP_MODE_DEMO : APP_MODE_REPLAY;
+    } else {
+        if (rest == 0)
+            return usage_error("no process given: a PID, -- COMMAND, --demo or --replay FILE");
+        if (rest > 1)
+            return usage_error("unexpected argument '%s' (to run a command, put it after --)",
+                               argv[optind + 1]);
+        if (!parse_pid(argv[optind], &o->pid))
+            return usage_error("invalid PID '%s': must be a positive number", argv[optind]);
+        o->mode = APP_MODE_PID;
+    }
+    if (o->mode == APP_MODE_REPLAY) {
+        if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms)
+            return usage_error("--replay only opens a capture in the dashboard; it takes no "
+                               "recording options");
+    }
+    if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
+        return usage_error("--log applies only when launching a command");
+    return -1;
+}
+
+/* -V: the version, the library's, and the licence. */
+static void print_version(void)
+{
+    printf("memwatch %s (libmemwatch %s)\n"
+           "Copyright (c) 2026 the memwatch authors.\n"
+           "Licence: MIT (SPDX: MIT); see the LICENSE file. There is NO WARRANTY.\n",
+           PACKAGE_VERSION, mw_version());
+}
+
 int app_options_parse(int argc, char **argv, app_options *o)
 {
     memset(o, 0, sizeof(*o));
@@ -194,10 +241,7 @@ int app_options_parse(int argc, char **argv, app_options *o)
         case 'v': o->verbose = true; break;
         case 'h': app_options_usage(stdout); return APP_EXIT_OK;
         case 'V':
-            printf("memwatch %s (libmemwatch %s)\n"
-                   "Copyright (c) 2026 the memwatch authors.\n"
-                   "Licence: MIT (SPDX: MIT); see the LICENSE file. There is NO WARRANTY.\n",
-                   PACKAGE_VERSION, mw_version());
+            print_version();
             return APP_EXIT_OK;
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -213,36 +257,5 @@ int app_options_parse(int argc, char **argv, app_options *o)
 
     if (o->demo_child)
         return -1;
-    bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
-    int rest = argc - optind;
-    int modes = (demo ? 1 : 0) + (o->replay_path ? 1 : 0) + (dashdash ? 1 : 0);
-    if (modes > 1)
-        return usage_error("choose one of PID, -- COMMAND, --demo and --replay");
-    if (dashdash) {
-        if (rest == 0)
-            return usage_error("'--' must be followed by a command to run");
-        o->mode = APP_MODE_LAUNCH;
-        o->command = &argv[optind];
-    } else if (demo || o->replay_path) {
-        if (rest > 0)
-            return usage_error("unexpected argument '%s'", argv[optind]);
-        o->mode = demo ? APP_MODE_DEMO : APP_MODE_REPLAY;
-    } else {
-        if (rest == 0)
-            return usage_error("no process given: a PID, -- COMMAND, --demo or --replay FILE");
-        if (rest > 1)
-            return usage_error("unexpected argument '%s' (to run a command, put it after --)",
-                               argv[optind + 1]);
-        if (!parse_pid(argv[optind], &o->pid))
-            return usage_error("invalid PID '%s': must be a positive number", argv[optind]);
-        o->mode = APP_MODE_PID;
-    }
-    if (o->mode == APP_MODE_REPLAY) {
-        if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms)
-            return usage_error("--replay only opens a capture in the dashboard; it takes no "
-                               "recording options");
-    }
-    if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
-        return usage_error("--log applies only when launching a command");
-    return -1;
+    return decide_mode(argc, argv, demo, o);
 }

@@ -98,6 +98,9 @@ void mw__csv_row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_
 /* mw__csv_format_row with the time columns decided by the caller (the stream rebases elapsed). */
 size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
                              const mw__sample *s, const char *marker);
+/* ---- one cell of a capture (csv_cells.c) ---- */
+/* A decimal unsigned 64-bit count: digits only, no sign, no overflow. 0 or MW_EINVAL. */
+int mw__csv_parse_u64(const char *s, size_t n, uint64_t *out);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" (exactly, years 0000-9999) -> ms since the epoch. 0 or MW_EINVAL. */
 int mw__csv_parse_timestamp(const char *s, size_t n, int64_t *ms);
 /* "S", "S.f" with up to 9 decimals, non-negative, fitting int64 ns -> ns. 0 or MW_EINVAL. */

@@ -116,6 +116,47 @@ static int refill(reader *r)
 
 enum { REC_OK = 1, REC_MORE = 2, REC_EOF = 3 };
 
+/* A quoted field at *pp (on its opening quote) into r->scratch + *out, as field r->nf. Returns 0
+ * (*pp past the closing quote, *out and *nl advanced), REC_MORE (refill and parse the record
+ * again) or MW_EINVAL (message set). */
+static int quoted_field(reader *r, const char **pp, const char *start, size_t *out, uint64_t *nl)
+{
+    const char *p = *pp + 1, *end = r->end;
+    size_t i = r->nf;
+    char *dst = r->scratch + *out;
+    r->f[i] = dst;
+    for (;;) {
+        if (p == end) {
+            if (!r->eof)
+                return REC_MORE;
+            return fail(r, r->line, "unterminated quoted field");
+        }
+        if ((size_t)(p - start) > MW__CSV_LINE_MAX)
+            return fail(r, r->line, "line too long (more than %d bytes)", MW__CSV_LINE_MAX);
+        char ch = *p++;
+        if (ch == '"') {
+            if (p == end && !r->eof)
+                return REC_MORE;
+            if (p < end && *p == '"') {
+                *dst++ = '"';
+                p++;
+                continue;
+            }
+            break;
+        }
+        if (ch == '\0')
+            return fail(r, r->line + *nl, "not a text CSV file (NUL byte)");
+        if (ch == '\n')
+            (*nl)++;
+        *dst++ = ch;
+    }
+    r->flen[i] = (size_t)(dst - r->f[i]);
+    *out += r->flen[i];
+    r->fquoted[i] = true;
+    *pp = p;
+    return 0;
+}
+
 /* Parse one record at r->p. Returns REC_OK (fields set, consumed), REC_MORE (incomplete: refill
  * and call again), REC_EOF, or MW_EINVAL (message set). */
 static int parse_record(reader *r)
@@ -131,37 +172,11 @@ static int parse_record(reader *r)
             return fail(r, r->line, "too many fields (more than %d)", MAX_FIELDS);
         size_t i = r->nf;
         if (p < end && *p == '"') {
-            p++;
-            char *dst = r->scratch + out;
-            r->f[i] = dst;
-            for (;;) {
-                if (p == end) {
-                    if (!r->eof)
-                        goto more;
-                    return fail(r, r->line, "unterminated quoted field");
-                }
-                if ((size_t)(p - start) > MW__CSV_LINE_MAX)
-                    goto too_long;
-                char ch = *p++;
-                if (ch == '"') {
-                    if (p == end && !r->eof)
-                        goto more;
-                    if (p < end && *p == '"') {
-                        *dst++ = '"';
-                        p++;
-                        continue;
-                    }
-                    break;
-                }
-                if (ch == '\0')
-                    return fail(r, r->line + nl, "not a text CSV file (NUL byte)");
-                if (ch == '\n')
-                    nl++;
-                *dst++ = ch;
-            }
-            r->flen[i] = (size_t)(dst - r->f[i]);
-            out += r->flen[i];
-            r->fquoted[i] = true;
+            int rc = quoted_field(r, &p, start, &out, &nl);
+            if (rc == REC_MORE)
+                goto more;
+            if (rc != 0)
+                return rc;
         } else {
             const char *q = p;
             while (q < end && *q != ',' && *q != '\n' && *q != '\r') {
@@ -231,88 +246,6 @@ static int next_record(reader *r)
         if (rc)
             return rc;
     }
-}
-
-/* ---- fields ----------------------------------------------------------------------------------- */
-
-static int parse_u64(const char *s, size_t n, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (n == 0 || n > 20)
-        return MW_EINVAL;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
-            return MW_EINVAL;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
-static int digits(const char *s, int n, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d > 9)
-            return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Howard Hinnant's days_from_civil: proleptic Gregorian date -> days since 1970-01-01. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-int mw__csv_parse_timestamp(const char *s, size_t n, int64_t *ms)
-{
-    /* 0123456789012345678901234 */
-    /* YYYY-MM-DDTHH:MM:SS.mmmZ  */
-    unsigned y, mo, d, h, mi, se, f;
-    if (n != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-        s[19] != '.' || s[23] != 'Z')
-        return MW_EINVAL;
-    if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
-        digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se) ||
-        digits(s + 20, 3, &f))
-        return MW_EINVAL;
-    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
-        h > 23 || mi > 59 || se > 59)
-        return MW_EINVAL;
-    int64_t days = days_from_civil(y, mo, d);
-    *ms = ((days * 86400 + h * 3600 + mi * 60 + se) * 1000) + f;
-    return 0;
-}
-
-int mw__csv_parse_elapsed(const char *s, size_t n, int64_t *ns)
-{
-    size_t i = 0;
-    uint64_t sec = 0, frac = 0;
-    while (i < n && s[i] != '.')
-        i++;
-    if (parse_u64(s, i, &sec) || sec > (uint64_t)INT64_MAX / 1000000000 - 1)
-        return MW_EINVAL;
-    if (i < n) {
-        size_t fd = n - i - 1;
-        if (fd == 0 || fd > 9 || parse_u64(s + i + 1, fd, &frac))
-            return MW_EINVAL;
-        for (; fd < 9; fd++)
-            frac *= 10;
-    }
-    *ns = (int64_t)(sec * 1000000000 + frac);
-    return 0;
 }
 
 /* ---- rows into the capture --------------------------------------------------------------------- */
@@ -402,7 +335,7 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
         return bad_field(r, line, C_TS, C_TS);
     if (mw__csv_parse_elapsed(r->f[C_EL], r->flen[C_EL], &el_ns))
         return bad_field(r, line, C_EL, C_EL);
-    if (parse_u64(r->f[C_PID], r->flen[C_PID], &v) || v > 0x7fffffff)
+    if (mw__csv_parse_u64(r->f[C_PID], r->flen[C_PID], &v) || v > 0x7fffffff)
         return bad_field(r, line, C_PID, C_PID);
     pid_t pid = (pid_t)v;
     for (int k = C_FIELDS; k < C_NPROCS; k++) {
@@ -410,14 +343,14 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
         /* A required column is there (check_header); an empty optional cell is an unknown. */
         if (i < 0 || (r->flen[i] == 0 && !field_required(k)))
             continue;
-        if (parse_u64(r->f[i], r->flen[i], &v))
+        if (mw__csv_parse_u64(r->f[i], r->flen[i], &v))
             return bad_field(r, line, k, i);
         s.valid |= (uint8_t)mw__fields[k - C_FIELDS].have;
         mw__sample_set_field(&s, (mw__field)(k - C_FIELDS), v);
     }
     s.nprocs = 1;
     if (col[C_NPROCS] >= 0 && r->flen[col[C_NPROCS]]) {
-        if (parse_u64(r->f[col[C_NPROCS]], r->flen[col[C_NPROCS]], &v))
+        if (mw__csv_parse_u64(r->f[col[C_NPROCS]], r->flen[col[C_NPROCS]], &v))
             return bad_field(r, line, C_NPROCS, col[C_NPROCS]);
         s.nprocs = v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
     }
