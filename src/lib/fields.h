@@ -7,7 +7,7 @@
 #include "memwatch.h"
 
 /* Why one table: the fields used to be listed in ~9 places (conversions, tree sum, CSV in and
- * out, the "now" row), and one of those lists forgot VmPeak while keeping its MW_HAVE bit.
+ * out, the "now" row), and one of those lists forgot VmPeak while keeping its MW_HAVE_* bit.
  * Adding a field is now: its member and MW_HAVE_* bit in memwatch.h, a row here, the probe
  * that reads it, and tests.
  *

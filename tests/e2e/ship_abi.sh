@@ -23,6 +23,16 @@ diff -u "$TMP/declared" "$TMP/exported_api" ||
     die "memwatch.h declarations (-) and the library's exports (+) differ"
 echo "ok: exports exactly the $(wc -l <"$TMP/declared") functions of memwatch.h"
 
+# ---- mw_ names the public API only ------------------------------------------------------------
+# In the sources, an mw_/MW_ name that memwatch.h does not define is a program or internal name
+# wearing the public prefix: the program's are app_/APP_, the library's internal ones mw__/MW__.
+grep -ohE '\b(mw|MW)_[A-Za-z0-9][A-Za-z0-9_]*' "$SRCDIR/src/memwatch.h" | sort -u >"$TMP/public_names"
+find "$SRCDIR/src" -name '*.[ch]' ! -name memwatch.h -exec grep -ohE '\b(mw|MW)_[A-Za-z0-9][A-Za-z0-9_]*' {} + |
+    grep -vE '^MW_[A-Z0-9_]*_H$|^MW_(HOST_OS|PROBE_NAME|RU_MAXRSS_UNIT)$' | sort -u |
+    comm -23 - "$TMP/public_names" >"$TMP/stray_names"
+[ ! -s "$TMP/stray_names" ] || die "mw_/MW_ names that are not memwatch.h's API: $(echo $(cat "$TMP/stray_names"))"
+echo "ok: every mw_/MW_ name in src/ is memwatch.h's (header guards and config.h macros aside)"
+
 # ---- C++ ------------------------------------------------------------------------------------------
 cxx=${CXX:-}
 [ -n "$cxx" ] || for c in g++ c++ clang++; do command -v "$c" >/dev/null && { cxx=$c; break; }; done
