@@ -67,11 +67,17 @@ static uint64_t samples_of(const mw_watcher *w)
     return st.samples;
 }
 
-static mw_watcher *watcher_for(pid_t pid, uint64_t interval_ms, size_t history)
+/* A build without a memory probe (--with-probe=none) cannot watch: such tests skip. */
+static void need_probe(void)
 {
-    mw_stats probe_check; /* a build without a memory probe (--with-probe=none) cannot watch */
+    mw_stats probe_check;
     if (mw_get_memory_stats(&probe_check) == MW_EUNSUPPORTED)
         cr_skip_test("no memory probe in this build (see test_unsupported)");
+}
+
+static mw_watcher *watcher_for(pid_t pid, uint64_t interval_ms, size_t history)
+{
+    need_probe();
     mw_config cfg = mw_config_default();
     cfg.pid = pid;
     cfg.interval_ms = interval_ms;
@@ -690,6 +696,7 @@ static void expect_vpeak(const mw_stats *s, uint64_t want, const char *path)
 
 Test(watcher, vpeak_through_every_public_path)
 {
+    need_probe();
     child c;
     child_spawn(&c);
     char reply[256];
