@@ -159,7 +159,7 @@ static int pidstat_seen(const char *path, pid_t pid, uint64_t base, int *lines)
 static int load(const char *path, mw__capture *c)
 {
     char err[600];
-    if (mw__capture_init(c, 4096) != 0 || mw__csv_load(path, c, err, sizeof(err)) != 0 ||
+    if (mw__capture_init(c, 4096) != 0 || mw__csv_load(path, c, NULL, err, sizeof(err)) != 0 ||
         mw__ring_count(&c->ring) < 2) {
         fprintf(stderr, "bench_peaks: %s\n", err);
         return -1;

@@ -214,7 +214,7 @@ Test(write_full, completes_a_write_larger_than_the_pipe_takes_at_once)
     cr_assert_eq(pthread_create(&th, NULL, drain_pipe, &p[0]), 0);
     size_t n = 1024 * 1024; /* 16 pipe buffers: write() returns short or blocks many times */
     char *buf = calloc(1, n);
-    cr_assert_eq(mw__write_full(p[1], buf, n), 0);
+    cr_assert_eq(mw__write_full(p[1], buf, n, NULL), 0);
     close(p[1]);
     void *total;
     cr_assert_eq(pthread_join(th, &total), 0);
@@ -230,7 +230,7 @@ Test(write_full, a_closed_reader_is_esys_with_epipe)
     cr_assert_eq(pipe(p), 0);
     close(p[0]);
     errno = 0;
-    cr_assert_eq(mw__write_full(p[1], "x", 1), MW_ESYS);
+    cr_assert_eq(mw__write_full(p[1], "x", 1, NULL), MW_ESYS);
     cr_assert_eq(errno, EPIPE);
     close(p[1]);
 }

@@ -172,7 +172,7 @@ Test(csv, export_then_load_gives_identical_samples_marks_and_timestamps, .init =
     cr_assert_eq(mw__csv_export(&a, in_dir("a.csv"), false, &rows, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(rows, 40);
     cr_assert_eq(mw__capture_init(&b, 64), 0);
-    cr_assert_eq(mw__csv_load(in_dir("a.csv"), &b, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__csv_load(in_dir("a.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
 
     cr_assert_eq(b.pid, 4242);
     cr_assert_eq(mw__ring_count(&b.ring), 40);
@@ -243,7 +243,7 @@ Test(csv, export_of_a_wrapped_ring_writes_only_stored_rows, .init = mkdir_tmp, .
     cr_assert_eq(mw__csv_export(&a, in_dir("w.csv"), false, &rows, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(rows, 10);
     cr_assert_eq(mw__capture_init(&b, 100), 0);
-    cr_assert_eq(mw__csv_load(in_dir("w.csv"), &b, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__csv_load(in_dir("w.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(mw__ring_count(&b.ring), 10);
     /* Elapsed time still counts from the capture's first sample, not the first stored one. */
     cr_assert_eq(mw__ring_at(&b.ring, 0)->t_ns / 1000000, (sample_n(15).t_ns - T0_NS) / 1000000);
@@ -373,8 +373,8 @@ static int stream_rows(mw__csv_stream *st, mw__capture *c, uint64_t from, uint64
     return mw__csv_stream_flush(st, err, sizeof(err));
 }
 
-Test(csv, stream_writes_header_then_rows_and_appends_without_a_second_header, .init = mkdir_tmp,
-     .fini = rm_tmp)
+Test(csv, stream_writes_header_then_rows_and_never_appends_to_an_existing_capture,
+     .init = mkdir_tmp, .fini = rm_tmp)
 {
     mw__capture a, b;
     capture_with(&a, 64, 0);
@@ -382,64 +382,142 @@ Test(csv, stream_writes_header_then_rows_and_appends_without_a_second_header, .i
     cr_assert_eq(mw__csv_stream_open(in_dir("rec.csv"), &st, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(stream_rows(st, &a, 0, 5), 0, "%s", err);
     cr_assert_eq(mw__csv_stream_rows(st), 5);
+    cr_assert_eq(mw__csv_stream_rows_out(st), 5);
     cr_assert_eq(mw__csv_stream_close(st, err, sizeof(err)), 0, "%s", err);
-    mw__capture_destroy(&a);
+    size_t len1;
+    char *before = read_file(in_dir("rec.csv"), &len1);
 
-    /* A second session, later, appends to the same file. */
-    capture_with(&a, 64, 0);
-    a.wall_offset_ns += 3600000000000LL; /* an hour later */
-    cr_assert_eq(mw__csv_stream_open(in_dir("rec.csv"), &st, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(stream_rows(st, &a, 0, 3), 0, "%s", err);
-    cr_assert_eq(mw__csv_stream_close(st, err, sizeof(err)), 0, "%s", err);
-
-    char *text = read_file(in_dir("rec.csv"), NULL);
-    cr_assert(strncmp(text, mw__csv_header, strlen(mw__csv_header)) == 0);
-    cr_assert_null(strstr(text + 1, "timestamp,"), "one header only");
-    free(text);
-    /* Loadable: elapsed_s continued by wall clock instead of restarting at 0. */
+    /* A second session to the same name is refused, and the file stays as it was. */
+    st = (mw__csv_stream *)1;
+    cr_assert_eq(mw__csv_stream_open(in_dir("rec.csv"), &st, err, sizeof(err)), MW_EALREADY);
+    cr_assert_null(st);
+    char want[700];
+    snprintf(want, sizeof(want), "cannot record to %s: it exists, and memwatch never appends to "
+             "or overwrites a capture; remove it or choose another name", in_dir("rec.csv"));
+    cr_assert_str_eq(err, want);
+    size_t len2;
+    char *after = read_file(in_dir("rec.csv"), &len2);
+    cr_assert(len1 == len2 && memcmp(before, after, len1) == 0);
+    cr_assert(strncmp(after, mw__csv_header, strlen(mw__csv_header)) == 0);
+    free(before);
+    free(after);
     cr_assert_eq(mw__capture_init(&b, 64), 0);
-    cr_assert_eq(mw__csv_load(in_dir("rec.csv"), &b, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(mw__ring_count(&b.ring), 8);
-    cr_assert_eq(mw__ring_at(&b.ring, 5)->t_ns, 3600000000000LL);
+    cr_assert_eq(mw__csv_load(in_dir("rec.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__ring_count(&b.ring), 5);
     mw__capture_destroy(&a);
     mw__capture_destroy(&b);
 }
 
-Test(csv, stream_refuses_to_append_to_a_file_that_is_not_a_capture, .init = mkdir_tmp,
-     .fini = rm_tmp)
+/* open_refused NAME RC WORDS: opening NAME fails with RC, creates nothing, and err names it. */
+static void open_refused(const char *path, int want_rc, const char *words)
+{
+    mw__csv_stream *st = (mw__csv_stream *)1;
+    cr_assert_eq(mw__csv_stream_open(path, &st, err, sizeof(err)), want_rc, "%s: %s", path, err);
+    cr_assert_null(st);
+    cr_assert(strstr(err, path) && strstr(err, words), "%s", err);
+}
+
+Test(csv, stream_refuses_links_and_non_regular_files_without_opening_them, .init = mkdir_tmp,
+     .fini = rm_tmp, .timeout = 10)
 {
     write_file(in_dir("notes.txt"), "my notes\n", 9);
-    mw__csv_stream *st = (mw__csv_stream *)1;
-    cr_assert_eq(mw__csv_stream_open(in_dir("notes.txt"), &st, err, sizeof(err)), MW_EINVAL);
-    cr_assert_null(st);
-    cr_assert(strstr(err, "not a memwatch capture") != NULL, "%s", err);
+    cr_assert_eq(symlink(in_dir("notes.txt"), in_dir("link.csv")), 0);
+    open_refused(in_dir("link.csv"), MW_EINVAL, "it is a symbolic link");
     char *got = read_file(in_dir("notes.txt"), NULL);
     cr_assert_str_eq(got, "my notes\n");
     free(got);
-    cr_assert_eq(mw__csv_stream_open(dir, &st, err, sizeof(err)), MW_ESYS);
-    char want[600];
-    snprintf(want, sizeof(want), "cannot record to %s: Is a directory", dir);
-    cr_assert_str_eq(err, want);
+    cr_assert_eq(symlink(in_dir("planted.csv"), in_dir("dangling.csv")), 0);
+    open_refused(in_dir("dangling.csv"), MW_EINVAL, "it is a symbolic link");
+    cr_assert_eq(access(in_dir("planted.csv"), F_OK), -1, "nothing created where the link points");
+    /* A FIFO nobody reads: refused at once (opening it would block until a reader came). */
+    cr_assert_eq(mkfifo(in_dir("fifo"), 0600), 0);
+    open_refused(in_dir("fifo"), MW_EINVAL, "it is a FIFO, not a regular file (for standard "
+                                            "output, use -o -)");
+    open_refused(dir, MW_EINVAL, "it is a directory, not a regular file");
+    if (access("/dev/null", F_OK) == 0)
+        open_refused("/dev/null", MW_EINVAL, "it is a character device, not a regular file");
+    open_refused(in_dir("notes.txt"), MW_EALREADY, "it exists");
+    cr_assert_eq(count_entries(dir), 4); /* notes.txt, the two links, the FIFO: nothing new */
+}
+
+Test(csv, stream_discard_removes_only_the_file_it_created, .init = mkdir_tmp, .fini = rm_tmp)
+{
+    mw__csv_stream *st;
+    cr_assert_eq(mw__csv_stream_open(in_dir("a.csv"), &st, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__csv_stream_discard(st), 0);
+    cr_assert_eq(count_entries(dir), 0);
+    /* Someone else's file put at the name since is theirs: kept. */
+    cr_assert_eq(mw__csv_stream_open(in_dir("b.csv"), &st, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(unlink(in_dir("b.csv")), 0);
+    write_file(in_dir("b.csv"), "theirs\n", 7);
+    cr_assert_eq(mw__csv_stream_discard(st), 0);
+    char *got = read_file(in_dir("b.csv"), NULL);
+    cr_assert_str_eq(got, "theirs\n");
+    free(got);
+    cr_assert_eq(mw__csv_stream_discard(NULL), 0);
 }
 
 Test(csv, stream_reports_a_full_disk)
 {
-    if (access("/dev/full", W_OK) != 0)
+    int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
         cr_skip_test("no /dev/full");
     mw__capture a;
     capture_with(&a, 64, 0);
     mw__csv_stream *st;
-    cr_assert_eq(mw__csv_stream_open("/dev/full", &st, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__csv_stream_open_fd(fd, "/dev/full", &st), 0);
     int rc = stream_rows(st, &a, 0, 3), e = errno;
     cr_assert_eq(rc, MW_ESYS);
     cr_assert_eq(e, ENOSPC);
-    cr_assert_str_eq(err, "cannot write to /dev/full: No space left on device");
+    cr_assert_str_eq(err, "cannot write to /dev/full: No space left on device; the file holds its "
+                          "first 0 rows");
     /* Sticky: later writes say the same; the capture keeps every sample. */
     mw__sample s = sample_n(3);
     cr_assert_eq(mw__csv_stream_write(st, &a, &s, NULL, err, sizeof(err)), MW_ESYS);
     cr_assert_eq(mw__ring_count(&a.ring), 3);
     cr_assert_eq(mw__csv_stream_close(st, err, sizeof(err)), MW_ESYS);
     mw__capture_destroy(&a);
+}
+
+/* A write cut short by a size limit (the way a full disk cuts it): the message and
+ * mw__csv_stream_rows_out say how many complete rows the file holds, and the file replays them
+ * with its torn last line named. */
+Test(csv, stream_cut_short_says_how_many_rows_the_file_holds, .init = mkdir_tmp, .fini = rm_tmp)
+{
+    mw__capture a, b;
+    capture_with(&a, 256, 0);
+    mw__csv_stream *st;
+    cr_assert_eq(mw__csv_stream_open(in_dir("cut.csv"), &st, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(stream_rows(st, &a, 0, 10), 0, "%s", err);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+    rl.rlim_cur = 4096;
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+    cr_assert_eq(stream_rows(st, &a, 10, 200), MW_ESYS);
+    uint64_t held = mw__csv_stream_rows_out(st);
+    size_t len;
+    char *text = read_file(in_dir("cut.csv"), &len);
+    cr_assert_eq(len, 4096);
+    uint64_t lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    free(text);
+    cr_assert_eq(held, lines - 1, "rows held %llu, complete lines %llu",
+                 (unsigned long long)held, (unsigned long long)lines);
+    char want[700];
+    snprintf(want, sizeof(want), "cannot write to %s: File too large; the file holds its first "
+             "%llu rows", in_dir("cut.csv"), (unsigned long long)held);
+    cr_assert_str_eq(err, want);
+    mw__csv_stream_close(st, err, sizeof(err));
+    mw__csv_loaded info = {99, 99};
+    cr_assert_eq(mw__capture_init(&b, 256), 0);
+    cr_assert_eq(mw__csv_load(in_dir("cut.csv"), &b, &info, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(info.rows, held);
+    cr_assert_eq(info.torn_line, held + 2);
+    cr_assert_eq(mw__ring_count(&b.ring), held);
+    mw__capture_destroy(&a);
+    mw__capture_destroy(&b);
 }
 
 Test(csv, stream_notices_the_file_vanishing_or_being_replaced, .init = mkdir_tmp, .fini = rm_tmp)
@@ -526,6 +604,77 @@ Test(csv, reader_accepts_a_byte_order_mark_and_a_header_only_file)
     mw__capture_destroy(&c);
 }
 
+/* ---- reading: a torn last line (a capture cut by a full disk or a kill) ------------------------ */
+
+#define ROW1 "2026-01-01T00:00:00.000Z,0.000,7,100,200,4096"
+#define ROW2 "2026-01-01T00:00:01.000Z,1.000,7,110,200,4096"
+
+Test(csv, reader_leaves_out_a_torn_last_line_and_keeps_every_complete_row)
+{
+    static const char *const torn[] = {
+        HDR "\n" ROW1 "\n" ROW2 "\n2026-01-01T00:00:02.0",          /* too few fields */
+        HDR "\n" ROW1 "\n" ROW2 "\n2026-01-01T00:00:02.000Z,2.000,7,1", /* too few fields */
+        HDR "\n" ROW1 "\n" ROW2 "\n2026-01-01T00:00:02.000Z,2.000,7,1,2,", /* a cut last cell */
+        HDR ",marker\n" ROW1 ",\n" ROW2 ",\"lap\"\n" ROW2 ",\"step 2",   /* inside a quote */
+        HDR ",marker\n" ROW1 ",\n" ROW2 ",\"lap\"\n" ROW2 ",\"",         /* just opened */
+    };
+    for (size_t i = 0; i < sizeof(torn) / sizeof(torn[0]); i++) {
+        mw__capture c;
+        cr_assert_eq(mw__capture_init(&c, 8), 0);
+        cr_expect_eq(load_text(torn[i], &c), 0, "case %zu: %s", i, err);
+        cr_expect_eq(mw__ring_count(&c.ring), 2, "case %zu", i);
+        cr_expect_eq(mw__ring_at(&c.ring, 1)->rss, 110, "case %zu", i);
+        mw__capture_destroy(&c);
+    }
+}
+
+Test(csv, reader_keeps_a_complete_last_row_without_its_newline)
+{
+    mw__capture c;
+    cr_assert_eq(mw__capture_init(&c, 8), 0);
+    cr_assert_eq(load_text(HDR ",marker\n" ROW1 ",\n" ROW2 ",\"end\"", &c), 0, "%s", err);
+    cr_assert_eq(mw__ring_count(&c.ring), 2);
+    cr_assert_str_eq(mw__capture_mark_label(&c, 1), "end");
+    mw__capture_destroy(&c);
+}
+
+Test(csv, reader_still_refuses_a_torn_line_that_is_not_the_last)
+{
+    static const struct bad_torn {
+        const char *text, *msg;
+    } cases[] = {
+        /* What the old append path made of a torn tail: a newline, then more rows. */
+        {HDR "\n" ROW1 "\n2026-01-01T00:00:02.0\n" ROW2 "\n", "t.csv:3: expected 6 fields, found 1"},
+        {HDR "\n" ROW1 "\n2026-01-01T00:00:01.000Z,1.000,7\n", "t.csv:3: expected 6 fields, found 3"},
+        {HDR ",marker\n" ROW1 ",\"two\nlines", "t.csv:2: unterminated quoted field"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        mw__capture c;
+        cr_assert_eq(mw__capture_init(&c, 8), 0);
+        cr_expect_eq(load_text(cases[i].text, &c), MW_EINVAL, "case %zu", i);
+        cr_expect_str_eq(err, cases[i].msg, "case %zu", i);
+        mw__capture_destroy(&c);
+    }
+}
+
+Test(csv, reader_names_the_torn_line_of_a_file, .init = mkdir_tmp, .fini = rm_tmp)
+{
+    const char *text = HDR "\n" ROW1 "\n" ROW2 "\n2026-01-01T00:00:02.000Z,2.0";
+    write_file(in_dir("run.csv"), text, strlen(text));
+    mw__capture c;
+    cr_assert_eq(mw__capture_init(&c, 8), 0);
+    mw__csv_loaded info = {99, 99};
+    cr_assert_eq(mw__csv_load(in_dir("run.csv"), &c, &info, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(info.rows, 2);
+    cr_assert_eq(info.torn_line, 4);
+    cr_assert_str_eq(err, "");
+    write_file(in_dir("whole.csv"), text, strlen(text) - 29);
+    cr_assert_eq(mw__csv_load(in_dir("whole.csv"), &c, &info, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(info.rows, 2);
+    cr_assert_eq(info.torn_line, 0);
+    mw__capture_destroy(&c);
+}
+
 /* ---- reading: what is refused, each with FILE[:LINE]: reason --------------------------------- */
 
 static const struct bad_case {
@@ -587,23 +736,40 @@ Test(csv, reader_refuses_a_missing_file_a_directory_and_an_empty_file, .init = m
     mw__capture c;
     cr_assert_eq(mw__capture_init(&c, 8), 0);
     char want[600];
-    cr_assert_eq(mw__csv_load(in_dir("nope.csv"), &c, err, sizeof(err)), MW_ESYS);
+    cr_assert_eq(mw__csv_load(in_dir("nope.csv"), &c, NULL, err, sizeof(err)), MW_ESYS);
     snprintf(want, sizeof(want), "%s: No such file or directory", in_dir("nope.csv"));
     cr_assert_str_eq(err, want);
-    cr_assert_eq(mw__csv_load(dir, &c, err, sizeof(err)), MW_EINVAL);
+    cr_assert_eq(mw__csv_load(dir, &c, NULL, err, sizeof(err)), MW_EINVAL);
     snprintf(want, sizeof(want), "%s: is a directory, not a capture file", dir);
     cr_assert_str_eq(err, want);
     write_file(in_dir("empty.csv"), "", 0);
-    cr_assert_eq(mw__csv_load(in_dir("empty.csv"), &c, err, sizeof(err)), MW_EINVAL);
+    cr_assert_eq(mw__csv_load(in_dir("empty.csv"), &c, NULL, err, sizeof(err)), MW_EINVAL);
     snprintf(want, sizeof(want), "%s: empty file", in_dir("empty.csv"));
     cr_assert_str_eq(err, want);
     char bin[4096];
     for (size_t i = 0; i < sizeof(bin); i++)
         bin[i] = (char)(i * 7919 % 251);
     write_file(in_dir("bin"), bin, sizeof(bin));
-    cr_assert_eq(mw__csv_load(in_dir("bin"), &c, err, sizeof(err)), MW_EINVAL);
+    cr_assert_eq(mw__csv_load(in_dir("bin"), &c, NULL, err, sizeof(err)), MW_EINVAL);
     snprintf(want, sizeof(want), "%s:1: not a text CSV file (NUL byte)", in_dir("bin"));
     cr_assert_str_eq(err, want);
+    mw__capture_destroy(&c);
+}
+
+Test(csv, reader_refuses_a_fifo_or_a_device_at_once, .init = mkdir_tmp, .fini = rm_tmp,
+     .timeout = 10)
+{
+    mw__capture c;
+    cr_assert_eq(mw__capture_init(&c, 8), 0);
+    char want[600];
+    cr_assert_eq(mkfifo(in_dir("fifo"), 0600), 0); /* nobody writes: opening it would block */
+    cr_assert_eq(mw__csv_load(in_dir("fifo"), &c, NULL, err, sizeof(err)), MW_EINVAL);
+    snprintf(want, sizeof(want), "%s: is a FIFO, not a capture file", in_dir("fifo"));
+    cr_assert_str_eq(err, want);
+    if (access("/dev/null", R_OK) == 0) {
+        cr_assert_eq(mw__csv_load("/dev/null", &c, NULL, err, sizeof(err)), MW_EINVAL);
+        cr_assert_str_eq(err, "/dev/null: is a character device, not a capture file");
+    }
     mw__capture_destroy(&c);
 }
 
@@ -618,7 +784,7 @@ Test(csv, reader_stops_at_a_line_of_one_mebibyte, .init = mkdir_tmp, .fini = rm_
     write_file(in_dir("long.csv"), text, strlen(text));
     mw__capture c;
     cr_assert_eq(mw__capture_init(&c, 8), 0);
-    cr_assert_eq(mw__csv_load(in_dir("long.csv"), &c, err, sizeof(err)), MW_EINVAL);
+    cr_assert_eq(mw__csv_load(in_dir("long.csv"), &c, NULL, err, sizeof(err)), MW_EINVAL);
     char want[600];
     snprintf(want, sizeof(want), "%s:3: line too long (more than 65536 bytes)", in_dir("long.csv"));
     cr_assert_str_eq(err, want);
@@ -653,7 +819,7 @@ Test(csv, reader_loads_a_million_rows_keeping_the_newest, .init = mkdir_tmp, .fi
     }
     cr_assert_eq(fclose(f), 0);
     cr_assert_eq(mw__capture_init(&b, 1000), 0);
-    cr_assert_eq(mw__csv_load(in_dir("million.csv"), &b, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__csv_load(in_dir("million.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
     cr_assert_eq(mw__ring_count(&b.ring), 1000);
     cr_assert_eq(mw__ring_end(&b.ring), 1000000);
     cr_assert_eq(b.all.n, 1000000);

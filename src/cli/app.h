@@ -81,6 +81,7 @@ typedef struct app_session {
     bool out_failed;
     int out_errno;          /* errno of the failure (EPIPE: the reader went away) */
     char out_err[512];
+    uint64_t out_rows;      /* complete rows that reached the -o file (set when it is closed) */
     int64_t last_flush_ns;
     /* --alert */
     bool alert_crossed;     /* RSS is at/above the threshold */

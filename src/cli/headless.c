@@ -77,8 +77,9 @@ int app_headless_run(app_session *s)
         return APP_EXIT_OK;
     if (!s->target.gone)
         app_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
-    app_summary_print(stdout, s);
-    fflush(stdout);
+    FILE *f = app_output_is_stdout(o) ? stderr : stdout; /* -o -: stdout is the capture's alone */
+    app_summary_print(f, s);
+    fflush(f);
     return app_run_exit_status(s, &how);
 }
 
@@ -96,8 +97,12 @@ static void print_series(FILE *f, const char *name, const mw__capture *c, mw__fi
 /* The summary's last lines: where the recording and the launched command's output went. */
 static void print_files(FILE *f, const app_session *s)
 {
-    if (s->opt->output && !s->out_failed)
-        fprintf(f, "  output    %s\n", s->opt->output);
+    const char *out = app_output_is_stdout(s->opt) ? "standard output" : s->opt->output;
+    if (out && !s->out_failed)
+        fprintf(f, "  output    %s\n", out);
+    else if (out) /* a full disk, a size limit, a deleted file: what made it (see stderr) */
+        fprintf(f, "  output    %s: recording stopped after %" PRIu64 " complete rows\n", out,
+                s->out_rows);
     if (s->target.launched && s->target.log_path[0])
         fprintf(f, "  log       %s\n", s->target.log_path);
 }

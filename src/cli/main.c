@@ -2,9 +2,12 @@
 /* main.c — memwatch's entry point: parse options, pick the mode, and run it. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "csv.h"
@@ -29,16 +32,25 @@ static int run_replay(const app_options *o)
         return APP_EXIT_RUNTIME;
     }
     char err[1024];
-    if (mw__csv_load(o->replay_path, &cap, err, sizeof(err)) != 0) {
+    mw__csv_loaded got;
+    if (mw__csv_load(o->replay_path, &cap, &got, err, sizeof(err)) != 0) {
         fprintf(stderr, "memwatch: cannot replay %s\n", err);
         mw__capture_destroy(&cap);
         return APP_EXIT_USAGE;
     }
     if (mw__ring_end(&cap.ring) == 0) {
-        fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
+        if (got.torn_line)
+            fprintf(stderr, "memwatch: cannot replay %s: it holds no complete row (line %llu is "
+                    "cut short)\n", o->replay_path, (unsigned long long)got.torn_line);
+        else
+            fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
         mw__capture_destroy(&cap);
         return APP_EXIT_USAGE;
     }
+    if (got.torn_line) /* what a full disk or a kill leaves: the rows before it are good */
+        fprintf(stderr, "memwatch: %s:%llu: the last line is cut short (a capture ended by a full "
+                "disk or a kill?): replaying the %llu complete rows\n", o->replay_path,
+                (unsigned long long)got.torn_line, (unsigned long long)got.rows);
     int rc = check_terminal();
     if (rc == 0)
         rc = app_dashboard_run(NULL, &cap, o);
@@ -72,6 +84,32 @@ static int start_target(const app_options *o, app_target *t)
     return 0;
 }
 
+/* The -o stream: a new file, or a copy of standard output for -o - (the stream closes its copy;
+ * stdout itself stays). Prints one line and returns the exit status on failure. */
+static int open_output(const app_options *o, mw__csv_stream **out)
+{
+    *out = NULL;
+    char err[512];
+    if (!o->output)
+        return 0;
+    if (!app_output_is_stdout(o)) {
+        if (mw__csv_stream_open(o->output, out, err, sizeof(err)) == 0)
+            return 0;
+        fprintf(stderr, "memwatch: %s\n", err);
+        return APP_EXIT_USAGE;
+    }
+    int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) {
+        fprintf(stderr, "memwatch: cannot record to standard output: %s\n", strerror(errno));
+        return APP_EXIT_USAGE;
+    }
+    if (mw__csv_stream_open_fd(fd, "standard output", out) != 0) {
+        fprintf(stderr, "memwatch: cannot record to standard output: out of memory\n");
+        return APP_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, ""); /* the dashboard draws Unicode only in a UTF-8 locale */
@@ -94,23 +132,21 @@ int main(int argc, char **argv)
         return rc;
     if (!o.no_tui && (rc = check_terminal()) != 0)
         return rc;
-    mw__csv_stream *out = NULL;
-    if (o.output) {
-        char err[512];
-        if (mw__csv_stream_open(o.output, &out, err, sizeof(err)) != 0) {
-            fprintf(stderr, "memwatch: %s\n", err);
-            return APP_EXIT_USAGE;
-        }
-    }
+    mw__csv_stream *out;
+    if ((rc = open_output(&o, &out)) != 0)
+        return rc;
 
+    /* A run that cannot start takes back the -o file it made: nothing is left behind. */
     if (o.mode != APP_MODE_PID && (rc = start_target(&o, &t)) != 0) {
-        mw__csv_stream_close(out, NULL, 0);
+        mw__csv_stream_discard(out);
         return rc;
     }
     app_session s;
     rc = app_session_open(&s, &o, &t, out);
     if (rc != 0) {
         app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
+        mw__csv_stream_discard(s.out);
+        s.out = NULL;
         app_session_destroy(&s);
         return rc;
     }

@@ -51,7 +51,8 @@ void app_options_usage(FILE *f)
           "  -i, --interval DURATION  sampling interval: 250ms, 1s, 2.5s; a bare number\n"
           "                           is milliseconds; 1ms .. 1h (default 250ms)\n"
           "  -H, --history N          samples kept in memory (default 100000)\n"
-          "  -o, --output FILE        append every sample to FILE as CSV while running\n"
+          "  -o, --output FILE        record every sample to FILE as CSV while running;\n"
+          "                           FILE must not exist; - is stdout (with --no-tui)\n"
           "  -t, --duration DURATION  stop after this long\n"
           "      --no-tui             no dashboard: record (with -o) and print a summary\n"
           "  -c, --children           watch the process and all its descendants, summed\n"
@@ -179,10 +180,15 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
             return usage_error("--replay only opens a capture in the dashboard; it takes no "
                                "recording options");
     }
+    if (app_output_is_stdout(o) && !o->no_tui)
+        return usage_error("-o - writes the capture to standard output, where the dashboard "
+                           "draws: add --no-tui, or name a file");
     if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
         return usage_error("--log applies only when launching a command");
     return -1;
 }
+
+bool app_output_is_stdout(const app_options *o) { return o->output && !strcmp(o->output, "-"); }
 
 /* -V: the version, the library's, and the licence. */
 static void print_version(void)

@@ -27,7 +27,7 @@ typedef struct app_options {
     const char *replay_path;
     uint64_t interval_ms;
     size_t history;
-    const char *output;      /* -o FILE */
+    const char *output;      /* -o FILE ("-": standard output, with --no-tui only) */
     const char *log_path;    /* --log FILE: launched command's stdout/stderr */
     uint64_t duration_ms;    /* -t, 0 = until the target exits or the user quits */
     bool no_tui;
@@ -46,6 +46,10 @@ enum { APP_EXIT_OK = 0, APP_EXIT_RUNTIME = 1, APP_EXIT_USAGE = 2 };
  * status to exit with at once: 0 after --help / --version (printed to stdout), 2 after a usage
  * error (one line printed to stderr naming the bad value). */
 int app_options_parse(int argc, char **argv, app_options *o);
+
+/* -o -: the capture goes to standard output, so every other word memwatch says goes to stderr
+ * (and nothing else may write to stdout: a launched command's output included). */
+bool app_output_is_stdout(const app_options *o);
 
 /* Print the help text (fits in 80 columns). */
 void app_options_usage(FILE *f);

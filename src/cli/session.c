@@ -201,6 +201,7 @@ void app_session_stop(app_session *s)
     flush_output(s);
     if (s->out) {
         char err[512];
+        s->out_rows = mw__csv_stream_rows_out(s->out);
         if (mw__csv_stream_close(s->out, err, sizeof(err)) != 0 && !s->out_failed) {
             s->out_failed = true;
             snprintf(s->out_err, sizeof(s->out_err), "%s", err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* signals.c — memwatch's signal dispositions: quit requests become a flag, SIGPIPE an error; children get them back. */
+/* signals.c — memwatch's signal dispositions: quit requests become a flag, SIGPIPE and SIGXFSZ errors; children get them back. */
 #include "config.h"
 
 #include <signal.h>
@@ -23,11 +23,15 @@ void app_signals_install(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled where it occurs */
+    /* A file-size limit (ulimit -f) is then an EFBIG write error, reported like a full disk
+     * instead of killing memwatch with the -o file cut and a launched command left behind. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 void app_signals_restore(void)
 {
     signal(SIGPIPE, SIG_DFL);
+    signal(SIGXFSZ, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);

@@ -38,22 +38,38 @@ void mw__file_error(char *err, size_t errlen, const char *verb, const char *path
         snprintf(err, errlen, "cannot %s %s: %s", verb, path, cause);
 }
 
-int mw__write_full(int fd, const void *buf, size_t len)
+int mw__write_full(int fd, const void *buf, size_t len, size_t *written)
 {
     const char *p = buf;
-    while (len) {
-        ssize_t w = write(fd, p, len);
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, p + done, len - done);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
             if (w == 0)
                 errno = EIO;
-            return MW_ESYS;
+            break;
         }
-        p += w;
-        len -= (size_t)w;
+        done += (size_t)w;
     }
-    return 0;
+    if (written)
+        *written = done;
+    return done == len ? 0 : MW_ESYS;
+}
+
+const char *mw__file_kind(unsigned mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFIFO: return "a FIFO";
+    case S_IFBLK: return "a block device";
+    case S_IFCHR: return "a character device";
+    case S_IFSOCK: return "a socket";
+    case S_IFLNK: return "a symbolic link";
+    default: return "a special file";
+    }
 }
 
 /* Returns rc with errno = e: the module's way of failing. */
@@ -131,7 +147,7 @@ int mw__atomicfile_write(mw__atomicfile *f, const void *buf, size_t len)
 {
     if (f->fd < 0)
         return fail(MW_EINVAL, EBADF);
-    return mw__write_full(f->fd, buf, len);
+    return mw__write_full(f->fd, buf, len, NULL);
 }
 
 /* Put tmp at path. Without overwrite, a file at path (even one created a moment ago) wins.

@@ -9,7 +9,7 @@
 #include "capture.h"
 #include "export.h"
 
-/* Who owns what: csv_write.c formats rows (and is the CSV export format); csv_stream.c appends
+/* Who owns what: csv_write.c formats rows (and is the CSV export format); csv_stream.c records
  * (-o); csv_read.c loads (replay); the file safety of exports is atomicfile.c's.
  * Everything here runs on the thread that owns the capture; nothing locks. */
 
@@ -44,35 +44,55 @@ extern const mw__export_format mw__export_csv;
 int mw__csv_export(const mw__capture *c, const char *path, bool overwrite, size_t *rows,
                    char *err, size_t errlen);
 
+/* What a load found besides the rows themselves. */
+typedef struct mw__csv_loaded {
+    uint64_t rows;      /* complete rows read (kept or not: the capacity bounds what is kept) */
+    uint64_t torn_line; /* the line of a torn last row that was left out, 0 if none */
+} mw__csv_loaded;
+
 /* Load a capture file into c (already initialised; whatever it held is replaced; its capacity
  * bounds what is kept: the newest rows win, the summary covers every row). Sets pid (from the
  * first row), t0 = 0 with t_ns = elapsed_s in ns, and the wall-clock offset from the first row's
  * timestamp (so exporting again reproduces the same timestamps), and marks (the newest
  * MW__MARKS_MAX/2 .. MW__MARKS_MAX of them are kept). A file with a header and no rows loads
- * as an empty capture. Streams through a fixed buffer: a file of any size, pipes included.
+ * as an empty capture. Streams through a fixed buffer: a file of any size.
+ * A torn last line (a capture ended by a full disk or a kill: the file's last line, without its
+ * newline, with too few fields or a cell cut in two) is left out, not an error: info->torn_line
+ * says where it was (info may be NULL). A bad line anywhere else is an error.
  * Errors, with err = "FILE: reason" (file level) or "FILE:LINE: reason" (content):
- * MW_ESYS (cannot open or read: the cause from strerror), MW_EINVAL (a directory, empty, not
- * text, wrong header, bad or missing field, line too long, elapsed time going backwards...),
+ * MW_ESYS (cannot open or read: the cause from strerror), MW_EINVAL (not a regular file, named by
+ * kind: "is a FIFO, not a capture file" — checked before opening, so a FIFO never blocks; empty,
+ * not text, wrong header, bad or missing field, line too long, elapsed time going backwards...),
  * MW_ENOMEM. On error c holds an unspecified part of the file (still safe to destroy). */
-int mw__csv_load(const char *path, mw__capture *c, char *err, size_t errlen);
+int mw__csv_load(const char *path, mw__capture *c, mw__csv_loaded *info, char *err,
+                 size_t errlen);
 
-/* Same as _load but from memory; name is used in messages. For tests and fuzzing. */
+/* Same as _load but from memory (a torn last line is left out silently); name is used in
+ * messages. For tests and fuzzing. */
 int mw__csv_load_mem(const char *data, size_t len, const char *name, mw__capture *c, char *err,
                      size_t errlen);
 
 /* ---- streaming writer for -o FILE (headless recording) ----------------------------------------
- * Opens path with O_WRONLY|O_APPEND|O_CREAT (mode 0644 under the umask). A symlink given as the
- * path is followed: the user named it, and a planted link cannot make us write into a file that
- * is not already one of our captures (see the header check) or empty. A new or empty file gets
- * the header first; a non-empty regular file must begin with exactly our header, else open fails
- * (we never append rows to a foreign file). When appending to a capture that already has rows,
- * elapsed_s continues from that file's first row (by wall clock), so the file stays loadable.
- * Non-regular files (a pipe, /dev/stdout, /dev/full) just get the header and rows. */
+ * A capture is always a new file: mw__csv_stream_open creates path with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (mode 0644 under the umask), so it never follows a link (a dangling
+ * one included), never truncates and never appends; whatever is already at path is refused by
+ * kind without being opened (a FIFO cannot block, a device gets nothing). Standard output, or any
+ * stream the caller chose, comes in through mw__csv_stream_open_fd. The header is written first. */
 typedef struct mw__csv_stream mw__csv_stream;
 
-/* Errors: MW_ESYS (cannot open, a directory included: "cannot record to PATH: cause"),
- * MW_EINVAL (not our capture), MW_ENOMEM. */
+/* Errors, each with err = "cannot record to PATH: cause": MW_EALREADY (a regular file is there:
+ * "it exists, and memwatch never appends to or overwrites a capture; ..."), MW_EINVAL (a link,
+ * a directory, a FIFO, a device or a socket is there, named by kind; a link or a stream gets the
+ * hint "for standard output, use -o -"), MW_ESYS (cannot create: the cause from strerror),
+ * MW_ENOMEM. errno is set to the cause. */
 int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_t errlen);
+/* A stream on fd, which becomes the stream's (closed by _close); name is used in messages.
+ * Errors: MW_ENOMEM (fd closed). */
+int mw__csv_stream_open_fd(int fd, const char *name, mw__csv_stream **out);
+/* Close and free st without writing what is buffered, and remove the file _open created if it
+ * is still the one at its name (a run that never started leaves nothing behind). NULL is a
+ * no-op. Returns 0 or MW_ESYS (the file could not be removed). */
+int mw__csv_stream_discard(mw__csv_stream *st);
 /* Buffer one row (see mw__csv_format_row); writes out when the buffer is full. The first failure
  * is sticky: the stream stops and every later call returns MW_ESYS with the same message in err
  * and errno set to its cause (the capture itself is the caller's and is unaffected). */
@@ -85,19 +105,16 @@ int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sam
 int mw__csv_stream_flush(mw__csv_stream *st, char *err, size_t errlen);
 /* Rows written so far (buffered ones included). */
 uint64_t mw__csv_stream_rows(const mw__csv_stream *st);
+/* Complete rows that reached the file: after a write cut short (disk full, a size limit), what
+ * the file holds before its torn last line. A write error's message says it too ("cannot write
+ * to PATH: File too large; the file holds its first N rows"). */
+uint64_t mw__csv_stream_rows_out(const mw__csv_stream *st);
 /* Flush, close and free (always frees; NULL is a no-op returning 0). Returns the first error. */
 int mw__csv_stream_close(mw__csv_stream *st, char *err, size_t errlen);
 
 /* ---- shared by the csv_*.c files ------------------------------------------------------------- */
 /* Output buffer size of the -o stream. */
 #define MW__CSV_OUTBUF (64 * 1024)
-/* A row's time columns in whole ms: wall = the first sample's wall ms + elapsed, so timestamp and
- * elapsed_s agree exactly and a loaded capture exports the same text again. */
-void mw__csv_row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms,
-                       int64_t *el_ms);
-/* mw__csv_format_row with the time columns decided by the caller (the stream rebases elapsed). */
-size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
-                             const mw__sample *s, const char *marker);
 /* ---- one cell of a capture (csv_cells.c) ---- */
 /* A decimal unsigned 64-bit count: digits only, no sign, no overflow. 0 or MW_EINVAL. */
 int mw__csv_parse_u64(const char *s, size_t n, uint64_t *out);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* csv_stream.c — the -o recording: append rows to a capture file, flushed by the caller, failures sticky. */
+/* csv_stream.c — the -o recording: rows into a new file (or a descriptor), flushed by the caller, failures sticky. */
 #include "config.h"
 
 #include <errno.h>
@@ -18,15 +18,15 @@
 #endif
 
 struct mw__csv_stream {
-    char *path;
-    bool regular;       /* a regular file: check it is still the one we opened */
+    char *path;         /* the file's name, or how the caller names a descriptor it gave us */
+    bool regular;       /* a file we created: check it is still the one at path */
     dev_t dev;
     ino_t ino;
-    bool have_base;     /* appending to rows already there: their wall - elapsed, in ms */
-    int64_t base_ms;
     int error;          /* first errno, sticky */
     char errmsg[512];
-    uint64_t rows;
+    uint64_t rows;      /* rows accepted (buffered ones included) */
+    uint64_t rows_out;  /* complete rows that reached the file */
+    bool header_out;    /* the header line reached the file */
     int fd;
     size_t len;         /* bytes buffered */
     char buf[MW__CSV_OUTBUF];
@@ -42,56 +42,81 @@ static int stream_set_error(mw__csv_stream *st, int e, const char *what)
     return MW_ESYS;
 }
 
-/* An existing non-empty regular file: it must start with our header. Reads its first row's time
- * base, and whether its last byte ends a line. Returns 0, or an errno / -1 (not our capture). */
-static int check_existing(mw__csv_stream *st, off_t size, bool *need_newline)
+/* Write the buffer out. Counts the complete lines that reached the file (rows never hold a
+ * newline: labels lose their control characters), so a write cut short by a full disk or a size
+ * limit can say how many rows the file holds. */
+static int stream_out(mw__csv_stream *st)
 {
-    int fd = open(st->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    struct stat rs;
-    size_t hl = strlen(mw__csv_header), cap = hl + 256, len = 0;
-    char *head = malloc(cap);
-    int rc = -1;
-    if (!head) {
-        close(fd);
-        return ENOMEM;
+    size_t done = 0;
+    int rc = mw__write_full(st->fd, st->buf, st->len, &done);
+    int e = errno;
+    for (const char *p = st->buf, *end = st->buf + done; (p = memchr(p, '\n', (size_t)(end - p)));
+         p++) {
+        if (st->header_out)
+            st->rows_out++;
+        st->header_out = true;
     }
-    if (fstat(fd, &rs) || rs.st_dev != st->dev || rs.st_ino != st->ino)
-        goto out; /* replaced between the two opens */
-    while (len < cap - 1) {
-        ssize_t r = pread(fd, head + len, cap - 1 - len, (off_t)len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
+    if (rc != 0) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s; the file holds its first %llu rows", strerror(e),
+                 (unsigned long long)st->rows_out);
+        return stream_set_error(st, e, e == EPIPE ? NULL : why);
     }
-    head[len] = '\0';
-    if (len < hl + 1 || memcmp(head, mw__csv_header, hl) != 0)
-        goto out;
-    const char *row = head + hl;
-    if (*row == '\r')
-        row++;
-    if (*row++ != '\n')
-        goto out;
-    rc = 0;
-    /* The first row's timestamp and elapsed_s (never quoted by us). A short or odd first row
-     * just leaves the base unset. */
-    const char *c1 = strchr(row, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-    int64_t ts_ms, el_ns;
-    if (c2 && mw__csv_parse_timestamp(row, (size_t)(c1 - row), &ts_ms) == 0 &&
-        mw__csv_parse_elapsed(c1 + 1, (size_t)(c2 - c1 - 1), &el_ns) == 0) {
-        st->have_base = true;
-        st->base_ms = ts_ms - el_ns / 1000000;
+    st->len = 0;
+    return 0;
+}
+
+/* A new stream on fd (ours from now on), its header buffered. NULL: out of memory (fd closed). */
+static mw__csv_stream *stream_new(const char *path, int fd)
+{
+    mw__csv_stream *st = calloc(1, sizeof(*st));
+    if (!st || !(st->path = strdup(path))) {
+        free(st);
+        if (fd >= 0)
+            close(fd);
+        return NULL;
     }
-    char last = '\n';
-    if (pread(fd, &last, 1, size - 1) == 1 && last != '\n')
-        *need_newline = true; /* a recorder killed mid-row: start on a fresh line */
-out:
-    free(head);
-    close(fd);
-    return rc;
+    st->fd = fd;
+    st->len = strlen(mw__csv_header);
+    memcpy(st->buf, mw__csv_header, st->len);
+    st->buf[st->len++] = '\n';
+    return st;
+}
+
+/* Why path could not be created (errno e): what is already there, named by kind. Only words:
+ * nothing at path is opened, so a FIFO cannot block us and a link is never followed. */
+static int explain_existing(const char *path, int e, char *err, size_t errlen)
+{
+    struct stat ls, ts;
+    char why[256];
+    if ((e != EEXIST && e != EISDIR) || lstat(path, &ls) != 0) {
+        mw__file_error(err, errlen, "record to", path, strerror(e));
+        errno = e;
+        return MW_ESYS;
+    }
+    bool is_link = S_ISLNK(ls.st_mode);
+    /* What a link leads to, or the thing itself: a stream (a pipe, a terminal), or a name for
+     * a descriptor (/dev/stdout, /dev/fd/1, whatever it leads to), gets the hint that standard
+     * output has its own spelling. */
+    if (!is_link)
+        ts = ls;
+    else if (stat(path, &ts) != 0)
+        ts.st_mode = 0;
+    bool streamy = S_ISFIFO(ts.st_mode) || S_ISCHR(ts.st_mode) || S_ISSOCK(ts.st_mode) ||
+                   strncmp(path, "/dev/std", 8) == 0 || strstr(path, "/fd/") != NULL;
+    const char *hint = streamy ? " (for standard output, use -o -)" : "";
+    if (is_link)
+        snprintf(why, sizeof(why), "it is a symbolic link, and memwatch never writes through "
+                                   "one; choose another name%s", hint);
+    else if (S_ISREG(ls.st_mode))
+        snprintf(why, sizeof(why), "it exists, and memwatch never appends to or overwrites a "
+                                   "capture; remove it or choose another name");
+    else
+        snprintf(why, sizeof(why), "it is %s, not a regular file%s",
+                 mw__file_kind((unsigned)ls.st_mode), hint);
+    mw__file_error(err, errlen, "record to", path, why);
+    errno = S_ISREG(ls.st_mode) ? EEXIST : EINVAL;
+    return S_ISREG(ls.st_mode) ? MW_EALREADY : MW_EINVAL;
 }
 
 int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_t errlen)
@@ -99,53 +124,51 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
     *out = NULL;
     if (err && errlen)
         err[0] = '\0';
-    mw__csv_stream *st = calloc(1, sizeof(*st));
-    if (!st || !(st->path = strdup(path))) {
-        free(st);
+    /* A new file, or nothing: O_EXCL refuses anything already at path (a link included, even a
+     * dangling one, so nothing is ever created where a planted link points), and never opens
+     * it, so a FIFO or a device cannot block or receive a byte. O_NOFOLLOW says the same twice. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return explain_existing(path, errno, err, errlen);
+    struct stat fs;
+    if (fstat(fd, &fs) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(path); /* ours: we created it a moment ago */
+        mw__file_error(err, errlen, "record to", path, strerror(e));
+        errno = e;
+        return MW_ESYS;
+    }
+    mw__csv_stream *st = stream_new(path, fd);
+    if (!st) {
+        unlink(path);
         mw__file_error(err, errlen, "record to", path, strerror(ENOMEM));
         return MW_ENOMEM;
     }
-    int rc = MW_ESYS, e = 0;
-    bool need_newline = false;
-    struct stat fs;
-    st->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (st->fd < 0 || fstat(st->fd, &fs)) {
-        e = errno;
-        goto fail;
-    }
-    st->regular = S_ISREG(fs.st_mode);
+    st->regular = true;
     st->dev = fs.st_dev;
     st->ino = fs.st_ino;
-    if (S_ISDIR(fs.st_mode)) {
-        rc = MW_EINVAL;
-        e = EISDIR;
-        goto fail;
-    }
-    if (st->regular && fs.st_size > 0) {
-        e = check_existing(st, fs.st_size, &need_newline);
-        if (e < 0) {
-            mw__file_error(err, errlen, "record to", path,
-                           "it exists and is not a memwatch capture with the same columns "
-                           "(refusing to append)");
-            rc = MW_EINVAL;
-            goto fail_msg;
-        }
-        if (e)
-            goto fail;
-        if (need_newline)
-            st->buf[st->len++] = '\n';
-    } else {
-        st->len = strlen(mw__csv_header);
-        memcpy(st->buf, mw__csv_header, st->len);
-        st->buf[st->len++] = '\n';
-    }
     *out = st;
     return 0;
-fail:
-    mw__file_error(err, errlen, "record to", path, strerror(e));
-fail_msg:
-    if (st->fd >= 0)
-        close(st->fd);
+}
+
+int mw__csv_stream_open_fd(int fd, const char *name, mw__csv_stream **out)
+{
+    *out = stream_new(name, fd);
+    return *out ? 0 : MW_ENOMEM;
+}
+
+int mw__csv_stream_discard(mw__csv_stream *st)
+{
+    if (!st)
+        return 0;
+    /* Remove the file only while it is still the one we created: whatever someone put at its
+     * name since is theirs. */
+    struct stat ps;
+    int rc = 0;
+    if (st->regular && lstat(st->path, &ps) == 0 && ps.st_dev == st->dev && ps.st_ino == st->ino)
+        rc = unlink(st->path) ? MW_ESYS : 0;
+    close(st->fd);
     free(st->path);
     free(st);
     return rc;
@@ -165,19 +188,11 @@ int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sam
 {
     if (st->error)
         return stream_report(st, err, errlen);
-    int64_t wall_ms, el_ms;
-    mw__csv_row_times(c, s, &wall_ms, &el_ms);
-    if (st->have_base)
-        el_ms = wall_ms - st->base_ms;
-    size_t len = mw__csv_format_row_at(st->buf + st->len, sizeof(st->buf) - st->len,
-                               c->pid, wall_ms, el_ms, s, marker);
+    size_t len = mw__csv_format_row(st->buf + st->len, sizeof(st->buf) - st->len, c, s, marker);
     if (!len) {
-        if (mw__write_full(st->fd, st->buf, st->len) != 0) {
-            stream_set_error(st, errno, NULL);
+        if (stream_out(st) != 0)
             return stream_report(st, err, errlen);
-        }
-        st->len = 0;
-        len = mw__csv_format_row_at(st->buf, sizeof(st->buf), c->pid, wall_ms, el_ms, s, marker);
+        len = mw__csv_format_row(st->buf, sizeof(st->buf), c, s, marker);
         if (!len) {
             /* Only a marker longer than the whole buffer: not a reason to stop recording. */
             mw__file_error(err, errlen, "write to", st->path, "marker too long");
@@ -192,12 +207,8 @@ int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sam
 
 int mw__csv_stream_flush(mw__csv_stream *st, char *err, size_t errlen)
 {
-    if (!st->error) {
-        if (mw__write_full(st->fd, st->buf, st->len) != 0)
-            stream_set_error(st, errno, NULL);
-        else
-            st->len = 0;
-    }
+    if (!st->error)
+        stream_out(st);
     if (!st->error && st->regular) {
         /* Writes to a deleted or replaced file succeed but go nowhere anyone can read. */
         struct stat fs, ps;
@@ -215,6 +226,11 @@ int mw__csv_stream_flush(mw__csv_stream *st, char *err, size_t errlen)
 uint64_t mw__csv_stream_rows(const mw__csv_stream *st)
 {
     return st ? st->rows : 0;
+}
+
+uint64_t mw__csv_stream_rows_out(const mw__csv_stream *st)
+{
+    return st ? st->rows_out : 0;
 }
 
 int mw__csv_stream_close(mw__csv_stream *st, char *err, size_t errlen)

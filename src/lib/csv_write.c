@@ -128,8 +128,9 @@ static size_t marker_len(const char *m)
     return len;
 }
 
-size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
-                             const mw__sample *s, const char *marker)
+/* A row with its time columns already decided (see row_times). */
+static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
+                            const mw__sample *s, const char *marker)
 {
     if (!marker && (s->flags & MW_SAMPLE_MARK))
         marker = "";
@@ -173,7 +174,9 @@ size_t mw__csv_format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, in
     return (size_t)(p - buf);
 }
 
-void mw__csv_row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms, int64_t *el_ms)
+/* A row's time columns in whole ms: wall = the first sample's wall ms + elapsed, so timestamp and
+ * elapsed_s agree exactly and a loaded capture exports the same text again. */
+static void row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms, int64_t *el_ms)
 {
     int64_t t0 = c->have_t0 ? c->t0_ns : s->t_ns;
     *el_ms = floor_div(s->t_ns - t0, 1000000);
@@ -184,8 +187,8 @@ size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__s
                           const char *marker)
 {
     int64_t wall_ms, el_ms;
-    mw__csv_row_times(c, s, &wall_ms, &el_ms);
-    return mw__csv_format_row_at(buf, n, c->pid, wall_ms, el_ms, s, marker);
+    row_times(c, s, &wall_ms, &el_ms);
+    return format_row_at(buf, n, c->pid, wall_ms, el_ms, s, marker);
 }
 
 /* ---- CSV as an export format ------------------------------------------------------------------ */

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# cli_output_errors.sh — -o failures (unwritable dir, a directory, /dev/full, file deleted): clear message, history kept, right exit.
+# cli_output_errors.sh — -o failures (unwritable dir, a directory, a full disk, file deleted): clear message, history kept, right exit.
 . "$(dirname "$0")/harness.sh"
 
 alloc_start t --alloc 4 || { fail "mw-alloc did not start"; finish; }
@@ -52,13 +52,15 @@ check "-o a directory in launch mode: status 2 and no command left running" \
 ls memwatch-*.log > /dev/null 2>&1 && note "left behind: $(ls memwatch-*.log) (the log of a command ended at once)"
 
 # ---- failures while recording: keep watching, summary at the end, status 1 --------------------------
-"$MEMWATCH" --no-tui -o /dev/full -i 10ms -t 1s "$target" > sum.txt 2> err.txt
+# A full disk, made by a file-size limit (ulimit -f: 4 KiB in bash). /dev/full itself is a device,
+# refused before recording starts (cli_files.sh).
+(ulimit -f 4 && exec "$MEMWATCH" --no-tui -o full.csv -i 10ms -t 1s "$target") > sum.txt 2> err.txt
 rc=$?
 n=$(summary_samples sum.txt)
-check "/dev/full: status 1, ran the full -t with its summary (${n:-0} samples)" \
+check "full disk: status 1, ran the full -t with its summary (${n:-0} samples)" \
     eval '[ $rc -eq 1 ] && [ "${n:-0}" -ge 50 ]'
-check "/dev/full: one stderr line naming /dev/full and 'No space left'" \
-    eval '[ "$(wc -l < err.txt)" -eq 1 ] && grep -q "/dev/full" err.txt && grep -q "No space left on device" err.txt'
+check "full disk: one stderr line naming full.csv and 'File too large'" \
+    eval '[ "$(wc -l < err.txt)" -eq 1 ] && grep -q "full.csv" err.txt && grep -q "File too large" err.txt'
 
 "$MEMWATCH" --no-tui -o gone.csv -i 10ms -t 2s "$target" > sum.txt 2> err.txt &
 mw=$!
@@ -74,13 +76,13 @@ check "deleted file: status 1, full -t with summary (${n:-0} samples), one line 
 check "deleted file: not re-created" [ ! -e gone.csv ]
 
 # ---- the dashboard: a message on screen, it keeps sampling; status 1 and the message at exit -------
-start_tui_sh "'$MEMWATCH' -o /dev/full -i 50ms $target 2> '$MW_TMP/tui-err.txt'" 120 30
-check "dashboard /dev/full: 'recording stopped' on screen" wait_screen "recording stopped" 10
+start_tui_sh "(ulimit -f 4 && exec '$MEMWATCH' -o tui-full.csv -i 50ms $target) 2> '$MW_TMP/tui-err.txt'" 120 30
+check "dashboard, full disk: 'recording stopped' on screen" wait_screen "recording stopped" 10
 samples_shown() { screen | sed -n 's/.* \([0-9]*\)\/[0-9]* samples.*/\1/p' | head -1; }
 a=$(samples_shown)
-check "dashboard /dev/full: still sampling after the failure (from ${a:-?})" \
+check "dashboard, full disk: still sampling after the failure (from ${a:-?})" \
     wait_until 10 eval '[ "$(samples_shown)" -gt "${a:-0}" ]'
 st=$(dashboard_quit)
-check "dashboard /dev/full: q quits with status 1 (got $st)" [ "$st" = 1 ]
-check "dashboard /dev/full: the failure is on stderr after the dashboard closes" grep -q "No space left on device" tui-err.txt
+check "dashboard, full disk: q quits with status 1 (got $st)" [ "$st" = 1 ]
+check "dashboard, full disk: the failure is on stderr after the dashboard closes" grep -q "File too large" tui-err.txt
 finish

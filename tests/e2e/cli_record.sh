@@ -67,7 +67,7 @@ fi
 
 # ---- SIGPIPE: the reader goes away ----------------------------------------------------------------
 start=$(now_ms)
-"$MEMWATCH" --no-tui -o /dev/stdout -i 10ms "$target" 2> err.txt | head -2 > head.txt
+"$MEMWATCH" --no-tui -o - -i 10ms "$target" 2> err.txt | head -2 > head.txt
 rc=${PIPESTATUS[0]}
 took=$(($(now_ms) - start))
 note "memwatch | head -2 took $took ms, status $rc"
@@ -78,7 +78,7 @@ check "SIGPIPE: head got the header and one row" \
 
 # Launch mode: the launched command must not outlive memwatch.
 rm -f ready
-"$MEMWATCH" --no-tui -o /dev/stdout -i 10ms -- "$MW_ALLOC" --ready-file ready --leak 1 --every 100 \
+"$MEMWATCH" --no-tui -o - -i 10ms -- "$MW_ALLOC" --ready-file ready --leak 1 --every 100 \
     2> err.txt | { head -2 > head.txt; wait_until 10 test -s ready; }
 rc=${PIPESTATUS[0]}
 child=$(cat ready 2> /dev/null)
