@@ -27,6 +27,10 @@ int app_report_watch_error(pid_t pid, int rc)
         fprintf(stderr, "memwatch: cannot read the memory of PID %ld: permission denied "
                         "(it belongs to another user; run memwatch as that user)\n", (long)pid);
         return APP_EXIT_USAGE;
+    case MW_EKTHREAD:
+        fprintf(stderr, "memwatch: PID %ld is a kernel thread: it has no user memory to watch\n",
+                (long)pid);
+        return APP_EXIT_USAGE;
     case MW_EUNSUPPORTED:
         fprintf(stderr, "memwatch: memory sampling is not supported on this operating system "
                         "(%s)\n", MW_HOST_OS);

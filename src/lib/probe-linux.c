@@ -148,6 +148,9 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
         rc = read_stat(p->dir_fd, "stat", &st);
     if (rc == 0 && (st.state == 'Z' || st.state == 'X'))
         rc = MW_ENOPROC;
+    /* A kernel thread's status has no Vm* lines: it would sample as 0 B, a lie on a chart. */
+    if (rc == 0 && (st.flags & MW__PF_KTHREAD))
+        rc = MW_EKTHREAD;
     if (rc != 0) {
         mw__probe_close(p);
         return rc;
