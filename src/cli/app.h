@@ -75,7 +75,7 @@ typedef struct app_session {
     mw_stats *buf;          /* drain buffer */
     size_t bufcap;
     int end_reason;         /* why the sampler ended by itself (0 while running) */
-    int peak_reset_warned;
+    bool peak_reset_warned; /* --interval-peaks failure already handed out (once per run) */
     /* -o FILE */
     mw__csv_stream *out;
     bool out_failed;
@@ -103,6 +103,9 @@ int app_report_watch_error(pid_t pid, int rc);
 /* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
  * the file when due, refresh the target's info. Returns the number of new samples. */
 size_t app_session_poll(app_session *s);
+/* --interval-peaks: why resetting the peak fails (an MW_E* code), the first time it is asked
+ * after the sampler reported it; 0 when it works, is not asked for, or was already handed out. */
+int app_session_peak_reset_news(app_session *s);
 /* Change the sampling interval now. Returns 0 or MW_EINVAL. */
 int app_session_set_interval(app_session *s, uint64_t ms);
 /* Drop a mark (label may be NULL) on the next sample (or the last one if the target is gone). */

@@ -175,6 +175,16 @@ size_t app_session_poll(app_session *s)
     return n;
 }
 
+int app_session_peak_reset_news(app_session *s)
+{
+    mw_watcher_status ws;
+    if (!s->opt->interval_peaks || s->peak_reset_warned || !s->watcher ||
+        mw_watcher_get_status(s->watcher, &ws) != 0 || ws.peak_reset_error == 0)
+        return 0;
+    s->peak_reset_warned = true;
+    return ws.peak_reset_error;
+}
+
 int app_session_set_interval(app_session *s, uint64_t ms)
 {
     int rc = mw_watcher_set_interval(s->watcher, ms);
