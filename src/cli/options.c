@@ -181,6 +181,12 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
     }
     if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
         return usage_error("--log applies only when launching a command");
+    if (o->log_path && strcmp(o->log_path, "-") == 0) {
+        if (!o->no_tui)
+            return usage_error("--log -: the dashboard owns the terminal, so the command's output "
+                               "needs a file (--log FILE), or use --no-tui");
+        o->log_path = NULL; /* headless: the command keeps memwatch's stdout and stderr */
+    }
     return -1;
 }
 
