@@ -72,6 +72,29 @@ else
     fail "headless on a terminal: the sleeps never started"
 fi
 
+# ---- Ctrl-Z in an interactive shell: memwatch's job stops with its command; fg continues both ---
+start_tui_sh "env PS1='prompt> ' bash --norc --noprofile -i"
+wait_for '^prompt>'
+send_text "'$MEMWATCH' --no-tui -- sh -c 'read x; echo got:\$x; read y; echo got2:\$y'"
+send Enter
+mw_stopped() { [ "$(awk '{ print $3 }' /proc/"$(pgrep -x -P "$(pgrep -x -P "$(pane_pid)" bash)" memwatch)"/stat 2>/dev/null)" = T ]; }
+if wait_until 10 eval "pgrep -f '^sh -c read x' > /dev/null"; then
+    send_text a
+    send Enter
+    wait_for 'got:a'
+    send C-z
+    check "Ctrl-Z: the shell reports the job stopped" wait_screen 'Stopped'
+    check "Ctrl-Z: memwatch itself is stopped with its command" wait_until 5 mw_stopped
+    send_text fg
+    send Enter
+    send_text b
+    send Enter
+    check "fg: the command reads the terminal again" wait_screen 'got2:b'
+    check "fg: memwatch ends with its command and prints the summary" wait_screen '^memwatch summary'
+else
+    fail "Ctrl-Z: the command did not start"
+fi
+
 # ---- the dashboard: q, k ends the tree -----------------------------------------------------------
 m=$(mark 6)
 start_tui "$MEMWATCH" -- bash -c "$(tree "$m")"
