@@ -25,7 +25,8 @@ enum {
     MW_ENOMEM = -6,       /* out of memory */
     MW_ESYS = -7,         /* other system error (errno is kept where useful) */
     MW_EREUSED = -8,      /* the PID now belongs to a different process */
-    MW_ENODATA = -9       /* no sample taken yet */
+    MW_ENODATA = -9,      /* no sample taken yet */
+    MW_EKTHREAD = -10     /* a kernel thread: it has no user memory to watch */
 };
 
 /* Bits of mw_stats.valid: which optional fields this OS / process provided. */
@@ -68,7 +69,7 @@ double mw_stats_shared_mb(const mw_stats *s);
 /* Sample this process (mw_get_memory_stats) or any process by PID, once, synchronously.
  * Fills *out, timestamp included. Any thread.
  * Errors: MW_EINVAL (NULL out, pid < 0), MW_ENOPROC (no such process, or a zombie),
- * MW_EPERM, MW_EUNSUPPORTED, MW_ESYS. */
+ * MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EKTHREAD (a kernel thread: no user memory). */
 int mw_get_memory_stats(mw_stats *out);
 int mw_get_process_memory_stats(pid_t pid, mw_stats *out);
 
@@ -121,7 +122,8 @@ void mw_watcher_free(mw_watcher *w);
 int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user);
 
 /* Open the process, take the first sample at once, then one per interval on a new thread.
- * Errors: MW_EALREADY (running), MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EINVAL.
+ * Errors: MW_EALREADY (running), MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EINVAL,
+ * MW_EKTHREAD.
  * Starting again after a stop continues the same history. */
 int mw_watcher_start(mw_watcher *w);
 

@@ -223,19 +223,20 @@ Test(probe, zombie_is_noproc_but_describable)
     waitpid(pid, NULL, 0);
 }
 
-Test(probe, kernel_thread_samples_as_zero)
+Test(probe, kernel_thread_is_ekthread_not_zero_bytes)
 {
     need_linux();
     /* PID 2 is kthreadd on Linux; skip where it is not (e.g. a PID namespace). */
     mw_process_info info;
     if (mw_process_get_info(2, &info) != 0 || strcmp(info.name, "kthreadd") != 0)
         cr_skip_test("no kthreadd at pid 2 here");
-    mw_stats st = sample_pid(2, 0);
+    mw__probe *p;
+    mw_stats st;
+    cr_assert_eq(mw__probe_open(2, 0, &p), MW_EKTHREAD);
+    cr_assert_eq(mw_get_process_memory_stats(2, &st), MW_EKTHREAD);
     cr_assert_eq(st.physical_size, 0);
-    cr_assert_eq(st.virtual_size, 0);
-    cr_assert_eq(st.valid, 0);
-    cr_assert_eq(st.nprocs, 1);
     cr_assert_str_eq(info.cmdline, "");
+    cr_assert_str_eq(mw_strerror(MW_EKTHREAD), "a kernel thread: it has no user memory to watch");
 }
 
 /* Fork 3 children of 20 MiB each; the tree sample must count and sum them. */

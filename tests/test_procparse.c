@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,27 @@ Test(procparse, stat_of_real_processes_including_odd_comms)
         cr_assert_eq(st.state, c->state, "%s", c->file);
         cr_assert_eq(st.ppid, c->ppid, "%s", c->file);
         cr_assert_eq(st.start_time, c->start, "%s", c->file);
+    }
+}
+
+/* Field 9, flags: PF_KTHREAD tells a kernel thread (kthreadd, a kworker) from a process. */
+Test(procparse, stat_flags_tell_kernel_threads)
+{
+    static const struct {
+        const char *file;
+        uint64_t flags;
+        bool kthread;
+    } cases[] = {
+        {"kthread.stat", 2129984, true},  /* 0x208040 */
+        {"kworker.stat", 69238880, true}, /* 0x4208060 */
+        {"normal.stat", 4194304, false},  /* 0x400000 */
+        {"zombie.stat", 4227148, false},  /* 0x40804c: exiting, not a kernel thread */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        mw__proc_stat st;
+        cr_assert_eq(parse_stat_fixture(cases[i].file, &st), 0, "%s", cases[i].file);
+        cr_assert_eq(st.flags, cases[i].flags, "%s", cases[i].file);
+        cr_assert_eq((st.flags & MW__PF_KTHREAD) != 0, cases[i].kthread, "%s", cases[i].file);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "capture.h"
@@ -27,7 +28,14 @@ typedef struct app_target {
     bool have_info;
     uint64_t start_time;    /* start time seen first: a different one means PID reuse */
     char first_name[64];    /* name seen first: a different one means it exec'd */
-    char log_path[4096];    /* launched: where its stdout/stderr go */
+    char log_path[4096];    /* launched: where its stdout/stderr go ("": memwatch's own) */
+    bool log_remove_if_empty; /* the dashboard's default log: removed at the end when empty */
+    dev_t log_dev;          /* the log memwatch created, so that only that file is removed */
+    ino_t log_ino;
+    pid_t pgid;             /* launched: its own process group (its PID), 0 for the demo */
+    bool tty_lent;          /* headless: the terminal (tty_fd) is lent to the command's group */
+    int tty_fd;
+    bool ending;            /* memwatch is ending it: a stop is not relayed (jobs.c) */
     pid_t ppid_at_start;    /* demo child: its parent, to notice the parent's death */
 } app_target;
 
@@ -38,17 +46,46 @@ void app_target_state_text(const app_target *t, char *buf, size_t n);
 bool app_target_execd(const app_target *t);
 /* Refresh info; notices exec (name change) and PID reuse. Main thread. */
 void app_target_refresh(app_target *t);
-/* Launched targets: reap without blocking. Returns true if it was reaped just now. */
+/* Launched targets: reap without blocking. Returns true if it was reaped just now. With the
+ * terminal lent to the command, a stop (Ctrl-Z) is relayed to memwatch's own job first. */
 bool app_target_reap(app_target *t);
-/* Launched targets: SIGTERM, wait up to grace_ms, then SIGKILL; reaps. No-op if reaped. */
+/* Record a launched target's wait status (and rusage, for its max RSS): it is reaped. */
+void app_target_set_status(app_target *t, int status, const struct rusage *ru);
+/* Launched targets: the command's whole process group gets SIGTERM, then SIGKILL after
+ * grace_ms; reaps the command; a group left behind by a command that already ended is ended
+ * the same way (and said so); the terminal, if lent, is taken back. (jobs.c) */
 void app_target_terminate(app_target *t, int grace_ms);
+/* Remove the dashboard's default log if it is still the empty file memwatch created. */
+void app_target_remove_empty_log(const app_target *t);
+
+/* ---- the launched command as a job (jobs.c) ----------------------------------------------------
+ * It leads its own process group; headless, when memwatch is the terminal's foreground job, the
+ * terminal is lent to that group (see jobs.c for why). */
+/* Before fork: adopt orphans; lend_tty (headless): the terminal's fd when memwatch is in its
+ * foreground (SIGTTOU then blocked, SIGCHLD wakes the headless loop), else -1. */
+int app_job_prepare(bool lend_tty);
+/* In the child before exec: lead a new group; take the terminal if tty_fd >= 0. */
+void app_job_child_enter(int tty_fd);
+/* In the parent after fork: the same from its side (whichever runs first), recorded in t. */
+void app_job_parent_enter(app_target *t, pid_t pid, int tty_fd);
+/* The command was stopped (Ctrl-Z): stop memwatch's job too; once continued, continue it. */
+void app_job_relay_stop(app_target *t);
+/* Take the terminal back from the command's group (no-op if it was not lent). */
+void app_job_release_tty(app_target *t);
+/* Collect orphans adopted by memwatch that have exited (never the command itself). */
+void app_job_reap_adopted(const app_target *t);
+/* After the group has ended: name on stderr every process still running below memwatch. */
+void app_job_name_escapees(const app_target *t);
 /* Exit status memwatch should end with for a reaped launched target (code, or 128+signal). */
 int app_target_exit_status(const app_target *t);
 
-/* Launch argv with stdout/stderr to a log file (log_path, or memwatch-PID.log in the current
- * directory); fork+execvp, never a shell. own_tty (the dashboard owns the terminal): the command
- * gets /dev/null as stdin and its own process group; otherwise it keeps memwatch's stdin. On failure prints one line and
- * returns the exit status to use (2 when the command cannot be run). Returns 0 on success. */
+/* Launch argv (fork+execvp, never a shell) in its own process group. Its stdout/stderr go to
+ * log_path if given, else with own_tty (the dashboard owns the terminal) to a new
+ * memwatch-PID.log in the current directory, else stay memwatch's (headless, as under time(1)).
+ * A log is always a new file: an existing path or a link is refused. own_tty: the command gets
+ * /dev/null as stdin; headless it keeps memwatch's stdin and, when memwatch is the terminal's
+ * foreground job, the terminal. On failure prints one line, leaves no log, and returns the exit
+ * status to use (2 when the command cannot be run or the log not created); 0 on success. */
 int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t);
 /* Fork the built-in demo workload as a child. Returns 0 or an exit status. */
 int app_demo_launch(app_target *t);
@@ -75,7 +112,7 @@ typedef struct app_session {
     mw_stats *buf;          /* drain buffer */
     size_t bufcap;
     int end_reason;         /* why the sampler ended by itself (0 while running) */
-    int peak_reset_warned;
+    bool peak_reset_warned; /* --interval-peaks failure already handed out (once per run) */
     /* -o FILE */
     mw__csv_stream *out;
     bool out_failed;
@@ -104,6 +141,9 @@ int app_report_watch_error(pid_t pid, int rc);
 /* Main thread, often: reap a launched child, copy new samples into the capture (and -o), flush
  * the file when due, refresh the target's info. Returns the number of new samples. */
 size_t app_session_poll(app_session *s);
+/* --interval-peaks: why resetting the peak fails (an MW_E* code), the first time it is asked
+ * after the sampler reported it; 0 when it works, is not asked for, or was already handed out. */
+int app_session_peak_reset_news(app_session *s);
 /* Change the sampling interval now. Returns 0 or MW_EINVAL. */
 int app_session_set_interval(app_session *s, uint64_t ms);
 /* Drop a mark (label may be NULL) on the next sample (or the last one if the target is gone). */

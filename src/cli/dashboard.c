@@ -230,6 +230,7 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
     if (app_target_execd(&s->target) && d->o->mode != APP_MODE_DEMO)
         info->command = s->target.info.cmdline[0] ? s->target.info.cmdline : s->target.info.name;
     info->gone = s->target.gone || app_session_ended(s);
+    info->log_file = s->target.log_path[0] ? s->target.log_path : NULL;
     info->interval_ms = s->interval_ms;
     const mw__sample *last = mw__ring_last(&d->cap->ring);
     /* The clock stops when the process does: elapsed then means "how long it ran watched". */

@@ -15,17 +15,22 @@ void app_run_report_output(const app_session *s, bool still_watching)
 void app_run_finish(app_session *s, app_run_end *how)
 {
     app_session_stop(s);
-    if (!s->target.launched || s->target.reaped)
+    app_target *t = &s->target;
+    if (!t->launched)
         return;
-    if (how->leave_running) {
+    if (how->leave_running && !t->reaped) {
         fprintf(stderr, "memwatch: left PID %ld running (its output goes to %s)\n",
-                (long)s->target.pid, s->target.log_path);
+                (long)t->pid, t->log_path);
         return;
     }
-    /* A command still running when memwatch stops (a quit, -t, a signal) is ended, never left
-     * behind as an orphan; its status is then not memwatch's. */
-    how->ended_by_us = !app_session_ended(s) && !s->target.gone;
-    app_target_terminate(&s->target, APP_TERMINATE_GRACE_MS);
+    /* A command still running when memwatch stops (a quit, -t, a signal) is ended with its whole
+     * process group, never left behind as an orphan; its status is then not memwatch's. What
+     * escaped the group is named. */
+    how->ended_by_us = !t->reaped && !app_session_ended(s) && !t->gone;
+    app_target_terminate(t, APP_TERMINATE_GRACE_MS);
+    if (t->pgid)
+        app_job_name_escapees(t);
+    app_target_remove_empty_log(t);
 }
 
 int app_run_exit_status(const app_session *s, const app_run_end *how)

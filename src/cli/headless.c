@@ -43,6 +43,15 @@ static void print_alert(const app_session *s)
             (long)s->target.pid);
 }
 
+/* Once per run: sampling goes on, but the user asked for interval peaks and does not get them. */
+static void warn_peak_reset(app_session *s)
+{
+    int e = app_session_peak_reset_news(s);
+    if (e)
+        fprintf(stderr, "memwatch: --interval-peaks: cannot reset PID %ld's peak (%s): sampling "
+                        "goes on with lifetime peaks only\n", (long)s->target.pid, mw_strerror(e));
+}
+
 int app_headless_run(app_session *s)
 {
     const app_options *o = s->opt;
@@ -51,6 +60,7 @@ int app_headless_run(app_session *s)
     bool reader_gone = false;
     for (;;) {
         app_session_poll(s);
+        warn_peak_reset(s);
         if (s->alert_fired) {
             s->alert_fired = false;
             print_alert(s);
@@ -73,6 +83,7 @@ int app_headless_run(app_session *s)
         sleep_until_next_poll(deadline);
     }
     app_run_finish(s, &how);
+    warn_peak_reset(s); /* a run shorter than one poll */
     if (reader_gone)
         return APP_EXIT_OK;
     if (!s->target.gone)

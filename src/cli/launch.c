@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -108,46 +109,31 @@ void app_target_refresh(app_target *t)
     t->have_info = true;
 }
 
+void app_target_set_status(app_target *t, int status, const struct rusage *ru)
+{
+    t->reaped = t->gone = true;
+    t->wait_status = status;
+    t->maxrss_bytes = (uint64_t)ru->ru_maxrss * MW_RU_MAXRSS_UNIT; /* KiB on Linux, bytes on macOS */
+}
+
 bool app_target_reap(app_target *t)
 {
     if (!t->launched || t->reaped)
         return false;
     int st;
     struct rusage ru;
-    pid_t r = wait4(t->pid, &st, WNOHANG, &ru);
+    /* With the terminal lent, a stop (Ctrl-Z) is news: memwatch's job must stop with it. */
+    pid_t r = wait4(t->pid, &st, WNOHANG | (t->tty_lent ? WUNTRACED : 0), &ru);
+    if (r == t->pid && WIFSTOPPED(st)) {
+        app_job_relay_stop(t);
+        return false;
+    }
+    if (t->pgid)
+        app_job_reap_adopted(t);
     if (r != t->pid)
         return false;
-    t->reaped = t->gone = true;
-    t->wait_status = st;
-    t->maxrss_bytes = (uint64_t)ru.ru_maxrss * MW_RU_MAXRSS_UNIT; /* KiB on Linux, bytes on macOS */
+    app_target_set_status(t, st, &ru);
     return true;
-}
-
-void app_target_terminate(app_target *t, int grace_ms)
-{
-    if (!t->launched || t->reaped)
-        return;
-    kill(t->pid, SIGTERM);
-    /* The grace is clock time, not a count of naps: on a loaded machine each nap runs long. */
-    int64_t deadline = mw__now_ns() + (int64_t)grace_ms * 1000000;
-    do {
-        if (app_target_reap(t))
-            return;
-        nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
-    } while (mw__now_ns() < deadline);
-    kill(t->pid, SIGKILL);
-    while (!t->reaped) {
-        int st;
-        struct rusage ru;
-        pid_t r = wait4(t->pid, &st, 0, &ru);
-        if (r == t->pid) {
-            t->reaped = t->gone = true;
-            t->wait_status = st;
-            t->maxrss_bytes = (uint64_t)ru.ru_maxrss * MW_RU_MAXRSS_UNIT;
-        } else if (r < 0 && errno != EINTR) {
-            t->reaped = t->gone = true; /* not our child any more: nothing left to wait for */
-        }
-    }
 }
 
 int app_target_exit_status(const app_target *t)
@@ -161,19 +147,54 @@ int app_target_exit_status(const app_target *t)
     return APP_EXIT_RUNTIME;
 }
 
-/* Open the log file for the child's output: O_EXCL is not used because re-running the same
- * command is normal; it is truncated. Returns the fd or -1 with errno. */
+/* Create the log for the command's output: a new file only (O_EXCL; O_NOFOLLOW for good
+ * measure), so a file or link planted at a guessable name (memwatch-PID.log) is refused, never
+ * written through, and no earlier log is ever truncated or appended to. 0644 as a shell
+ * redirection makes it. Returns the fd or -1 with errno. */
 static int open_log(const char *path)
 {
-    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
 }
 
-/* The log's open failure (errno e), in the wording of every output file (mw__file_error). */
+/* What is at path, for a refusal: "exists", "is a symbolic link", "is a FIFO"... */
+static const char *existing_kind(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return "exists";
+    if (S_ISLNK(st.st_mode))
+        return "is a symbolic link";
+    if (S_ISDIR(st.st_mode))
+        return "is a directory";
+    if (S_ISFIFO(st.st_mode))
+        return "is a FIFO";
+    if (S_ISCHR(st.st_mode))
+        return "is a character device";
+    if (S_ISBLK(st.st_mode))
+        return "is a block device";
+    return S_ISSOCK(st.st_mode) ? "is a socket" : "exists";
+}
+
+/* The log's creation failed with errno e: one line saying what is in the way and what to do. */
 static void report_log_error(const char *path, int e)
 {
+    if (e == EEXIST || e == ELOOP) {
+        fprintf(stderr, "memwatch: %s %s: memwatch writes the command's output only to a new "
+                        "file; remove it or choose another with --log FILE\n",
+                path, existing_kind(path));
+        return;
+    }
     char msg[4200];
-    mw__file_error(msg, sizeof(msg), "open log file", path, strerror(e));
+    mw__file_error(msg, sizeof(msg), "create log file", path, strerror(e));
     fprintf(stderr, "memwatch: %s\n", msg);
+}
+
+void app_target_remove_empty_log(const app_target *t)
+{
+    struct stat st;
+    if (t->log_remove_if_empty && lstat(t->log_path, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size == 0 && st.st_dev == t->log_dev && st.st_ino == t->log_ino)
+        unlink(t->log_path);
 }
 
 /* A pipe whose ends close on exec (pipe2 where the system has it). */
@@ -190,103 +211,138 @@ static int cloexec_pipe(int fd[2])
 #endif
 }
 
-/* In the forked child: stdout and stderr to the log (logfd, or memwatch-<pid>.log when -1), then
- * exec. On failure, {stage: 0 log, 1 exec; errno} goes down the exec pipe epw. */
-static _Noreturn void run_child(char **argv, int logfd, int epw, bool own_tty)
+/* How the child is set up; the parent fills it before fork. */
+typedef struct child_setup {
+    char **argv;
+    int logfd;        /* an explicit --log, opened by the parent; -1: see default_log */
+    bool default_log; /* create memwatch-<pid>.log (the dashboard without --log) */
+    bool own_tty;     /* the dashboard owns the terminal: stdin from /dev/null */
+    int tty_fd;       /* headless in the foreground: take the terminal for the group, else -1 */
+    int epw;          /* the exec pipe's write end */
+} child_setup;
+
+/* In the forked child: its own process group, stdout and stderr to the log if any, then exec.
+ * On failure, {stage: 0 log, 1 exec; errno} goes down the exec pipe. */
+static _Noreturn void run_child(const child_setup *c)
 {
-    char tmp_log[64];
     int err[2] = {0, 0};
-    if (logfd < 0) {
-        snprintf(tmp_log, sizeof(tmp_log), "memwatch-%ld.log", (long)getpid());
-        logfd = open_log(tmp_log);
+    int logfd = c->logfd;
+    app_job_child_enter(c->tty_fd);
+    if (c->default_log) {
+        /* Its name needs this PID: only the child knows it before exec. */
+        char name[64];
+        snprintf(name, sizeof(name), "memwatch-%ld.log", (long)getpid());
+        logfd = open_log(name);
+        if (logfd < 0)
+            err[1] = errno;
     }
-    if (logfd < 0) {
+    if (!err[1] && logfd >= 0 &&
+        (dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0))
         err[1] = errno;
-    } else if (dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0) {
-        err[1] = errno;
-    } else {
-        /* Under the dashboard the terminal is memwatch's: the command gets /dev/null as
-         * stdin and its own process group, so keys and Ctrl-C reach memwatch, which asks
-         * before ending it. Headless, it keeps stdin and the terminal's Ctrl-C, as with
-         * time(1). */
-        if (own_tty) {
+    if (!err[1]) {
+        /* Under the dashboard the terminal is memwatch's: keys and Ctrl-C reach memwatch,
+         * which asks before ending the command. */
+        if (c->own_tty) {
             int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
             if (nullfd >= 0)
                 dup2(nullfd, STDIN_FILENO);
-            setpgid(0, 0);
         }
         app_signals_restore(); /* the command starts as from a shell */
-        execvp(argv[0], argv);
+        execvp(c->argv[0], c->argv);
         err[0] = 1;
         err[1] = errno;
     }
-    ssize_t wr = write(epw, err, sizeof(err));
+    ssize_t wr = write(c->epw, err, sizeof(err));
     (void)wr;
     _exit(127);
 }
 
+/* The exec pipe said why the child did not run (stage 0: its log, 1: exec): say so, collect
+ * it, and leave nothing behind: the log it made is removed. */
+static int launch_failed(app_target *t, char **argv, const int child_err[2])
+{
+    waitpid(t->pid, NULL, 0);
+    app_job_release_tty(t);
+    if (child_err[0] == 0) {
+        report_log_error(t->log_path, child_err[1]);
+    } else {
+        fprintf(stderr, "memwatch: cannot run '%s': %s\n", argv[0], strerror(child_err[1]));
+        if (t->log_path[0])
+            unlink(t->log_path); /* created new by us, empty: the command never ran */
+    }
+    return APP_EXIT_USAGE;
+}
+
+/* Remember which file the log is, so that the end of the run removes that one only. */
+static void note_log(app_target *t, int logfd)
+{
+    struct stat st;
+    if ((logfd >= 0 ? fstat(logfd, &st) : lstat(t->log_path, &st)) == 0) {
+        t->log_dev = st.st_dev;
+        t->log_ino = st.st_ino;
+    }
+}
+
 int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
 {
+    memset(t, 0, sizeof(*t));
+    t->launched = true;
     /* The exec pipe is close-on-exec: EOF means exec worked; an int on it is exec's errno. */
     int ep[2];
     if (cloexec_pipe(ep) != 0) {
         fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
         return APP_EXIT_RUNTIME;
     }
-    /* The default log name needs the child's PID, known only after fork: the child opens
-     * memwatch-<its pid>.log itself. An explicit --log is opened before forking so an
-     * unwritable path is reported plainly. */
-    int logfd = -1;
+    child_setup c = {argv, -1, own_tty && !log_path, own_tty, -1, ep[1]};
+    /* An explicit --log is created before forking so that a bad path is reported plainly. */
     if (log_path) {
-        logfd = open_log(log_path);
-        if (logfd < 0) {
+        snprintf(t->log_path, sizeof(t->log_path), "%s", log_path);
+        if ((c.logfd = open_log(log_path)) < 0) {
             report_log_error(log_path, errno);
             close(ep[0]);
             close(ep[1]);
             return APP_EXIT_USAGE;
         }
     }
+    c.tty_fd = app_job_prepare(!own_tty);
     fflush(NULL);
     pid_t pid = fork();
+    if (pid == 0) {
+        close(ep[0]);
+        run_child(&c);
+    }
+    close(ep[1]);
     if (pid < 0) {
         fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
         close(ep[0]);
-        close(ep[1]);
-        if (logfd >= 0)
-            close(logfd);
+        if (c.logfd >= 0) {
+            close(c.logfd);
+            unlink(log_path);
+        }
+        if (c.tty_fd >= 0)
+            close(c.tty_fd);
         return APP_EXIT_RUNTIME;
     }
-    if (pid == 0) {
-        close(ep[0]);
-        run_child(argv, logfd, ep[1], own_tty);
-    }
-    close(ep[1]);
-    if (logfd >= 0)
-        close(logfd);
+    t->pid = pid;
+    app_job_parent_enter(t, pid, c.tty_fd);
+    if (c.default_log)
+        snprintf(t->log_path, sizeof(t->log_path), "memwatch-%ld.log", (long)pid);
     int child_err[2] = {0, 0};
     ssize_t n;
     do {
         n = read(ep[0], child_err, sizeof(child_err));
     } while (n < 0 && errno == EINTR);
     close(ep[0]);
-    memset(t, 0, sizeof(*t));
-    t->pid = pid;
-    t->launched = true;
-    if (log_path)
-        snprintf(t->log_path, sizeof(t->log_path), "%s", log_path);
-    else
-        snprintf(t->log_path, sizeof(t->log_path), "memwatch-%ld.log", (long)pid);
     if (n == (ssize_t)sizeof(child_err)) {
-        waitpid(pid, NULL, 0);
-        if (child_err[0] == 0) {
-            report_log_error(t->log_path, child_err[1]);
-        } else {
-            fprintf(stderr, "memwatch: cannot run '%s': %s\n", argv[0], strerror(child_err[1]));
-            if (!log_path)
-                unlink(t->log_path); /* the empty log of a command that never ran */
-        }
-        return APP_EXIT_USAGE;
+        if (c.logfd >= 0)
+            close(c.logfd);
+        return launch_failed(t, argv, child_err);
     }
+    t->log_remove_if_empty = c.default_log;
+    if (t->log_path[0])
+        note_log(t, c.logfd);
+    if (c.logfd >= 0)
+        close(c.logfd);
     app_target_refresh(t);
     return 0;
 }

@@ -78,7 +78,7 @@ static int start_target(const app_options *o, app_target *t)
                         "its parent to collect its status\n", (long)o->pid, info.name);
         return APP_EXIT_USAGE;
     }
-    if (rc == MW_ENOPROC || rc == MW_EPERM || rc == MW_EUNSUPPORTED)
+    if (rc == MW_ENOPROC || rc == MW_EPERM || rc == MW_EUNSUPPORTED || rc == MW_EKTHREAD)
         return app_report_watch_error(o->pid, rc);
     app_target_refresh(t); /* a system error, if any, is reported when sampling starts */
     return 0;

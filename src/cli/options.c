@@ -62,8 +62,9 @@ void app_options_usage(FILE *f)
           "                           sample so every interval's peak is caught. WARNING:\n"
           "                           the target then reads a reset peak too (VmHWM,\n"
           "                           getrusage maxrss). Needs owner or root. Linux only.\n"
-          "      --log FILE           launched command's stdout/stderr (default\n"
-          "                           memwatch-PID.log)\n"
+          "      --log FILE           a new FILE for a launched command's stdout/stderr\n"
+          "                           (default: memwatch's own with --no-tui, a new\n"
+          "                           memwatch-PID.log with the dashboard; - = own)\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
@@ -185,6 +186,12 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
                            "draws: add --no-tui, or name a file");
     if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
         return usage_error("--log applies only when launching a command");
+    if (o->log_path && strcmp(o->log_path, "-") == 0) {
+        if (!o->no_tui)
+            return usage_error("--log -: the dashboard owns the terminal, so the command's output "
+                               "needs a file (--log FILE), or use --no-tui");
+        o->log_path = NULL; /* headless: the command keeps memwatch's stdout and stderr */
+    }
     return -1;
 }
 

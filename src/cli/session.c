@@ -27,6 +27,10 @@ int app_report_watch_error(pid_t pid, int rc)
         fprintf(stderr, "memwatch: cannot read the memory of PID %ld: permission denied "
                         "(it belongs to another user; run memwatch as that user)\n", (long)pid);
         return APP_EXIT_USAGE;
+    case MW_EKTHREAD:
+        fprintf(stderr, "memwatch: PID %ld is a kernel thread: it has no user memory to watch\n",
+                (long)pid);
+        return APP_EXIT_USAGE;
     case MW_EUNSUPPORTED:
         fprintf(stderr, "memwatch: memory sampling is not supported on this operating system "
                         "(%s)\n", MW_HOST_OS);
@@ -169,6 +173,16 @@ size_t app_session_poll(app_session *s)
         s->last_info_ns = now;
     }
     return n;
+}
+
+int app_session_peak_reset_news(app_session *s)
+{
+    mw_watcher_status ws;
+    if (!s->opt->interval_peaks || s->peak_reset_warned || !s->watcher ||
+        mw_watcher_get_status(s->watcher, &ws) != 0 || ws.peak_reset_error == 0)
+        return 0;
+    s->peak_reset_warned = true;
+    return ws.peak_reset_error;
 }
 
 int app_session_set_interval(app_session *s, uint64_t ms)

@@ -30,6 +30,11 @@ void app_signals_install(void)
 
 void app_signals_restore(void)
 {
+    sigset_t ttou; /* blocked while memwatch lends the terminal (jobs.c) */
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_UNBLOCK, &ttou, NULL);
+    signal(SIGCHLD, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     signal(SIGXFSZ, SIG_DFL);
     signal(SIGINT, SIG_DFL);

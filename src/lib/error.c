@@ -17,6 +17,7 @@ const char *mw_strerror(int err)
     case MW_ESYS: return "system error";
     case MW_EREUSED: return "process ID now belongs to a different process";
     case MW_ENODATA: return "no sample taken yet";
+    case MW_EKTHREAD: return "a kernel thread: it has no user memory to watch";
     default: return "unknown error";
     }
 }

@@ -365,3 +365,15 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
         rc = read_cmdline(pid, out->cmdline, sizeof(out->cmdline));
     return rc;
 }
+
+/* Not done on macOS yet (proc_listchildpids could list children; PR_SET_CHILD_SUBREAPER has no
+ * equivalent): a launched command's escaped descendants are then not named. */
+int mw__probe_adopt_orphans(void) { return MW_EUNSUPPORTED; }
+
+int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
+{
+    (void)pid;
+    (void)out;
+    (void)cap;
+    return MW_EUNSUPPORTED;
+}

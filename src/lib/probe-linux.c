@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -148,6 +149,9 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
         rc = read_stat(p->dir_fd, "stat", &st);
     if (rc == 0 && (st.state == 'Z' || st.state == 'X'))
         rc = MW_ENOPROC;
+    /* A kernel thread's status has no Vm* lines: it would sample as 0 B, a lie on a chart. */
+    if (rc == 0 && (st.flags & MW__PF_KTHREAD))
+        rc = MW_EKTHREAD;
     if (rc != 0) {
         mw__probe_close(p);
         return rc;
@@ -208,15 +212,16 @@ static int add_kid(mw__probe *p, pid_t pid)
     return 0;
 }
 
-/* Add the children of process pid, read from /proc/pid/task/ * /children (a process's children
- * hang off whichever of its threads forked them). A process that vanished adds nothing. */
-static int add_children_of(mw__probe *p, pid_t pid)
+/* Call fn(ctx, child) for each child of process pid, read from /proc/pid/task/ * /children into
+ * b (a process's children hang off whichever of its threads forked them). Stops at fn's first
+ * non-zero return. A process that vanished has no children (MW_ENOPROC with gone_err). */
+static int each_child(pid_t pid, growbuf *b, int (*fn)(void *, pid_t), void *ctx, int gone_err)
 {
     char path[300]; /* "/proc/PID/task", then "TID/children" with any d_name */
     snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
     DIR *d = opendir(path);
     if (!d)
-        return 0;
+        return gone_err ? map_errno(errno) : 0;
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -225,13 +230,20 @@ static int add_children_of(mw__probe *p, pid_t pid)
         size_t len, pos = 0;
         int64_t kid;
         snprintf(path, sizeof(path), "%s/children", e->d_name);
-        if (read_file(dirfd(d), path, &p->buf, &len) != 0)
+        if (read_file(dirfd(d), path, b, &len) != 0)
             continue;
-        while (rc == 0 && mw__next_pid(p->buf.p, len, &pos, &kid) == 1)
-            rc = add_kid(p, (pid_t)kid);
+        while (rc == 0 && mw__next_pid(b->p, len, &pos, &kid) == 1)
+            rc = fn(ctx, (pid_t)kid);
     }
     closedir(d);
     return rc;
+}
+
+static int add_kid_cb(void *p, pid_t pid) { return add_kid(p, pid); }
+
+static int add_children_of(mw__probe *p, pid_t pid)
+{
+    return each_child(pid, &p->buf, add_kid_cb, p, 0);
 }
 
 /* Fallback without children files: every process's parent from /proc/ * /stat, then the
@@ -396,4 +408,35 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
     }
     close(dir_fd);
     return rc;
+}
+
+int mw__probe_adopt_orphans(void)
+{
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : map_errno(errno);
+}
+
+typedef struct kid_list {
+    pid_t *out;
+    size_t cap, n;
+} kid_list;
+
+static int list_kid(void *ctx, pid_t pid)
+{
+    kid_list *l = ctx;
+    if (l->n < l->cap)
+        l->out[l->n++] = pid;
+    return 0;
+}
+
+int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
+{
+    if (pid <= 0 || (!out && cap))
+        return MW_EINVAL;
+    growbuf b = {malloc(STATUS_BUF_INIT), STATUS_BUF_INIT, 0}; /* grows for a long list */
+    if (!b.p)
+        return MW_ENOMEM;
+    kid_list l = {out, cap, 0};
+    int rc = each_child(pid, &b, list_kid, &l, 1);
+    free(b.p);
+    return rc != 0 ? rc : (int)l.n;
 }

@@ -37,6 +37,18 @@ int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err)
 /* Nothing was ever opened, so there is nothing to free. */
 void mw__probe_close(mw__probe *p) { (void)p; }
 
+/* A real backend: adopt orphaned descendants if the OS can (else MW_EUNSUPPORTED, as here). */
+int mw__probe_adopt_orphans(void) { return MW_EUNSUPPORTED; }
+
+/* A real backend: the PIDs of pid's children. */
+int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
+{
+    (void)pid;
+    (void)out;
+    (void)cap;
+    return MW_EUNSUPPORTED;
+}
+
 /* A real backend: name, command line, state and start time of any process. */
 int mw__probe_info(pid_t pid, mw_process_info *out)
 {

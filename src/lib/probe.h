@@ -36,4 +36,13 @@ void mw__probe_close(mw__probe *p);
 /* Describe pid: name, command line, state, start time. Same errors as open. */
 int mw__probe_info(pid_t pid, mw_process_info *out);
 
+/* For the program's launcher, which must end a command's whole tree and name what escaped it. */
+/* Make this process adopt its orphaned descendants (Linux PR_SET_CHILD_SUBREAPER), so that one
+ * whose parent died is reparented here, still found by mw__probe_children, not lost to init.
+ * Returns 0, or MW_EUNSUPPORTED where the OS has no such thing. */
+int mw__probe_adopt_orphans(void);
+/* Up to cap children of pid into out; returns how many, or a negative MW_E* (MW_ENOPROC: pid is
+ * gone; MW_EUNSUPPORTED). */
+int mw__probe_children(pid_t pid, pid_t *out, size_t cap);
+
 #endif

@@ -249,8 +249,15 @@ int mw__parse_stat(const char *buf, size_t len, mw__proc_stat *out)
     if (parse_field_u64(&p, end, &v, 0) != 0 || v > INT32_MAX)
         return MW_EINVAL;
     out->ppid = (int64_t)v;
-    /* Fields 5..21 (pgrp .. itrealvalue) are not needed; some may be negative. */
-    for (int field = 5; field <= 21; field++)
+    /* Fields 5..8 (pgrp .. tpgid) are not needed; some may be negative. */
+    for (int field = 5; field <= 8; field++)
+        if (skip_field(&p, end) != 0)
+            return MW_EINVAL;
+    /* Field 9: flags (PF_*), unsigned. */
+    if (parse_field_u64(&p, end, &out->flags, 0) != 0)
+        return MW_EINVAL;
+    /* Fields 10..21 (minflt .. itrealvalue) are not needed. */
+    for (int field = 10; field <= 21; field++)
         if (skip_field(&p, end) != 0)
             return MW_EINVAL;
     /* Field 22: starttime. */

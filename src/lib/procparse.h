@@ -34,8 +34,13 @@ typedef struct mw__proc_stat {
     char comm[64];       /* field 2 without the parentheses; cut to fit, always NUL-terminated */
     char state;          /* field 3 */
     int64_t ppid;        /* field 4 */
+    uint64_t flags;      /* field 9: the kernel's PF_* bits (MW__PF_KTHREAD) */
     uint64_t start_time; /* field 22: clock ticks after boot */
 } mw__proc_stat;
+
+/* PF_KTHREAD in /proc/PID/stat's flags: the task is a kernel thread. Its status file has no Vm*
+ * lines, so without this bit it would look like a process using 0 bytes. */
+#define MW__PF_KTHREAD 0x00200000u
 
 /* Parse /proc/PID/stat text. The command name may itself contain spaces and ')', so it is taken
  * between the first '(' and the LAST ')'. Returns 0 or MW_EINVAL (missing or malformed fields,

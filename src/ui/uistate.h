@@ -28,6 +28,7 @@ typedef struct mw__view_info {
     uint64_t interval_ms;     /* the sampler's interval now (ignored in replay) */
     bool replay;              /* showing a saved capture */
     const char *replay_file;  /* its name, for the header */
+    const char *log_file;     /* where a launched command's output goes, for the header; NULL */
     uint64_t alert_bytes;     /* --alert threshold, 0 = none */
     const char *message;      /* status line text (export path, errors); NULL: a hint */
     bool message_error;       /* show the message as an error */

@@ -77,6 +77,11 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
         snprintf(buf, sizeof(buf), "alert %s", mw__format_bytes(v, sizeof(v), info->alert_bytes));
         mw__line_add(&l, 2, buf, MW__ST_ALERT);
     }
+    if (info->log_file) { /* the launched command's output: where to look for it */
+        char lg[512];
+        snprintf(lg, sizeof(lg), "log %s", info->log_file);
+        mw__line_add_cut(&l, 2, lg, MW__ST_DIM, st->ascii);
+    }
 }
 
 /* ---- status and footer --------------------------------------------------------------------- */

@@ -38,6 +38,16 @@ bad "PID '0'"            --no-tui 0
 if [ "${MW_PROBE:-}" != none ]; then # without a probe every PID is "not supported"
     bad "PID 99999999"       --no-tui 99999999
     bad "PID $free_pid"      --no-tui "$free_pid"
+    # A kernel thread has no user memory: refused, never charted as 0 B (kthreadd is PID 2
+    # outside a PID namespace).
+    if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
+        bad "PID 2 kernel thread" --no-tui -t 1s 2
+        check "PID 2: 'PID 2 is a kernel thread: it has no user memory to watch'" \
+            grep -qx "memwatch: PID 2 is a kernel thread: it has no user memory to watch" err
+        bad "PID 2 kernel thread" -t 1s 2
+    else
+        note "no kthreadd at PID 2 here (a PID namespace?): the kernel-thread case is not run"
+    fi
 fi
 bad "interval '0'"       --no-tui -i 0 $$
 bad "interval '-1'"      --no-tui -i -1 $$

@@ -53,6 +53,17 @@ as_nobody 2 --no-tui -t 1s "$target"; rc=$?
 check "hidepid=2: exit 2, 'no such process' naming PID $target" \
     one_line_exit2 $rc "no such process" "PID $target"
 
+# --interval-peaks on another user's process: its status is readable (no hidepid here) but its
+# clear_refs is not. memwatch says so once on stderr and goes on sampling with lifetime peaks.
+setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMWATCH" --no-tui -i 20ms -t 1s \
+    --interval-peaks "$target" > out.txt 2> err.txt < /dev/null
+rc=$?
+check "--interval-peaks without permission: exit 0, one line saying the peak cannot be reset" \
+    eval '[ $rc -eq 0 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -qx "memwatch: --interval-peaks: cannot reset PID $target.s peak (permission denied): sampling goes on with lifetime peaks only" err.txt'
+check "--interval-peaks without permission: sampling went on (summary with samples)" \
+    eval '[ "$(summary_samples out.txt)" -gt 5 ]'
+[ -s err.txt ] && note "stderr: $(head -c 300 err.txt)"
+
 # The target itself was never disturbed.
 check "the target still runs" alive "$target"
 finish
