@@ -36,6 +36,8 @@ typedef struct dash {
     bool leave_running;   /* the user chose to quit and leave it running */
     int peak_reset_error; /* last reported --interval-peaks failure */
     bool out_reported;    /* the -o failure has been shown */
+    char state[512];      /* the header's state and command, escaped (names are the process's */
+    char command[4096];   /*   own choice of bytes): filled each frame */
 } dash;
 
 static void say(dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -208,7 +210,7 @@ static void note_session_events(dash *d)
     }
 }
 
-static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
+static void fill_info(dash *d, mw__view_info *info)
 {
     memset(info, 0, sizeof(*info));
     info->message = d->msg[0] ? d->msg : NULL;
@@ -223,12 +225,15 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
         return;
     }
     app_session *s = d->s;
-    app_target_state_text(&s->target, state, n);
+    char raw[128];
+    app_target_state_text(&s->target, raw, sizeof(raw));
     info->pid = s->target.pid;
-    info->state = state;
+    info->state = mw__safe_text(d->state, sizeof(d->state), raw);
     /* After an exec the command line is the new program's: show that, not the launch line. */
     if (app_target_execd(&s->target) && d->o->mode != APP_MODE_DEMO)
-        info->command = s->target.info.cmdline[0] ? s->target.info.cmdline : s->target.info.name;
+        info->command = mw__safe_text(d->command, sizeof(d->command),
+                                      s->target.info.cmdline[0] ? s->target.info.cmdline
+                                                                : s->target.info.name);
     info->gone = s->target.gone || app_session_ended(s);
     info->interval_ms = s->interval_ms;
     const mw__sample *last = mw__ring_last(&d->cap->ring);
@@ -246,8 +251,7 @@ static void frame(dash *d)
     if (mw__canvas_resize(&d->cv, w, h) != 0)
         return;
     mw__view_info info;
-    char state[128];
-    fill_info(d, &info, state, sizeof(state));
+    fill_info(d, &info);
     mw__view_build(&d->cv, d->cap, &info, &d->st);
     app_tui_draw(d->tui, &d->cv);
 }

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "csv.h"
 #include "sample.h"
+#include "units.h"
 
 /* The watcher's ring only buffers samples between two polls of the main thread; the capture
  * holds the history. 16384 samples is 16 s at 1 kHz, hours at slower rates, under 1 MiB. */
@@ -54,9 +55,9 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     if (o->mode == APP_MODE_DEMO)
         snprintf(s->cap.command, sizeof(s->cap.command),
                  "memwatch demo: a steady leak, a sawtooth, a spike, a plateau");
-    else if (t->have_info)
-        snprintf(s->cap.command, sizeof(s->cap.command), "%.*s", (int)sizeof(s->cap.command) - 1,
-                 t->info.cmdline[0] ? t->info.cmdline : t->info.name);
+    else if (t->have_info) /* the process chose these bytes: escaped before any terminal */
+        mw__safe_text(s->cap.command, sizeof(s->cap.command),
+                      t->info.cmdline[0] ? t->info.cmdline : t->info.name);
     s->bufcap = DRAIN_CHUNK;
     s->buf = malloc(s->bufcap * sizeof(*s->buf));
     mw_config cfg = mw_config_default();

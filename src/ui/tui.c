@@ -230,7 +230,9 @@ static bool same_cell(const mw__cell *a, const mw__cell *b)
 static void put_cell(app_tui *t, int x, int y, const mw__cell *c)
 {
     uint32_t cp = c->cp;
-    if (cp < 0x20 || cp == 0x7f || (!t->unicode && cp > 0x7e))
+    /* The canvas only holds narrow printable cells; this is the last guard before the terminal
+     * (C0, DEL and C1 are controls to it, in any mode). */
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (!t->unicode && cp > 0x7e))
         cp = cp > 0x7e ? '?' : ' ';
     mw__style st = c->style < MW__ST_COUNT ? (mw__style)c->style : MW__ST_NORMAL;
     wchar_t wc[2] = {(wchar_t)cp, 0};
