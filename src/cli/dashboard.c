@@ -166,16 +166,18 @@ static bool handle_key(dash *d, mw__key k)
     case MW__ACT_FASTER: change_interval(d, true); break;
     case MW__ACT_SLOWER: change_interval(d, false); break;
     case MW__ACT_EXPORT: export_capture(d); break;
-    case MW__ACT_MARK:
-        if (!d->s && mw__capture_mark(d->cap, d->st.label) != 0)
+    case MW__ACT_MARK: {
+        int rc = d->s ? app_session_mark(d->s, d->st.label) : mw__capture_mark(d->cap, d->st.label);
+        if (rc == MW_ENODATA)
             say(d, true, "nothing to mark yet");
-        else {
-            if (d->s)
-                app_session_mark(d->s, d->st.label);
-            say(d, false, "mark added%s%s%s", d->st.label[0] ? " '" : "", d->st.label,
-                d->st.label[0] ? "'" : "");
-        }
+        else if (rc != 0)
+            say(d, true, "mark not added: %s", rc == MW_EINVAL ? "this sample holds too many "
+                                                                 "marks, wait for the next"
+                                                               : mw_strerror(rc));
+        else /* an unlabelled mark got its number: say which */
+            say(d, false, "mark added '%s'", mw__capture_last_mark(d->cap)->label);
         break;
+    }
     case MW__ACT_REDRAW: app_tui_invalidate(d->tui); break;
     case MW__ACT_ZOOM_IN_LIMIT:
     case MW__ACT_ZOOM_OUT_LIMIT: zoom_limit(d, a); break;

@@ -89,8 +89,10 @@ static void write_row(app_session *s, const mw__sample *x)
 {
     if (!s->out || s->out_failed)
         return;
+    char cell[MW__MARKER_CELL];
     const char *label = (x->flags & MW_SAMPLE_MARK)
-                            ? mw__capture_mark_label(&s->cap, mw__ring_end(&s->cap.ring) - 1)
+                            ? mw__capture_marker(&s->cap, mw__ring_end(&s->cap.ring) - 1, cell,
+                                                 sizeof(cell))
                             : NULL;
     if (mw__csv_stream_write(s->out, &s->cap, x, label, s->out_err, sizeof(s->out_err)) != 0) {
         s->out_errno = errno;
@@ -102,13 +104,8 @@ static void add_sample(app_session *s, const mw_stats *st)
 {
     mw__sample x;
     mw__sample_from_stats(&x, st);
-    mw__capture_add(&s->cap, &x);
-    if (s->mark_pending) {
-        s->mark_pending = false;
-        mw__capture_mark(&s->cap, s->mark_label);
-        x.flags |= MW_SAMPLE_MARK;
-    }
-    write_row(s, &x);
+    mw__capture_add(&s->cap, &x); /* flags it when marks were waiting for it */
+    write_row(s, mw__ring_last(&s->cap.ring));
     if (s->opt->alert_bytes) {
         bool above = x.rss >= s->opt->alert_bytes;
         if (above && !s->alert_crossed)
@@ -157,6 +154,7 @@ size_t app_session_poll(app_session *s)
             s->end_reason = MW_ENOPROC;
         n += drain(s);
         flush_output(s);
+        mw__capture_settle_marks(&s->cap); /* no sample will come for marks that wait */
         if (s->end_reason == MW_EREUSED)
             s->target.reused = s->target.gone = true;
         else if (!s->target.launched)
@@ -180,15 +178,13 @@ int app_session_set_interval(app_session *s, uint64_t ms)
     return rc;
 }
 
-void app_session_mark(app_session *s, const char *label)
+int app_session_mark(app_session *s, const char *label)
 {
-    snprintf(s->mark_label, sizeof(s->mark_label), "%s", label ? label : "");
-    if (app_session_ended(s)) {
-        /* No sample will come: mark the last one (already in the -o file without it). */
-        mw__capture_mark(&s->cap, s->mark_label);
-        return;
-    }
-    s->mark_pending = true;
+    /* No sample will come: mark the last one (already in the -o file without it). Otherwise
+     * the next one, whose -o row is still to be written; every mark waits, however many. */
+    if (app_session_ended(s))
+        return mw__capture_mark(&s->cap, label);
+    return mw__capture_mark_next(&s->cap, label);
 }
 
 bool app_session_ended(const app_session *s) { return s->end_reason != 0; }
@@ -200,6 +196,7 @@ void app_session_stop(app_session *s)
     mw_watcher_stop(s->watcher);
     drain(s);
     flush_output(s);
+    mw__capture_settle_marks(&s->cap); /* in the capture (exports), too late for -o's last row */
     if (s->out) {
         char err[512];
         if (mw__csv_stream_close(s->out, err, sizeof(err)) != 0 && !s->out_failed) {
