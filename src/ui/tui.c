@@ -207,6 +207,8 @@ mw__key app_tui_key(app_tui *t, int timeout_ms)
         case KEY_BACKSPACE: return MW__KEY_BACKSPACE;
         case KEY_ENTER: return MW__KEY_ENTER;
         case KEY_RESIZE: return MW__KEY_RESIZE;
+        case KEY_F(1): return MW__KEY_F1;
+        case KEY_F(10): return MW__KEY_F10;
         default: return MW__KEY_NONE;
         }
     }
