@@ -21,7 +21,9 @@ static size_t write_back(const mw__capture *c, char *buf, size_t n)
     buf[len++] = '\n';
     for (uint64_t seq = mw__ring_first(&c->ring); seq < mw__ring_end(&c->ring); seq++) {
         const mw__sample *s = mw__ring_at(&c->ring, seq);
-        size_t r = mw__csv_format_row(buf + len, n - len, c, s, mw__capture_mark_label(c, seq));
+        char cell[MW__MARKER_CELL];
+        size_t r = mw__csv_format_row(buf + len, n - len, c, s,
+                                      mw__capture_marker(c, seq, cell, sizeof(cell)));
         if (!r)
             abort(); /* a loaded label never needs more than the documented 1024 bytes */
         len += r;

@@ -11,7 +11,7 @@
  * parser: each must return a documented code, never read past size, and never crash. Build and run
  * (CI wiring lives elsewhere):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Isrc/lib -Ibuild \
- *         fuzz/fuzz_procparse.c src/lib/procparse.c -o /tmp/fz && /tmp/fz fuzz/corpus/procparse */
+ *         fuzz/fuzz_procparse.c src/lib/procparse.c src/lib/units.c -o /tmp/fz && /tmp/fz fuzz/corpus/procparse */
 
 /* A failed check must stop the fuzzer: a plain trap is reported as a crash with the input. */
 #define CHECK(cond)                                                                                \

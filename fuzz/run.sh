@@ -39,7 +39,7 @@ sources_of() {
     case $1 in
     fuzz_csv) echo "csv_read.c csv_records.c csv_cells.c csv_write.c export.c atomicfile.c capture.c ring.c stats.c sample.c" ;;
     fuzz_units) echo "units.c" ;;
-    fuzz_procparse) echo "procparse.c" ;;
+    fuzz_procparse) echo "procparse.c units.c" ;;
     *) return 1 ;;
     esac
 }

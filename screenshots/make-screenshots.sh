@@ -130,6 +130,6 @@ grab sawtooth-spike
 tm send-keys -t shot '?'
 wait_for 'memwatch keys' 5
 grab help
-tm send-keys -t shot q
+tm send-keys -t shot q q # the first q closes the help, the second quits (the demo never asks)
 
 for name in leak sawtooth-spike help; do render "$name"; done

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture.h"
+
 /* Each test binary (one process per test under Criterion) gets its own copy of these. */
 static char dir[256]; /* a fresh temporary directory per test that needs files */
 
@@ -84,6 +86,13 @@ static inline char *read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+/* The marker cell of sample seq (every label on it, joined), or NULL; valid until the next call. */
+static inline const char *marker_of(const mw__capture *c, uint64_t seq)
+{
+    static char b[MW__MARKER_CELL];
+    return mw__capture_marker(c, seq, b, sizeof(b));
 }
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "capture.h"
+#include "file_fixtures.h"
 
 static mw__capture cap;
 
@@ -53,6 +54,9 @@ Test(capture, add_sets_t0_and_counts, .init = setup, .fini = teardown)
     cr_expect_eq(cap.all.last.rss, 111);
 }
 
+/* The marker cell of sample seq of `cap` (every label on it, joined), or NULL. */
+#define label_of(seq) marker_of(&cap, (seq))
+
 Test(capture, mark_before_any_sample_is_nodata, .init = setup, .fini = teardown)
 {
     cr_expect_eq(mw__capture_mark(&cap, "early"), MW_ENODATA);
@@ -72,32 +76,111 @@ Test(capture, mark_flags_newest_sample_and_is_found_by_seq, .init = setup, .fini
     cr_expect_not(mw__ring_at(&cap.ring, 2)->flags & MW_SAMPLE_MARK);
     cr_expect(mw__ring_at(&cap.ring, 3)->flags & MW_SAMPLE_MARK);
     cr_expect(cap.all.last.flags & MW_SAMPLE_MARK);
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 1), "first");
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 3), "", "NULL label is empty");
-    cr_expect_null(mw__capture_mark_label(&cap, 0));
-    cr_expect_null(mw__capture_mark_label(&cap, 2));
-    cr_expect_null(mw__capture_mark_label(&cap, 99));
+    cr_expect_str_eq(label_of(1), "first");
+    cr_expect_str_eq(label_of(3), "M2", "an unlabelled mark is numbered by its ordinal");
+    cr_expect_null(label_of(0));
+    cr_expect_null(label_of(2));
+    cr_expect_null(label_of(99));
     cr_assert_not_null(mw__capture_last_mark(&cap));
     cr_expect_eq(mw__capture_last_mark(&cap)->seq, 3);
 }
 
-Test(capture, second_mark_on_same_sample_replaces_label, .init = setup, .fini = teardown)
+Test(capture, every_mark_on_one_sample_is_kept_and_joined, .init = setup, .fini = teardown)
 {
     add_at(0, 1);
     cr_assert_eq(mw__capture_mark(&cap, "before"), 0);
     cr_assert_eq(mw__capture_mark(&cap, "after"), 0);
-    cr_expect_eq(cap.nmarks, 1);
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 0), "after");
+    cr_assert_eq(mw__capture_mark(&cap, ""), 0);
+    cr_expect_eq(cap.nmarks, 3);
+    cr_expect_str_eq(label_of(0), "before | after | M3");
+    cr_expect_str_eq(mw__capture_last_mark(&cap)->label, "M3");
+}
+
+Test(capture, unlabelled_marks_count_every_mark_of_the_run, .init = setup, .fini = teardown)
+{
+    add_at(0, 1);
+    cr_assert_eq(mw__capture_mark(&cap, NULL), 0);
+    add_at(1, 1);
+    cr_assert_eq(mw__capture_mark(&cap, "named"), 0);
+    cr_assert_eq(mw__capture_mark(&cap, NULL), 0);
+    cr_expect_str_eq(label_of(0), "M1");
+    cr_expect_str_eq(label_of(1), "named | M3");
+}
+
+Test(capture, marks_for_the_next_sample_all_wait_for_it, .init = setup, .fini = teardown)
+{
+    add_at(0, 1);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(mw__capture_mark_next(&cap, i == 2 ? "build | done" : NULL), 0);
+    cr_expect_not(mw__ring_at(&cap.ring, 0)->flags & MW_SAMPLE_MARK);
+    cr_expect_null(label_of(0));
+    add_at(1, 2);
+    cr_expect(mw__ring_at(&cap.ring, 1)->flags & MW_SAMPLE_MARK);
+    cr_expect(cap.all.last.flags & MW_SAMPLE_MARK);
+    cr_expect_str_eq(label_of(1), "M1 | M2 | build || done | M4 | M5", "'|' doubled");
+    add_at(2, 3);
+    cr_expect_not(mw__ring_at(&cap.ring, 2)->flags & MW_SAMPLE_MARK);
+}
+
+Test(capture, waiting_marks_settle_on_the_newest_sample, .init = setup, .fini = teardown)
+{
+    mw__capture_settle_marks(&cap); /* no sample: nothing to do */
+    add_at(0, 1);
+    cr_assert_eq(mw__capture_mark(&cap, "on 0"), 0);
+    cr_assert_eq(mw__capture_mark_next(&cap, "late"), 0);
+    cr_assert_eq(mw__capture_mark(&cap, "now"), 0); /* settles "late" first: order kept */
+    cr_expect_str_eq(label_of(0), "on 0 | late | now");
+    cr_assert_eq(mw__capture_mark_next(&cap, "last"), 0);
+    mw__capture_settle_marks(&cap);
+    cr_expect_str_eq(label_of(0), "on 0 | late | now | last");
+    cr_expect_eq(mw__capture_last_mark(&cap)->seq, 0);
+}
+
+Test(capture, a_full_marker_cell_refuses_more_and_says_so, .init = setup, .fini = teardown)
+{
+    add_at(0, 1);
+    char label[MW__MARK_LABEL_MAX];
+    memset(label, 'x', sizeof(label) - 1);
+    label[sizeof(label) - 1] = '\0';
+    int n = 0, rc;
+    while ((rc = mw__capture_mark(&cap, label)) == 0)
+        n++;
+    cr_expect_eq(rc, MW_EINVAL);
+    cr_expect_eq(n, (MW__MARKER_MAX + 3) / (MW__MARK_LABEL_MAX - 1 + 3));
+    cr_expect_leq(strlen(label_of(0)), MW__MARKER_MAX);
+    cr_expect_eq(cap.nmarks, (size_t)n, "the refused mark left nothing behind");
+}
+
+Test(capture, a_marker_cell_splits_back_into_the_same_marks, .init = setup, .fini = teardown)
+{
+    static const char *const labels[] = {"a | b", "|", " lead", "trail |", "||x", "M9", " | "};
+    const size_t n = sizeof(labels) / sizeof(labels[0]);
+    add_at(0, 1);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(mw__capture_mark(&cap, labels[i]), 0);
+    char cell[MW__MARKER_CELL];
+    snprintf(cell, sizeof(cell), "%s", label_of(0));
+    mw__capture back;
+    cr_assert_eq(mw__capture_init(&back, 4), 0);
+    mw__sample s = {.t_ns = 0, .rss = 1};
+    mw__capture_add(&back, &s);
+    cr_assert_eq(mw__capture_mark_cell(&back, cell, strlen(cell)), 0);
+    cr_assert_eq(back.nmarks, n, "cell '%s'", cell);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(back.marks[i].label, labels[i]);
+    cr_assert_eq(mw__capture_mark_cell(&back, "", 0), 0);
+    cr_expect_str_eq(back.marks[n].label, "M8", "an empty cell is one unlabelled mark");
+    mw__capture_destroy(&back);
 }
 
 Test(capture, label_control_characters_become_spaces, .init = setup, .fini = teardown)
 {
     add_at(0, 1);
     cr_assert_eq(mw__capture_mark(&cap, "a\tb\nc\rd\x1b[31me\x7f"), 0);
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 0), "a b c d [31me ");
+    cr_expect_str_eq(label_of(0), "a b c d [31me ");
     add_at(1, 1);
     cr_assert_eq(mw__capture_mark(&cap, "caf\xc3\xa9 \xe2\x82\xac"), 0); /* "café €" kept as is */
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 1), "caf\xc3\xa9 \xe2\x82\xac");
+    cr_expect_str_eq(label_of(1), "caf\xc3\xa9 \xe2\x82\xac");
 }
 
 /* A label of `pad` 'a's followed by `tail`, marked on a new sample; returns the stored label. */
@@ -151,10 +234,10 @@ Test(capture, oldest_marks_are_forgotten_past_max, .init = setup, .fini = teardo
         cr_assert_eq(mw__capture_mark(&cap, label), 0);
     }
     cr_expect_eq(cap.nmarks, MW__MARKS_MAX);
-    cr_expect_null(mw__capture_mark_label(&cap, 0));
-    cr_expect_null(mw__capture_mark_label(&cap, 2));
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 3), "m3");
-    cr_expect_str_eq(mw__capture_mark_label(&cap, 2000), "m2000");
+    cr_expect_null(label_of(0));
+    cr_expect_null(label_of(2));
+    cr_expect_str_eq(label_of(3), "m3");
+    cr_expect_str_eq(label_of(2000), "m2000");
     cr_expect_eq(mw__capture_last_mark(&cap)->seq, MW__MARKS_MAX + 2);
     cr_expect_eq(cap.marks[0].seq, 3, "still oldest first");
 }

@@ -50,18 +50,23 @@ static void capture_with(mw__capture *c, size_t cap, uint64_t n)
     for (uint64_t i = 0; i < n; i++) {
         mw__sample s = sample_n(i);
         mw__capture_add(c, &s);
-        if (i == 2)
+        if (i == 2) { /* two marks faster than the interval: both kept */
             mw__capture_mark(c, "before, \"test\"");
+            mw__capture_mark(c, "a | b");
+        }
         if (i == 5)
             mw__capture_mark(c, NULL);
         if (i == 9)
             mw__capture_mark(c, "=HYPERLINK(\"http://x\")");
-        if (i == 11)
+        if (i == 11) {
             mw__capture_mark(c, "'quoted");
+            mw__capture_mark(c, NULL);
+        }
     }
 }
 
 static char err[1024];
+
 
 /* ---- format ------------------------------------------------------------------------------- */
 
@@ -179,8 +184,8 @@ Test(csv, export_then_load_gives_identical_samples_marks_and_timestamps, .init =
     for (uint64_t i = 0; i < 40; i++) {
         const mw__sample *x = mw__ring_at(&a.ring, i), *y = mw__ring_at(&b.ring, i);
         char ra[1024], rb[1024]; /* same timestamp and elapsed_s text, same everything */
-        mw__csv_format_row(ra, sizeof(ra), &a, x, mw__capture_mark_label(&a, i));
-        mw__csv_format_row(rb, sizeof(rb), &b, y, mw__capture_mark_label(&b, i));
+        mw__csv_format_row(ra, sizeof(ra), &a, x, marker_of(&a, i));
+        mw__csv_format_row(rb, sizeof(rb), &b, y, marker_of(&b, i));
         cr_assert_str_eq(ra, rb);
         cr_assert_eq((x->t_ns - a.t0_ns) / 1000000, (y->t_ns - b.t0_ns) / 1000000, "row %d", (int)i);
         cr_assert_eq(x->rss, y->rss);
@@ -200,8 +205,8 @@ Test(csv, export_then_load_gives_identical_samples_marks_and_timestamps, .init =
         if (x->valid & MW_HAVE_SWAP)
             cr_assert_eq(x->swap_kib, y->swap_kib);
     }
-    cr_assert_eq(b.nmarks, 4);
-    for (size_t i = 0; i < 4; i++) {
+    cr_assert_eq(b.nmarks, 6, "every mark, however many on one sample, reads back");
+    for (size_t i = 0; i < 6; i++) {
         cr_assert_eq(a.marks[i].seq, b.marks[i].seq);
         cr_assert_str_eq(a.marks[i].label, b.marks[i].label);
     }
@@ -579,7 +584,7 @@ Test(csv, reader_maps_extra_columns_by_name_and_ignores_unknown_ones)
     cr_assert_eq(s->nprocs, 3);
     cr_assert_eq(s->valid, MW_HAVE_HWM | MW_HAVE_ANON);
     cr_assert_eq(s->flags, MW_SAMPLE_HWM_ROSE | MW_SAMPLE_MARK);
-    cr_assert_str_eq(mw__capture_mark_label(&c, 0), "a, \"b\"");
+    cr_assert_str_eq(marker_of(&c, 0), "a, \"b\"");
     mw__capture_destroy(&c);
 }
 
@@ -591,7 +596,7 @@ Test(csv, reader_counts_lines_inside_quoted_fields_for_messages)
                                "2026-01-01T00:00:00.000Z,0.000,7,100,200,0,\"two\nlines\"\n"
                                "2026-01-01T00:00:01.000Z,1.000,7,1x0,200,0,\n", &c), MW_EINVAL);
     cr_assert_str_eq(err, "t.csv:4: bad rss_bytes '1x0'");
-    cr_assert_str_eq(mw__capture_mark_label(&c, 0), "two lines"); /* control chars -> space */
+    cr_assert_str_eq(marker_of(&c, 0), "two lines"); /* control chars -> space */
     mw__capture_destroy(&c);
 }
 
@@ -851,4 +856,33 @@ Test(csv, timestamp_and_elapsed_parsers_are_strict)
     cr_assert_eq(mw__csv_parse_elapsed(".5", 2, &v), MW_EINVAL);
     cr_assert_eq(mw__csv_parse_elapsed("-1", 2, &v), MW_EINVAL);
     cr_assert_eq(mw__csv_parse_elapsed("9999999999", 10, &v), MW_EINVAL);
+}
+
+Test(csv, unlabelled_marks_are_written_numbered_and_old_empty_cells_load_numbered, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+    mw__capture a;
+    cr_assert_eq(mw__capture_init(&a, 8), 0);
+    mw__sample s = {.t_ns = 0, .rss = 1, .nprocs = 1};
+    mw__capture_add(&a, &s);
+    mw__capture_mark(&a, NULL);
+    mw__capture_mark(&a, "build done");
+    mw__capture_mark(&a, "");
+    size_t rows = 0;
+    cr_assert_eq(mw__csv_export(&a, in_dir("m.csv"), false, &rows, err, sizeof(err)), 0, "%s", err);
+    char *text = read_file(in_dir("m.csv"), NULL);
+    cr_expect(strstr(text, ",\"M1 | build done | M3\"\n") != NULL, "%s", text);
+    free(text);
+    mw__capture_destroy(&a);
+
+    /* A file from before numbering: "" is a mark without a label. */
+    mw__capture c;
+    cr_assert_eq(mw__capture_init(&c, 8), 0);
+    cr_assert_eq(load_text(HDR ",marker\n2026-01-01T00:00:00.000Z,0.000,7,100,200,0,\"\"\n"
+                               "2026-01-01T00:00:01.000Z,1.000,7,100,200,0,\n"
+                               "2026-01-01T00:00:02.000Z,2.000,7,100,200,0,\"x | \"\n", &c), 0, "%s", err);
+    cr_expect_str_eq(marker_of(&c, 0), "M1");
+    cr_expect_null(marker_of(&c, 1));
+    cr_expect_str_eq(marker_of(&c, 2), "x | M3");
+    mw__capture_destroy(&c);
 }

@@ -40,7 +40,7 @@ static char *expected_text(const mw__export_format *fmt, const mw__capture *c, s
         n += fmt->header(buf + n, cap - n, c);
     for (uint64_t seq = mw__ring_first(&c->ring); seq < mw__ring_end(&c->ring); seq++) {
         const mw__sample *s = mw__ring_at(&c->ring, seq);
-        const char *label = (s->flags & MW_SAMPLE_MARK) ? mw__capture_mark_label(c, seq) : NULL;
+        const char *label = (s->flags & MW_SAMPLE_MARK) ? marker_of(c, seq) : NULL;
         n += fmt->row(buf + n, cap - n, c, s, label);
     }
     if (fmt->footer)

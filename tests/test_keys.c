@@ -186,3 +186,23 @@ Test(keys, keys_on_an_empty_capture_are_safe)
         mw__ui_key(&st, all[i], &cap);
     cr_expect_not(st.have_baseline);
 }
+
+Test(keys, q_over_the_help_closes_it_and_does_not_quit)
+{
+    mw__ui_key(&st, '?', &cap);
+    cr_assert(st.help);
+    cr_expect_eq(mw__ui_key(&st, 'q', &cap), MW__ACT_NONE, "q over the help is not a quit");
+    cr_expect_not(st.help);
+    cr_expect_eq(mw__ui_key(&st, 'q', &cap), MW__ACT_QUIT, "without the help, q quits");
+}
+
+Test(keys, f1_opens_the_help_and_f10_quits_as_in_htop)
+{
+    cr_expect_eq(mw__ui_key(&st, MW__KEY_F1, &cap), MW__ACT_NONE);
+    cr_expect(st.help);
+    cr_expect_eq(mw__ui_key(&st, MW__KEY_F1, &cap), MW__ACT_NONE);
+    cr_expect_not(st.help);
+    mw__ui_key(&st, MW__KEY_F1, &cap);
+    cr_expect_eq(mw__ui_key(&st, MW__KEY_F10, &cap), MW__ACT_QUIT, "F10 quits, even over the help");
+    cr_expect_eq(mw__ui_key(&st, MW__KEY_CTRL_C, &cap), MW__ACT_QUIT);
+}

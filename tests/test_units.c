@@ -132,3 +132,58 @@ Test(units, format_span_two_units_at_most)
     cr_expect_str_eq(mw__format_span(b, sizeof(b), (2 * 86400 + 4 * 3600 + 99) * s), "2d4h");
     cr_expect_str_eq(mw__format_span(b, sizeof(b), -1), "0ms");
 }
+
+/* ---- text from other processes, made safe for a terminal ---------------------------------- */
+
+static const char *safe(const char *in)
+{
+    static char b[256];
+    return mw__safe_text(b, sizeof(b), in);
+}
+
+Test(units, safe_text_escapes_c0_esc_and_del)
+{
+    cr_expect_str_eq(safe("\x1b]0;pwned\x07x"), "\\e]0;pwned\\x07x");
+    cr_expect_str_eq(safe("a\tb\nc\rd"), "a\\x09b\\x0ac\\x0dd");
+    cr_expect_str_eq(safe("del\x7f"), "del\\x7f");
+    cr_expect_str_eq(safe("\x01\x1f"), "\\x01\\x1f");
+}
+
+Test(units, safe_text_escapes_c1_and_invalid_utf8)
+{
+    /* U+009B (CSI as UTF-8) is a control in UTF-8 terminals; a raw 0x9b byte in 8-bit ones. */
+    cr_expect_str_eq(safe("\xc2\x9b" "31m"), "\\u009b31m");
+    cr_expect_str_eq(safe("\xc2\x80\xc2\x9f"), "\\u0080\\u009f");
+    cr_expect_str_eq(safe("\x9b" "31m"), "\\x9b31m");
+    cr_expect_str_eq(safe("\xff\xfe"), "\\xff\\xfe");
+    cr_expect_str_eq(safe("\xc0\x9b"), "\\xc0\\x9b");         /* overlong */
+    cr_expect_str_eq(safe("\xed\xa0\x80"), "\\xed\\xa0\\x80"); /* a surrogate */
+    cr_expect_str_eq(safe("end\xe2\x82"), "end\\xe2\\x82");   /* cut short */
+}
+
+Test(units, safe_text_escapes_bidi_overrides)
+{
+    cr_expect_str_eq(safe("a\xe2\x80\xae" "b"), "a\\u202eb");     /* RIGHT-TO-LEFT OVERRIDE */
+    cr_expect_str_eq(safe("\xe2\x81\xa6x\xe2\x81\xa9"), "\\u2066x\\u2069");
+}
+
+Test(units, safe_text_keeps_printable_text_as_it_is)
+{
+    cr_expect_str_eq(safe("python3 -c 'print(1)' --x=\"y\" \\ \xc3\xa9t\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\x8d"),
+                     "python3 -c 'print(1)' --x=\"y\" \\ \xc3\xa9t\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\x8d");
+    cr_expect_str_eq(safe(""), "");
+    cr_expect_str_eq(safe("\xc2\xa0nbsp"), "\xc2\xa0nbsp");
+}
+
+Test(units, safe_text_cuts_whole_escapes_and_characters)
+{
+    char b[8];
+    cr_expect_str_eq(mw__safe_text(b, sizeof(b), "abcd\x1b"), "abcd\\e");
+    cr_expect_str_eq(mw__safe_text(b, sizeof(b), "abcdef\x1b"), "abcdef");  /* no lone '\' */
+    cr_expect_str_eq(mw__safe_text(b, sizeof(b), "abcd\x07"), "abcd");      /* \x07 needs 4 */
+    cr_expect_str_eq(mw__safe_text(b, sizeof(b), "abcde\xc3\xa9"), "abcde\xc3\xa9");
+    cr_expect_str_eq(mw__safe_text(b, sizeof(b), "abcdef\xc3\xa9"), "abcdef"); /* no half é */
+    cr_expect_str_eq(mw__safe_text(b, 1, "abc"), "");
+    cr_expect_eq(mw__safe_text(b, 0, "abc"), b);
+    cr_expect_str_eq(mw__safe_text(b, sizeof(b), NULL), "");
+}

@@ -123,9 +123,6 @@ typedef struct app_session {
     /* --alert */
     bool alert_crossed;     /* RSS is at/above the threshold */
     bool alert_fired;       /* crossed at least once: ring the bell once */
-    /* marks typed at the prompt wait for the next sample */
-    bool mark_pending;
-    char mark_label[MW__MARK_LABEL_MAX];
     int64_t started_ns;     /* CLOCK_MONOTONIC when the session began */
     int64_t last_info_ns;   /* when the target's info was last refreshed */
 } app_session;
@@ -146,8 +143,9 @@ size_t app_session_poll(app_session *s);
 int app_session_peak_reset_news(app_session *s);
 /* Change the sampling interval now. Returns 0 or MW_EINVAL. */
 int app_session_set_interval(app_session *s, uint64_t ms);
-/* Drop a mark (label may be NULL) on the next sample (or the last one if the target is gone). */
-void app_session_mark(app_session *s, const char *label);
+/* Drop a mark (label may be NULL: numbered M<n>) on the next sample (or the last one if the
+ * target is gone). Returns 0 or the capture's error (MW_EINVAL: that sample has too many). */
+int app_session_mark(app_session *s, const char *label);
 /* True once the sampler has stopped for good (target exited, reused, unreadable). */
 bool app_session_ended(const app_session *s);
 /* Stop sampling, copy the last samples, flush and close -o. The capture stays readable. */

@@ -23,6 +23,14 @@
 #define FRAME_MIN_MS 200
 #define FRAME_MAX_MS 250  /* keys and the clock stay responsive at slow rates */
 
+/* A live capture is worth keeping, so `q` asks before throwing it away, once this much of it is
+ * in no export: at least 10 samples covering at least 10 s (a glance at a process is not). */
+#define UNSAVED_MIN_SAMPLES 10
+#define UNSAVED_MIN_NS (10 * 1000000000LL)
+
+/* What `q` is waiting for an answer to, in this order: the export, then the launched command. */
+typedef enum quit_question { ASK_NONE = 0, ASK_EXPORT, ASK_COMMAND } quit_question;
+
 typedef struct dash {
     app_session *s;        /* NULL in replay */
     mw__capture *cap;     /* the session's capture, or the replayed one */
@@ -32,10 +40,14 @@ typedef struct dash {
     mw__ui_state st;
     char msg[1024];
     bool msg_error;
-    bool confirm_quit;    /* asking what to do with a launched command that still runs */
+    quit_question confirm_quit; /* asking before quitting (ASK_NONE: not asking) */
+    uint64_t exported_n;  /* samples ever taken (all.n) at the last export that succeeded */
+    int64_t exported_t;   /* time of the newest sample in it */
     bool leave_running;   /* the user chose to quit and leave it running */
     int peak_reset_error; /* last reported --interval-peaks failure */
     bool out_reported;    /* the -o failure has been shown */
+    char state[512];      /* the header's state and command, escaped (names are the process's */
+    char command[4096];   /*   own choice of bytes): filled each frame */
 } dash;
 
 static void say(dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -90,6 +102,8 @@ static void export_capture(dash *d)
         say(d, true, "export failed: %s", err);
         return;
     }
+    d->exported_n = d->cap->all.n;
+    d->exported_t = d->cap->all.last.t_ns;
     char cwd[512];
     char full[700];
     if (getcwd(cwd, sizeof(cwd)))
@@ -133,47 +147,94 @@ static void zoom_limit(dash *d, mw__action a)
             mw__format_span(span, sizeof(span), mw__zoom_span_ns(d->st.zoom)));
 }
 
+/* The part of a live capture in no export, when it is worth asking about (see UNSAVED_*): a
+ * replay is on disk already, and so is everything with -o recording (unless the file failed);
+ * the demo's workload is not worth keeping. Writes its span into buf. */
+static bool unsaved(const dash *d, char *span, size_t n)
+{
+    const mw__capture *c = d->cap;
+    if (!d->s || d->o->mode == APP_MODE_DEMO || (d->o->output && !d->s->out_failed))
+        return false;
+    int64_t from = d->exported_n ? d->exported_t : c->all.first.t_ns;
+    int64_t ns = c->all.last.t_ns - from;
+    if (c->all.n - d->exported_n < UNSAVED_MIN_SAMPLES || ns < UNSAVED_MIN_NS)
+        return false;
+    mw__format_span(span, n, ns);
+    return true;
+}
+
+/* q (or F10): ask about what quitting would lose, the capture first, then the launched command;
+ * returns true when there is nothing (left) to ask. */
+static bool ask_before_quit(dash *d, quit_question from)
+{
+    char span[16];
+    if (from <= ASK_EXPORT && unsaved(d, span, sizeof(span))) {
+        d->confirm_quit = ASK_EXPORT; /* these prompts stay within 80 columns */
+        say(d, true, "%s of samples not exported: e = export and quit, q = quit, other = stay",
+            span);
+        return false;
+    }
+    if (must_ask_before_quit(d)) {
+        d->confirm_quit = ASK_COMMAND;
+        say(d, true, "command still running: k = end it and quit, d = leave it running, "
+                     "other = stay");
+        return false;
+    }
+    return true;
+}
+
+/* The answer to a quit prompt. Returns true when the loop should end. */
+static bool answer_quit(dash *d, mw__key k)
+{
+    quit_question q = d->confirm_quit;
+    d->confirm_quit = ASK_NONE;
+    bool ctrl_c = k == MW__KEY_CTRL_C || k == 3;
+    if (q == ASK_EXPORT && (k == 'e' || k == 'E')) {
+        export_capture(d);
+        if (d->msg_error)
+            return false; /* the export failed: stay, with the reason on screen */
+        return ask_before_quit(d, ASK_COMMAND);
+    }
+    if (q == ASK_EXPORT && (k == 'q' || k == 'Q' || k == MW__KEY_F10 || ctrl_c))
+        return ask_before_quit(d, ASK_COMMAND);
+    /* Ending the command takes its own key: a second q must not kill what d would keep. */
+    if (q == ASK_COMMAND && (k == 'k' || k == 'K' || k == 'y' || k == 'Y' || ctrl_c))
+        return true;
+    if (q == ASK_COMMAND && (k == 'd' || k == 'D')) {
+        d->leave_running = true;
+        return true;
+    }
+    say(d, false, "quit cancelled");
+    return false;
+}
+
 /* Returns true when the loop should end. */
 static bool handle_key(dash *d, mw__key k)
 {
-    if (d->confirm_quit) {
-        d->confirm_quit = false;
-        if (k == 'k' || k == 'K' || k == 'y' || k == 'Y' || k == MW__KEY_CTRL_C || k == 3)
-            return true;
-        if (k == 'd' || k == 'D') {
-            d->leave_running = true;
-            return true;
-        }
-        say(d, false, "quit cancelled");
-        return false;
-    }
+    if (d->confirm_quit)
+        return answer_quit(d, k);
     /* A message holds the status row (live/paused, zoom) only until the next key, or it would
      * hide that row for good; a resize or repaint is not the user answering it. */
     if (k != MW__KEY_RESIZE)
         d->msg[0] = '\0';
     mw__action a = mw__ui_key(&d->st, k, d->cap);
     switch (a) {
-    case MW__ACT_QUIT:
-        if (must_ask_before_quit(d)) {
-            d->confirm_quit = true;
-            say(d, true, "the command is still running: k = end it and quit, d = leave it "
-                         "running and quit, any other key = stay");
-            return false;
-        }
-        return true;
+    case MW__ACT_QUIT: return ask_before_quit(d, ASK_EXPORT);
     case MW__ACT_FASTER: change_interval(d, true); break;
     case MW__ACT_SLOWER: change_interval(d, false); break;
     case MW__ACT_EXPORT: export_capture(d); break;
-    case MW__ACT_MARK:
-        if (!d->s && mw__capture_mark(d->cap, d->st.label) != 0)
+    case MW__ACT_MARK: {
+        int rc = d->s ? app_session_mark(d->s, d->st.label) : mw__capture_mark(d->cap, d->st.label);
+        if (rc == MW_ENODATA)
             say(d, true, "nothing to mark yet");
-        else {
-            if (d->s)
-                app_session_mark(d->s, d->st.label);
-            say(d, false, "mark added%s%s%s", d->st.label[0] ? " '" : "", d->st.label,
-                d->st.label[0] ? "'" : "");
-        }
+        else if (rc != 0)
+            say(d, true, "mark not added: %s", rc == MW_EINVAL ? "this sample holds too many "
+                                                                 "marks, wait for the next"
+                                                               : mw_strerror(rc));
+        else /* an unlabelled mark got its number: say which */
+            say(d, false, "mark added '%s'", mw__capture_last_mark(d->cap)->label);
         break;
+    }
     case MW__ACT_REDRAW: app_tui_invalidate(d->tui); break;
     case MW__ACT_ZOOM_IN_LIMIT:
     case MW__ACT_ZOOM_OUT_LIMIT: zoom_limit(d, a); break;
@@ -208,7 +269,7 @@ static void note_session_events(dash *d)
     }
 }
 
-static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
+static void fill_info(dash *d, mw__view_info *info)
 {
     memset(info, 0, sizeof(*info));
     info->message = d->msg[0] ? d->msg : NULL;
@@ -223,12 +284,15 @@ static void fill_info(dash *d, mw__view_info *info, char *state, size_t n)
         return;
     }
     app_session *s = d->s;
-    app_target_state_text(&s->target, state, n);
+    char raw[128];
+    app_target_state_text(&s->target, raw, sizeof(raw));
     info->pid = s->target.pid;
-    info->state = state;
+    info->state = mw__safe_text(d->state, sizeof(d->state), raw);
     /* After an exec the command line is the new program's: show that, not the launch line. */
     if (app_target_execd(&s->target) && d->o->mode != APP_MODE_DEMO)
-        info->command = s->target.info.cmdline[0] ? s->target.info.cmdline : s->target.info.name;
+        info->command = mw__safe_text(d->command, sizeof(d->command),
+                                      s->target.info.cmdline[0] ? s->target.info.cmdline
+                                                                : s->target.info.name);
     info->gone = s->target.gone || app_session_ended(s);
     info->log_file = s->target.log_path[0] ? s->target.log_path : NULL;
     info->interval_ms = s->interval_ms;
@@ -247,8 +311,7 @@ static void frame(dash *d)
     if (mw__canvas_resize(&d->cv, w, h) != 0)
         return;
     mw__view_info info;
-    char state[128];
-    fill_info(d, &info, state, sizeof(state));
+    fill_info(d, &info);
     mw__view_build(&d->cv, d->cap, &info, &d->st);
     app_tui_draw(d->tui, &d->cv);
 }
@@ -290,7 +353,7 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
             /* Ctrl-C is a key like q (ask about a running command; a second one ends it);
              * SIGTERM and SIGHUP end everything at once. */
             if (sig == SIGINT && !d.confirm_quit && must_ask_before_quit(&d)) {
-                handle_key(&d, 'q');
+                ask_before_quit(&d, ASK_COMMAND); /* never about the export: Ctrl-C means now */
             } else {
                 quit_sig = sig;
                 break;

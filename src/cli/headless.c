@@ -122,8 +122,9 @@ void app_summary_print(FILE *f, const app_session *s)
 {
     const mw__capture *c = &s->cap;
     char buf[64], buf2[64];
-    char state[128];
-    app_target_state_text(&s->target, state, sizeof(state));
+    char raw[128], state[512]; /* "exec'd NAME": the name is the process's own choice */
+    app_target_state_text(&s->target, raw, sizeof(raw));
+    mw__safe_text(state, sizeof(state), raw);
     fprintf(f, "memwatch summary: PID %ld", (long)s->target.pid);
     if (c->command[0])
         fprintf(f, " (%s)", c->command);

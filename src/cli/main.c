@@ -12,6 +12,7 @@
 #include "app.h"
 #include "csv.h"
 #include "tui.h"
+#include "units.h"
 
 static int check_terminal(void)
 {
@@ -74,8 +75,10 @@ static int start_target(const app_options *o, app_target *t)
     mw_process_info info;
     if (rc == MW_ENOPROC && mw_process_get_info(o->pid, &info) == 0 &&
         (info.state == 'Z' || info.state == 'X')) {
+        char name[4 * sizeof(info.name)]; /* its own choice of bytes: escaped for the terminal */
         fprintf(stderr, "memwatch: PID %ld (%s) has already exited: it is a zombie, waiting for "
-                        "its parent to collect its status\n", (long)o->pid, info.name);
+                        "its parent to collect its status\n", (long)o->pid,
+                mw__safe_text(name, sizeof(name), info.name));
         return APP_EXIT_USAGE;
     }
     if (rc == MW_ENOPROC || rc == MW_EPERM || rc == MW_EUNSUPPORTED || rc == MW_EKTHREAD)

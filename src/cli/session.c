@@ -10,6 +10,7 @@
 #include "app.h"
 #include "csv.h"
 #include "sample.h"
+#include "units.h"
 
 /* The watcher's ring only buffers samples between two polls of the main thread; the capture
  * holds the history. 16384 samples is 16 s at 1 kHz, hours at slower rates, under 1 MiB. */
@@ -58,9 +59,9 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     if (o->mode == APP_MODE_DEMO)
         snprintf(s->cap.command, sizeof(s->cap.command),
                  "memwatch demo: a steady leak, a sawtooth, a spike, a plateau");
-    else if (t->have_info)
-        snprintf(s->cap.command, sizeof(s->cap.command), "%.*s", (int)sizeof(s->cap.command) - 1,
-                 t->info.cmdline[0] ? t->info.cmdline : t->info.name);
+    else if (t->have_info) /* the process chose these bytes: escaped before any terminal */
+        mw__safe_text(s->cap.command, sizeof(s->cap.command),
+                      t->info.cmdline[0] ? t->info.cmdline : t->info.name);
     s->bufcap = DRAIN_CHUNK;
     s->buf = malloc(s->bufcap * sizeof(*s->buf));
     mw_config cfg = mw_config_default();
@@ -92,8 +93,10 @@ static void write_row(app_session *s, const mw__sample *x)
 {
     if (!s->out || s->out_failed)
         return;
+    char cell[MW__MARKER_CELL];
     const char *label = (x->flags & MW_SAMPLE_MARK)
-                            ? mw__capture_mark_label(&s->cap, mw__ring_end(&s->cap.ring) - 1)
+                            ? mw__capture_marker(&s->cap, mw__ring_end(&s->cap.ring) - 1, cell,
+                                                 sizeof(cell))
                             : NULL;
     if (mw__csv_stream_write(s->out, &s->cap, x, label, s->out_err, sizeof(s->out_err)) != 0) {
         s->out_errno = errno;
@@ -105,13 +108,8 @@ static void add_sample(app_session *s, const mw_stats *st)
 {
     mw__sample x;
     mw__sample_from_stats(&x, st);
-    mw__capture_add(&s->cap, &x);
-    if (s->mark_pending) {
-        s->mark_pending = false;
-        mw__capture_mark(&s->cap, s->mark_label);
-        x.flags |= MW_SAMPLE_MARK;
-    }
-    write_row(s, &x);
+    mw__capture_add(&s->cap, &x); /* flags it when marks were waiting for it */
+    write_row(s, mw__ring_last(&s->cap.ring));
     if (s->opt->alert_bytes) {
         bool above = x.rss >= s->opt->alert_bytes;
         if (above && !s->alert_crossed)
@@ -160,6 +158,7 @@ size_t app_session_poll(app_session *s)
             s->end_reason = MW_ENOPROC;
         n += drain(s);
         flush_output(s);
+        mw__capture_settle_marks(&s->cap); /* no sample will come for marks that wait */
         if (s->end_reason == MW_EREUSED)
             s->target.reused = s->target.gone = true;
         else if (!s->target.launched)
@@ -193,15 +192,13 @@ int app_session_set_interval(app_session *s, uint64_t ms)
     return rc;
 }
 
-void app_session_mark(app_session *s, const char *label)
+int app_session_mark(app_session *s, const char *label)
 {
-    snprintf(s->mark_label, sizeof(s->mark_label), "%s", label ? label : "");
-    if (app_session_ended(s)) {
-        /* No sample will come: mark the last one (already in the -o file without it). */
-        mw__capture_mark(&s->cap, s->mark_label);
-        return;
-    }
-    s->mark_pending = true;
+    /* No sample will come: mark the last one (already in the -o file without it). Otherwise
+     * the next one, whose -o row is still to be written; every mark waits, however many. */
+    if (app_session_ended(s))
+        return mw__capture_mark(&s->cap, label);
+    return mw__capture_mark_next(&s->cap, label);
 }
 
 bool app_session_ended(const app_session *s) { return s->end_reason != 0; }
@@ -213,6 +210,7 @@ void app_session_stop(app_session *s)
     mw_watcher_stop(s->watcher);
     drain(s);
     flush_output(s);
+    mw__capture_settle_marks(&s->cap); /* in the capture (exports), too late for -o's last row */
     if (s->out) {
         char err[512];
         s->out_rows = mw__csv_stream_rows_out(s->out);

@@ -2,6 +2,7 @@
 /* capture.c — the program's record of a session: samples, marks, and the clock they are read against. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,8 @@ void mw__capture_destroy(mw__capture *c)
     c->nmarks = c->marks_cap = 0;
 }
 
+static void flag_sample(mw__capture *c, uint64_t seq);
+
 void mw__capture_add(mw__capture *c, const mw__sample *s)
 {
     if (!c->have_t0) {
@@ -43,6 +46,8 @@ void mw__capture_add(mw__capture *c, const mw__sample *s)
     uint64_t seq = mw__ring_end(&c->ring);
     mw__ring_push(&c->ring, s);
     mw__summary_add(&c->all, s, seq);
+    if (c->nmarks && c->marks[c->nmarks - 1].seq == seq)
+        flag_sample(c, seq); /* marks made for it while it was still to come */
 }
 
 static void copy_label(char *dst, const char *src)
@@ -69,39 +74,8 @@ static void copy_label(char *dst, const char *src)
     dst[i] = '\0';
 }
 
-int mw__capture_mark(mw__capture *c, const char *label)
-{
-    if (mw__ring_end(&c->ring) == 0)
-        return MW_ENODATA;
-    uint64_t seq = mw__ring_end(&c->ring) - 1;
-    mw__sample *last = &c->ring.buf[seq % c->ring.cap];
-    last->flags |= MW_SAMPLE_MARK;
-    c->all.last.flags |= MW_SAMPLE_MARK;
-
-    mw__mark *m;
-    if (c->nmarks && c->marks[c->nmarks - 1].seq == seq) {
-        m = &c->marks[c->nmarks - 1]; /* a second mark on the same sample replaces the label */
-    } else {
-        if (c->nmarks == MW__MARKS_MAX) {
-            memmove(c->marks, c->marks + 1, (c->nmarks - 1) * sizeof(*c->marks));
-            c->nmarks--;
-        }
-        if (c->nmarks == c->marks_cap) {
-            size_t ncap = c->marks_cap ? c->marks_cap * 2 : 16;
-            mw__mark *nm = realloc(c->marks, ncap * sizeof(*nm));
-            if (!nm)
-                return MW_ENOMEM;
-            c->marks = nm;
-            c->marks_cap = ncap;
-        }
-        m = &c->marks[c->nmarks++];
-    }
-    m->seq = seq;
-    copy_label(m->label, label);
-    return 0;
-}
-
-const char *mw__capture_mark_label(const mw__capture *c, uint64_t seq)
+/* The first mark on seq or after it (marks are sorted by seq). Binary search. */
+static size_t first_mark_at(const mw__capture *c, uint64_t seq)
 {
     size_t lo = 0, hi = c->nmarks;
     while (lo < hi) {
@@ -111,9 +85,135 @@ const char *mw__capture_mark_label(const mw__capture *c, uint64_t seq)
         else
             hi = mid;
     }
-    if (lo < c->nmarks && c->marks[lo].seq == seq)
-        return c->marks[lo].label;
-    return NULL;
+    return lo;
+}
+
+/* A label's bytes in a marker cell: each '|' doubled. */
+static size_t cell_label_len(const char *l)
+{
+    size_t n = 0;
+    for (; *l; l++)
+        n += *l == '|' ? 2 : 1;
+    return n;
+}
+
+static size_t cell_len(const mw__capture *c, uint64_t seq)
+{
+    size_t n = 0;
+    for (size_t i = first_mark_at(c, seq); i < c->nmarks && c->marks[i].seq == seq; i++)
+        n += (n ? 3 : 0) + cell_label_len(c->marks[i].label);
+    return n;
+}
+
+static void flag_sample(mw__capture *c, uint64_t seq)
+{
+    c->ring.buf[seq % c->ring.cap].flags |= MW_SAMPLE_MARK;
+    if (seq + 1 == mw__ring_end(&c->ring))
+        c->all.last.flags |= MW_SAMPLE_MARK;
+}
+
+/* Append a mark on seq (>= every mark's seq). */
+static int push_mark(mw__capture *c, uint64_t seq, const char *label)
+{
+    char l[MW__MARK_LABEL_MAX];
+    if (label && *label)
+        copy_label(l, label);
+    else
+        snprintf(l, sizeof(l), "M%llu", (unsigned long long)(c->marks_made + 1));
+    size_t used = cell_len(c, seq);
+    if (used + (used ? 3 : 0) + cell_label_len(l) > MW__MARKER_MAX)
+        return MW_EINVAL;
+    if (c->nmarks == MW__MARKS_MAX) {
+        memmove(c->marks, c->marks + 1, (c->nmarks - 1) * sizeof(*c->marks));
+        c->nmarks--;
+    }
+    if (c->nmarks == c->marks_cap) {
+        size_t ncap = c->marks_cap ? c->marks_cap * 2 : 16;
+        mw__mark *nm = realloc(c->marks, ncap * sizeof(*nm));
+        if (!nm)
+            return MW_ENOMEM;
+        c->marks = nm;
+        c->marks_cap = ncap;
+    }
+    mw__mark *m = &c->marks[c->nmarks++];
+    m->seq = seq;
+    memcpy(m->label, l, sizeof(l));
+    c->marks_made++;
+    return 0;
+}
+
+void mw__capture_settle_marks(mw__capture *c)
+{
+    uint64_t end = mw__ring_end(&c->ring);
+    if (end == 0)
+        return;
+    for (size_t i = c->nmarks; i > 0 && c->marks[i - 1].seq >= end; i--)
+        c->marks[i - 1].seq = end - 1;
+    if (c->nmarks && c->marks[c->nmarks - 1].seq == end - 1)
+        flag_sample(c, end - 1);
+}
+
+int mw__capture_mark(mw__capture *c, const char *label)
+{
+    if (mw__ring_end(&c->ring) == 0)
+        return MW_ENODATA;
+    mw__capture_settle_marks(c);
+    uint64_t seq = mw__ring_end(&c->ring) - 1;
+    int rc = push_mark(c, seq, label);
+    if (rc == 0)
+        flag_sample(c, seq);
+    return rc;
+}
+
+int mw__capture_mark_next(mw__capture *c, const char *label)
+{
+    return push_mark(c, mw__ring_end(&c->ring), label);
+}
+
+int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len)
+{
+    char l[MW__MARK_LABEL_MAX * 2];
+    size_t n = 0;
+    for (size_t i = 0; i <= len; i++) {
+        bool sep = i + 2 < len && cell[i] == ' ' && cell[i + 1] == '|' && cell[i + 2] == ' ';
+        if (i == len || sep) {
+            l[n] = '\0';
+            int rc = mw__capture_mark(c, l);
+            if (rc)
+                return rc;
+            n = 0;
+            i += sep ? 2 : 0;
+            continue;
+        }
+        if (cell[i] == '|' && i + 1 < len && cell[i + 1] == '|')
+            i++; /* a label's own '|', doubled by the writer */
+        if (n + 1 < sizeof(l))
+            l[n++] = cell[i];
+    }
+    return 0;
+}
+
+const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n)
+{
+    size_t i = first_mark_at(c, seq), o = 0;
+    if (i == c->nmarks || c->marks[i].seq != seq || n == 0)
+        return NULL;
+    for (; i < c->nmarks && c->marks[i].seq == seq; i++) {
+        size_t need = (o ? 3 : 0) + cell_label_len(c->marks[i].label);
+        if (o + need >= n)
+            break; /* only a buffer below MW__MARKER_CELL */
+        if (o) {
+            memcpy(buf + o, " | ", 3);
+            o += 3;
+        }
+        for (const char *p = c->marks[i].label; *p; p++) {
+            if (*p == '|')
+                buf[o++] = '|';
+            buf[o++] = *p;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
 }
 
 const mw__mark *mw__capture_last_mark(const mw__capture *c)

@@ -15,10 +15,16 @@
 
 #define MW__MARK_LABEL_MAX 48
 #define MW__MARKS_MAX 4096
+/* Marks are never dropped for coming fast: several on one sample all stay, and its marker cell
+ * (CSV) joins their labels with " | ", each '|' of a label doubled so a reader can split them
+ * back exactly. One cell holds up to MW__MARKER_MAX bytes of labels; a mark past that is refused
+ * (MW_EINVAL: the caller says so). A cell is at most MW__MARKER_CELL bytes (see settle). */
+#define MW__MARKER_MAX 1024
+#define MW__MARKER_CELL (2 * MW__MARKER_MAX + 8)
 
 typedef struct mw__mark {
-    uint64_t seq;                      /* the sample the mark is attached to */
-    char label[MW__MARK_LABEL_MAX];    /* may be empty; never contains newlines */
+    uint64_t seq;                      /* the sample the mark is attached to (or waits for) */
+    char label[MW__MARK_LABEL_MAX];    /* never empty (an unlabelled mark is "M<n>"); no controls */
 } mw__mark;
 
 typedef struct mw__capture {
@@ -30,9 +36,10 @@ typedef struct mw__capture {
     int64_t t0_ns;            /* CLOCK_MONOTONIC of the first sample: elapsed time 0 */
     int64_t wall_offset_ns;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, fixed at the first sample */
     uint64_t lost;            /* samples the source overwrote before they reached the capture */
-    mw__mark *marks;          /* oldest first; the oldest are forgotten past MW__MARKS_MAX */
+    mw__mark *marks;          /* by seq, oldest first; the oldest are forgotten past MW__MARKS_MAX */
     size_t nmarks;
     size_t marks_cap;
+    uint64_t marks_made;      /* marks ever made: an unlabelled one is numbered M<this> */
 } mw__capture;
 
 /* Allocate room for cap samples. Returns 0, MW_EINVAL, MW_ENOMEM. */
@@ -43,13 +50,25 @@ void mw__capture_destroy(mw__capture *c);
  * offset from the current clocks. */
 void mw__capture_add(mw__capture *c, const mw__sample *s);
 
-/* Attach a mark with an optional label (NULL or "") to the newest sample: sets MW_SAMPLE_MARK on
- * it. Control characters in the label become spaces; it is cut to fit. Returns 0, MW_ENODATA
- * (no sample yet), MW_ENOMEM. */
+/* Attach a mark with an optional label to the newest sample: sets MW_SAMPLE_MARK on it. NULL or
+ * "" is numbered "M<n>", n the mark's ordinal in the run (so every reader sees a mark). Control
+ * characters in the label become spaces; it is cut to fit. Marks still waiting for the next sample
+ * are settled first. Returns 0, MW_ENODATA (no sample yet), MW_EINVAL (the sample's marker cell
+ * is full), MW_ENOMEM. */
 int mw__capture_mark(mw__capture *c, const char *label);
+/* The same for the next sample to be added (a live session: the newest one's -o row is already
+ * written); mw__capture_add flags it. Returns 0, MW_EINVAL, MW_ENOMEM. */
+int mw__capture_mark_next(mw__capture *c, const char *label);
+/* Marks waiting for a sample that will not come (the process ended, recording stopped) go on the
+ * newest sample. No-op without samples. */
+void mw__capture_settle_marks(mw__capture *c);
+/* Add every mark of a marker cell (as mw__capture_marker writes it, len bytes) to the newest
+ * sample: the CSV reader's way back. An empty cell is one unlabelled mark. */
+int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len);
 
-/* The label of the mark on sample seq, or NULL if none. Binary search. */
-const char *mw__capture_mark_label(const mw__capture *c, uint64_t seq);
+/* The marker cell of sample seq into buf (n >= MW__MARKER_CELL holds any): its marks' labels
+ * joined, or NULL if it has none. */
+const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n);
 /* The newest mark, or NULL. */
 const mw__mark *mw__capture_last_mark(const mw__capture *c);
 

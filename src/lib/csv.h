@@ -22,9 +22,10 @@
  * sample's wall-clock millisecond plus elapsed_s, so the two columns always agree exactly;
  * elapsed_s: seconds since the first sample, 3 decimals (truncated); sizes in bytes, empty when
  * the OS did not provide them; hwm_rose: 1 when the kernel's high-water mark rose since the
- * previous sample, else 0; marker: empty when no mark, otherwise the mark's label always quoted
- * per RFC 4180 ("" is a mark without a label); a label starting with = + - @ ' tab or CR gets a
- * leading ' so a spreadsheet never runs it as a formula (the reader removes it again). */
+ * previous sample, else 0; marker: empty when no mark, otherwise the sample's marks as
+ * mw__capture_marker joins them ("M3 | build done"), always quoted per RFC 4180 (an old file's ""
+ * reads as an unlabelled mark); a cell starting with = + - @ ' tab or CR gets a leading ' so a
+ * spreadsheet never runs it as a formula (the reader removes it again). */
 extern const char mw__csv_header[];
 
 /* Longest record (header or row, quoted newlines included) the reader accepts. */
@@ -32,7 +33,7 @@ extern const char mw__csv_header[];
 
 /* Format one row (with trailing "\n", NUL-terminated) for sample s of capture c into buf. Returns
  * the length (without the NUL),
- * or 0 if buf is too small (1024 bytes always suffice for labels of a capture's size).
+ * or 0 if buf is too small (a marker cell of MW__MARKER_CELL bytes needs twice that, plus 512).
  * marker NULL: no label (the cell is "" if s carries MW_SAMPLE_MARK, else empty). */
 size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
                           const char *marker);

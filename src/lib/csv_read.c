@@ -114,21 +114,16 @@ static int bad_field(reader *r, uint64_t line, int k, int i)
  * one past MW__MARKS_MAX, so forget the oldest half at once here to keep loading linear. */
 static int add_mark(mw__capture *c, const char *label, size_t n)
 {
-    char buf[MW__MARK_LABEL_MAX * 2];
     if (n && label[0] == '\'') {
         label++; /* the writer's formula guard */
         n--;
     }
-    if (n >= sizeof(buf))
-        n = sizeof(buf) - 1;
-    memcpy(buf, label, n);
-    buf[n] = '\0';
     if (c->nmarks == MW__MARKS_MAX) {
         size_t drop = MW__MARKS_MAX / 2;
         memmove(c->marks, c->marks + drop, (c->nmarks - drop) * sizeof(*c->marks));
         c->nmarks -= drop;
     }
-    return mw__capture_mark(c, buf);
+    return mw__capture_mark_cell(c, label, n); /* "a | b": two marks on one sample */
 }
 
 static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture *c, row_state *rs)
@@ -246,6 +241,7 @@ static int load(reader *r, mw__capture *c, mw__csv_loaded *info)
     c->t0_ns = c->wall_offset_ns = 0;
     c->lost = 0;
     c->nmarks = 0;
+    c->marks_made = 0;
 
     int col[C_COUNT], rc;
     row_state rs = {0, 0};

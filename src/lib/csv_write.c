@@ -207,7 +207,7 @@ static size_t csv_header(char *buf, size_t n, const mw__capture *c)
 const mw__export_format mw__export_csv = {
     .name = "csv",
     .suffix = ".csv",
-    .record_max = ROW_FIXED_MAX + 2 * MW__MARK_LABEL_MAX + 8, /* every label doubled, quoted */
+    .record_max = ROW_FIXED_MAX + 2 * MW__MARKER_CELL + 8, /* every byte doubled, quoted */
     .header = csv_header,
     .row = mw__csv_format_row,
 };

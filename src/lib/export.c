@@ -17,6 +17,7 @@ const mw__export_format *const mw__export_formats[] = {&mw__export_csv, NULL};
 typedef struct outbuf {
     mw__atomicfile *f;
     size_t len;
+    char marker[MW__MARKER_CELL];
     char buf[OUTBUF];
 } outbuf;
 
@@ -46,7 +47,9 @@ static int write_records(outbuf *o, const mw__export_format *fmt, const mw__capt
     uint64_t first = mw__ring_first(&c->ring), end = mw__ring_end(&c->ring);
     for (uint64_t seq = first; rc == 0 && seq < end; seq++) {
         const mw__sample *s = mw__ring_at(&c->ring, seq);
-        const char *label = (s->flags & MW_SAMPLE_MARK) ? mw__capture_mark_label(c, seq) : NULL;
+        const char *label = (s->flags & MW_SAMPLE_MARK)
+                                ? mw__capture_marker(c, seq, o->marker, sizeof(o->marker))
+                                : NULL;
         if ((rc = outbuf_reserve(o, fmt)) != 0)
             break;
         size_t len = fmt->row(o->buf + o->len, OUTBUF - o->len, c, s, label);

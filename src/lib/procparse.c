@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "procparse.h"
+#include "units.h"
 
 /* Speed matters: the probe parses /proc/PID/status on every sample and the whole sample must cost
  * little more than the pread itself (~6.7 us). So: one pass, memchr to skip uninteresting lines,
@@ -274,34 +275,14 @@ size_t mw__join_cmdline(const char *buf, size_t len, char *out, size_t cap)
         len = 0;
     while (len > 0 && buf[len - 1] == '\0')
         len--; /* the terminator of the last argument */
-    size_t n = 0;
-    int cut = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (n + 1 >= cap) {
-            cut = 1;
-            break;
-        }
-        unsigned char c = (unsigned char)buf[i];
-        if (c == '\0')
-            c = ' ';
-        else if (c < 0x20 || c == 0x7f)
-            c = '?'; /* never hand a terminal escape sequence to the dashboard */
-        out[n++] = (char)c;
-    }
-    if (cut) {
-        /* Drop a UTF-8 sequence the cut left incomplete: its lead byte and continuations. */
-        size_t i = n;
-        while (i > 0 && n - i < 3 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
-            i--;
-        if (i > 0) {
-            unsigned char lead = (unsigned char)out[i - 1];
-            size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-            if (want > 1 && n - (i - 1) < want)
-                n = i - 1;
-        }
-    }
-    out[n] = '\0';
-    return n;
+    char joined[4096];
+    if (len >= sizeof(joined))
+        len = sizeof(joined) - 1;
+    for (size_t i = 0; i < len; i++)
+        joined[i] = buf[i] ? buf[i] : ' ';
+    joined[len] = '\0';
+    /* Any process may put a terminal's escape sequences in its arguments. */
+    return strlen(mw__safe_text(out, cap, joined));
 }
 
 int mw__next_pid(const char *buf, size_t len, size_t *pos, int64_t *pid)

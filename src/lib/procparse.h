@@ -48,8 +48,9 @@ typedef struct mw__proc_stat {
 int mw__parse_stat(const char *buf, size_t len, mw__proc_stat *out);
 
 /* Turn /proc/PID/cmdline (arguments separated and ended by NUL) into one line in out[cap]:
- * arguments joined by single spaces, trailing NULs dropped, control characters shown as '?',
- * cut to fit without splitting a UTF-8 sequence. Always NUL-terminates when cap > 0.
+ * arguments joined by single spaces, trailing NULs dropped, made safe for a terminal as
+ * mw__safe_text does (ESC shows as \e, other controls as \xHH / \uHHHH), cut to fit without
+ * splitting a UTF-8 sequence or an escape. Only the first 4095 bytes of buf are read. Always NUL-terminates when cap > 0.
  * Returns the length written (excluding the NUL). */
 size_t mw__join_cmdline(const char *buf, size_t len, char *out, size_t cap);
 

@@ -240,3 +240,73 @@ char *mw__format_span(char *buf, size_t n, int64_t ns)
         two_units(buf, n, s / 86400, 'd', s / 3600 % 24, 'h');
     return buf;
 }
+
+/* ---- text safe for a terminal --------------------------------------------------------------- */
+
+/* The length of the valid UTF-8 sequence at s (1..4) and its code point, or 0 if the bytes there
+ * are not one (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
+static int utf8_valid(const unsigned char *s, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    int len;
+    uint32_t min;
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (b >= 0xc2 && b < 0xe0)
+        len = 2, min = 0x80, *cp = b & 0x1f;
+    else if (b >= 0xe0 && b < 0xf0)
+        len = 3, min = 0x800, *cp = b & 0x0f;
+    else if (b >= 0xf0 && b < 0xf5)
+        len = 4, min = 0x10000, *cp = b & 0x07;
+    else
+        return 0;
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp < 0xe000))
+        return 0;
+    return len;
+}
+
+static bool cp_needs_escape(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *mw__safe_text(char *out, size_t n, const char *in)
+{
+    if (n == 0)
+        return out;
+    const unsigned char *s = (const unsigned char *)(in ? in : "");
+    size_t o = 0;
+    while (*s) {
+        char piece[8];
+        size_t plen;
+        uint32_t cp;
+        int len = utf8_valid(s, &cp);
+        if (len == 0) {
+            plen = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", s[0]);
+            len = 1;
+        } else if (cp == 0x1b) {
+            plen = (size_t)snprintf(piece, sizeof(piece), "\\e");
+        } else if (cp_needs_escape(cp)) {
+            plen = (size_t)snprintf(piece, sizeof(piece), cp < 0x80 ? "\\x%02x" : "\\u%04x",
+                                    (unsigned)cp);
+        } else {
+            memcpy(piece, s, (size_t)len);
+            plen = (size_t)len;
+        }
+        if (o + plen >= n)
+            break; /* whole pieces only: never half an escape or half a character */
+        memcpy(out + o, piece, plen);
+        o += plen;
+        s += len;
+    }
+    out[o] = '\0';
+    return out;
+}

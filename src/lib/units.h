@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* units.h — pure parsers and formatters for durations ("250ms", "2.5s") and sizes ("512M", "1.5 GiB"). */
+/* units.h — pure parsers and formatters: durations ("250ms"), sizes ("512M"), and text safe for a terminal. */
 #ifndef MW_UNITS_H
 #define MW_UNITS_H
 
@@ -34,5 +34,18 @@ char *mw__format_clock(char *buf, size_t n, int64_t ns);
 /* A time span for an axis, truncated to two units: "800ms", "45s", "12m", "12m5s", "3h20m",
  * "2d4h". Negative counts as 0. Returns buf. */
 char *mw__format_span(char *buf, size_t n, int64_t ns);
+
+/* Text that came from another process (its name, its command line, a replayed file's marks) made
+ * safe to print on a terminal: any process may name itself with bytes a terminal obeys (ESC ] 0;
+ * sets the window title, U+009B starts a control sequence in a UTF-8 terminal). Mapping:
+ *   ESC                                   -> \e
+ *   other C0 controls (incl. tab, newline), DEL -> \xHH (\x07, \x0a, \x7f)
+ *   C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F) and the bidirectional overrides and
+ *   isolates U+202A..U+202E, U+2066..U+2069 (they reorder what follows) -> \uHHHH (\u009b)
+ *   each byte of invalid UTF-8 (stray, overlong, surrogate, cut short, > U+10FFFF) -> \xHH
+ * Everything else, a backslash included, is copied as it is: the result is for reading, not for
+ * decoding. Cut to fit n (always NUL-terminated) at a whole character or escape. in NULL counts as
+ * "". Returns out. */
+char *mw__safe_text(char *out, size_t n, const char *in);
 
 #endif

@@ -27,7 +27,9 @@ const mw__keyrow mw__keytab[] = {
     {{{'?', MW__ACT_HELP}, {'h', MW__ACT_HELP}, {MW__KEY_ESC, MW__ACT_CLOSE}},
      "? / h", "this help (Esc closes)", 3, "?", "help", NULL},
     {{{'q', MW__ACT_QUIT}, {MW__KEY_CTRL_C, MW__ACT_QUIT}},
-     "q, Ctrl-C", "quit", 1, "q", "quit", NULL},
+     "q, Ctrl-C", "quit (q over this help closes it)", 1, "q", "quit", NULL},
+    {{{MW__KEY_F1, MW__ACT_HELP}, {MW__KEY_F10, MW__ACT_QUIT}},
+     "F1 / F10", "help / quit, as in htop", 0, NULL, NULL, NULL},
 };
 const int mw__keytab_n = (int)(sizeof(mw__keytab) / sizeof(mw__keytab[0]));
 
@@ -77,6 +79,8 @@ mw__action mw__key_action(const mw__ui_state *st, mw__key raw)
     mw__action a = table_action(k);
     if (a == MW__ACT_CLOSE && !st->help)
         return MW__ACT_NONE; /* Esc means something only over the help */
+    if (k == 'q' && st->help)
+        return MW__ACT_CLOSE; /* leaving the help, not the program (F10 and Ctrl-C still quit) */
     return a;
 }
 

@@ -23,13 +23,16 @@ enum {
     MW__KEY_CTRL_C = -9,
     MW__KEY_RESIZE = -10,
     MW__KEY_UP = -11,
-    MW__KEY_DOWN = -12
+    MW__KEY_DOWN = -12,
+    MW__KEY_F1 = -13,
+    MW__KEY_F10 = -14
 };
 
 typedef enum mw__action {
     MW__ACT_NONE = 0,
     /* for the caller: side effects the pure state cannot perform */
-    MW__ACT_QUIT,         /* restore the terminal and leave (ask first if a launched child runs) */
+    MW__ACT_QUIT,         /* restore the terminal and leave (ask first about an unexported
+                             capture, then about a launched child that runs) */
     MW__ACT_FASTER,       /* set the sampler to mw__interval_faster(current) */
     MW__ACT_SLOWER,       /* set the sampler to mw__interval_slower(current) */
     MW__ACT_EXPORT,       /* write the capture to CSV, put the result in the status message */
@@ -47,7 +50,7 @@ typedef enum mw__action {
     MW__ACT_ZOOM_OUT,
     MW__ACT_BASELINE,     /* growth "since baseline" counts from the newest sample shown */
     MW__ACT_HELP,         /* toggle the help overlay */
-    MW__ACT_CLOSE,        /* Esc: close the help overlay */
+    MW__ACT_CLOSE,        /* Esc, or q over the help: close the help overlay */
     MW__ACT_MARK_BEGIN,   /* open the label prompt */
     MW__ACT_PROMPT_CHAR,  /* append the key to the label */
     MW__ACT_PROMPT_BACK,  /* delete the label's last character */

@@ -207,6 +207,8 @@ mw__key app_tui_key(app_tui *t, int timeout_ms)
         case KEY_BACKSPACE: return MW__KEY_BACKSPACE;
         case KEY_ENTER: return MW__KEY_ENTER;
         case KEY_RESIZE: return MW__KEY_RESIZE;
+        case KEY_F(1): return MW__KEY_F1;
+        case KEY_F(10): return MW__KEY_F10;
         default: return MW__KEY_NONE;
         }
     }
@@ -230,7 +232,9 @@ static bool same_cell(const mw__cell *a, const mw__cell *b)
 static void put_cell(app_tui *t, int x, int y, const mw__cell *c)
 {
     uint32_t cp = c->cp;
-    if (cp < 0x20 || cp == 0x7f || (!t->unicode && cp > 0x7e))
+    /* The canvas only holds narrow printable cells; this is the last guard before the terminal
+     * (C0, DEL and C1 are controls to it, in any mode). */
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (!t->unicode && cp > 0x7e))
         cp = cp > 0x7e ? '?' : ' ';
     mw__style st = c->style < MW__ST_COUNT ? (mw__style)c->style : MW__ST_NORMAL;
     wchar_t wc[2] = {(wchar_t)cp, 0};

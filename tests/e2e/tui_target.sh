@@ -76,7 +76,7 @@ launch_running() {
     wait_for "^PID $pid "
     wait_for '^now RSS'
 }
-prompt='the command is still running: k = end it and quit, d = leave it'
+prompt='command still running: k = end it and quit, d = leave it running'
 # Gone, or a zombie nobody reaps (an orphan whose PID 1 in a container does not reap).
 gone() { ! pid_exists "$1" || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 

@@ -126,7 +126,7 @@ check_ascii() {
     send '?'
     wait_for 'memwatch keys'
     settle 10 ascii_help "$1"
-    send q
+    send q q # the first closes the help, the second quits
     [ "$(wait_exit)" = 0 ] || die "$1: bad exit status"
 }
 start_tui "$MEMWATCH" --ascii "$ALLOC_PID"
