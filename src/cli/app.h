@@ -85,8 +85,11 @@ int app_target_exit_status(const app_target *t);
  * A log is always a new file: an existing path or a link is refused. own_tty: the command gets
  * /dev/null as stdin; headless it keeps memwatch's stdin and, when memwatch is the terminal's
  * foreground job, the terminal. On failure prints one line, leaves no log, and returns the exit
- * status to use (2 when the command cannot be run or the log not created); 0 on success. */
-int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t);
+ * status to use (2 when the command cannot be run or the log not created); 0 on success.
+ * stdout_is_capture (headless -o -): with no log, the command's stdout goes to memwatch's stderr,
+ * so that it never lands in the CSV on memwatch's stdout. */
+int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_capture,
+               app_target *t);
 /* Fork the built-in demo workload as a child. Returns 0 or an exit status. */
 int app_demo_launch(app_target *t);
 /* The demo workload itself (runs in the child; never returns). */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "units.h"
 #include "probe.h"
 
 /* Why a process group: ending a command must end what it started (a shell's background jobs, a
@@ -199,7 +200,8 @@ void app_job_name_escapees(const app_target *t)
         if (found[i] == t->pid || mw_process_get_info(found[i], &info) != 0 ||
             info.state == 'Z' || info.state == 'X')
             continue;
+        char name[4 * sizeof(info.name)];
         fprintf(stderr, "memwatch: PID %ld (%s) escaped the command's process group and is still "
-                        "running\n", (long)found[i], info.name);
+                        "running\n", (long)found[i], mw__safe_text(name, sizeof(name), info.name));
     }
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "units.h"
 #include "atomicfile.h"
 
 static const char *state_word(char st)
@@ -156,32 +157,24 @@ static int open_log(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
 }
 
-/* What is at path, for a refusal: "exists", "is a symbolic link", "is a FIFO"... */
-static const char *existing_kind(const char *path)
+/* What is at path, for a refusal: "exists", "is a symbolic link", "is a FIFO"... into buf. */
+static const char *existing_kind(const char *path, char *buf, size_t n)
 {
     struct stat st;
     if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
         return "exists";
-    if (S_ISLNK(st.st_mode))
-        return "is a symbolic link";
-    if (S_ISDIR(st.st_mode))
-        return "is a directory";
-    if (S_ISFIFO(st.st_mode))
-        return "is a FIFO";
-    if (S_ISCHR(st.st_mode))
-        return "is a character device";
-    if (S_ISBLK(st.st_mode))
-        return "is a block device";
-    return S_ISSOCK(st.st_mode) ? "is a socket" : "exists";
+    snprintf(buf, n, "is %s", mw__file_kind((unsigned)st.st_mode));
+    return buf;
 }
 
 /* The log's creation failed with errno e: one line saying what is in the way and what to do. */
 static void report_log_error(const char *path, int e)
 {
     if (e == EEXIST || e == ELOOP) {
+        char kind[64];
         fprintf(stderr, "memwatch: %s %s: memwatch writes the command's output only to a new "
                         "file; remove it or choose another with --log FILE\n",
-                path, existing_kind(path));
+                path, existing_kind(path, kind, sizeof(kind)));
         return;
     }
     char msg[4200];
@@ -219,6 +212,8 @@ typedef struct child_setup {
     bool own_tty;     /* the dashboard owns the terminal: stdin from /dev/null */
     int tty_fd;       /* headless in the foreground: take the terminal for the group, else -1 */
     int epw;          /* the exec pipe's write end */
+    bool stdout_is_capture; /* headless -o -: memwatch's stdout carries the CSV, so the
+                             * command's stdout goes to memwatch's stderr instead */
 } child_setup;
 
 /* In the forked child: its own process group, stdout and stderr to the log if any, then exec.
@@ -238,6 +233,8 @@ static _Noreturn void run_child(const child_setup *c)
     }
     if (!err[1] && logfd >= 0 &&
         (dup2(logfd, STDOUT_FILENO) < 0 || dup2(logfd, STDERR_FILENO) < 0))
+        err[1] = errno;
+    if (!err[1] && logfd < 0 && c->stdout_is_capture && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
         err[1] = errno;
     if (!err[1]) {
         /* Under the dashboard the terminal is memwatch's: keys and Ctrl-C reach memwatch,
@@ -266,7 +263,9 @@ static int launch_failed(app_target *t, char **argv, const int child_err[2])
     if (child_err[0] == 0) {
         report_log_error(t->log_path, child_err[1]);
     } else {
-        fprintf(stderr, "memwatch: cannot run '%s': %s\n", argv[0], strerror(child_err[1]));
+        char name[1024];
+        fprintf(stderr, "memwatch: cannot run '%s': %s\n", mw__safe_text(name, sizeof(name), argv[0]),
+                strerror(child_err[1]));
         if (t->log_path[0])
             unlink(t->log_path); /* created new by us, empty: the command never ran */
     }
@@ -283,17 +282,20 @@ static void note_log(app_target *t, int logfd)
     }
 }
 
-int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
+int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_capture,
+               app_target *t)
 {
     memset(t, 0, sizeof(*t));
     t->launched = true;
     /* The exec pipe is close-on-exec: EOF means exec worked; an int on it is exec's errno. */
     int ep[2];
     if (cloexec_pipe(ep) != 0) {
-        fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
+        char name[1024];
+        fprintf(stderr, "memwatch: cannot launch '%s': %s\n", mw__safe_text(name, sizeof(name), argv[0]),
+                strerror(errno));
         return APP_EXIT_RUNTIME;
     }
-    child_setup c = {argv, -1, own_tty && !log_path, own_tty, -1, ep[1]};
+    child_setup c = {argv, -1, own_tty && !log_path, own_tty, -1, ep[1], stdout_is_capture};
     /* An explicit --log is created before forking so that a bad path is reported plainly. */
     if (log_path) {
         snprintf(t->log_path, sizeof(t->log_path), "%s", log_path);
@@ -313,7 +315,9 @@ int app_launch(char **argv, const char *log_path, bool own_tty, app_target *t)
     }
     close(ep[1]);
     if (pid < 0) {
-        fprintf(stderr, "memwatch: cannot launch '%s': %s\n", argv[0], strerror(errno));
+        char name[1024];
+        fprintf(stderr, "memwatch: cannot launch '%s': %s\n", mw__safe_text(name, sizeof(name), argv[0]),
+                strerror(errno));
         close(ep[0]);
         if (c.logfd >= 0) {
             close(c.logfd);

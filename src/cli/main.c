@@ -63,7 +63,7 @@ static int start_target(const app_options *o, app_target *t)
 {
     memset(t, 0, sizeof(*t));
     switch (o->mode) {
-    case APP_MODE_LAUNCH: return app_launch(o->command, o->log_path, !o->no_tui, t);
+    case APP_MODE_LAUNCH: return app_launch(o->command, o->log_path, !o->no_tui, app_output_is_stdout(o), t);
     case APP_MODE_DEMO: return app_demo_launch(t);
     default: break;
     }

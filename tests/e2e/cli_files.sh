@@ -69,6 +69,12 @@ check "-o -: no file named '-' was created" test ! -e -
 rc=${PIPESTATUS[0]}
 check "-o - -- sleep 30 | tee: status 0, a capture of rows" \
     eval '[ $rc -eq 0 ] && [ "$(head -1 tee2.csv)" = "$CSV_HEADER" ] && has_rows 10 tee2.csv'
+# A launched command that writes to its stdout: under -o - that is the CSV's, so the command's
+# output goes to memwatch's stderr and the capture stays rows only.
+"$MEMWATCH" --no-tui -i 10ms -t 1s -o - -- sh -c 'echo chatty-command-line; exec sleep 30' \
+    2> err3.txt | tee tee3.csv > /dev/null
+check "-o - -- a chatty command: its output is on stderr, not in the CSV" \
+    eval '! grep -q chatty-command-line tee3.csv && grep -qx chatty-command-line err3.txt && has_rows 10 tee3.csv'
 start_tui_sh "'$MEMWATCH' --replay tee2.csv" 100 30
 check "-o - | tee: the capture opens in --replay" wait_screen "REPLAY" 10
 st=$(dashboard_quit)
