@@ -115,10 +115,12 @@ static void flag_sample(mw__capture *c, uint64_t seq)
 /* Append a mark on seq (>= every mark's seq). */
 static int push_mark(mw__capture *c, uint64_t seq, const char *label)
 {
-    char l[MW__MARK_LABEL_MAX];
-    if (label && *label)
+    char l[MW__MARK_LABEL_MAX] = "";
+    if (label)
         copy_label(l, label);
-    else
+    /* Numbered when it has no label, or none is left once cut to fit (a label of stray UTF-8
+     * continuation bytes): an empty cell would read back as a numbered mark anyway. */
+    if (!l[0])
         snprintf(l, sizeof(l), "M%llu", (unsigned long long)(c->marks_made + 1));
     size_t used = cell_len(c, seq);
     if (used + (used ? 3 : 0) + cell_label_len(l) > MW__MARKER_MAX)

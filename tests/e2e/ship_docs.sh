@@ -58,12 +58,17 @@ diff -u "$TMP/table_keys" "$TMP/man_keys" || die "keys in the key table (-) and 
 echo "ok: README.md, memwatch.1 and the key table name the same $(wc -l <"$TMP/table_keys") keys"
 
 # ---- CSV: the header memwatch writes is the one memwatch.1 shows ---------------------------------
-"$MEMWATCH" --no-tui -i 20ms -t 200ms -o "$TMP/rec.csv" -- sleep 5 >/dev/null 2>&1 || true
-[ -s "$TMP/rec.csv" ] || die "memwatch --no-tui -o wrote no CSV"
-written=$(head -n 1 "$TMP/rec.csv")
-shown=$(section "$man1" "CSV FORMAT" | awk '/^\.EX/ { on = 1; next } /^\.EE/ { exit } on' | tr -d '\n')
-[ "$written" = "$shown" ] || die "CSV header: memwatch writes '$written', memwatch.1 shows '$shown'"
-echo "ok: memwatch.1 shows the CSV header memwatch writes"
+# (Without a memory probe no run can start, and a run that cannot start leaves no file.)
+if [ "${MW_PROBE:-}" = none ]; then
+    echo "SKIP (part): no memory probe in this build: no CSV to compare with memwatch.1"
+else
+    "$MEMWATCH" --no-tui -i 20ms -t 200ms -o "$TMP/rec.csv" -- sleep 5 >/dev/null 2>&1 || true
+    [ -s "$TMP/rec.csv" ] || die "memwatch --no-tui -o wrote no CSV"
+    written=$(head -n 1 "$TMP/rec.csv")
+    shown=$(section "$man1" "CSV FORMAT" | awk '/^\.EX/ { on = 1; next } /^\.EE/ { exit } on' | tr -d '\n')
+    [ "$written" = "$shown" ] || die "CSV header: memwatch writes '$written', memwatch.1 shows '$shown'"
+    echo "ok: memwatch.1 shows the CSV header memwatch writes"
+fi
 
 # ---- memwatch.3 names every exported function -----------------------------------------------------
 for f in $(sed -n 's/.*[ *]\(mw_[a-z0-9_]*\)(.*/\1/p' "$SRCDIR/src/memwatch.h" | sort -u); do
