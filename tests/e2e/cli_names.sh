@@ -8,7 +8,7 @@
 # terminal obeys: ESC ] 0 ; ... BEL sets the window title, U+009B (CSI) starts a sequence in a
 # UTF-8 terminal. memwatch prints them as \e, \x07 and \u009b (units.h, mw__safe_text).
 PY=/usr/bin/python3
-[ -x "$PY" ] || skip "no $PY (CPython sets its own name here)"
+[ -x "$PY" ] || skip "no $PY (apt-get install python3): CPython sets its own name here"
 ARGV0=$(printf '\033]2;argv\007\302\233A')
 cat >hostile.py <<'PYEOF'
 import ctypes, os, sys, time

@@ -259,7 +259,7 @@ start_tui() {
         size=$2
         shift 2
     fi
-    command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+    command -v tmux >/dev/null 2>&1 || skip "tmux is not installed (apt-get install tmux)"
     tm kill-server >/dev/null 2>&1
     rm -f "$MW_TMP/tui.status"
     # The runner prints the exit status as a shell would, records it, and keeps the pane open

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/harness.sh"
 
 PY=/usr/bin/python3
-[ -x "$PY" ] || skip "no $PY (the CSV is read with Python's csv module, as a user would)"
+[ -x "$PY" ] || skip "no $PY (apt-get install python3; the CSV is read with Python's csv module, as a user would)"
 # marks FILE: every mark of a capture, one label a line, read as Python's csv module reads the
 # file; a cell holding several marks joins them with " | " and doubles a label's own '|'.
 marks() {
