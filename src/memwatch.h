@@ -123,6 +123,8 @@ void mw_watcher_free(mw_watcher *w);
 int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user);
 
 /* Open the process, take the first sample at once, then one per interval on a new thread.
+ * That thread blocks every signal, so a signal sent to the process (SIGCHLD, SIGINT...) is
+ * always delivered to one of the program's own threads; the caller's mask is left as it was.
  * Errors: MW_EALREADY (running), MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EINVAL,
  * MW_EKTHREAD.
  * Starting again after a stop continues the same history. */

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -741,4 +742,49 @@ Test(watcher, vpeak_through_every_public_path)
     free(seen);
     mw_watcher_free(w);
     child_reap(&c);
+}
+
+/* ---- signals: the sampler thread takes none ------------------------------------------------ */
+
+typedef struct mask_seen {
+    atomic_int calls;
+    atomic_int blocked; /* how many of SIGCHLD, SIGINT, SIGTERM, SIGHUP the sampler blocks */
+} mask_seen;
+
+static void mask_cb(const mw_stats *s, void *user)
+{
+    (void)s;
+    mask_seen *m = user;
+    sigset_t cur;
+    pthread_sigmask(SIG_BLOCK, NULL, &cur);
+    int n = sigismember(&cur, SIGCHLD) + sigismember(&cur, SIGINT) + sigismember(&cur, SIGTERM) +
+            sigismember(&cur, SIGHUP);
+    atomic_store(&m->blocked, n);
+    atomic_fetch_add(&m->calls, 1);
+}
+
+/* A signal sent to the process must reach the program's threads (its SIGCHLD handler wakes a
+ * nap), never the sampler; and starting must not change the caller's own mask. */
+Test(watcher, sampler_thread_blocks_every_signal_caller_mask_kept)
+{
+    sigset_t mine, after;
+    sigemptyset(&mine);
+    sigaddset(&mine, SIGUSR2);
+    pthread_sigmask(SIG_SETMASK, &mine, NULL);
+    mask_seen *m = calloc(1, sizeof(*m));
+    cr_assert_not_null(m);
+    mw_watcher *w = watcher_for(0, 1, 16);
+    cr_assert_eq(mw_watcher_add_callback(w, mask_cb, m), 0);
+    cr_assert_eq(mw_watcher_start(w), 0);
+    pthread_sigmask(SIG_BLOCK, NULL, &after);
+    cr_assert(poll_until(atomic_load(&m->calls) >= 1, SOON_MS));
+    mw_watcher_free(w);
+    cr_expect_eq(atomic_load(&m->blocked), 4, "the sampler thread blocks only %d of SIGCHLD, "
+                 "SIGINT, SIGTERM, SIGHUP", atomic_load(&m->blocked));
+    cr_expect(sigismember(&after, SIGUSR2) && !sigismember(&after, SIGINT) &&
+                  !sigismember(&after, SIGCHLD),
+              "mw_watcher_start changed the caller's signal mask");
+    sigemptyset(&mine);
+    pthread_sigmask(SIG_SETMASK, &mine, NULL);
+    free(m);
 }

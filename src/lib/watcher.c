@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,7 +266,15 @@ int mw_watcher_start(mw_watcher *w)
     w->end_reason = 0;
     w->running = true;
     unlock_w(w);
-    if (pthread_create(&w->thread, NULL, sampler_main, w) != 0) {
+    /* The sampler takes no signal: a process-directed one (SIGCHLD, SIGINT, SIGTERM) goes to a
+     * thread of the program's, whose handlers and waits expect it. The new thread inherits
+     * the mask in force here: full for the create, the caller's own restored at once. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int created = pthread_create(&w->thread, NULL, sampler_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (created != 0) {
         lock_w(w);
         w->running = false;
         unlock_w(w);
