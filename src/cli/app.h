@@ -32,7 +32,9 @@ typedef struct app_target {
     bool log_remove_if_empty; /* the dashboard's default log: removed at the end when empty */
     dev_t log_dev;          /* the log memwatch created, so that only that file is removed */
     ino_t log_ino;
-    pid_t pgid;             /* launched: its own process group (its PID), 0 for the demo */
+    pid_t pgid;             /* launched: its own process group (its PID), 0 for the demo and
+                             * once the group is empty (the number may then be a stranger's) */
+    bool job;               /* launched as a job (jobs.c): own group, orphans adopted */
     bool tty_lent;          /* headless: the terminal (tty_fd) is lent to the command's group */
     int tty_fd;
     bool ending;            /* memwatch is ending it: a stop is not relayed (jobs.c) */
@@ -70,10 +72,13 @@ void app_job_child_enter(int tty_fd);
 void app_job_parent_enter(app_target *t, pid_t pid, int tty_fd);
 /* The command was stopped (Ctrl-Z): stop memwatch's job too; once continued, continue it. */
 void app_job_relay_stop(app_target *t);
-/* Take the terminal back from the command's group (no-op if it was not lent). */
+/* Take the terminal back if the command's group holds it (not from a shell after `bg`); close it. */
 void app_job_release_tty(app_target *t);
 /* Collect orphans adopted by memwatch that have exited (never the command itself). */
 void app_job_reap_adopted(const app_target *t);
+/* Each poll of a job, reaped or not: collect exited adopted orphans; forget the group's number
+ * (pgid = 0) once the group is empty, so that no stranger's group is ever signalled. */
+void app_job_poll(app_target *t);
 /* After the group has ended: name on stderr every process still running below memwatch. */
 void app_job_name_escapees(const app_target *t);
 /* Exit status memwatch should end with for a reaped launched target (code, or 128+signal). */

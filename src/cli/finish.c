@@ -28,7 +28,7 @@ void app_run_finish(app_session *s, app_run_end *how)
      * escaped the group is named. */
     how->ended_by_us = !t->reaped && !app_session_ended(s) && !t->gone;
     app_target_terminate(t, APP_TERMINATE_GRACE_MS);
-    if (t->pgid)
+    if (t->job)
         app_job_name_escapees(t);
     app_target_remove_empty_log(t);
 }

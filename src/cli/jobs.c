@@ -74,17 +74,28 @@ void app_job_parent_enter(app_target *t, pid_t pid, int tty_fd)
     /* Both sides set the group, so it is set before either goes on, whichever runs first. */
     setpgid(pid, pid);
     t->pgid = pid;
+    t->job = true;
     t->tty_lent = tty_fd >= 0;
     t->tty_fd = tty_fd;
     if (t->tty_lent)
         tcsetpgrp(tty_fd, pid);
 }
 
+/* Take the terminal back, but only from the command's group (it was lent the terminal as the
+ * group's leader, so the group's number is the command's PID, even once t->pgid is cleared): with
+ * SIGTTOU blocked, tcsetpgrp succeeds from the background too, so after Ctrl-Z and `bg` an
+ * unconditional one would take the terminal from the shell that holds it now. */
+static void take_tty_back(const app_target *t)
+{
+    if (tcgetpgrp(t->tty_fd) == t->pid)
+        tcsetpgrp(t->tty_fd, getpgrp());
+}
+
 void app_job_release_tty(app_target *t)
 {
     if (!t->tty_lent)
         return;
-    tcsetpgrp(t->tty_fd, getpgrp());
+    take_tty_back(t);
     close(t->tty_fd);
     t->tty_lent = false;
 }
@@ -93,12 +104,13 @@ void app_job_relay_stop(app_target *t)
 {
     if (!t->tty_lent || t->ending)
         return;
-    tcsetpgrp(t->tty_fd, getpgrp());
+    take_tty_back(t);
     kill(0, SIGTSTP); /* memwatch's own job stops as the terminal would stop it */
     /* Continued: by fg (the terminal is ours again: lend it back) or by bg. */
-    if (tcgetpgrp(t->tty_fd) == getpgrp())
+    if (tcgetpgrp(t->tty_fd) == getpgrp() && t->pgid > 0)
         tcsetpgrp(t->tty_fd, t->pgid);
-    kill(-t->pgid, SIGCONT);
+    if (t->pgid > 0) /* kill(-0) would be memwatch's own group */
+        kill(-t->pgid, SIGCONT);
 }
 
 /* Collect adopted orphans that have exited (never the command itself: its status is
@@ -115,10 +127,26 @@ void app_job_reap_adopted(const app_target *t)
     }
 }
 
-/* Someone is left in the command's process group (a zombie with a parent of its own counts). */
-static bool group_alive(const app_target *t)
+/* Someone is left in the command's process group (a zombie with a parent of its own counts).
+ * Once it is empty its number is forgotten (t->pgid = 0): the number is free for the system to
+ * give to a stranger's group, which memwatch must never signal. */
+static bool group_alive(app_target *t)
 {
-    return t->pgid > 0 && (kill(-t->pgid, 0) == 0 || errno == EPERM);
+    if (t->pgid <= 0)
+        return false;
+    if (kill(-t->pgid, 0) == 0 || errno == EPERM)
+        return true;
+    if (errno == ESRCH)
+        t->pgid = 0;
+    return false;
+}
+
+void app_job_poll(app_target *t)
+{
+    if (!t->job)
+        return;
+    app_job_reap_adopted(t);
+    group_alive(t);
 }
 
 static void signal_tree(const app_target *t, int sig)
@@ -135,9 +163,7 @@ static void signal_tree(const app_target *t, int sig)
 static bool wait_tree(app_target *t, int64_t deadline)
 {
     for (;;) {
-        app_target_reap(t);
-        if (t->reaped)
-            app_job_reap_adopted(t);
+        app_target_reap(t); /* and the adopted orphans (app_job_poll) */
         if (t->reaped && !group_alive(t))
             return true;
         if (mw__now_ns() >= deadline)

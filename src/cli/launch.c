@@ -119,22 +119,23 @@ void app_target_set_status(app_target *t, int status, const struct rusage *ru)
 
 bool app_target_reap(app_target *t)
 {
-    if (!t->launched || t->reaped)
+    if (!t->launched)
         return false;
+    bool now = false;
     int st;
     struct rusage ru;
     /* With the terminal lent, a stop (Ctrl-Z) is news: memwatch's job must stop with it. */
-    pid_t r = wait4(t->pid, &st, WNOHANG | (t->tty_lent ? WUNTRACED : 0), &ru);
+    pid_t r = t->reaped ? 0 : wait4(t->pid, &st, WNOHANG | (t->tty_lent ? WUNTRACED : 0), &ru);
     if (r == t->pid && WIFSTOPPED(st)) {
         app_job_relay_stop(t);
-        return false;
+    } else if (r == t->pid) {
+        app_target_set_status(t, st, &ru);
+        now = true;
     }
-    if (t->pgid)
-        app_job_reap_adopted(t);
-    if (r != t->pid)
-        return false;
-    app_target_set_status(t, st, &ru);
-    return true;
+    /* On every poll, the command reaped or not: orphans adopted later are collected (no zombie
+     * waits for memwatch's exit), and an emptied group is forgotten. */
+    app_job_poll(t);
+    return now;
 }
 
 int app_target_exit_status(const app_target *t)
