@@ -211,7 +211,8 @@ static bool answer_quit(dash *d, mw__key k)
 /* Returns true when the loop should end. */
 static bool handle_key(dash *d, mw__key k)
 {
-    if (d->confirm_quit)
+    /* A resize (or Ctrl-L) is not the user answering: the question stays, redrawn below. */
+    if (d->confirm_quit && k != MW__KEY_RESIZE)
         return answer_quit(d, k);
     /* A message holds the status row (live/paused, zoom) only until the next key, or it would
      * hide that row for good; a resize or repaint is not the user answering it. */
@@ -351,9 +352,12 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
             int sig = (int)app_quit_signal;
             app_quit_signal = 0;
             /* Ctrl-C is a key like q (ask about a running command; a second one ends it);
-             * SIGTERM and SIGHUP end everything at once. */
-            if (sig == SIGINT && !d.confirm_quit && must_ask_before_quit(&d)) {
-                ask_before_quit(&d, ASK_COMMAND); /* never about the export: Ctrl-C means now */
+             * SIGTERM and SIGHUP end everything at once. Never a question about the export:
+             * Ctrl-C means now; at the export question it answers like q, so a running
+             * command is still asked about. */
+            quit_question q = d.confirm_quit;
+            if (sig == SIGINT && q != ASK_COMMAND && !ask_before_quit(&d, ASK_COMMAND)) {
+                last_frame = 0; /* show the question now */
             } else {
                 quit_sig = sig;
                 break;
