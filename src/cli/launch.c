@@ -183,11 +183,27 @@ static void report_log_error(const char *path, int e)
     fprintf(stderr, "memwatch: %s\n", msg);
 }
 
-void app_target_remove_empty_log(const app_target *t)
+/* path still names the regular file (dev, ino) memwatch created, not one put in its place since
+ * (by the command, or by someone sharing the directory): only that file is ever removed. */
+static bool still_ours(const char *path, dev_t dev, ino_t ino, bool only_empty)
 {
     struct stat st;
-    if (t->log_remove_if_empty && lstat(t->log_path, &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size == 0 && st.st_dev == t->log_dev && st.st_ino == t->log_ino)
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == dev &&
+           st.st_ino == ino && (!only_empty || st.st_size == 0);
+}
+
+/* A run that did not start: remove the log memwatch created as fd (still open), if path still
+ * names it. */
+static void remove_created_log(const char *path, int fd)
+{
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && still_ours(path, st.st_dev, st.st_ino, false))
+        unlink(path);
+}
+
+void app_target_remove_empty_log(const app_target *t)
+{
+    if (t->log_remove_if_empty && still_ours(t->log_path, t->log_dev, t->log_ino, true))
         unlink(t->log_path);
 }
 
@@ -218,15 +234,16 @@ typedef struct child_setup {
 } child_setup;
 
 /* In the forked child: its own process group, stdout and stderr to the log if any, then exec.
- * On failure, {stage: 0 log, 1 exec; errno} goes down the exec pipe. */
+ * On failure, {stage: 0 log, 1 exec; errno} goes down the exec pipe, and the default log, which
+ * only the child holds, is removed here (an explicit --log is the parent's to remove). */
 static _Noreturn void run_child(const child_setup *c)
 {
     int err[2] = {0, 0};
     int logfd = c->logfd;
+    char name[64] = "";
     app_job_child_enter(c->tty_fd);
     if (c->default_log) {
         /* Its name needs this PID: only the child knows it before exec. */
-        char name[64];
         snprintf(name, sizeof(name), "memwatch-%ld.log", (long)getpid());
         logfd = open_log(name);
         if (logfd < 0)
@@ -250,16 +267,23 @@ static _Noreturn void run_child(const child_setup *c)
         err[0] = 1;
         err[1] = errno;
     }
+    if (c->default_log)
+        remove_created_log(name, logfd); /* -1 when it was never created: nothing to remove */
     ssize_t wr = write(c->epw, err, sizeof(err));
     (void)wr;
     _exit(127);
 }
 
 /* The exec pipe said why the child did not run (stage 0: its log, 1: exec): say so, collect
- * it, and leave nothing behind: the log it made is removed. */
-static int launch_failed(app_target *t, char **argv, const int child_err[2])
+ * it, and leave nothing behind: an explicit --log (logfd, still open) is removed here, the
+ * default log by the child. */
+static int launch_failed(app_target *t, char **argv, const int child_err[2], int logfd)
 {
     waitpid(t->pid, NULL, 0);
+    if (logfd >= 0) {
+        remove_created_log(t->log_path, logfd); /* created new by us: the command never ran */
+        close(logfd);
+    }
     app_job_release_tty(t);
     if (child_err[0] == 0) {
         report_log_error(t->log_path, child_err[1]);
@@ -267,8 +291,6 @@ static int launch_failed(app_target *t, char **argv, const int child_err[2])
         char name[1024];
         fprintf(stderr, "memwatch: cannot run '%s': %s\n", mw__safe_text(name, sizeof(name), argv[0]),
                 strerror(child_err[1]));
-        if (t->log_path[0])
-            unlink(t->log_path); /* created new by us, empty: the command never ran */
     }
     return APP_EXIT_USAGE;
 }
@@ -321,8 +343,8 @@ int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_c
                 strerror(errno));
         close(ep[0]);
         if (c.logfd >= 0) {
+            remove_created_log(log_path, c.logfd);
             close(c.logfd);
-            unlink(log_path);
         }
         if (c.tty_fd >= 0)
             close(c.tty_fd);
@@ -338,11 +360,8 @@ int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_c
         n = read(ep[0], child_err, sizeof(child_err));
     } while (n < 0 && errno == EINTR);
     close(ep[0]);
-    if (n == (ssize_t)sizeof(child_err)) {
-        if (c.logfd >= 0)
-            close(c.logfd);
-        return launch_failed(t, argv, child_err);
-    }
+    if (n == (ssize_t)sizeof(child_err))
+        return launch_failed(t, argv, child_err, c.logfd);
     t->log_remove_if_empty = c.default_log;
     if (t->log_path[0])
         note_log(t, c.logfd);
