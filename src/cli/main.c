@@ -148,6 +148,7 @@ int main(int argc, char **argv)
     rc = app_session_open(&s, &o, &t, out);
     if (rc != 0) {
         app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
+        app_target_remove_empty_log(&s.target); /* the dashboard's default log, as at the end */
         mw__csv_stream_discard(s.out);
         s.out = NULL;
         app_session_destroy(&s);

@@ -87,6 +87,80 @@ wait_exit > /dev/null
 check "dashboard, a command that cannot run: no memwatch-*.log left" no_default_log
 cd "$MW_TMP" || exit 99
 
+# ---- the dashboard's default log planted in advance (PIDs are guessable) -------------------------
+# The child opens memwatch-<its PID>.log itself (run_child); a planted name is refused through
+# launch_failed's stage 0. Every name for the next PLANT PIDs is planted: symbolic links to a
+# sentinel, and one regular file. perl (perl-base, always there) plants them in one process, so
+# planting uses no PIDs of the range.
+PLANT=3000
+pid_max=$(cat /proc/sys/kernel/pid_max)
+next_pid() { # the next PID the system will hand out (about)
+    if [ -r /proc/sys/kernel/ns_last_pid ]; then echo $(($(cat /proc/sys/kernel/ns_last_pid) + 1))
+    else echo $(($(sh -c 'echo $$') + 1)); fi
+}
+# plant FROM: memwatch-N.log for PLANT PIDs from FROM (wrapping at pid_max to 300, as Linux does)
+plant() {
+    perl -e 'my ($from, $n, $max) = @ARGV; my $reg = $from + int($n / 2);
+        for my $i (0 .. $n - 1) {
+            my $p = $from + $i; $p = 300 + $p - $max - 1 if $p > $max;
+            my $name = "memwatch-$p.log";
+            if ($p == $reg) { open(my $f, ">", $name) or die "$name: $!"; print $f "planted\n"; close $f }
+            else { symlink("sentinel", $name) or die "$name: $!" }
+        }' "$1" "$PLANT" "$pid_max" || hard_error "cannot plant the links"
+}
+planted_intact() { # the sentinel and the planted names, and nothing else
+    [ "$(cat sentinel)" = sentinel ] &&
+        [ "$(find . -maxdepth 1 -type l -name 'memwatch-*.log' | wc -l)" -eq $((PLANT - 1)) ] &&
+        [ "$(find . -maxdepth 1 -type f | wc -l)" -eq 2 ] && [ "$(ls -A | wc -l)" -eq $((PLANT + 1)) ]
+}
+mkdir p && cd p || exit 99
+refused=
+for try in 1 2; do
+    find . -maxdepth 1 -name 'memwatch-*.log' -delete
+    echo sentinel > sentinel
+    plant "$(next_pid)"
+    start_tui_sh "cd '$MW_TMP/p' && '$MEMWATCH' -i 50ms -- sleep 60" 200 30
+    if wait_screen 'memwatch-[0-9]+\.log (exists|is a symbolic link)' 5; then
+        refused=$try
+        break
+    fi
+    # The child's PID fell outside the planted range: the dashboard runs; end it, try a new range.
+    note "try $try: the command's PID was not in the planted range"
+    send q
+    wait_screen 'k = end it' 5 && send k
+    wait_exit > /dev/null
+    rm -f memwatch-*.log
+done
+if [ -n "$refused" ]; then
+    st=$(wait_exit)
+    line=$(screen | grep '^memwatch: ')
+    name=$(printf '%s\n' "$line" | grep -oE 'memwatch-[0-9]+\.log' | head -1)
+    kind=exists
+    [ -L "$name" ] && kind="is a symbolic link"
+    check "planted default log: exit 2, one line naming $name and '$kind'" \
+        eval '[ "$st" = 2 ] && [ "$(printf "%s\n" "$line" | wc -l)" -eq 1 ] && printf "%s\n" "$line" | grep -qF "$name $kind: " && printf "%s\n" "$line" | grep -qF -- "--log FILE"'
+    check "planted default log: the sentinel untouched, every planted name as it was, nothing created" \
+        planted_intact
+else
+    fail "planted default log: the command's PID fell outside $PLANT planted PIDs twice (a busy machine?)"
+fi
+find . -maxdepth 1 -name 'memwatch-*.log' -delete
+cd "$MW_TMP" || exit 99
+
+# ---- the dashboard's session cannot open after the launch: the default log goes too -------------
+# 100 M samples of history under a 1 GB address-space limit: the capture cannot be allocated,
+# after the command (and its log) started. A sanitizer build cannot run under such a limit at all.
+mkdir s && cd s || exit 99
+start_tui_sh "cd '$MW_TMP/s' && (ulimit -v 1000000 && exec '$MEMWATCH' -H 100000000 -- sleep 60)"
+st=$(wait_exit)
+if screen_has 'cannot keep 100000000 samples in memory: out of memory'; then
+    check "session cannot open (out of memory): exit $st, and no memwatch-*.log left" \
+        eval '[ "$st" -ne 0 ] && no_default_log'
+else
+    note "session cannot open: not tested (this build does not run under ulimit -v): $(screen | grep -m1 .)"
+fi
+cd "$MW_TMP" || exit 99
+
 start_tui "$MEMWATCH" -i 50ms -- sh -c 'sleep 60'
 wait_for '^PID [0-9]+ '
 pid=$(screen_line '^PID [0-9]+ ' | awk '{ print $2 }')
