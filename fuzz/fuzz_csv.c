@@ -10,6 +10,8 @@
 
 /* Rows kept: small, so the ring wraps and the "newest rows win" path runs too. */
 #define CAP 16
+/* The widest row: every byte of the widest marker cell doubled by quoting, and the rest. */
+#define ROW_MAX (2 * MW__MARKER_CELL + 512)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,7 +27,7 @@ static size_t write_back(const mw__capture *c, char *buf, size_t n)
         size_t r = mw__csv_format_row(buf + len, n - len, c, s,
                                       mw__capture_marker(c, seq, cell, sizeof(cell)));
         if (!r)
-            abort(); /* a loaded label never needs more than the documented 1024 bytes */
+            abort(); /* a loaded cell never needs more than ROW_MAX (csv.h: twice a cell + 512) */
         len += r;
     }
     return len;
@@ -33,7 +35,7 @@ static size_t write_back(const mw__capture *c, char *buf, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char once[CAP * 1024 + 256], twice[CAP * 1024 + 256];
+    static char once[CAP * ROW_MAX + 256], twice[CAP * ROW_MAX + 256];
     mw__capture a, b;
     char err[256];
     if (mw__capture_init(&a, CAP) || mw__capture_init(&b, CAP))

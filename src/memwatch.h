@@ -76,7 +76,8 @@ int mw_get_process_memory_stats(pid_t pid, mw_stats *out);
 /* What a process is: its name, command line and state. */
 typedef struct mw_process_info {
     pid_t pid;
-    char name[64];       /* short command name (Linux comm), raw: the process chose its bytes */
+    char name[64];       /* short command name: Linux comm, raw (the process chose its bytes:
+                            escape it to print it); macOS escapes it as cmdline */
     char cmdline[1024];  /* arguments joined by spaces, controls escaped (\e, \x07, \u009b) so
                             it is safe to print, truncated; empty for kernel threads */
     char state;          /* 'R' running, 'S' sleeping, 'D' disk wait, 'T' stopped, 'Z' zombie, ... */

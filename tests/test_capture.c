@@ -151,6 +151,47 @@ Test(capture, a_full_marker_cell_refuses_more_and_says_so, .init = setup, .fini 
     cr_expect_eq(cap.nmarks, (size_t)n, "the refused mark left nothing behind");
 }
 
+/* Marks of 47 `ch`s for the next sample, until one is refused (its cell is full): how many. */
+static size_t fill_next(char ch)
+{
+    char label[MW__MARK_LABEL_MAX];
+    memset(label, ch, sizeof(label) - 1);
+    label[sizeof(label) - 1] = '\0';
+    size_t n = 0;
+    while (mw__capture_mark_next(&cap, label) == 0)
+        n++;
+    return n;
+}
+
+Test(capture, a_cell_settled_past_the_live_limit_splits_back_whole, .init = setup, .fini = teardown)
+{
+    /* A full cell on sample 1, then a full cell waiting for sample 2, which never comes. */
+    add_at(0, 1);
+    size_t n = fill_next('a');
+    add_at(1, 1);
+    n += fill_next('b');
+    mw__capture_settle_marks(&cap);
+    char cell[MW__MARKER_CELL + 128];
+    snprintf(cell, sizeof(cell), "%s", label_of(1));
+    cr_assert_gt(strlen(cell), MW__MARKER_MAX, "settling joined two full cells: %zu", strlen(cell));
+    cr_assert_leq(strlen(cell), MW__MARKER_SETTLED_MAX);
+    mw__capture back;
+    cr_assert_eq(mw__capture_init(&back, 4), 0);
+    mw__sample s = {.t_ns = 0, .rss = 1};
+    mw__capture_add(&back, &s);
+    cr_assert_eq(mw__capture_cell_len(&back, cell, strlen(cell)), strlen(cell));
+    cr_assert_eq(mw__capture_mark_cell(&back, cell, strlen(cell)), 0, "what is written loads back");
+    cr_assert_eq(back.nmarks, n);
+    cr_assert_str_eq(marker_of(&back, 0), cell);
+    /* Past what memwatch ever writes: refused whole, nothing added. */
+    strcat(cell, " | zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz | zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+    mw__capture_add(&back, &s);
+    cr_assert_gt(mw__capture_cell_len(&back, cell, strlen(cell)), MW__MARKER_SETTLED_MAX);
+    cr_assert_eq(mw__capture_mark_cell(&back, cell, strlen(cell)), MW_EINVAL);
+    cr_assert_eq(back.nmarks, n, "a refused cell adds no mark");
+    mw__capture_destroy(&back);
+}
+
 Test(capture, a_marker_cell_splits_back_into_the_same_marks, .init = setup, .fini = teardown)
 {
     static const char *const labels[] = {"a | b", "|", " lead", "trail |", "||x", "M9", " | "};

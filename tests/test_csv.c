@@ -860,6 +860,41 @@ Test(csv, timestamp_and_elapsed_parsers_are_strict)
     cr_assert_eq(mw__csv_parse_elapsed("9999999999", 10, &v), MW_EINVAL);
 }
 
+Test(csv, marks_settled_on_the_last_sample_load_back_whole_and_write_back_the_same, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+    /* Recording stops with a full cell on the last sample and a full one waiting for the next. */
+    mw__capture a, b;
+    capture_with(&a, 8, 1);
+    const char *l = "a label of forty-seven bytes, to fill a cell up";
+    while (mw__capture_mark_next(&a, l) == 0)
+        ;
+    mw__sample s = sample_n(1);
+    mw__capture_add(&a, &s);
+    while (mw__capture_mark_next(&a, l) == 0)
+        ;
+    mw__capture_settle_marks(&a);
+    cr_assert_eq(mw__csv_export(&a, in_dir("a.csv"), false, NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(mw__capture_init(&b, 8), 0);
+    cr_assert_eq(mw__csv_load(in_dir("a.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(b.nmarks, a.nmarks, "every mark loads back (%zu of %zu)", b.nmarks, a.nmarks);
+    cr_assert_eq(mw__csv_export(&b, in_dir("b.csv"), false, NULL, err, sizeof(err)), 0, "%s", err);
+    char *fa = read_file(in_dir("a.csv"), NULL), *fb = read_file(in_dir("b.csv"), NULL);
+    cr_assert_str_eq(fa, fb, "load -> write is a fixed point");
+    free(fa);
+    free(fb);
+    mw__capture_destroy(&a);
+
+    /* More than memwatch ever writes on one row: an error naming the line, never a silent cut. */
+    char text[4096] = HDR ",marker\n" ROW1 ",\"";
+    for (int i = 0; i < 45; i++)
+        strcat(text, i ? " | " : ""), strcat(text, l);
+    strcat(text, "\"\n");
+    cr_assert_eq(load_text(text, &b), MW_EINVAL);
+    cr_assert_str_eq(err, "t.csv:2: marker: more marks than a row can hold (over 2051 bytes of labels)");
+    mw__capture_destroy(&b);
+}
+
 Test(csv, unlabelled_marks_are_written_numbered_and_old_empty_cells_load_numbered, .init = mkdir_tmp,
      .fini = rm_tmp)
 {

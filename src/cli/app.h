@@ -127,6 +127,8 @@ typedef struct app_session {
     int out_errno;          /* errno of the failure (EPIPE: the reader went away) */
     char out_err[512];
     uint64_t out_rows;      /* complete rows that reached the -o file (set when it is closed) */
+    bool out_held;          /* the newest sample's row is not written yet: marks may still join
+                             * it; written when the next sample comes or the session is closed */
     int64_t last_flush_ns;
     /* --alert */
     bool alert_crossed;     /* RSS is at/above the threshold */

@@ -148,8 +148,9 @@ static void zoom_limit(dash *d, mw__action a)
 }
 
 /* The part of a live capture in no export, when it is worth asking about (see UNSAVED_*): a
- * replay is on disk already, and so is everything with -o recording (unless the file failed);
- * the demo's workload is not worth keeping. Writes its span into buf. */
+ * replay is on disk already, and so is everything with -o recording (unless the file failed;
+ * the newest row is written as the session closes); the demo's workload is not worth keeping.
+ * Writes its span into buf. */
 static bool unsaved(const dash *d, char *span, size_t n)
 {
     const mw__capture *c = d->cap;

@@ -89,10 +89,17 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     return 0;
 }
 
-static void write_row(app_session *s, const mw__sample *x)
+/* Write the held row: the newest sample's, with every mark it has by now. It is held back until
+ * the next sample comes or the session is closed, because marks can still join it: the ones
+ * settled on it when recording stops, and the ones made after the target ended. */
+static void write_held_row(app_session *s)
 {
+    if (!s->out_held)
+        return;
+    s->out_held = false;
     if (!s->out || s->out_failed)
         return;
+    const mw__sample *x = mw__ring_last(&s->cap.ring);
     char cell[MW__MARKER_CELL];
     const char *label = (x->flags & MW_SAMPLE_MARK)
                             ? mw__capture_marker(&s->cap, mw__ring_end(&s->cap.ring) - 1, cell,
@@ -108,8 +115,9 @@ static void add_sample(app_session *s, const mw_stats *st)
 {
     mw__sample x;
     mw__sample_from_stats(&x, st);
+    write_held_row(s); /* the previous newest: no mark can join it any more */
     mw__capture_add(&s->cap, &x); /* flags it when marks were waiting for it */
-    write_row(s, mw__ring_last(&s->cap.ring));
+    s->out_held = true;
     if (s->opt->alert_bytes) {
         bool above = x.rss >= s->opt->alert_bytes;
         if (above && !s->alert_crossed)
@@ -151,14 +159,16 @@ size_t app_session_poll(app_session *s)
     app_target_reap(&s->target);
     size_t n = drain(s);
     if (n)
-        flush_output(s); /* every poll that wrote rows: at most one poll period is ever at risk */
+        flush_output(s); /* every poll that wrote rows: at risk, one poll and the held row */
     if (!s->end_reason && !mw_watcher_is_running(s->watcher)) {
         s->end_reason = mw_watcher_end_reason(s->watcher);
         if (s->end_reason == 0)
             s->end_reason = MW_ENOPROC;
         n += drain(s);
         flush_output(s);
-        mw__capture_settle_marks(&s->cap); /* no sample will come for marks that wait */
+        /* No sample will come for marks that wait: they join the newest, whose -o row is held
+         * until the session is closed (marks made from now on join it too). */
+        mw__capture_settle_marks(&s->cap);
         if (s->end_reason == MW_EREUSED)
             s->target.reused = s->target.gone = true;
         else if (!s->target.launched)
@@ -194,8 +204,9 @@ int app_session_set_interval(app_session *s, uint64_t ms)
 
 int app_session_mark(app_session *s, const char *label)
 {
-    /* No sample will come: mark the last one (already in the -o file without it). Otherwise
-     * the next one, whose -o row is still to be written; every mark waits, however many. */
+    /* No sample will come: mark the last one (its -o row is held until the session is closed).
+     * Otherwise the next one, whose -o row is still to be written; every mark waits, however
+     * many. */
     if (app_session_ended(s))
         return mw__capture_mark(&s->cap, label);
     return mw__capture_mark_next(&s->cap, label);
@@ -209,8 +220,9 @@ void app_session_stop(app_session *s)
         return;
     mw_watcher_stop(s->watcher);
     drain(s);
+    mw__capture_settle_marks(&s->cap); /* marks still waiting join the newest sample... */
+    write_held_row(s);                 /* ...whose -o row was held for them */
     flush_output(s);
-    mw__capture_settle_marks(&s->cap); /* in the capture (exports), too late for -o's last row */
     if (s->out) {
         char err[512];
         s->out_rows = mw__csv_stream_rows_out(s->out);

@@ -38,9 +38,9 @@ int mw__atomicfile_commit(mw__atomicfile *f);
 void mw__atomicfile_destroy(mw__atomicfile *f);
 
 /* write() all of buf[0..len) to fd, retrying short writes and EINTR. 0, or MW_ESYS with errno
- * set (EIO when write() returns 0). *written (if not NULL) gets the bytes that did reach fd, so a
- * caller cut short by a full disk can say what the file holds. Shared by atomic files and the -o
- * stream. */
+ * set (EIO when write() returns 0). A non-blocking fd that is full is not waited for: MW_ESYS
+ * with EAGAIN. *written (if not NULL) gets the bytes that did reach fd, so a caller cut short by
+ * a full disk can say what the file holds. Shared by atomic files and the -o stream. */
 int mw__write_full(int fd, const void *buf, size_t len, size_t *written);
 
 /* What kind of file a mode is, for messages: "a directory", "a FIFO", "a block device",

@@ -112,18 +112,25 @@ static void flag_sample(mw__capture *c, uint64_t seq)
         c->all.last.flags |= MW_SAMPLE_MARK;
 }
 
-/* Append a mark on seq (>= every mark's seq). */
-static int push_mark(mw__capture *c, uint64_t seq, const char *label)
+/* The label a mark made as the run's ordinal-th gets: cut to fit, no controls. Numbered when it
+ * has none, or none is left once cut (a label of stray UTF-8 continuation bytes): an empty cell
+ * would read back as a numbered mark anyway. */
+static void make_label(char l[MW__MARK_LABEL_MAX], const char *label, uint64_t ordinal)
 {
-    char l[MW__MARK_LABEL_MAX] = "";
+    l[0] = '\0';
     if (label)
         copy_label(l, label);
-    /* Numbered when it has no label, or none is left once cut to fit (a label of stray UTF-8
-     * continuation bytes): an empty cell would read back as a numbered mark anyway. */
     if (!l[0])
-        snprintf(l, sizeof(l), "M%llu", (unsigned long long)(c->marks_made + 1));
+        snprintf(l, MW__MARK_LABEL_MAX, "M%llu", (unsigned long long)ordinal);
+}
+
+/* Append a mark on seq (>= every mark's seq), if its cell stays within limit bytes. */
+static int push_mark(mw__capture *c, uint64_t seq, const char *label, size_t limit)
+{
+    char l[MW__MARK_LABEL_MAX];
+    make_label(l, label, c->marks_made + 1);
     size_t used = cell_len(c, seq);
-    if (used + (used ? 3 : 0) + cell_label_len(l) > MW__MARKER_MAX)
+    if (used + (used ? 3 : 0) + cell_label_len(l) > limit)
         return MW_EINVAL;
     if (c->nmarks == MW__MARKS_MAX) {
         memmove(c->marks, c->marks + 1, (c->nmarks - 1) * sizeof(*c->marks));
@@ -155,24 +162,47 @@ void mw__capture_settle_marks(mw__capture *c)
         flag_sample(c, end - 1);
 }
 
-int mw__capture_mark(mw__capture *c, const char *label)
+static int mark_newest(mw__capture *c, const char *label, size_t limit)
 {
     if (mw__ring_end(&c->ring) == 0)
         return MW_ENODATA;
     mw__capture_settle_marks(c);
     uint64_t seq = mw__ring_end(&c->ring) - 1;
-    int rc = push_mark(c, seq, label);
+    int rc = push_mark(c, seq, label, limit);
     if (rc == 0)
         flag_sample(c, seq);
     return rc;
 }
 
-int mw__capture_mark_next(mw__capture *c, const char *label)
+int mw__capture_mark(mw__capture *c, const char *label)
 {
-    return push_mark(c, mw__ring_end(&c->ring), label);
+    return mark_newest(c, label, MW__MARKER_MAX);
 }
 
-int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len)
+int mw__capture_mark_next(mw__capture *c, const char *label)
+{
+    return push_mark(c, mw__ring_end(&c->ring), label, MW__MARKER_MAX);
+}
+
+/* What to do with each label of a cell: measure the cell it makes, or add it. */
+typedef struct cell_walk {
+    mw__capture *c;    /* NULL: only measure */
+    uint64_t ordinal;  /* the next mark's ordinal in the run (numbers an unlabelled one) */
+    size_t len;        /* the cell's bytes so far, as mw__capture_marker would write them */
+} cell_walk;
+
+static int walk_label(cell_walk *w, const char *label)
+{
+    if (w->c)
+        return mark_newest(w->c, label, MW__MARKER_SETTLED_MAX);
+    char l[MW__MARK_LABEL_MAX];
+    make_label(l, label, w->ordinal++);
+    w->len += (w->len ? 3 : 0) + cell_label_len(l);
+    return 0;
+}
+
+/* Split a marker cell back into its labels, as mw__capture_marker joined them. */
+static int walk_cell(cell_walk *w, const char *cell, size_t len)
 {
     char l[MW__MARK_LABEL_MAX * 2];
     size_t n = 0;
@@ -180,7 +210,7 @@ int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len)
         bool sep = i + 2 < len && cell[i] == ' ' && cell[i + 1] == '|' && cell[i + 2] == ' ';
         if (i == len || sep) {
             l[n] = '\0';
-            int rc = mw__capture_mark(c, l);
+            int rc = walk_label(w, l);
             if (rc)
                 return rc;
             n = 0;
@@ -193,6 +223,25 @@ int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len)
             l[n++] = cell[i];
     }
     return 0;
+}
+
+size_t mw__capture_cell_len(const mw__capture *c, const char *cell, size_t len)
+{
+    cell_walk w = {NULL, c->marks_made + 1, 0};
+    walk_cell(&w, cell, len);
+    return w.len;
+}
+
+int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len)
+{
+    if (mw__ring_end(&c->ring) == 0)
+        return MW_ENODATA;
+    /* All or nothing: a cell that cannot be whole on the newest sample adds no mark. */
+    size_t used = cell_len(c, mw__ring_end(&c->ring) - 1);
+    if (used + (used ? 3 : 0) + mw__capture_cell_len(c, cell, len) > MW__MARKER_SETTLED_MAX)
+        return MW_EINVAL;
+    cell_walk w = {c, 0, 0};
+    return walk_cell(&w, cell, len);
 }
 
 const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n)

@@ -17,9 +17,13 @@
 #define MW__MARKS_MAX 4096
 /* Marks are never dropped for coming fast: several on one sample all stay, and its marker cell
  * (CSV) joins their labels with " | ", each '|' of a label doubled so a reader can split them
- * back exactly. One cell holds up to MW__MARKER_MAX bytes of labels; a mark past that is refused
- * (MW_EINVAL: the caller says so). A cell is at most MW__MARKER_CELL bytes (see settle). */
+ * back exactly. A mark is refused (MW_EINVAL: the caller says so) past MW__MARKER_MAX bytes of
+ * labels on its sample, and so are the marks waiting for the next sample past that on it; when
+ * they settle on the newest sample instead, its cell can reach MW__MARKER_SETTLED_MAX, and that
+ * is what the reader accepts (mw__capture_mark_cell), so whatever is written loads back whole.
+ * A buffer of MW__MARKER_CELL bytes holds any cell. */
 #define MW__MARKER_MAX 1024
+#define MW__MARKER_SETTLED_MAX (2 * MW__MARKER_MAX + 3)
 #define MW__MARKER_CELL (2 * MW__MARKER_MAX + 8)
 
 typedef struct mw__mark {
@@ -63,8 +67,13 @@ int mw__capture_mark_next(mw__capture *c, const char *label);
  * newest sample. No-op without samples. */
 void mw__capture_settle_marks(mw__capture *c);
 /* Add every mark of a marker cell (as mw__capture_marker writes it, len bytes) to the newest
- * sample: the CSV reader's way back. An empty cell is one unlabelled mark. */
+ * sample: the CSV reader's way back. An empty cell is one unlabelled mark. All or nothing:
+ * returns 0, MW_ENODATA (no sample), MW_EINVAL (the sample's cell would pass
+ * MW__MARKER_SETTLED_MAX: nothing added), MW_ENOMEM. */
 int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len);
+/* The length of the marker cell those marks make (labels cut and numbered as marking does),
+ * without adding them: the reader checks it before it adds the row's sample. */
+size_t mw__capture_cell_len(const mw__capture *c, const char *cell, size_t len);
 
 /* The marker cell of sample seq into buf (n >= MW__MARKER_CELL holds any): its marks' labels
  * joined, or NULL if it has none. */

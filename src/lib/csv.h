@@ -63,7 +63,8 @@ typedef struct mw__csv_loaded {
  * Errors, with err = "FILE: reason" (file level) or "FILE:LINE: reason" (content):
  * MW_ESYS (cannot open or read: the cause from strerror), MW_EINVAL (not a regular file, named by
  * kind: "is a FIFO, not a capture file" — checked before opening, so a FIFO never blocks; empty,
- * not text, wrong header, bad or missing field, line too long, elapsed time going backwards...),
+ * not text, wrong header, bad or missing field, line too long, elapsed time going backwards, more
+ * marks on a row than memwatch writes (MW__MARKER_SETTLED_MAX)...),
  * MW_ENOMEM. On error c holds an unspecified part of the file (still safe to destroy). */
 int mw__csv_load(const char *path, mw__capture *c, mw__csv_loaded *info, char *err,
                  size_t errlen);

@@ -110,20 +110,33 @@ static int bad_field(reader *r, uint64_t line, int k, int i)
                         excerpt(ex, sizeof(ex), r->f[i], r->flen[i]));
 }
 
+/* The row's marker cell without the writer's formula guard: false when the row has no mark. */
+static bool marker_cell(const reader *r, const int col[C_COUNT], const char **cell, size_t *n)
+{
+    if (col[C_MARKER] < 0)
+        return false;
+    size_t i = (size_t)col[C_MARKER];
+    if (!r->flen[i] && !r->fquoted[i])
+        return false;
+    *cell = r->f[i];
+    *n = r->flen[i];
+    if (*n && (*cell)[0] == '\'') {
+        (*cell)++;
+        (*n)--;
+    }
+    return true;
+}
+
 /* Marks loaded from a file can be dense (one per row); the capture forgets its oldest one by
  * one past MW__MARKS_MAX, so forget the oldest half at once here to keep loading linear. */
-static int add_mark(mw__capture *c, const char *label, size_t n)
+static int add_mark(mw__capture *c, const char *cell, size_t n)
 {
-    if (n && label[0] == '\'') {
-        label++; /* the writer's formula guard */
-        n--;
-    }
     if (c->nmarks == MW__MARKS_MAX) {
         size_t drop = MW__MARKS_MAX / 2;
         memmove(c->marks, c->marks + drop, (c->nmarks - drop) * sizeof(*c->marks));
         c->nmarks -= drop;
     }
-    return mw__capture_mark_cell(c, label, n); /* "a | b": two marks on one sample */
+    return mw__capture_mark_cell(c, cell, n); /* "a | b": two marks on one sample */
 }
 
 static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture *c, row_state *rs)
@@ -163,6 +176,13 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
             return bad_field(r, line, C_ROSE, col[C_ROSE]);
     }
 
+    /* Every mark of the cell, or an error: as many as memwatch ever writes on one row. */
+    const char *cell = NULL;
+    size_t cell_n = 0;
+    bool marked = marker_cell(r, col, &cell, &cell_n);
+    if (marked && mw__capture_cell_len(c, cell, cell_n) > MW__MARKER_SETTLED_MAX)
+        return mw__csv_fail(r, line, "marker: more marks than a row can hold (over %d bytes of "
+                                     "labels)", MW__MARKER_SETTLED_MAX);
     if (rs->rows && el_ns < rs->prev_el)
         return mw__csv_fail(r, line, "elapsed_s goes backwards (%.*s is before the previous row)",
                     (int)(r->flen[C_EL] > 32 ? 32 : r->flen[C_EL]), r->f[C_EL]);
@@ -182,12 +202,7 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
     rs->prev_el = el_ns;
     rs->rows++;
     mw__capture_add(c, &s);
-    if (col[C_MARKER] >= 0) {
-        size_t i = (size_t)col[C_MARKER];
-        if ((r->flen[i] || r->fquoted[i]) && add_mark(c, r->f[i], r->flen[i]) == MW_ENOMEM)
-            return MW_ENOMEM;
-    }
-    return 0;
+    return marked ? add_mark(c, cell, cell_n) : 0; /* fits a new sample: only MW_ENOMEM */
 }
 
 /* The last line of the file, cut short (no newline, too few fields or a cell cut in two): leave

@@ -11,7 +11,8 @@ target=$ALLOC_PID
 last_row_after() { local t; t=$(last_row_ms "$1") && [ "$t" -gt "$2" ]; }
 # just_after_a_sample FILE INTERVAL_MS: now is 10 ms .. INTERVAL/4 (at most 500 ms) after a
 # sample time. Samples keep an absolute schedule, so its phase is read from the last row's
-# timestamp: rows are written in batches (twice a second), a new row may be half a second old.
+# timestamp: rows are written in batches (twice a second), and the newest sample's row only when
+# the next sample comes, so the last row is an interval old or more; the phase is the same.
 just_after_a_sample() {
     local t age
     t=$(last_row_ms "$1") || return 1
@@ -20,7 +21,7 @@ just_after_a_sample() {
 }
 # spike_right_after_a_sample FILE INTERVAL_MS 'COMMAND' [ALLOC]: wait until a sample was just
 # taken, run the spike, then wait for a row sampled after it ended (a sample may fall inside a
-# slow spike); prints the row number where the spike began, or x when it could not (it runs in
+# slow spike; its row is written when the sample after it comes, two intervals later at most); prints the row number where the spike began, or x when it could not (it runs in
 # $(...), where fail cannot count: the caller checks for the x).
 spike_right_after_a_sample() {
     local f=$1 every=$2 cmd=$3 alloc=${4:-t} r t0 done_ms
@@ -32,7 +33,7 @@ spike_right_after_a_sample() {
     alloc_cmd "$alloc" "$cmd" > /dev/null
     done_ms=$(now_ms)
     note "'$cmd' took $((done_ms - t0)) ms" >&2
-    wait_until 10 last_row_after "$f" "$done_ms" || { fail "no sample after the spike"; echo x; return 1; }
+    wait_until $((10 + 2 * every / 1000)) last_row_after "$f" "$done_ms" || { fail "no sample after the spike"; echo x; return 1; }
     echo "$r"
 }
 

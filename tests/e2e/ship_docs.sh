@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# ship_docs.sh - the man pages format without warnings and match the program (options, keys, CSV header); bash completion offers options, PIDs, files and commands.
+# ship_docs.sh - the man pages format without warnings and match the program (options, keys, CSV header); README tables keep their cells; bash completion offers options, PIDs, files and commands.
 . "$(dirname "$0")/ship_lib.sh"
 man1=$SRCDIR/doc/memwatch.1
 man3=$SRCDIR/doc/memwatch.3
@@ -56,6 +56,17 @@ section "$man1" KEYS | awk '
     /^\.TP/ { tp = 1 }' | sed 's/\\-/-/g' | csort >"$TMP/man_keys"
 diff -u "$TMP/table_keys" "$TMP/man_keys" || die "keys in the key table (-) and memwatch.1 KEYS (+) differ"
 echo "ok: README.md, memwatch.1 and the key table name the same $(wc -l <"$TMP/table_keys") keys"
+
+# ---- README: every row of "When things go wrong" has its 3 cells (case | what it does | test) ----
+# A bare '|' inside a cell, even in backticks, splits the row on GitHub; '\|' is text.
+bad_rows=$(awk '/^## When things go wrong/ { on = 1; next } /^## / { on = 0 }
+    on && /^\|/ { row = $0; gsub(/\\\|/, "", row); n = gsub(/\|/, "", row)
+                  if (n != 4) print NR ": " n - 1 " cells: " substr($0, 1, 60) }' "$SRCDIR/README.md")
+[ -z "$bad_rows" ] || die "README.md's 'When things go wrong' rows need 3 cells (escape a '|' in a cell as '\|'):
+$bad_rows"
+n=$(awk '/^## When things go wrong/ { on = 1; next } /^## / { on = 0 } on && /^\|/' "$SRCDIR/README.md" | wc -l)
+[ "$n" -gt 10 ] || die "README.md's 'When things go wrong' table not found ($n rows)"
+echo "ok: README.md's 'When things go wrong' table: $n rows of 3 cells"
 
 # ---- CSV: the header memwatch writes is the one memwatch.1 shows ---------------------------------
 # (Without a memory probe no run can start, and a run that cannot start leaves no file.)

@@ -74,7 +74,7 @@ st=$(wait_exit)
 check "q, q, k: status 0, nothing exported" eval '[ "$st" = 0 ] && [ "$(exports)" -eq 1 ]'
 check "k ended the command" wait_pid_gone 5 "$pid"
 
-# 3. With -o recording, every sample is on disk already: q quits at once.
+# 3. With -o recording, every sample reaches the file (the newest row as it closes): q quits at once.
 start_tui "$MEMWATCH" -i 100ms -o rec.csv "$ALLOC_PID"
 past_10s
 send q
