@@ -98,13 +98,14 @@ next_pid() { # the next PID the system will hand out (about)
     if [ -r /proc/sys/kernel/ns_last_pid ]; then echo $(($(cat /proc/sys/kernel/ns_last_pid) + 1))
     else echo $(($(sh -c 'echo $$') + 1)); fi
 }
-# plant FROM: memwatch-N.log for PLANT PIDs from FROM (wrapping at pid_max to 300, as Linux does)
+# plant FROM: memwatch-N.log for PLANT PIDs from FROM. Linux hands out PIDs below pid_max and wraps
+# to 300; the regular file is the middle one by position, so a wrapped range still has one.
 plant() {
-    perl -e 'my ($from, $n, $max) = @ARGV; my $reg = $from + int($n / 2);
+    perl -e 'my ($from, $n, $max) = @ARGV;
         for my $i (0 .. $n - 1) {
-            my $p = $from + $i; $p = 300 + $p - $max - 1 if $p > $max;
+            my $p = $from + $i; $p = 300 + $p - $max if $p >= $max;
             my $name = "memwatch-$p.log";
-            if ($p == $reg) { open(my $f, ">", $name) or die "$name: $!"; print $f "planted\n"; close $f }
+            if ($i == int($n / 2)) { open(my $f, ">", $name) or die "$name: $!"; print $f "planted\n"; close $f }
             else { symlink("sentinel", $name) or die "$name: $!" }
         }' "$1" "$PLANT" "$pid_max" || hard_error "cannot plant the links"
 }
