@@ -36,15 +36,26 @@ enum {
 #define MW_HAVE_SWAP  (1u << 3) /* swap_size (Linux VmSwap) */
 #define MW_HAVE_HWM   (1u << 4) /* peak_physical_size (Linux VmHWM, macOS lifetime max footprint) */
 #define MW_HAVE_VPEAK (1u << 5) /* peak_virtual_size (Linux VmPeak) */
+/* From /proc/PID/smaps_rollup, read on their own slower cadence (mw_config.pss_interval_ms): */
+#define MW_HAVE_PSS       (1u << 6) /* pss_size (Pss) */
+#define MW_HAVE_PSS_PARTS (1u << 7) /* pss_anon_size, pss_file_size, pss_shmem_size (newer kernels) */
+#define MW_HAVE_USS       (1u << 8) /* uss_size (Private_Clean + Private_Dirty) */
+#define MW_HAVE_SWAP_PSS  (1u << 9) /* swap_pss_size (SwapPss) */
 
 /* Bits of mw_stats.flags: events attached to a sample. */
-#define MW_SAMPLE_HWM_ROSE (1u << 0) /* the kernel's high-water mark rose since the previous sample:
-                                        a peak of peak_physical_size happened in between */
+#define MW_SAMPLE_HWM_ROSE (1u << 0) /* a peak above every sample happened since the previous one:
+                                        of peak_physical_size when nprocs is 1; with several
+                                        processes, one process's own high-water mark rose above
+                                        every sample of that process (mw_watcher_get_processes) */
 #define MW_SAMPLE_MARK     (1u << 1) /* the user dropped a mark at this sample */
 
 /* One sample of a process's memory. All sizes are in bytes.
  * shared_size is resident shared memory: on Linux RssFile + RssShmem (what top calls SHR);
- * 0 on macOS, which has no equivalent per-process figure. */
+ * 0 on macOS, which has no equivalent per-process figure.
+ * With include_children each size is the sum over the processes read (nprocs of them): RSS and
+ * the like count a page shared by several processes once per process; PSS divides it among
+ * them, so a tree's PSS adds up. peak_* are then sums of each process's own high-water mark:
+ * an upper bound of the tree's peak (over the processes seen), never a peak itself. */
 typedef struct mw_stats {
     uint64_t virtual_size;     /* bytes (VmSize) */
     uint64_t physical_size;    /* bytes, resident (RSS, VmRSS) */
@@ -59,6 +70,17 @@ typedef struct mw_stats {
     uint32_t valid;              /* MW_HAVE_* bits: which of the fields above are known */
     uint32_t flags;              /* MW_SAMPLE_* bits */
     uint32_t nprocs;             /* processes summed into this sample (1, or more with children) */
+    /* Extensions (0.2). */
+    uint32_t nprocs_unreadable;  /* processes of the tree found but not readable (permission): not
+                                    in the sums. A process that exited meanwhile is not counted */
+    uint64_t pss_size;           /* proportional set size: each shared page divided among sharers */
+    uint64_t pss_anon_size;      /* Pss_Anon */
+    uint64_t pss_file_size;      /* Pss_File */
+    uint64_t pss_shmem_size;     /* Pss_Shmem */
+    uint64_t uss_size;           /* unique set size: Private_Clean + Private_Dirty */
+    uint64_t swap_pss_size;      /* SwapPss: swap divided among sharers */
+    struct timespec pss_timestamp; /* CLOCK_MONOTONIC, when the PSS figures above were read (the
+                                      latest finished sweep; they are carried until the next) */
 } mw_stats;
 
 /* Sizes in MB, where MB = 1024*1024 bytes. NULL gives 0. Any thread. */
@@ -106,6 +128,9 @@ typedef struct mw_config {
     bool     reset_peaks;      /* reset the kernel's RSS high-water mark after each sample so every
                                   interval's true peak is known (Linux clear_refs; changes what the
                                   target itself reads as its peak; needs owner or root) */
+    uint64_t pss_interval_ms;  /* 0 = off; else read PSS/USS (Linux smaps_rollup, ~35 us to ~2 ms
+                                  per process) on a thread of its own every this many ms, so it
+                                  never delays a sample; each sample carries the latest figures */
 } mw_config;
 
 /* The defaults: 1000 ms, 3600 samples, not verbose, this process. */
@@ -182,6 +207,36 @@ int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out);
  * Lets a reader keep its own copy of the whole capture without re-reading it. Any thread. */
 size_t mw_watcher_history_since(const mw_watcher *w, uint64_t *seq, mw_stats *buf, size_t cap,
                                 uint64_t *lost);
+
+/* One process of the watched tree, as the latest sample read it. */
+typedef struct mw_tree_process {
+    pid_t pid;
+    pid_t ppid;
+    char name[16];             /* Linux comm, raw (the process chose its bytes: escape to print) */
+    uint64_t rss;              /* bytes now */
+    uint64_t first_rss;        /* at the first sample that saw it */
+    uint64_t max_rss;          /* highest sampled */
+    uint64_t hwm;              /* the kernel's lifetime RSS high-water mark of this process */
+    uint64_t pss;              /* latest PSS sweep (valid & MW_HAVE_PSS) */
+    uint64_t uss;              /* latest PSS sweep (valid & MW_HAVE_USS) */
+    struct timespec first_seen; /* CLOCK_MONOTONIC, the first sample that saw it */
+    uint32_t valid;            /* MW_HAVE_* bits of the fields above (HWM, PSS, USS) */
+    uint32_t flags;            /* MW_PROC_* bits */
+} mw_tree_process;
+
+#define MW_PROC_SPIKE (1u << 0) /* proven peak between samples: hwm rose, while watched, above
+                                   every sample of this process */
+#define MW_PROC_ROOT  (1u << 1) /* the watched process itself */
+
+/* Copy the processes of the latest sample, largest RSS first, into out[0 .. cap); *count (if
+ * non-NULL) receives how many there are, which may exceed cap. Without include_children that is
+ * the one process. Returns how many were copied. The caller owns out. Any thread. */
+size_t mw_watcher_get_processes(const mw_watcher *w, mw_tree_process *out, size_t cap,
+                                size_t *count);
+
+/* The largest proven peak between samples of any one process during the run (MW_PROC_SPIKE;
+ * the process may have exited since). Errors: MW_EINVAL, MW_ENODATA (none proven). Any thread. */
+int mw_watcher_top_spike(const mw_watcher *w, mw_tree_process *out);
 
 /* A static, human-readable string for an MW_E* code (or "unknown error"). Any thread. */
 const char *mw_strerror(int err);
