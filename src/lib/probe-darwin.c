@@ -377,3 +377,12 @@ int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
     (void)cap;
     return MW_EUNSUPPORTED;
 }
+
+/* No per-process records on macOS yet: the watcher describes the one process from its sample
+ * (no tree table with -c). */
+const mw_tree_process *mw__probe_processes(const mw__probe *p, size_t *n)
+{
+    (void)p;
+    *n = 0;
+    return NULL;
+}

@@ -56,3 +56,11 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
     (void)out;
     return MW_EUNSUPPORTED;
 }
+
+/* No probe, no processes: the watcher never gets a sample to describe. */
+const mw_tree_process *mw__probe_processes(const mw__probe *p, size_t *n)
+{
+    (void)p;
+    *n = 0;
+    return NULL;
+}
