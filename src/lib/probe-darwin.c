@@ -384,6 +384,7 @@ int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
 int mw__probe_rollup(pid_t pid, mw__rollup *out)
 {
     (void)pid;
-    (void)out;
+    if (out)
+        *out = (mw__rollup){0}; /* no stale figures behind a failed call */
     return MW_EUNSUPPORTED;
 }

@@ -62,6 +62,7 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
 int mw__probe_rollup(pid_t pid, mw__rollup *out)
 {
     (void)pid;
-    (void)out;
+    if (out)
+        *out = (mw__rollup){0}; /* no stale figures behind a failed call */
     return MW_EUNSUPPORTED;
 }
