@@ -393,6 +393,7 @@ const mw_tree_process *mw__probe_processes(const mw__probe *p, size_t *n)
 int mw__probe_rollup(pid_t pid, mw__rollup *out)
 {
     (void)pid;
-    (void)out;
+    if (out)
+        *out = (mw__rollup){0}; /* no stale figures behind a failed call */
     return MW_EUNSUPPORTED;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* procparse.c — pure, single-pass parsers for /proc status, stat, smaps_rollup, cmdline and children text. */
+/* procparse.c — pure, single-pass parsers of /proc text: status, stat, smaps_rollup, cmdline, children. */
 #include "config.h"
 
 #include <stdint.h>
@@ -189,7 +189,10 @@ int mw__parse_status(const char *buf, size_t len, mw_stats *out, char *state)
 }
 
 /* The smaps_rollup fields we read, as bits of a "seen" mask (and indexes into a kB array). */
-enum { R_PSS, R_PSS_ANON, R_PSS_FILE, R_PSS_SHMEM, R_PRIV_CLEAN, R_PRIV_DIRTY, R_SWAP_PSS, R_COUNT };
+enum {
+    R_PSS, R_PSS_ANON, R_PSS_FILE, R_PSS_SHMEM, R_PRIV_CLEAN, R_PRIV_DIRTY, R_SWAP_PSS,
+    R_COUNT /* none of them */
+};
 #define RBIT(i) (1u << (i))
 #define R_PARTS (RBIT(R_PSS_ANON) | RBIT(R_PSS_FILE) | RBIT(R_PSS_SHMEM))
 #define R_PRIVATE (RBIT(R_PRIV_CLEAN) | RBIT(R_PRIV_DIRTY))
@@ -214,7 +217,10 @@ static int classify_rollup(const char *p, const char *end, size_t *klen)
 }
 
 /* kB to bytes, and a + b, capped at UINT64_MAX (see procparse.h for why rollup saturates). */
-static uint64_t kb_to_bytes_sat(uint64_t kb) { return kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024; }
+static uint64_t kb_to_bytes_sat(uint64_t kb)
+{
+    return kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024;
+}
 static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 int mw__parse_smaps_rollup(const char *buf, size_t len, mw__rollup *out)

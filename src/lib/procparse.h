@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* procparse.h — pure parsers for Linux /proc text (status, stat, smaps_rollup, cmdline, children): no I/O, fuzzed. */
+/* procparse.h — pure parsers of Linux /proc text (status, stat, smaps_rollup, ...): no I/O, fuzzed. */
 #ifndef MW_PROCPARSE_H
 #define MW_PROCPARSE_H
 
