@@ -40,6 +40,7 @@ typedef struct mw__ptree {
     size_t nprocs, nprev, procs_cap;
     mw__pidmap prev_at;   /* pid -> index in prev */
     unsigned samples;     /* samples taken (the first one claims no spike) */
+    long root_threads;    /* the watched process's thread count, from its status */
 } mw__ptree;
 
 struct mw__probe {

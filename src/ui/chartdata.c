@@ -44,8 +44,8 @@ static void block_of(mw__chart_block *b, const mw__sample *x, size_t n)
                 b->max_off[f] = (uint8_t)i;
             }
         }
-        if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->hwm > b->hwm)
-            b->hwm = s->hwm;
+        if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > b->hwm)
+            b->hwm = s->hwm; /* a tree's mark is a sum of marks: no height to draw */
         b->flags |= s->flags;
     }
 }
@@ -101,7 +101,7 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
             c->max = v;
             c->max_seq = seq0 + i;
         }
-        if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].hwm > c->hwm)
+        if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].nprocs <= 1 && x[i].hwm > c->hwm)
             c->hwm = x[i].hwm;
         c->flags |= x[i].flags;
         c->n++;
