@@ -459,27 +459,3 @@ int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out)
     unlock_w(w);
     return 0;
 }
-
-/* TEMP (h14-ui stand-in for tree14, reverted before merging it): the watched process alone,
- * from the latest sample, so the dashboard links and can be tried before the library side. */
-size_t mw_watcher_get_processes(const mw_watcher *w, mw_tree_process *out, size_t cap,
-                                size_t *count)
-{
-    mw_stats s;
-    mw_watcher_status ws;
-    if (count)
-        *count = 0;
-    if (!w || mw_watcher_current_stats(w, &s) != 0 || mw_watcher_get_status(w, &ws) != 0)
-        return 0;
-    if (count)
-        *count = 1;
-    if (!out || cap == 0)
-        return 0;
-    memset(out, 0, sizeof(*out));
-    out->pid = ws.pid;
-    snprintf(out->name, sizeof(out->name), "target");
-    out->rss = out->first_rss = out->max_rss = s.physical_size;
-    out->first_seen = s.timestamp;
-    out->flags = MW_PROC_ROOT;
-    return 1;
-}
