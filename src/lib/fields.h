@@ -38,8 +38,7 @@
     X(SHMEM,  shmem_size,         shmem_kib,  K32, MW_HAVE_SHMEM, COL("shmem_bytes"),  "shmem",  BYTES, ADD) \
     X(SWAP,   swap_size,          swap_kib,   K32, MW_HAVE_SWAP,  COL("swap_bytes"),   "swap",   BYTES, ADD) \
     X(HWM,    peak_physical_size, hwm,        B64, MW_HAVE_HWM,   COL("hwm_bytes"),    NULL,     BYTES, ADD) \
-    X(VPEAK,  peak_virtual_size,  vpeak,      B64, MW_HAVE_VPEAK, NOCOL,               NULL,     BYTES, ADD) \
-    X(PSS,    pss_size,           pss_kib,    K32, MW_HAVE_PSS,   NOCOL,               "PSS",    BYTES, ADD)
+    X(VPEAK,  peak_virtual_size,  vpeak,      B64, MW_HAVE_VPEAK, NOCOL,               NULL,     BYTES, ADD)
 
 /* Which value of a sample a statistic, a chart or a column looks at. */
 typedef enum mw__field {

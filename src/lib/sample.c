@@ -37,7 +37,6 @@ void mw__sample_from_stats(mw__sample *dst, const mw_stats *src)
     dst->valid = (uint8_t)(src->valid & 0xff);
     dst->flags = (uint8_t)(src->flags & 0xff);
     dst->nprocs = src->nprocs > UINT16_MAX ? UINT16_MAX : (uint16_t)src->nprocs;
-    dst->unreadable = src->nprocs_unreadable > UINT16_MAX ? UINT16_MAX : (uint16_t)src->nprocs_unreadable;
 }
 
 void mw__sample_to_stats(mw_stats *dst, const mw__sample *src)
@@ -50,7 +49,6 @@ void mw__sample_to_stats(mw_stats *dst, const mw__sample *src)
     dst->valid = src->valid;
     dst->flags = src->flags;
     dst->nprocs = src->nprocs;
-    dst->nprocs_unreadable = src->unreadable;
 }
 
 void mw__sample_set_field(mw__sample *x, mw__field f, uint64_t bytes)

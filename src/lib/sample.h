@@ -24,12 +24,11 @@ typedef struct mw__sample {
     uint8_t  valid;     /* MW_HAVE_* bits (fit in 8) */
     uint8_t  flags;     /* MW_SAMPLE_* bits */
     uint16_t nprocs;    /* saturates at 65535 */
-    uint16_t unreadable; /* TEMP (h14-ui stand-in for tree14): processes not readable */
 } mw__sample;
 #undef MW__X_WIDE
 #undef MW__X_NARROW
 
-_Static_assert(sizeof(mw__sample) <= 96, "a stored sample must stay within 64 bytes");
+_Static_assert(sizeof(mw__sample) <= 64, "a stored sample must stay within 64 bytes");
 _Static_assert(MW_HAVE_VPEAK <= 0xff, "MW_HAVE_* bits must fit the sample's 8-bit valid");
 
 void mw__sample_from_stats(mw__sample *dst, const mw_stats *src);
