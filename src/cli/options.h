@@ -34,7 +34,6 @@ typedef struct app_options {
     uint64_t duration_ms;    /* -t, 0 = until the target exits or the user quits */
     bool no_tui;
     bool children;
-    uint64_t pss_interval_ms; /* TEMP (h14-ui stand-in for tree14): --pss cadence, 0 = off */
     bool interval_peaks;
     uint64_t pss_interval_ms; /* --pss / --pss-interval: PSS sweep cadence, 0 = off */
     uint64_t alert_bytes;    /* 0 = none */
