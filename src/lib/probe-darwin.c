@@ -377,3 +377,13 @@ int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
     (void)cap;
     return MW_EUNSUPPORTED;
 }
+
+/* Not on macOS: it has no smaps_rollup, and no interface that divides shared pages among their
+ * sharers (PSS). USS could come from proc_pid_rusage's ri_phys_footprint only loosely (it counts
+ * compressed memory too), so it is not offered rather than offered as something else. */
+int mw__probe_rollup(pid_t pid, mw__rollup *out)
+{
+    (void)pid;
+    (void)out;
+    return MW_EUNSUPPORTED;
+}
