@@ -46,6 +46,8 @@ typedef struct mw__chart_block {
     uint64_t min[MW__FIELD_COUNT], max[MW__FIELD_COUNT]; /* by mw__field */
     uint64_t hwm;            /* highest hwm among HWM_ROSE samples, 0 if none */
     uint8_t max_off[MW__FIELD_COUNT]; /* offset in the block of the (first) max */
+    uint8_t known[MW__FIELD_COUNT];   /* samples of the block that knew the field (PSS is read
+                                         on its own cadence: not before the first reading) */
     uint8_t flags;           /* OR of the samples' MW_SAMPLE_* flags */
 } mw__chart_block;
 
