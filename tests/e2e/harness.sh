@@ -276,10 +276,19 @@ echo "$st" >"$MW_E2E_STATUS.tmp" && mv "$MW_E2E_STATUS.tmp" "$MW_E2E_STATUS"
 exec sleep 86400
 EOF
     chmod +x "$MW_TMP/run-tui"
-    tm new-session -d -s mw -x "${size%x*}" -y "${size#*x}" -c "$MW_TMP" \
-        env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR -u TMUX \
-        TERM=xterm-256color LANG=C.UTF-8 MW_E2E_STATUS="$MW_TMP/tui.status" \
-        "$MW_TMP/run-tui" "$@" || die "tmux could not start a session"
+    # The previous server (killed above) may still be going away: a new-session that reaches it
+    # fails with "server exited unexpectedly". Wait for its socket to go, and try a few times.
+    local sock="$MW_TMP/tmux-$(id -u)/$MW_TMUX_SOCKET" err="" try
+    wait_until 5 eval '[ ! -S "$sock" ]'
+    for try in 1 2 3 4 5; do
+        err=$(tm new-session -d -s mw -x "${size%x*}" -y "${size#*x}" -c "$MW_TMP" \
+            env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES -u NO_COLOR -u TMUX \
+            TERM=xterm-256color LANG=C.UTF-8 MW_E2E_STATUS="$MW_TMP/tui.status" \
+            "$MW_TMP/run-tui" "$@" 2>&1) && break
+        tm kill-server >/dev/null 2>&1
+        wait_until 5 eval '[ ! -S "$sock" ]'
+        [ "$try" = 5 ] && die "tmux could not start a session: $err"
+    done
     MW_SESSION_UP=1
 }
 start_tui_sh() { start_tui -s "${2:-$MW_COLS}x${3:-$MW_ROWS}" --sh "$1"; }
