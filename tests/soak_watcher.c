@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "memwatch.h"
 #include "watcher.h"
@@ -212,6 +213,15 @@ static void *reader2_main(void *arg)
             if (ts_ns(&buf[i]) <= ts_ns(&buf[i - 1]))
                 fail("reader2: history not oldest first at %zu", i);
 
+        mw_tree_process procs[4], spike;
+        size_t nprocs = 0, got = mw_watcher_get_processes(r->w, procs, 4, &nprocs);
+        if (st.samples && (got == 0 || got > 4 || !(procs[0].flags & MW_PROC_ROOT) ||
+                           procs[0].pid != getpid()))
+            fail("reader2: process table gave %zu rows (of %zu), first %ld", got, nprocs,
+                 got ? (long)procs[0].pid : -1L);
+        if (mw_watcher_top_spike(r->w, &spike) == 0 && !(spike.flags & MW_PROC_SPIKE))
+            fail("reader2: a top spike without its flag");
+
         mw_stats cur, max;
         if (mw_watcher_current_stats(r->w, &cur) == 0) {
             if (ts_ns(&cur) < prev_cur)
@@ -272,6 +282,10 @@ int main(int argc, char **argv)
     mw_config cfg = mw_config_default();
     cfg.interval_ms = 1;
     cfg.history_size = RING;
+    /* The tree path and the PSS sweeper race too: the process table is published every sample
+     * while reader 2 copies it, and the sweeper thread reads and publishes beside the sampler. */
+    cfg.include_children = true;
+    cfg.pss_interval_ms = 5;
     mw_watcher *w = mw_watcher_new(&cfg);
     if (!w) {
         fprintf(stderr, "soak_watcher: mw_watcher_new failed\n");
