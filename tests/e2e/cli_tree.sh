@@ -6,7 +6,6 @@
 
 # PSS and the peaks have their own scripts (cli_tree_pss.sh, cli_tree_peak.sh): each stays under a
 # minute on 2 cores.
-MIB=$((1 << 20))
 : "${MW_SPAWN:=$(dirname "$MW_ALLOC")/mw-spawn}"
 [ -x "$MW_SPAWN" ] || hard_error "no mw-spawn at $MW_SPAWN (make tests/helpers/mw-spawn, or set MW_SPAWN)"
 command -v make > /dev/null || skip "needs make"
@@ -16,13 +15,6 @@ command -v "$CC" > /dev/null || skip "needs a C compiler ($CC) for the make -j2 
 
 # The header of spec14: the 14 columns before, then the new ones at the end.
 TREE_HEADER="$CSV_HEADER,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,uss_bytes,swap_pss_bytes"
-
-# expect DESC CMD...: like check, but a failure quotes what CMD printed (what was wrong).
-expect() {
-    local what=$1 out
-    shift
-    if out=$("$@" 2>&1); then ok "$what"; else fail "$what: ${out:-no detail}"; fi
-}
 
 # csv_rows_ok FILE CONDITION...: each CONDITION is "COLUMN:TEST" with TEST one of nonempty, empty,
 # zero; every data row must pass every one. Prints how many rows failed and the first of them.

@@ -8,13 +8,6 @@ MIB=$((1 << 20))
 command -v python3 > /dev/null || skip "needs python3"
 [ -r /proc/self/smaps_rollup ] || skip "no /proc/PID/smaps_rollup (Linux 4.14+)"
 
-# expect DESC CMD...: like check, but a failure quotes what CMD printed (what was wrong).
-expect() {
-    local what=$1 out
-    shift
-    if out=$("$@" 2>&1); then ok "$what"; else fail "$what: ${out:-no detail}"; fi
-}
-
 check "--pss-interval 100ms is accepted, 50ms (below the minimum) is a usage error (status 2)" \
     eval '"$MEMWATCH" --no-tui --pss-interval 100ms -- true > /dev/null 2>&1 &&
           { "$MEMWATCH" --no-tui --pss-interval 50ms -- true > /dev/null 2>&1; [ $? = 2 ]; }'
