@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fuzz_procparse.c — libFuzzer harness for the /proc text parsers (status, stat, cmdline, children). */
+/* fuzz_procparse.c — libFuzzer harness for the /proc text parsers (status, stat, smaps_rollup, ...). */
 #include "config.h"
 
 #include <stddef.h>
@@ -7,9 +7,10 @@
 
 #include "procparse.h"
 
-/* Seeds: fuzz/corpus/procparse (copies of tests/fixtures/proc). Every input goes through every
- * parser: each must return a documented code, never read past size, and never crash. Build and run
- * (CI wiring lives elsewhere):
+/* Seeds: fuzz/corpus/procparse (copies of tests/fixtures/proc; rollup-*.smaps_rollup hold the texts
+ * of tests/rollup_fixtures.h and a hand-made one with huge values). Every input goes through
+ * every parser: each must return a documented code, never read past size, and never crash. Build
+ * and run (CI wiring lives elsewhere):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Isrc/lib -Ibuild \
  *         fuzz/fuzz_procparse.c src/lib/procparse.c src/lib/units.c -o /tmp/fz && /tmp/fz fuzz/corpus/procparse */
 
@@ -38,6 +39,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(rc == 0 || rc == MW_EINVAL);
     if (rc == 0)
         CHECK(ps.comm[sizeof(ps.comm) - 1] == '\0' && ps.pid >= 0 && ps.ppid >= 0);
+
+    mw__rollup r;
+    rc = mw__parse_smaps_rollup(buf, size, &r);
+    CHECK(rc == 0 || rc == MW_EINVAL);
+    if (rc == 0)
+        CHECK((r.have & MW_HAVE_PSS) && !(r.have & ~(unsigned)(MW_HAVE_PSS | MW_HAVE_PSS_PARTS |
+                                                                MW_HAVE_USS | MW_HAVE_SWAP_PSS)));
+    else
+        CHECK(r.have == 0 && r.pss == 0 && r.uss == 0);
+    /* A field without its bit is 0: callers may sum fields without looking at the bits. */
+    CHECK((r.have & MW_HAVE_PSS_PARTS) || (r.pss_anon | r.pss_file | r.pss_shmem) == 0);
+    CHECK((r.have & MW_HAVE_USS) || r.uss == 0);
+    CHECK((r.have & MW_HAVE_SWAP_PSS) || r.swap_pss == 0);
 
     char line[64];
     size_t n = mw__join_cmdline(buf, size, line, sizeof(line));

@@ -88,6 +88,40 @@ Test(chart, index_gives_the_same_columns_as_a_scan)
     mw__chart_index_destroy(&ix);
 }
 
+Test(chart, a_field_not_yet_known_is_no_value_never_zero)
+{
+    /* PSS is read on its own cadence: the first samples do not know it. */
+    for (int i = 0; i < 1000; i++) {
+        mw__sample s = fx_sample(i * FX_S / 10, 100 * FX_MIB, 200 * FX_MIB);
+        if (i >= 500) {
+            s.valid |= MW_HAVE_PSS;
+            mw__sample_set_field(&s, MW__FIELD_PSS, 50 * FX_MIB);
+        }
+        mw__ring_push(&ring, &s);
+    }
+    mw__chart_index ix;
+    memset(&ix, 0, sizeof(ix));
+    mw__chart_index_update(&ix, &ring);
+    mw__chart_spec sp = spec_all(false);
+    mw__chart_col a[10], b[10];
+    mw__chart_columns(&ring, NULL, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_PSS, 10, a);
+    mw__chart_columns(&ring, &ix, sp.from, sp.to, sp.t_from, sp.t_to, MW__FIELD_PSS, 10, b);
+    for (int c = 0; c < 10; c++) {
+        const mw__chart_col *x = &a[c], *y = &b[c];
+        if (c < 5) {
+            cr_expect_eq(x->n, 0, "column %d: before the first reading", c);
+            cr_expect_not(x->carried, "column %d", c);
+        } else {
+            cr_expect_gt(x->n, 0, "column %d", c);
+            cr_expect_eq(x->min, 50 * FX_MIB, "column %d: min %llu", c, (unsigned long long)x->min);
+        }
+        cr_expect_eq(x->n, y->n, "column %d: scan and index agree", c);
+        cr_expect_eq(x->min, y->min, "column %d", c);
+        cr_expect_eq(x->max, y->max, "column %d", c);
+    }
+    mw__chart_index_destroy(&ix);
+}
+
 Test(chart, empty_columns_carry_the_last_value)
 {
     push(0, 100, 0);

@@ -74,7 +74,27 @@ Test(csv, header_is_the_documented_contract)
 {
     cr_assert_str_eq(mw__csv_header,
                      "timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,"
-                     "file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker");
+                     "file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker,"
+                     "nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,"
+                     "uss_bytes,swap_pss_bytes");
+}
+
+Test(csv, later_columns_follow_marker_with_the_unreadable_count_and_pss)
+{
+    mw__capture c;
+    capture_with(&c, 8, 1);
+    mw__sample s = sample_n(0);
+    s.valid |= MW_HAVE_PSS | MW_HAVE_USS; /* no parts, no SwapPss: those cells stay empty */
+    mw__sample_set_field(&s, MW__FIELD_PSS, 5 << 20);
+    mw__sample_set_field(&s, MW__FIELD_USS, 3 << 20);
+    mw__sample_set_field(&s, MW__FIELD_PSS_ANON, 1 << 20); /* unknown: not written */
+    s.unreadable = 7;
+    s.nprocs = 12;
+    char row[1024];
+    mw__csv_format_row(row, sizeof(row), &c, &s, "x");
+    cr_assert_str_eq(row, "2026-11-25T18:40:01.123Z,0.000,4242,10000000,900000000,102400,"
+                          "204800,307200,4096,0,20000000,12,1,\"x\",7,5242880,,,,3145728,\n");
+    mw__capture_destroy(&c);
 }
 
 Test(csv, row_has_utc_millisecond_timestamp_and_truncated_elapsed)
@@ -86,7 +106,7 @@ Test(csv, row_has_utc_millisecond_timestamp_and_truncated_elapsed)
     char row[1024];
     size_t n = mw__csv_format_row(row, sizeof(row), &c, &s, NULL);
     cr_assert_str_eq(row, "2026-11-25T18:40:02.357Z,1.234,4242,10000000,900000000,102400,"
-                          "204800,307200,4096,0,20000000,1,1,\n");
+                          "204800,307200,4096,0,20000000,1,1,,0,,,,,,\n");
     cr_assert_eq(n, strlen(row));
     mw__capture_destroy(&c);
 }
@@ -100,7 +120,7 @@ Test(csv, row_leaves_columns_the_os_did_not_provide_empty)
     s.flags = 0;
     char row[1024];
     mw__csv_format_row(row, sizeof(row), &c, &s, NULL);
-    cr_assert_str_eq(row, "2026-11-25T18:40:01.123Z,0.000,4242,10000000,900000000,102400,,,,,,1,0,\n");
+    cr_assert_str_eq(row, "2026-11-25T18:40:01.123Z,0.000,4242,10000000,900000000,102400,,,,,,1,0,,0,,,,,,\n");
     mw__capture_destroy(&c);
 }
 
@@ -133,6 +153,11 @@ static const char *marker_cell(const char *label, unsigned flags)
     char *cell = row;
     for (int i = 0; i < 13; i++)
         cell = strchr(cell, ',') + 1;
+    /* The marker cell, then the later columns: the unreadable count and six empty PSS cells. */
+    static const char tail[] = ",0,,,,,,\n";
+    size_t n = strlen(cell);
+    cr_assert(n >= sizeof(tail) - 1 && strcmp(cell + n - (sizeof(tail) - 1), tail) == 0, "%s", row);
+    strcpy(cell + n - (sizeof(tail) - 1), "\n");
     return cell;
 }
 
@@ -908,7 +933,7 @@ Test(csv, unlabelled_marks_are_written_numbered_and_old_empty_cells_load_numbere
     size_t rows = 0;
     cr_assert_eq(mw__csv_export(&a, in_dir("m.csv"), false, &rows, err, sizeof(err)), 0, "%s", err);
     char *text = read_file(in_dir("m.csv"), NULL);
-    cr_expect(strstr(text, ",\"M1 | build done | M3\"\n") != NULL, "%s", text);
+    cr_expect(strstr(text, ",\"M1 | build done | M3\",0,") != NULL, "%s", text);
     free(text);
     mw__capture_destroy(&a);
 

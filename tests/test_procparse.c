@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "procparse.h"
+#include "rollup_fixtures.h"
 
 /* Fixtures live in tests/fixtures/proc (see its README). make check sets MW_FIXTURES; otherwise
  * they are found next to this source file. */
@@ -208,6 +209,121 @@ Test(procparse, status_reads_nothing_past_len)
     size_t len = (size_t)(strstr(text, "55") - text);
     cr_assert_eq(mw__parse_status(text, len, &st, NULL), 0);
     cr_assert_eq(st.physical_size, 5 * KB);
+}
+
+/* ---- smaps_rollup -------------------------------------------------------------------------- */
+
+/* Parse a string literal through an exact-size copy (ASan sees any read past len). */
+static int rollup_text(const char *text, mw__rollup *r)
+{
+    size_t len = strlen(text);
+    char *buf = malloc(len ? len : 1);
+    memcpy(buf, text, len);
+    int rc = mw__parse_smaps_rollup(buf, len, r);
+    free(buf);
+    return rc;
+}
+
+#define ALL_ROLLUP (MW_HAVE_PSS | MW_HAVE_PSS_PARTS | MW_HAVE_USS | MW_HAVE_SWAP_PSS)
+
+Test(procparse, rollup_of_a_real_process_gives_exact_bytes)
+{
+    mw__rollup r;
+    cr_assert_eq(rollup_text(ROLLUP_6_18, &r), 0);
+    cr_assert_eq(r.have, ALL_ROLLUP);
+    cr_assert_eq(r.pss, 28173 * KB, "Pss_Dirty is not Pss");
+    cr_assert_eq(r.pss_anon, 6880 * KB);
+    cr_assert_eq(r.pss_file, 4909 * KB);
+    cr_assert_eq(r.pss_shmem, 16384 * KB);
+    cr_assert_eq(r.uss, (4628 + 23264) * KB, "USS = Private_Clean + Private_Dirty");
+    cr_assert_eq(r.swap_pss, 0);
+}
+
+Test(procparse, rollup_of_an_older_kernel_has_no_pss_parts)
+{
+    mw__rollup r;
+    cr_assert_eq(rollup_text(ROLLUP_4_19, &r), 0);
+    cr_assert_eq(r.have, MW_HAVE_PSS | MW_HAVE_USS | MW_HAVE_SWAP_PSS);
+    cr_assert_eq(r.pss, 1207 * KB);
+    cr_assert_eq(r.pss_anon + r.pss_file + r.pss_shmem, 0);
+    cr_assert_eq(r.uss, (120 + 812) * KB);
+    cr_assert_eq(r.swap_pss, 640 * KB);
+    /* Two of the three parts are not the parts: no bit, no values. */
+    cr_assert_eq(rollup_text("Pss: 9 kB\nPss_Anon: 4 kB\nPss_File: 5 kB\n", &r), 0);
+    cr_assert_eq(r.have, MW_HAVE_PSS);
+    cr_assert_eq(r.pss_anon, 0);
+}
+
+Test(procparse, rollup_without_both_private_lines_has_no_uss)
+{
+    mw__rollup r;
+    cr_assert_eq(rollup_text("Pss: 9 kB\nPrivate_Clean: 4 kB\nSwapPss: 1 kB\n", &r), 0);
+    cr_assert_eq(r.have, MW_HAVE_PSS | MW_HAVE_SWAP_PSS);
+    cr_assert_eq(r.uss, 0);
+    cr_assert_eq(rollup_text("Pss: 9 kB\nPrivate_Dirty: 4 kB\n", &r), 0);
+    cr_assert_eq(r.have, MW_HAVE_PSS);
+    cr_assert_eq(rollup_text("Private_Clean: 4 kB\nPrivate_Dirty: 4 kB\n", &r), MW_EINVAL, "no Pss");
+    cr_assert_eq(r.have, 0);
+}
+
+Test(procparse, rollup_huge_values_saturate)
+{
+    mw__rollup r;
+    /* 18014398509481983 kB is the largest count whose bytes fit; one more does not. */
+    cr_assert_eq(rollup_text("Pss: 18014398509481983 kB\nPss_Anon: 18014398509481984 kB\n"
+                             "Pss_File: 18446744073709551615 kB\nPss_Shmem: 0 kB\n"
+                             "Private_Clean: 18014398509481983 kB\nPrivate_Dirty: 1 kB\n",
+                             &r),
+                 0);
+    cr_assert_eq(r.pss, (UINT64_MAX / 1024) * 1024);
+    cr_assert_eq(r.pss_anon, UINT64_MAX);
+    cr_assert_eq(r.pss_file, UINT64_MAX);
+    cr_assert_eq(r.uss, UINT64_MAX, "the sum saturates too");
+    cr_assert_eq(rollup_text("Pss: 18446744073709551616 kB\n", &r), MW_EINVAL, "digits past 2^64");
+}
+
+Test(procparse, rollup_bad_numbers_and_cut_text_are_einval)
+{
+    mw__rollup r;
+    static const char *const bad[] = {
+        "Pss: 12x kB\n", "Pss: kB\n", "Pss: -3 kB\n", "Pss: 12 MB\n", "Pss: 12\n",
+        "Pss: 1 kB\nPrivate_Dirty: many kB\n", "Pss: 1 kB\nSwapPss:\n",
+        "Pss: 1 kB\nPss: 2 kB\n",       /* a field twice */
+        "Pss: 1 kB\r\n",                /* CRLF on a line we use: not the kernel's text */
+        "Pss: 1 kB\nSwapPss: 12 kB",    /* the last line cut: its number may be short */
+        "Pss: 1 kB\nLocked: 0",         /* cut anywhere: lines we want may be missing */
+        "", "\n", "Rss: 5 kB\n",        /* empty (no mm), nothing, no Pss */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_assert_eq(rollup_text(bad[i], &r), MW_EINVAL, "'%s'", bad[i]);
+        cr_assert_eq(r.have | r.pss | r.uss, 0, "a failed parse leaves nothing: '%s'", bad[i]);
+    }
+    cr_assert_eq(mw__parse_smaps_rollup(NULL, 0, &r), MW_EINVAL);
+    cr_assert_eq(mw__parse_smaps_rollup("Pss: 1 kB\n", 10, NULL), MW_EINVAL);
+}
+
+Test(procparse, rollup_ignores_junk_lines_and_reads_nothing_past_len)
+{
+    mw__rollup r;
+    const char text[] = "garbage \x01\xff line\r\n\n:\nPss\nPss_Dirty: x\nPSS: 7 kB\n  Pss: 8 kB\n"
+                        "Private_Hugetlb: 9 kB\nSwap: 4 kB\nPss:\t 3 kB\n5 kB\n";
+    /* Only "Pss:\t 3 kB" counts; the bytes after len would make it "35 kB" if read. */
+    size_t len = (size_t)(strstr(text, "5 kB") - text);
+    cr_assert_eq(mw__parse_smaps_rollup(text, len, &r), 0);
+    cr_assert_eq(r.pss, 3 * KB);
+    cr_assert_eq(r.have, MW_HAVE_PSS);
+    /* Every cut of the real text: a cut inside a line is refused, never read as a smaller value. */
+    const char *full = ROLLUP_6_18;
+    for (size_t cut = 0; cut < strlen(full); cut++) {
+        char *buf = malloc(cut ? cut : 1);
+        memcpy(buf, full, cut);
+        int rc = mw__parse_smaps_rollup(buf, cut, &r);
+        if (cut == 0 || full[cut - 1] != '\n')
+            cr_assert_eq(rc, MW_EINVAL, "cut at %zu", cut);
+        else if (rc == 0)
+            cr_assert_eq(r.pss, 28173 * KB, "cut at %zu", cut);
+        free(buf);
+    }
 }
 
 /* ---- stat ---------------------------------------------------------------------------------- */

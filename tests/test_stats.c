@@ -86,21 +86,64 @@ Test(stats, growth_is_current_minus_initial_and_may_be_negative)
     cr_expect_eq(mw__summary_growth(&s), -(8 << 20));
 }
 
-Test(stats, max_hwm_counts_only_known_marks)
+Test(stats, max_hwm_counts_only_known_proven_marks)
 {
     mw__summary s;
     mw__summary_reset(&s);
-    mw__sample a = at(0, 100), b = at(1, 100), c = at(2, 100);
+    mw__sample a = at(0, 100), b = at(1, 100), c = at(2, 100), d = at(3, 100);
     a.hwm = 5000; /* not flagged valid: ignored */
+    a.flags = MW_SAMPLE_HWM_ROSE;
     b.hwm = 3000;
     b.valid = MW_HAVE_HWM;
+    b.flags = MW_SAMPLE_HWM_ROSE;
     c.hwm = 2000;
     c.valid = MW_HAVE_HWM;
+    c.flags = MW_SAMPLE_HWM_ROSE;
+    d.hwm = 4000; /* known, but it did not rise while watched (it may predate the watch) */
+    d.valid = MW_HAVE_HWM;
     mw__summary_add(&s, &a, 0);
     cr_expect_eq(s.max_hwm, 0);
     mw__summary_add(&s, &b, 1);
     mw__summary_add(&s, &c, 2);
+    mw__summary_add(&s, &d, 3);
     cr_expect_eq(s.max_hwm, 3000);
+    cr_expect_eq(s.max_hwm_sum, 0);
+}
+
+Test(stats, a_trees_summed_marks_are_an_upper_bound_never_the_proven_mark)
+{
+    mw__summary s;
+    mw__summary_reset(&s);
+    mw__sample a = at(0, 100), b = at(1, 100);
+    a.hwm = 320 << 20; /* two processes' own peaks, summed */
+    a.valid = MW_HAVE_HWM;
+    a.flags = MW_SAMPLE_HWM_ROSE; /* one of them proved a spike: still no tree height */
+    a.nprocs = 2;
+    b.hwm = 1000;
+    b.valid = MW_HAVE_HWM;
+    b.nprocs = 1;
+    mw__summary_add(&s, &a, 0);
+    mw__summary_add(&s, &b, 1);
+    cr_expect_eq(s.max_hwm, 0);
+    cr_expect_eq(s.max_hwm_sum, 320 << 20);
+}
+
+Test(stats, a_field_known_late_starts_at_its_first_known_sample)
+{
+    mw__summary s;
+    mw__summary_reset(&s);
+    mw__sample a = at(0, 100), b = at(1, 100), c = at(2, 100);
+    b.valid = c.valid = MW_HAVE_PSS;
+    mw__sample_set_field(&b, MW__FIELD_PSS, 40 << 10);
+    mw__sample_set_field(&c, MW__FIELD_PSS, 30 << 10);
+    mw__summary_add(&s, &a, 0);
+    cr_expect(!s.field[MW__FIELD_PSS].known);
+    mw__summary_add(&s, &b, 1);
+    mw__summary_add(&s, &c, 2);
+    cr_expect(s.field[MW__FIELD_PSS].known);
+    cr_expect_eq(s.field[MW__FIELD_PSS].first, 40 << 10);
+    cr_expect_eq(s.field[MW__FIELD_PSS].max, 40 << 10);
+    cr_expect_eq(s.field[MW__FIELD_PSS].max_t_ns, b.t_ns);
 }
 
 Test(stats, summary_of_range_across_wrap)

@@ -50,6 +50,10 @@ Test(unsupported, probe_entry_points_say_unsupported)
     cr_expect_eq(reset_err, MW_EUNSUPPORTED);
     mw_process_info info;
     cr_expect_eq(mw__probe_info(getpid(), &info), MW_EUNSUPPORTED);
+    mw__rollup r;
+    memset(&r, 0xAB, sizeof(r));
+    cr_expect_eq(mw__probe_rollup(getpid(), &r), MW_EUNSUPPORTED);
+    cr_expect_eq(r.have | r.pss, 0, "no stale figures");
     mw__probe_close(NULL);
 }
 

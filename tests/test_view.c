@@ -212,3 +212,62 @@ Test(view, stats_labels_keep_their_values_at_every_width)
     regfree(&orphan);
     cr_expect(checked > 0, "no width showed the rate at all");
 }
+
+/* --pss: samples carry PSS (here a third of RSS, read every 5 s, so it steps). */
+static void with_pss(int n)
+{
+    fx_leak(&cap, n, FX_S / 4, -1);
+    uint64_t pss = 0;
+    for (uint64_t s = mw__ring_first(&cap.ring); s < mw__ring_end(&cap.ring); s++) {
+        mw__sample *x = (mw__sample *)mw__ring_at(&cap.ring, s);
+        if (s % 20 == 0)
+            pss = x->rss / 3;
+        mw__sample_set_field(x, MW__FIELD_PSS, pss);
+        x->valid |= MW_HAVE_PSS;
+    }
+}
+
+Test(view, pss_chart_appears_with_pss_and_says_what_and_how_often)
+{
+    with_pss(400);
+    mw__view_info in = live_info();
+    in.pss_interval_ms = 5000;
+    golden("view-pss-100x30", 100, 30, &in);
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "\nPSS "), "%s", t);
+    cr_expect(strstr(t, "(shared pages divided; read every 5s)"), "%s", t);
+    free(t);
+    t = render(160, 30, &in);
+    cr_expect(strstr(t, "  PSS 41.3 MiB"), "the now row shows PSS: %s", t);
+    free(t);
+    t = render(60, 24, &in); /* narrower: the cadence stays, the explanation goes */
+    cr_expect(strstr(t, "(read every 5s)"), "%s", t);
+    free(t);
+}
+
+Test(view, no_pss_chart_without_pss_in_the_newest_sample)
+{
+    fx_leak(&cap, 100, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    in.pss_interval_ms = 5000;
+    char *t = render(100, 30, &in);
+    cr_expect_null(strstr(t, "\nPSS"), "%s", t);
+    cr_expect_null(strstr(t, "read every"), "%s", t);
+    free(t);
+}
+
+Test(view, header_counts_unreadable_processes)
+{
+    fx_leak(&cap, 10, FX_S / 4, -1);
+    mw__sample *x = (mw__sample *)mw__ring_last(&cap.ring);
+    x->nprocs = 5;
+    mw__view_info in = live_info();
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "5 procs\n"), "%s", t);
+    cr_expect_null(strstr(t, "unreadable"), "%s", t);
+    free(t);
+    x->unreadable = 2;
+    t = render(100, 30, &in);
+    cr_expect(strstr(t, "5 procs (2 unreadable)"), "%s", t);
+    free(t);
+}

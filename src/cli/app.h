@@ -160,6 +160,9 @@ int app_session_mark(app_session *s, const char *label);
 bool app_session_ended(const app_session *s);
 /* Stop sampling, copy the last samples, flush and close -o. The capture stays readable. */
 void app_session_stop(app_session *s);
+/* The watched process's row of the latest process table (its own sampled peak: max_rss).
+ * False when there is none (no sample yet). */
+bool app_session_root(const app_session *s, mw_tree_process *out);
 /* Free everything (stops first). */
 void app_session_destroy(app_session *s);
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +49,8 @@ typedef struct dash {
     bool out_reported;    /* the -o failure has been shown */
     char state[512];      /* the header's state and command, escaped (names are the process's */
     char command[4096];   /*   own choice of bytes): filled each frame */
+    mw_tree_process *procs; /* the process table's rows, fetched each frame while it is open */
+    size_t procs_cap;
 } dash;
 
 static void say(dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -209,6 +212,48 @@ static bool answer_quit(dash *d, mw__key k)
     return false;
 }
 
+/* t opened the process table: only a live -c run has a tree to list; else say why instead of
+ * showing an empty table. */
+static void table_opened(dash *d)
+{
+    if (!d->s) {
+        d->st.table = false;
+        say(d, false, "the process table is live only: a replay has no processes");
+    } else if (!d->o->children) {
+        d->st.table = false;
+        say(d, false, "the process table needs -c (watch the process and all its descendants)");
+    }
+}
+
+/* The process table's rows for this frame (the view never calls the library). The buffer grows
+ * to the tree's size, so the rows are every process but for a tree that grew since. */
+static void fill_procs(dash *d, mw__proc_rows *p)
+{
+    p->on = d->s != NULL;
+    p->tree = d->o->children;
+    if (!d->s || !d->st.table || !p->tree)
+        return;
+    size_t count = 0;
+    size_t n = mw_watcher_get_processes(d->s->watcher, d->procs, d->procs_cap, &count);
+    if (count > d->procs_cap) {
+        size_t cap = count + count / 4 + 16;
+        mw_tree_process *g = realloc(d->procs, cap * sizeof(*g));
+        if (g) {
+            d->procs = g;
+            d->procs_cap = cap;
+            n = mw_watcher_get_processes(d->s->watcher, d->procs, d->procs_cap, &count);
+        }
+    }
+    p->rows = d->procs;
+    p->n = n;
+    p->total = count;
+    mw_stats cur;
+    if (mw_watcher_current_stats(d->s->watcher, &cur) == 0) {
+        p->unreadable = cur.nprocs_unreadable;
+        p->now_ns = mw__ts_to_ns(&cur.timestamp);
+    }
+}
+
 /* Returns true when the loop should end. */
 static bool handle_key(dash *d, mw__key k)
 {
@@ -238,6 +283,7 @@ static bool handle_key(dash *d, mw__key k)
         break;
     }
     case MW__ACT_REDRAW: app_tui_invalidate(d->tui); break;
+    case MW__ACT_TABLE_OPENED: table_opened(d); break;
     case MW__ACT_ZOOM_IN_LIMIT:
     case MW__ACT_ZOOM_OUT_LIMIT: zoom_limit(d, a); break;
     default: break;
@@ -277,6 +323,8 @@ static void fill_info(dash *d, mw__view_info *info)
     info->message = d->msg[0] ? d->msg : NULL;
     info->message_error = d->msg_error;
     info->alert_bytes = d->o->alert_bytes;
+    info->pss_interval_ms = d->o->pss_interval_ms;
+    fill_procs(d, &info->procs);
     if (!d->s) {
         info->replay = true;
         info->replay_file = d->o->replay_path;
@@ -394,6 +442,7 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
     app_tui_stop(d.tui);
     mw__canvas_destroy(&d.cv);
     mw__ui_destroy(&d.st);
+    free(d.procs);
     if (!s)
         return quit_sig ? 128 + quit_sig : APP_EXIT_OK;
 

@@ -95,14 +95,76 @@ int app_headless_run(app_session *s)
 }
 
 static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,
-                         const mw__sample *peak)
+                         const mw__sample *peak, const char *what)
 {
     char a[32], b[32], p[32], at[16];
-    fprintf(f, "  %-9s initial %s, final %s, peak %s at %s\n", name,
+    fprintf(f, "  %-9s initial %s, final %s, peak %s at %s", name,
             mw__format_bytes(a, sizeof(a), mw__sample_field(&c->all.first, fld)),
             mw__format_bytes(b, sizeof(b), mw__sample_field(&c->all.last, fld)),
             mw__format_bytes(p, sizeof(p), mw__sample_field(peak, fld)),
             mw__format_clock(at, sizeof(at), peak->t_ns - c->t0_ns));
+    if (what)
+        fprintf(f, " (%s)", what);
+    fputc('\n', f);
+}
+
+/* A field read on its own cadence (PSS, USS): from the first sample that knew it. */
+static void print_field(FILE *f, const char *name, const mw__capture *c, mw__field fld,
+                        uint64_t every_ms, const char *what)
+{
+    const mw__field_span *sp = &c->all.field[fld];
+    char a[32], b[32], p[32], at[16], ev[32];
+    if (!sp->known)
+        return;
+    fprintf(f, "  %-9s initial %s, final %s, peak %s at %s (read every %s; %s)\n", name,
+            mw__format_bytes(a, sizeof(a), sp->first),
+            mw__format_bytes(b, sizeof(b), mw__sample_field(&c->all.last, fld)),
+            mw__format_bytes(p, sizeof(p), sp->max),
+            mw__format_clock(at, sizeof(at), sp->max_t_ns - c->t0_ns),
+            mw__format_interval(ev, sizeof(ev), every_ms), what);
+}
+
+/* The RSS lines, each saying what it counts: the sampled peak (of the tree with -c), the
+ * target's own, the upper bound a sum of marks gives, a proven spike, and the kernel's figure
+ * at exit, which is the largest single process anywhere in the tree. */
+static void print_rss(FILE *f, const app_session *s)
+{
+    const mw__capture *c = &s->cap;
+    bool tree = s->opt->children;
+    char buf[32], buf2[32];
+    print_series(f, "RSS", c, MW__FIELD_RSS, &c->all.peak_rss,
+                 tree ? "sampled tree total" : "the watched process");
+    mw_tree_process root, spike;
+    uint64_t own_peak = c->all.peak_rss.rss;
+    if (tree && app_session_root(s, &root)) {
+        own_peak = root.max_rss;
+        fprintf(f, "            the target alone: peak %s (sampled)\n",
+                mw__format_bytes(buf, sizeof(buf), root.max_rss));
+    }
+    if (c->all.max_hwm_sum > c->all.peak_rss.rss)
+        fprintf(f, "            sum of each process's own high-water mark <= %s: an upper bound of "
+                   "the tree's peak, not a peak\n",
+                mw__format_bytes(buf, sizeof(buf), c->all.max_hwm_sum));
+    if (c->all.max_hwm > c->all.peak_rss.rss)
+        fprintf(f, "            kernel high-water mark %s: a peak above every sample happened "
+                   "between samples\n", mw__format_bytes(buf, sizeof(buf), c->all.max_hwm));
+    if (tree && s->watcher && mw_watcher_top_spike(s->watcher, &spike) == 0) {
+        char name[64];
+        mw__safe_text(name, sizeof(name), spike.name);
+        fprintf(f, "            between samples: PID %ld (%s) reached %s (its kernel high-water "
+                   "mark), above every sample of it (%s)\n", (long)spike.pid, name,
+                mw__format_bytes(buf, sizeof(buf), spike.hwm),
+                mw__format_bytes(buf2, sizeof(buf2), spike.max_rss));
+    }
+    /* wait4's figure (what time(1) reports) is the largest RSS of any one process of the tree,
+     * memwatch's forked image before exec included. */
+    if (s->target.maxrss_bytes) {
+        fprintf(f, "            largest single process in the tree, per the kernel at exit: %s",
+                mw__format_bytes(buf, sizeof(buf), s->target.maxrss_bytes));
+        if (!tree && s->target.maxrss_bytes * 2 > own_peak * 3)
+            fprintf(f, ": a descendant used more; -c watches the whole tree");
+        fputc('\n', f);
+    }
 }
 
 /* The summary's last lines: where the recording and the launched command's output went. */
@@ -145,16 +207,12 @@ void app_summary_print(FILE *f, const app_session *s)
     if (s->opt->children) /* -c: how many processes were summed (the header's "N procs") */
         fprintf(f, "  processes %u at the RSS peak, %u at the last sample (the target and its "
                    "descendants)\n", (unsigned)c->all.peak_rss.nprocs, (unsigned)c->all.last.nprocs);
-    print_series(f, "RSS", c, MW__FIELD_RSS, &c->all.peak_rss);
-    if (c->all.max_hwm > c->all.peak_rss.rss)
-        fprintf(f, "            kernel high-water mark %s: a peak above every sample happened "
-                   "between samples\n", mw__format_bytes(buf, sizeof(buf), c->all.max_hwm));
-    /* wait4's figure is what time(1) reports; it also counts memwatch's forked image before
-     * exec, so it is shown as it is rather than compared. */
-    if (s->target.maxrss_bytes)
-        fprintf(f, "            max RSS reported by the kernel at exit: %s\n",
-                mw__format_bytes(buf, sizeof(buf), s->target.maxrss_bytes));
-    print_series(f, "VSZ", c, MW__FIELD_VSZ, &c->all.peak_vsz);
+    print_rss(f, s);
+    print_series(f, "VSZ", c, MW__FIELD_VSZ, &c->all.peak_vsz, NULL);
+    print_field(f, "PSS", c, MW__FIELD_PSS, s->opt->pss_interval_ms,
+                "shared pages divided among the processes sharing them");
+    print_field(f, "USS", c, MW__FIELD_USS, s->opt->pss_interval_ms,
+                "private pages only: what freeing the processes would return");
     int64_t g = mw__summary_growth(&c->all);
     double pct = c->all.first.rss ? 100.0 * (double)g / (double)c->all.first.rss : 0.0;
     fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);

@@ -17,7 +17,7 @@
 #define INTERVAL_MIN_MS 1ull
 #define INTERVAL_MAX_MS 3600000ull
 
-enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG,
+enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD };
 
 static const struct option long_opts[] = {
@@ -32,6 +32,8 @@ static const struct option long_opts[] = {
     {"demo", no_argument, NULL, OPT_DEMO},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
+    {"pss", no_argument, NULL, OPT_PSS},
+    {"pss-interval", required_argument, NULL, OPT_PSS_INTERVAL},
     {"log", required_argument, NULL, OPT_LOG},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -56,6 +58,10 @@ void app_options_usage(FILE *f)
           "  -t, --duration DURATION  stop after this long\n"
           "      --no-tui             no dashboard: record (with -o) and print a summary\n"
           "  -c, --children           watch the process and all its descendants, summed\n"
+          "      --pss                also PSS and USS (shared pages divided among the\n"
+          "                           processes sharing them; smaps_rollup), read every 5s\n"
+          "                           (or the interval, if longer) beside the samples\n"
+          "      --pss-interval DURATION  read PSS this often instead (100ms .. 1h)\n"
           "      --alert SIZE         RSS threshold, e.g. 512M, 2G: highlight and bell\n"
           "                           (dashboard) or a message (--no-tui)\n"
           "      --interval-peaks     reset the kernel's RSS high-water mark after each\n"
@@ -177,7 +183,8 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
         o->mode = APP_MODE_PID;
     }
     if (o->mode == APP_MODE_REPLAY) {
-        if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms)
+        if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms ||
+            o->pss_interval_ms)
             return usage_error("--replay only opens a capture in the dashboard; it takes no "
                                "recording options");
     }
@@ -211,7 +218,7 @@ int app_options_parse(int argc, char **argv, app_options *o)
     memset(o, 0, sizeof(*o));
     o->interval_ms = APP_DEFAULT_INTERVAL_MS;
     o->history = APP_DEFAULT_HISTORY;
-    bool demo = false;
+    bool demo = false, pss = false;
     int rc;
 
     opterr = 0;
@@ -251,6 +258,14 @@ int app_options_parse(int argc, char **argv, app_options *o)
         case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
         case OPT_REPLAY: o->replay_path = optarg; break;
         case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
+        case OPT_PSS: pss = true; break;
+        case OPT_PSS_INTERVAL:
+            if ((rc = parse_duration("PSS interval", optarg, &o->pss_interval_ms)) >= 0)
+                return rc;
+            if (o->pss_interval_ms < APP_PSS_INTERVAL_MIN_MS)
+                return usage_error("invalid PSS interval '%s': must be between 100ms and 1h "
+                                   "(each reading walks the page tables)", optarg);
+            break;
         case 'v': o->verbose = true; break;
         case 'h': app_options_usage(stdout); return APP_EXIT_OK;
         case 'V':
@@ -270,5 +285,8 @@ int app_options_parse(int argc, char **argv, app_options *o)
 
     if (o->demo_child)
         return -1;
+    if (pss && !o->pss_interval_ms) /* the default cadence: 5 s, or the interval if longer */
+        o->pss_interval_ms = o->interval_ms > APP_PSS_INTERVAL_MS ? o->interval_ms
+                                                                   : APP_PSS_INTERVAL_MS;
     return decide_mode(argc, argv, demo, o);
 }

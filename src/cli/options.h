@@ -17,6 +17,8 @@ typedef enum app_mode {
 } app_mode;
 
 #define APP_DEFAULT_INTERVAL_MS 250
+#define APP_PSS_INTERVAL_MS 5000    /* --pss: smaps_rollup every 5 s (each read walks page tables) */
+#define APP_PSS_INTERVAL_MIN_MS 100
 #define APP_DEFAULT_HISTORY 100000
 #define APP_HISTORY_MAX 100000000ull /* 100 M samples: 5.6 GB; beyond that is surely a typo */
 
@@ -33,6 +35,7 @@ typedef struct app_options {
     bool no_tui;
     bool children;
     bool interval_peaks;
+    uint64_t pss_interval_ms; /* --pss / --pss-interval: PSS sweep cadence, 0 = off */
     uint64_t alert_bytes;    /* 0 = none */
     bool ascii;
     bool verbose;

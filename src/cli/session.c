@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "csv.h"
+#include "probe.h"
 #include "sample.h"
 #include "units.h"
 
@@ -17,6 +18,25 @@
 #define WATCHER_BUFFER 16384
 #define DRAIN_CHUNK 1024
 #define INFO_REFRESH_NS 1000000000LL
+
+/* --pss asked for figures this system or this user cannot read: say so now, not with a chart
+ * that never fills. A process that already ended is the session's news, not this check's. */
+static int check_pss(pid_t pid)
+{
+    mw__rollup r;
+    int rc = mw__probe_rollup(pid, &r);
+    if (rc == MW_EUNSUPPORTED) {
+        fprintf(stderr, "memwatch: --pss: this system gives no PSS (it needs Linux 4.14 or later "
+                        "with /proc/PID/smaps_rollup)\n");
+        return APP_EXIT_RUNTIME;
+    }
+    if (rc == MW_EPERM) {
+        fprintf(stderr, "memwatch: --pss: cannot read PID %ld's smaps_rollup: %s (PSS needs the "
+                        "process's owner or root)\n", (long)pid, mw_strerror(rc));
+        return APP_EXIT_RUNTIME;
+    }
+    return 0;
+}
 
 int app_report_watch_error(pid_t pid, int rc)
 {
@@ -70,12 +90,15 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     cfg.pid = t->pid;
     cfg.include_children = o->children;
     cfg.reset_peaks = o->interval_peaks;
+    cfg.pss_interval_ms = o->pss_interval_ms;
     cfg.verbose_logging = o->verbose && o->no_tui;
     s->watcher = s->buf ? mw_watcher_new(&cfg) : NULL;
     if (!s->watcher) {
         fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
+    if (o->pss_interval_ms && check_pss(t->pid) != 0)
+        return APP_EXIT_RUNTIME;
     int rc = mw_watcher_start(s->watcher);
     if (rc == MW_ENOPROC && t->launched) {
         /* Our command ended before its first sample (e.g. `true`): not an error. The session
@@ -242,4 +265,24 @@ void app_session_destroy(app_session *s)
     free(s->buf);
     s->buf = NULL;
     mw__capture_destroy(&s->cap);
+}
+
+bool app_session_root(const app_session *s, mw_tree_process *out)
+{
+    size_t n = 0;
+    if (!s->watcher)
+        return false;
+    mw_watcher_get_processes(s->watcher, NULL, 0, &n);
+    mw_tree_process *rows = n ? malloc(n * sizeof(*rows)) : NULL;
+    if (!rows)
+        return false;
+    n = mw_watcher_get_processes(s->watcher, rows, n, NULL);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++)
+        if (rows[i].flags & MW_PROC_ROOT) {
+            *out = rows[i];
+            found = true;
+        }
+    free(rows);
+    return found;
 }

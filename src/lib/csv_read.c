@@ -26,13 +26,13 @@ typedef mw__csv_reader reader;
 /* Which column of a row holds what (-1: absent): time and pid, one per field of the table
  * (fields.h; one with no CSV column never matches), then the sample's own columns. */
 enum { C_TS, C_EL, C_PID, C_FIELDS, C_NPROCS = C_FIELDS + MW__FIELD_COUNT, C_ROSE, C_MARKER,
-       C_COUNT };
+       C_UNREADABLE, C_COUNT };
 
 /* Column k's name, NULL for a field that is not exported. */
 static const char *col_name(int k)
 {
     static const char *const lead[] = {"timestamp", "elapsed_s", "pid"};
-    static const char *const tail[] = {"nprocs", "hwm_rose", "marker"};
+    static const char *const tail[] = {"nprocs", "hwm_rose", "marker", "nprocs_unreadable"};
     if (k < C_FIELDS)
         return lead[k];
     return k < C_NPROCS ? mw__fields[k - C_FIELDS].csv : tail[k - C_NPROCS];
@@ -159,7 +159,7 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
             continue;
         if (mw__csv_parse_u64(r->f[i], r->flen[i], &v))
             return bad_field(r, line, k, i);
-        s.valid |= (uint8_t)mw__fields[k - C_FIELDS].have;
+        s.valid |= (uint16_t)mw__fields[k - C_FIELDS].have;
         mw__sample_set_field(&s, (mw__field)(k - C_FIELDS), v);
     }
     s.nprocs = 1;
@@ -167,6 +167,11 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
         if (mw__csv_parse_u64(r->f[col[C_NPROCS]], r->flen[col[C_NPROCS]], &v))
             return bad_field(r, line, C_NPROCS, col[C_NPROCS]);
         s.nprocs = v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+    }
+    if (col[C_UNREADABLE] >= 0 && r->flen[col[C_UNREADABLE]]) {
+        if (mw__csv_parse_u64(r->f[col[C_UNREADABLE]], r->flen[col[C_UNREADABLE]], &v))
+            return bad_field(r, line, C_UNREADABLE, col[C_UNREADABLE]);
+        s.unreadable = v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
     }
     if (col[C_ROSE] >= 0) {
         size_t i = (size_t)col[C_ROSE];

@@ -6,16 +6,25 @@
 
 #include "csv.h"
 
-/* Time and pid, a column per exported field of the table (fields.h), the sample's own columns. */
+/* Time and pid, a column per exported field of the table (fields.h), the sample's own columns,
+ * then the columns added later (TAIL fields), after marker. */
 #define CSV_HEADER_COL(name) "," name
+#define CSV_HEADER_TAIL(name)
 #define CSV_HEADER_NOCOL
+#define CSV_LATE_COL(name)
+#define CSV_LATE_TAIL(name) "," name
+#define CSV_LATE_NOCOL
 #define X(ID, st, sm, store, have, csv, ...) CSV_HEADER_##csv
-const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,hwm_rose,marker";
+#define Y(ID, st, sm, store, have, csv, ...) CSV_LATE_##csv
+const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,hwm_rose,marker"
+                              ",nprocs_unreadable" MW__FIELDS(Y);
 #undef X
+#undef Y
 
-#define ROW_FIXED_MAX 320 /* every column but the marker, at its widest */
-/* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, their commas 5; 21 per field. */
-_Static_assert(ROW_FIXED_MAX >= 69 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");
+#define ROW_FIXED_MAX 480 /* every column but the marker, at its widest */
+/* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, unreadable 5, their commas 6; 21 per
+ * field. */
+_Static_assert(ROW_FIXED_MAX >= 75 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");
 
 /* ---- formatting ------------------------------------------------------------------------------ */
 
@@ -128,6 +137,19 @@ static size_t marker_len(const char *m)
     return len;
 }
 
+/* The cells of the exported fields of one group (tail: after marker), each after a comma. */
+static char *put_fields(char *p, const mw__sample *s, int tail)
+{
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__fields[f].csv || mw__fields[f].tail != tail)
+            continue;
+        *p++ = ',';
+        if (mw__field_known((mw__field)f, s->valid)) /* else empty: the OS did not say */
+            p = put_u64(p, mw__sample_field(s, (mw__field)f));
+    }
+    return p;
+}
+
 /* A row with its time columns already decided (see row_times). */
 static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
                             const mw__sample *s, const char *marker)
@@ -146,13 +168,7 @@ static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int
     p = put_fixed(p, (unsigned)((uint64_t)el_ms % 1000), 3);
     *p++ = ',';
     p = put_u64(p, pid > 0 ? (uint64_t)pid : 0);
-    for (int f = 0; f < MW__FIELD_COUNT; f++) {
-        if (!mw__fields[f].csv)
-            continue;
-        *p++ = ',';
-        if (mw__field_known((mw__field)f, s->valid)) /* else empty: the OS did not say */
-            p = put_u64(p, mw__sample_field(s, (mw__field)f));
-    }
+    p = put_fields(p, s, 0);
     *p++ = ',';
     p = put_u64(p, s->nprocs);
     *p++ = ',';
@@ -169,6 +185,9 @@ static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int
         }
         *p++ = '"';
     }
+    *p++ = ',';
+    p = put_u64(p, s->unreadable);
+    p = put_fields(p, s, 1);
     *p++ = '\n';
     *p = '\0';
     return (size_t)(p - buf);

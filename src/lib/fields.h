@@ -21,24 +21,33 @@
  *          uint32_t (rounded up, saturating at 4 TiB; exact for Linux, which reports kB)
  *   have   its MW_HAVE_* bit, or 0 when every probe always knows it (it is then always written
  *          and required on read; a field with a bit is an empty CSV cell when unknown)
- *   csv    COL("name") for its CSV column, or NOCOL when not exported (a token, so that the
- *          header can be one string literal). Columns follow the table's order, before nprocs;
- *          readers find columns by name, so a new field's column may go anywhere after
- *          shared_bytes (the first six columns are the format's contract)
+ *   csv    COL("name") for its CSV column, TAIL("name") for one added after the format's first
+ *          version (written after the marker column, so that a reader that takes columns by
+ *          position up to marker still works), or NOCOL when not exported (a token, so that the
+ *          header can be one string literal). Columns follow the table's order; readers find
+ *          columns by name (the first six columns are the format's contract)
  *   label  its name on the dashboard's "now" row, or NULL when not shown there
  *   unit   BYTES (the only unit so far; a count would need its own formatting)
  *   tree   ADD: with children, the tree's value is the sum of its processes' (saturating). For a
- *          peak that is the sum of each process's own peak: an upper bound of the tree's. */
-#define MW__FIELDS(X)                                                                                        \
-    X(RSS,    physical_size,      rss,        B64, 0,             COL("rss_bytes"),    "RSS",    BYTES, ADD) \
-    X(VSZ,    virtual_size,       vsz,        B64, 0,             COL("vsz_bytes"),    "VSZ",    BYTES, ADD) \
-    X(SHARED, shared_size,        shared_kib, K32, 0,             COL("shared_bytes"), "shared", BYTES, ADD) \
-    X(ANON,   anon_size,          anon_kib,   K32, MW_HAVE_ANON,  COL("anon_bytes"),   "anon",   BYTES, ADD) \
-    X(FILE,   file_size,          file_kib,   K32, MW_HAVE_FILE,  COL("file_bytes"),   "file",   BYTES, ADD) \
-    X(SHMEM,  shmem_size,         shmem_kib,  K32, MW_HAVE_SHMEM, COL("shmem_bytes"),  "shmem",  BYTES, ADD) \
-    X(SWAP,   swap_size,          swap_kib,   K32, MW_HAVE_SWAP,  COL("swap_bytes"),   "swap",   BYTES, ADD) \
-    X(HWM,    peak_physical_size, hwm,        B64, MW_HAVE_HWM,   COL("hwm_bytes"),    NULL,     BYTES, ADD) \
-    X(VPEAK,  peak_virtual_size,  vpeak,      B64, MW_HAVE_VPEAK, NOCOL,               NULL,     BYTES, ADD)
+ *          peak that is the sum of each process's own peak: an upper bound of the tree's.
+ *          PSS: not summed per sample by the probe; the PSS sweep (pss.c) sums smaps_rollup
+ *          over the tree on its own cadence and the sampler copies the latest sums in. */
+#define MW__FIELDS(X)                                                                                                   \
+    X(RSS,      physical_size,      rss,          B64, 0,                 COL("rss_bytes"),        "RSS",    BYTES, ADD) \
+    X(VSZ,      virtual_size,       vsz,          B64, 0,                 COL("vsz_bytes"),        "VSZ",    BYTES, ADD) \
+    X(SHARED,   shared_size,        shared_kib,   K32, 0,                 COL("shared_bytes"),     "shared", BYTES, ADD) \
+    X(ANON,     anon_size,          anon_kib,     K32, MW_HAVE_ANON,      COL("anon_bytes"),       "anon",   BYTES, ADD) \
+    X(FILE,     file_size,          file_kib,     K32, MW_HAVE_FILE,      COL("file_bytes"),       "file",   BYTES, ADD) \
+    X(SHMEM,    shmem_size,         shmem_kib,    K32, MW_HAVE_SHMEM,     COL("shmem_bytes"),      "shmem",  BYTES, ADD) \
+    X(SWAP,     swap_size,          swap_kib,     K32, MW_HAVE_SWAP,      COL("swap_bytes"),       "swap",   BYTES, ADD) \
+    X(HWM,      peak_physical_size, hwm,          B64, MW_HAVE_HWM,       COL("hwm_bytes"),        NULL,     BYTES, ADD) \
+    X(VPEAK,    peak_virtual_size,  vpeak,        B64, MW_HAVE_VPEAK,     NOCOL,                   NULL,     BYTES, ADD) \
+    X(PSS,      pss_size,           pss_kib,      K32, MW_HAVE_PSS,       TAIL("pss_bytes"),       "PSS",    BYTES, ADD) \
+    X(PSS_ANON, pss_anon_size,      pss_anon_kib, K32, MW_HAVE_PSS_PARTS, TAIL("pss_anon_bytes"),  NULL,     BYTES, ADD) \
+    X(PSS_FILE, pss_file_size,      pss_file_kib, K32, MW_HAVE_PSS_PARTS, TAIL("pss_file_bytes"),  NULL,     BYTES, ADD) \
+    X(PSS_SHMEM,pss_shmem_size,     pss_shmem_kib,K32, MW_HAVE_PSS_PARTS, TAIL("pss_shmem_bytes"), NULL,     BYTES, ADD) \
+    X(USS,      uss_size,           uss_kib,      K32, MW_HAVE_USS,       TAIL("uss_bytes"),       "USS",    BYTES, ADD) \
+    X(SWAP_PSS, swap_pss_size,      swap_pss_kib, K32, MW_HAVE_SWAP_PSS,  TAIL("swap_pss_bytes"),  NULL,     BYTES, ADD)
 
 /* Which value of a sample a statistic, a chart or a column looks at. */
 typedef enum mw__field {
@@ -56,6 +65,7 @@ typedef struct mw__field_info {
     const char *name;  /* the ID: "RSS", "VPEAK" */
     unsigned have;     /* MW_HAVE_* bit, 0 = always known */
     const char *csv;   /* column name, NULL = not exported */
+    int tail;          /* the column comes after marker (TAIL) */
     const char *label; /* "now" row label, NULL = not shown */
     mw__unit unit;
     mw__tree tree;

@@ -377,3 +377,23 @@ int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
     (void)cap;
     return MW_EUNSUPPORTED;
 }
+
+/* No per-process records on macOS yet: the watcher describes the one process from its sample
+ * (no tree table with -c). */
+const mw_tree_process *mw__probe_processes(const mw__probe *p, size_t *n)
+{
+    (void)p;
+    *n = 0;
+    return NULL;
+}
+
+/* Not on macOS: it has no smaps_rollup, and no interface that divides shared pages among their
+ * sharers (PSS). USS could come from proc_pid_rusage's ri_phys_footprint only loosely (it counts
+ * compressed memory too), so it is not offered rather than offered as something else. */
+int mw__probe_rollup(pid_t pid, mw__rollup *out)
+{
+    (void)pid;
+    if (out)
+        *out = (mw__rollup){0}; /* no stale figures behind a failed call */
+    return MW_EUNSUPPORTED;
+}

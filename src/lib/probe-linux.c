@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "probe.h"
+#include "probe-linux.h"
 #include "procparse.h"
 #include "sample.h"
 
@@ -25,35 +25,7 @@
 
 const char mw__probe_name[] = "linux";
 
-/* Test hook (tests/test_probe.c, weak reference): find descendants by scanning /proc/ * /stat
- * even where /proc/PID/task/TID/children exists, so the fallback path is exercised too. */
-int mw__probe_linux_force_scan = 0;
-
-#define STATUS_BUF_INIT 4096       /* a status file is ~1.5 KB */
-#define READ_MAX (1u << 20)        /* refuse to grow a buffer past 1 MiB: something is wrong */
-#define TREE_MAX 4096              /* descendants summed at most, to bound the cost per sample */
-
-typedef struct growbuf {
-    char *p;
-    size_t cap;
-    int fixed; /* p is not ours to realloc (a caller's stack array): never grow */
-} growbuf;
-
-struct mw__probe {
-    pid_t pid;
-    unsigned flags;
-    int dir_fd;          /* /proc/PID, bound to the process: used to open its other files */
-    int status_fd;       /* /proc/PID/status, re-read with pread each sample */
-    int clear_fd;        /* /proc/PID/clear_refs with MW__PROBE_RESET_PEAK, else -1 */
-    int clear_err;       /* why clear_fd could not be opened (0 if it was) */
-    int use_scan;        /* tree: no children files here, scan /proc/ * /stat instead */
-    int had_mm;          /* a sample showed an address space (not a kernel thread) */
-    growbuf buf;         /* status text (and other files, one at a time) */
-    pid_t *kids;         /* tree: descendants found this sample */
-    size_t nkids, kids_cap;
-};
-
-static int map_errno(int e)
+int mw__linux_map_errno(int e)
 {
     switch (e) {
     case ENOENT:
@@ -66,20 +38,20 @@ static int map_errno(int e)
 
 /* Read all of fd (from offset 0) into b, growing it as needed. A procfs read returns the whole
  * file when the buffer is big enough, so a full buffer means "grow and read again". */
-static int pread_all(int fd, growbuf *b, size_t *len)
+int mw__linux_pread_all(int fd, mw__growbuf *b, size_t *len)
 {
     for (;;) {
         ssize_t n = pread(fd, b->p, b->cap, 0);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return map_errno(errno);
+            return mw__linux_map_errno(errno);
         }
         if ((size_t)n < b->cap) {
             *len = (size_t)n;
             return 0;
         }
-        if (b->fixed || b->cap >= READ_MAX)
+        if (b->fixed || b->cap >= MW__READ_MAX)
             return MW_ESYS;
         char *np = realloc(b->p, b->cap * 2);
         if (!np)
@@ -90,12 +62,12 @@ static int pread_all(int fd, growbuf *b, size_t *len)
 }
 
 /* Open dir_fd-relative (or absolute) path and read it whole into b. */
-static int read_file(int dir_fd, const char *path, growbuf *b, size_t *len)
+int mw__linux_read_file(int dir_fd, const char *path, mw__growbuf *b, size_t *len)
 {
     int fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return map_errno(errno);
-    int rc = pread_all(fd, b, len);
+        return mw__linux_map_errno(errno);
+    int rc = mw__linux_pread_all(fd, b, len);
     close(fd);
     return rc;
 }
@@ -104,22 +76,22 @@ static int read_file(int dir_fd, const char *path, growbuf *b, size_t *len)
 static int read_stat(int dir_fd, const char *path, mw__proc_stat *st)
 {
     char text[4096]; /* 52 numbers and a 64-byte comm: well under 1.5 KB */
-    growbuf b = {text, sizeof(text), 1};
+    mw__growbuf b = {text, sizeof(text), 1};
     size_t len;
-    int rc = read_file(dir_fd, path, &b, &len);
+    int rc = mw__linux_read_file(dir_fd, path, &b, &len);
     if (rc == 0 && mw__parse_stat(b.p, len, st) != 0)
         rc = MW_ESYS;
     return rc;
 }
 
 /* Write "5" to a clear_refs fd: the kernel resets the RSS high-water mark (VmHWM) to the RSS. */
-static int reset_peak_fd(int fd)
+int mw__linux_reset_peak_fd(int fd)
 {
     ssize_t n;
     do
         n = write(fd, "5", 1);
     while (n < 0 && errno == EINTR);
-    return n == 1 ? 0 : n < 0 ? map_errno(errno) : MW_ESYS;
+    return n == 1 ? 0 : n < 0 ? mw__linux_map_errno(errno) : MW_ESYS;
 }
 
 int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
@@ -133,17 +105,17 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
     p->pid = pid;
     p->flags = flags;
     p->dir_fd = p->status_fd = p->clear_fd = -1;
-    p->buf.cap = STATUS_BUF_INIT;
+    p->buf.cap = MW__STATUS_BUF_INIT;
     p->buf.p = malloc(p->buf.cap);
     int rc = p->buf.p ? 0 : MW_ENOMEM;
 
     char path[32];
     snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
     if (rc == 0 && (p->dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        rc = map_errno(errno);
+        rc = mw__linux_map_errno(errno);
     /* Everything else is opened relative to dir_fd, so it all belongs to the same process. */
     if (rc == 0 && (p->status_fd = openat(p->dir_fd, "status", O_RDONLY | O_CLOEXEC)) < 0)
-        rc = map_errno(errno);
+        rc = mw__linux_map_errno(errno);
     mw__proc_stat st;
     if (rc == 0)
         rc = read_stat(p->dir_fd, "stat", &st);
@@ -160,7 +132,7 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
         /* Not being allowed to reset is not fatal: each sample reports it instead. */
         p->clear_fd = openat(p->dir_fd, "clear_refs", O_WRONLY | O_CLOEXEC);
         if (p->clear_fd < 0)
-            p->clear_err = map_errno(errno);
+            p->clear_err = mw__linux_map_errno(errno);
     }
     if (flags & MW__PROBE_TREE) {
         snprintf(path, sizeof(path), "task/%ld/children", (long)pid);
@@ -182,147 +154,6 @@ static int gone_reason(const mw__probe *p)
     return read_stat(AT_FDCWD, path, &st) == 0 ? MW_EREUSED : MW_ENOPROC;
 }
 
-/* Room for one more of the n elements (of size elem) in arr, of capacity *cap: returns arr, or
- * its reallocated copy, or NULL (arr is then untouched). */
-static void *reserve_one(void *arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return arr;
-    size_t ncap = *cap ? *cap * 2 : 64;
-    void *np = realloc(arr, ncap * elem);
-    if (np)
-        *cap = ncap;
-    return np;
-}
-
-static int add_kid(mw__probe *p, pid_t pid)
-{
-    if (pid == p->pid)
-        return 0;
-    for (size_t i = 0; i < p->nkids; i++)
-        if (p->kids[i] == pid)
-            return 0; /* already known (a children list raced with a fork) */
-    if (p->nkids == TREE_MAX)
-        return 0;
-    pid_t *kids = reserve_one(p->kids, &p->kids_cap, p->nkids, sizeof(*kids));
-    if (!kids)
-        return MW_ENOMEM;
-    p->kids = kids;
-    p->kids[p->nkids++] = pid;
-    return 0;
-}
-
-/* Call fn(ctx, child) for each child of process pid, read from /proc/pid/task/ * /children into
- * b (a process's children hang off whichever of its threads forked them). Stops at fn's first
- * non-zero return. A process that vanished has no children (MW_ENOPROC with gone_err). */
-static int each_child(pid_t pid, growbuf *b, int (*fn)(void *, pid_t), void *ctx, int gone_err)
-{
-    char path[300]; /* "/proc/PID/task", then "TID/children" with any d_name */
-    snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return gone_err ? map_errno(errno) : 0;
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        size_t len, pos = 0;
-        int64_t kid;
-        snprintf(path, sizeof(path), "%s/children", e->d_name);
-        if (read_file(dirfd(d), path, b, &len) != 0)
-            continue;
-        while (rc == 0 && mw__next_pid(b->p, len, &pos, &kid) == 1)
-            rc = fn(ctx, (pid_t)kid);
-    }
-    closedir(d);
-    return rc;
-}
-
-static int add_kid_cb(void *p, pid_t pid) { return add_kid(p, pid); }
-
-static int add_children_of(mw__probe *p, pid_t pid)
-{
-    return each_child(pid, &p->buf, add_kid_cb, p, 0);
-}
-
-/* Fallback without children files: every process's parent from /proc/ * /stat, then the
- * descendants of ours by repeated passes over that table. */
-static int scan_descendants(mw__probe *p)
-{
-    DIR *d = opendir("/proc");
-    if (!d)
-        return map_errno(errno);
-    pid_t (*tab)[2] = NULL; /* {pid, ppid} */
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        mw__proc_stat st;
-        char path[300];
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof(path), "%s/stat", e->d_name);
-        if (read_stat(dirfd(d), path, &st) != 0 || st.ppid == 0)
-            continue; /* gone already, or a root of the process tree */
-        pid_t(*nt)[2] = reserve_one(tab, &cap, n, sizeof(*tab));
-        if (!nt) {
-            rc = MW_ENOMEM;
-            break;
-        }
-        tab = nt;
-        tab[n][0] = (pid_t)st.pid;
-        tab[n][1] = (pid_t)st.ppid;
-        n++;
-    }
-    closedir(d);
-    /* Breadth first: parents are in kids[] before their children are looked for. */
-    for (size_t i = 0; rc == 0 && i <= p->nkids; i++) {
-        pid_t parent = i == 0 ? p->pid : p->kids[i - 1];
-        for (size_t j = 0; rc == 0 && j < n; j++)
-            if (tab[j][1] == parent)
-                rc = add_kid(p, tab[j][0]);
-    }
-    free(tab);
-    return rc;
-}
-
-/* Tree mode: find the current descendants and add each one's memory to *out. A child that exits,
- * turns zombie or cannot be read between the scan and the read is simply left out. */
-static int add_descendants(mw__probe *p, mw_stats *out, int *reset_err)
-{
-    p->nkids = 0;
-    int rc = 0;
-    if (p->use_scan)
-        rc = scan_descendants(p);
-    else
-        for (size_t i = 0; rc == 0 && i <= p->nkids; i++)
-            rc = add_children_of(p, i == 0 ? p->pid : p->kids[i - 1]);
-    if (rc != 0)
-        return rc;
-    for (size_t i = 0; i < p->nkids; i++) {
-        char path[48];
-        size_t len;
-        mw_stats k;
-        snprintf(path, sizeof(path), "/proc/%ld/status", (long)p->kids[i]);
-        if (read_file(AT_FDCWD, path, &p->buf, &len) != 0 ||
-            mw__parse_status(p->buf.p, len, &k, NULL) != 0)
-            continue;
-        mw__stats_tree_add(out, &k);
-        if (p->flags & MW__PROBE_RESET_PEAK) {
-            /* Reset the children too, or their lifetime peaks would dominate the summed mark. */
-            snprintf(path, sizeof(path), "/proc/%ld/clear_refs", (long)p->kids[i]);
-            int fd = open(path, O_WRONLY | O_CLOEXEC);
-            int r = fd < 0 ? map_errno(errno) : reset_peak_fd(fd);
-            if (fd >= 0)
-                close(fd);
-            if (r != 0 && r != MW_ENOPROC && *reset_err == 0)
-                *reset_err = r;
-        }
-    }
-    return 0;
-}
-
 int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err)
 {
     if (!p || !out)
@@ -330,12 +161,13 @@ int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err)
     if (peak_reset_err)
         *peak_reset_err = 0;
     size_t len;
-    int rc = pread_all(p->status_fd, &p->buf, &len);
+    int rc = mw__linux_pread_all(p->status_fd, &p->buf, &len);
     if (rc == MW_ENOPROC)
         return gone_reason(p);
     if (rc != 0)
         return rc;
     rc = mw__parse_status(p->buf.p, len, out, NULL);
+    out->nprocs_unreadable = 0;
     if (rc == MW_EINVAL)
         return MW_ESYS; /* the kernel's text, yet not parseable: not the caller's fault */
     if (rc != 0)
@@ -349,11 +181,16 @@ int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err)
 
     int reset_err = 0;
     if (p->flags & MW__PROBE_RESET_PEAK)
-        reset_err = p->clear_fd >= 0 ? reset_peak_fd(p->clear_fd) : p->clear_err;
+        reset_err = p->clear_fd >= 0 ? mw__linux_reset_peak_fd(p->clear_fd) : p->clear_err;
+    mw__linux_tree_root(p, out, p->buf.p, len, (p->flags & MW__PROBE_RESET_PEAK) && !reset_err);
     if (p->flags & MW__PROBE_TREE) {
-        rc = add_descendants(p, out, &reset_err);
+        rc = mw__linux_tree_add(p, out, &reset_err);
         if (rc != 0)
             return rc;
+        mw__linux_tree_finish(p, &out->flags);
+    } else {
+        uint32_t ignored = 0; /* one process: the watcher proves its spikes itself */
+        mw__linux_tree_finish(p, &ignored);
     }
     if (peak_reset_err)
         *peak_reset_err = reset_err;
@@ -371,7 +208,7 @@ void mw__probe_close(mw__probe *p)
     if (p->dir_fd >= 0)
         close(p->dir_fd);
     free(p->buf.p);
-    free(p->kids);
+    mw__linux_tree_free(&p->tree);
     free(p);
 }
 
@@ -384,7 +221,7 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
     snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
     int dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd < 0)
-        return map_errno(errno);
+        return mw__linux_map_errno(errno);
     mw__proc_stat st;
     int rc = read_stat(dir_fd, "stat", &st);
     if (rc == 0) {
@@ -412,7 +249,7 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
 
 int mw__probe_adopt_orphans(void)
 {
-    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : map_errno(errno);
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : mw__linux_map_errno(errno);
 }
 
 typedef struct kid_list {
@@ -432,11 +269,69 @@ int mw__probe_children(pid_t pid, pid_t *out, size_t cap)
 {
     if (pid <= 0 || (!out && cap))
         return MW_EINVAL;
-    growbuf b = {malloc(STATUS_BUF_INIT), STATUS_BUF_INIT, 0}; /* grows for a long list */
+    mw__growbuf b = {malloc(MW__STATUS_BUF_INIT), MW__STATUS_BUF_INIT, 0}; /* grows for a long list */
     if (!b.p)
         return MW_ENOMEM;
     kid_list l = {out, cap, 0};
-    int rc = each_child(pid, &b, list_kid, &l, 1);
+    int rc = mw__linux_each_child(pid, &b, list_kid, &l, 1);
     free(b.p);
     return rc != 0 ? rc : (int)l.n;
+}
+
+/* ---- PSS/USS: /proc/PID/smaps_rollup (issue 14) ------------------------------------------- */
+
+#define ROLLUP_BUF 4096 /* the file is ~1 KB: 25 lines or so; anything bigger is not a rollup */
+
+/* Read all of fd into buf[cap] with read() until it returns 0 (a seq_file may hand the text out
+ * in pieces). *len gets the length. MW_ESYS if the text does not fit. */
+static int read_small(int fd, char *buf, size_t cap, size_t *len)
+{
+    size_t n = 0;
+    for (;;) {
+        char spare;
+        /* Full: one more byte would mean the file is bigger than it should ever be. */
+        ssize_t r = n < cap ? read(fd, buf + n, cap - n) : read(fd, &spare, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return mw__linux_map_errno(errno);
+        if (r == 0)
+            break;
+        if (n == cap)
+            return MW_ESYS;
+        n += (size_t)r;
+    }
+    *len = n;
+    return 0;
+}
+
+/* Opened afresh each call, not kept like status: the sweep that calls this visits a changing set
+ * of processes every few seconds, and the file's cost is the kernel walking the mappings, not
+ * the open (~35 us to ~2 ms against a few us). */
+int mw__probe_rollup(pid_t pid, mw__rollup *out)
+{
+    if (!out || pid <= 0)
+        return MW_EINVAL;
+    memset(out, 0, sizeof(*out));
+    char path[48];
+    snprintf(path, sizeof(path), "/proc/%ld/smaps_rollup", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        /* The process is there but the file is not: a kernel before 4.14. */
+        snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
+        if (e == ENOENT && access(path, F_OK) == 0)
+            return MW_EUNSUPPORTED;
+        return mw__linux_map_errno(e);
+    }
+    char text[ROLLUP_BUF];
+    size_t len = 0;
+    int rc = read_small(fd, text, sizeof(text), &len);
+    close(fd);
+    if (rc != 0)
+        return rc; /* ESRCH from a task without mm (exited, kernel thread) is MW_ENOPROC */
+    if (len == 0)
+        return MW_ENOPROC; /* no address space left to report: a zombie or an exiting task */
+    rc = mw__parse_smaps_rollup(text, len, out);
+    return rc == MW_EINVAL ? MW_ESYS : rc; /* the kernel's text, yet not parseable */
 }

@@ -9,7 +9,7 @@
 /* configure picks this file when it knows no probe for the host OS (or on --with-probe=none), so
  * the library, the program and the tests still build and say plainly that sampling is not
  * supported. To port memwatch to a new OS, copy this file to probe-<os>.c, give it its own
- * mw__probe_name, implement the four functions below against probe.h (keep every OS header in
+ * mw__probe_name, implement the functions below against probe.h (keep every OS header in
  * that one file), and add it to configure.ac and Makefile.am beside probe-linux.c. */
 
 const char mw__probe_name[] = "none";
@@ -54,5 +54,23 @@ int mw__probe_info(pid_t pid, mw_process_info *out)
 {
     (void)pid;
     (void)out;
+    return MW_EUNSUPPORTED;
+}
+
+/* No probe, no processes: the watcher never gets a sample to describe. */
+const mw_tree_process *mw__probe_processes(const mw__probe *p, size_t *n)
+{
+    (void)p;
+    *n = 0;
+    return NULL;
+}
+
+/* A real backend: PSS/USS (shared pages divided among their sharers) of any process, if the OS
+ * tells them; else MW_EUNSUPPORTED, as here. */
+int mw__probe_rollup(pid_t pid, mw__rollup *out)
+{
+    (void)pid;
+    if (out)
+        *out = (mw__rollup){0}; /* no stale figures behind a failed call */
     return MW_EUNSUPPORTED;
 }

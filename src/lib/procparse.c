@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* procparse.c — pure, single-pass parsers for /proc status, stat, cmdline and children text. */
+/* procparse.c — pure, single-pass parsers of /proc text: status, stat, smaps_rollup, cmdline, children. */
 #include "config.h"
 
 #include <stdint.h>
@@ -55,17 +55,20 @@ enum {
     F_ALL = (1u << 9) - 1
 };
 
+/* In a classify function over (p, end, klen): when the line is the key lit (colon included),
+ * set *klen to its length and return what. Shared by the status and smaps_rollup parsers. */
+#define KEY(lit, what)                                                                             \
+    do {                                                                                           \
+        if (starts_with(p, end, lit, sizeof(lit) - 1)) {                                           \
+            *klen = sizeof(lit) - 1;                                                               \
+            return what;                                                                           \
+        }                                                                                          \
+    } while (0)
+
 /* Which field a line starting at p is (0 if none we want); *klen gets the key length, colon
  * included. Dispatches on the first bytes so that most lines cost one or two compares. */
 static unsigned classify(const char *p, const char *end, size_t *klen)
 {
-#define KEY(lit, bit)                                                                              \
-    do {                                                                                           \
-        if (starts_with(p, end, lit, sizeof(lit) - 1)) {                                           \
-            *klen = sizeof(lit) - 1;                                                               \
-            return bit;                                                                            \
-        }                                                                                          \
-    } while (0)
     if (end - p < 4)
         return 0;
     if (p[0] == 'V' && p[1] == 'm') {
@@ -82,27 +85,32 @@ static unsigned classify(const char *p, const char *end, size_t *klen)
         KEY("State:", F_STATE);
     }
     return 0;
-#undef KEY
 }
 
-/* Parse the value of a "Key:   1234 kB\n" line; p is just past the colon. On success *out is the
- * value in bytes and *pp points past the '\n'. */
-static int parse_kb_line(const char **pp, const char *end, uint64_t *out)
+/* Parse the value of a "Key:   1234 kB\n" line; p is just past the colon. On success *kb is the
+ * count in kB and *pp points past the '\n'. */
+static int parse_kb_count(const char **pp, const char *end, uint64_t *kb)
 {
     const char *p = *pp;
-    uint64_t kb;
     while (p < end && is_blank(*p))
         p++;
-    if (parse_u64(&p, end, &kb) != 0)
+    if (parse_u64(&p, end, kb) != 0)
         return MW_EINVAL;
     /* The unit and the line end must be there: a number cut off at the end of the buffer is
      * rejected here rather than read as a smaller value. */
     if (!starts_with(p, end, " kB\n", 4))
         return MW_EINVAL;
-    if (kb > UINT64_MAX / 1024)
+    *pp = p + 4;
+    return 0;
+}
+
+/* parse_kb_count in bytes, where bytes that do not fit in 64 bits are MW_EINVAL. */
+static int parse_kb_line(const char **pp, const char *end, uint64_t *out)
+{
+    uint64_t kb;
+    if (parse_kb_count(pp, end, &kb) != 0 || kb > UINT64_MAX / 1024)
         return MW_EINVAL;
     *out = kb * 1024;
-    *pp = p + 4;
     return 0;
 }
 
@@ -177,6 +185,89 @@ int mw__parse_status(const char *buf, size_t len, mw_stats *out, char *state)
     /* A zombie (Z) or dead (X) task has released its memory: there is nothing to watch. */
     if (st == 'Z' || st == 'X')
         return MW_ENOPROC;
+    return 0;
+}
+
+/* The smaps_rollup fields we read, as bits of a "seen" mask (and indexes into a kB array). */
+enum {
+    R_PSS, R_PSS_ANON, R_PSS_FILE, R_PSS_SHMEM, R_PRIV_CLEAN, R_PRIV_DIRTY, R_SWAP_PSS,
+    R_COUNT /* none of them */
+};
+#define RBIT(i) (1u << (i))
+#define R_PARTS (RBIT(R_PSS_ANON) | RBIT(R_PSS_FILE) | RBIT(R_PSS_SHMEM))
+#define R_PRIVATE (RBIT(R_PRIV_CLEAN) | RBIT(R_PRIV_DIRTY))
+
+/* Which rollup field a line starting at p is (R_COUNT if none we want); *klen as in classify.
+ * "Pss:" must not match "Pss_Dirty:" (newer kernels): the colon is part of each key. */
+static int classify_rollup(const char *p, const char *end, size_t *klen)
+{
+    if (starts_with(p, end, "Pss", 3)) {
+        KEY("Pss:", R_PSS);
+        KEY("Pss_Anon:", R_PSS_ANON);
+        KEY("Pss_File:", R_PSS_FILE);
+        KEY("Pss_Shmem:", R_PSS_SHMEM);
+    } else if (starts_with(p, end, "Private_", 8)) {
+        KEY("Private_Clean:", R_PRIV_CLEAN);
+        KEY("Private_Dirty:", R_PRIV_DIRTY);
+    } else {
+        KEY("SwapPss:", R_SWAP_PSS);
+    }
+    return R_COUNT;
+#undef KEY
+}
+
+/* kB to bytes, and a + b, capped at UINT64_MAX (see procparse.h for why rollup saturates). */
+static uint64_t kb_to_bytes_sat(uint64_t kb)
+{
+    return kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024;
+}
+static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+int mw__parse_smaps_rollup(const char *buf, size_t len, mw__rollup *out)
+{
+    if (!buf || !out)
+        return MW_EINVAL;
+    memset(out, 0, sizeof(*out));
+    /* Empty: the task has no mm (kernel thread, exiting). Cut off: it may lack lines we want. */
+    if (len == 0 || buf[len - 1] != '\n')
+        return MW_EINVAL;
+
+    const char *p = buf, *end = buf + len;
+    uint64_t kb[R_COUNT] = {0};
+    unsigned seen = 0;
+    while (p < end) {
+        size_t klen = 0;
+        int f = classify_rollup(p, end, &klen);
+        if (f == R_COUNT) { /* the header, a line we do not use, or junk */
+            p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1; /* buf[len - 1] == '\n' */
+            continue;
+        }
+        if (seen & RBIT(f))
+            return MW_EINVAL; /* a field twice: not a rollup */
+        seen |= RBIT(f);
+        p += klen;
+        if (parse_kb_count(&p, end, &kb[f]) != 0)
+            return MW_EINVAL;
+    }
+    if (!(seen & RBIT(R_PSS)))
+        return MW_EINVAL;
+
+    out->pss = kb_to_bytes_sat(kb[R_PSS]);
+    out->have = MW_HAVE_PSS;
+    if ((seen & R_PARTS) == R_PARTS) {
+        out->pss_anon = kb_to_bytes_sat(kb[R_PSS_ANON]);
+        out->pss_file = kb_to_bytes_sat(kb[R_PSS_FILE]);
+        out->pss_shmem = kb_to_bytes_sat(kb[R_PSS_SHMEM]);
+        out->have |= MW_HAVE_PSS_PARTS;
+    }
+    if ((seen & R_PRIVATE) == R_PRIVATE) {
+        out->uss = add_sat(kb_to_bytes_sat(kb[R_PRIV_CLEAN]), kb_to_bytes_sat(kb[R_PRIV_DIRTY]));
+        out->have |= MW_HAVE_USS;
+    }
+    if (seen & RBIT(R_SWAP_PSS)) {
+        out->swap_pss = kb_to_bytes_sat(kb[R_SWAP_PSS]);
+        out->have |= MW_HAVE_SWAP_PSS;
+    }
     return 0;
 }
 

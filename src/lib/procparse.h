@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* procparse.h — pure parsers for Linux /proc text (status, stat, cmdline, children): no I/O, fuzzed. */
+/* procparse.h — pure parsers of Linux /proc text (status, stat, smaps_rollup, ...): no I/O, fuzzed. */
 #ifndef MW_PROCPARSE_H
 #define MW_PROCPARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "memwatch.h"
+#include "probe.h" /* mw__rollup */
 
 /* Everything here is plain C over a (buf, len) byte range: buf need NOT be NUL-terminated and
  * nothing at or past buf[len] is ever read. No OS headers, so it compiles (and is fuzzed) on every
@@ -27,6 +28,22 @@
  * saturated: a wrong huge number would look like a real, enormous process), and so is a
  * RssFile + RssShmem sum that overflows. Single pass; fields after VmSwap are not examined. */
 int mw__parse_status(const char *buf, size_t len, mw_stats *out, char *state);
+
+/* Parse the text of /proc/PID/smaps_rollup into *out (sizes in BYTES: the kernel's kB * 1024).
+ *   Pss -> pss (MW_HAVE_PSS)       SwapPss -> swap_pss (MW_HAVE_SWAP_PSS)
+ *   Pss_Anon, Pss_File, Pss_Shmem -> pss_anon, pss_file, pss_shmem (MW_HAVE_PSS_PARTS, only when
+ *     all three are there: kernels 4.14 to 5.x print none of them)
+ *   Private_Clean + Private_Dirty -> uss (MW_HAVE_USS, only when both are there)
+ * A field whose bit is not set is 0. The first line (the "[rollup]" VMA header) and every other
+ * line are ignored. Returns:
+ *   0            at least a Pss line, and every line read is well formed;
+ *   MW_EINVAL    empty text (a task without memory: the reader decides what that means), no Pss
+ *                line, text not ending in '\n' (cut off), a wanted key twice, a wanted key without
+ *                a "N kB" value, or digits that do not fit in 64 bits.
+ * Overflow policy (unlike mw__parse_status): a kB count whose bytes do not fit, and the USS sum,
+ * saturate at UINT64_MAX. These figures are summed over a tree, where a cap reads as "huge" and
+ * one odd process must not blank the sweep; the kernel never prints such numbers anyway. */
+int mw__parse_smaps_rollup(const char *buf, size_t len, mw__rollup *out);
 
 /* What /proc/PID/stat tells us (the fields the probe needs). */
 typedef struct mw__proc_stat {

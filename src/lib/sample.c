@@ -6,8 +6,9 @@
 
 #include "sample.h"
 
-#define CSV_NAME_COL(name) name
-#define CSV_NAME_NOCOL NULL
+#define CSV_NAME_COL(name) name, 0
+#define CSV_NAME_TAIL(name) name, 1
+#define CSV_NAME_NOCOL NULL, 0
 const mw__field_info mw__fields[MW__FIELD_COUNT] = {
 #define X(ID, st, sm, store, have, csv, label, unit, tree)                                         \
     [MW__FIELD_##ID] = {#ID, have, CSV_NAME_##csv, label, MW__UNIT_##unit, MW__TREE_##tree},
@@ -34,9 +35,16 @@ void mw__sample_from_stats(mw__sample *dst, const mw_stats *src)
 #define X(ID, st, sm, store, ...) dst->sm = STORE_##store(src->st);
     MW__FIELDS(X)
 #undef X
-    dst->valid = (uint8_t)(src->valid & 0xff);
+    dst->valid = (uint16_t)(src->valid & 0xffff);
     dst->flags = (uint8_t)(src->flags & 0xff);
     dst->nprocs = src->nprocs > UINT16_MAX ? UINT16_MAX : (uint16_t)src->nprocs;
+    dst->unreadable = src->nprocs_unreadable > UINT16_MAX ? UINT16_MAX
+                                                          : (uint16_t)src->nprocs_unreadable;
+    if (src->valid & MW_HAVE_PSS) {
+        int64_t age = dst->t_ns - mw__ts_to_ns(&src->pss_timestamp);
+        age = age < 0 ? 0 : age / 1000000;
+        dst->pss_age_ms = age > UINT32_MAX ? UINT32_MAX : (uint32_t)age;
+    }
 }
 
 void mw__sample_to_stats(mw_stats *dst, const mw__sample *src)
@@ -49,6 +57,9 @@ void mw__sample_to_stats(mw_stats *dst, const mw__sample *src)
     dst->valid = src->valid;
     dst->flags = src->flags;
     dst->nprocs = src->nprocs;
+    dst->nprocs_unreadable = src->unreadable;
+    if (src->valid & MW_HAVE_PSS)
+        dst->pss_timestamp = mw__ns_to_ts(src->t_ns - (int64_t)src->pss_age_ms * 1000000);
 }
 
 void mw__sample_set_field(mw__sample *x, mw__field f, uint64_t bytes)
@@ -74,6 +85,7 @@ void mw__stats_tree_add(mw_stats *sum, const mw_stats *kid)
     MW__FIELDS(X)
 #undef X
 #undef TREE_ADD
-    sum->valid &= kid->valid;
+    /* The root's bits stay: a process read without some line adds nothing to that field rather
+     * than blanking the tree's (a process appearing or vanishing must not blank a column). */
     sum->nprocs++;
 }

@@ -24,8 +24,27 @@ void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq)
             s->peak_vsz_seq = seq;
         }
     }
-    if ((x->valid & MW_HAVE_HWM) && x->hwm > s->max_hwm)
+    /* Only a proven mark is a peak: one process's mark that rose while watched. With a tree the
+     * mark is a sum of each process's own: kept apart, as the upper bound it is. */
+    if ((x->valid & MW_HAVE_HWM) && x->nprocs <= 1 && (x->flags & MW_SAMPLE_HWM_ROSE) &&
+        x->hwm > s->max_hwm)
         s->max_hwm = x->hwm;
+    if ((x->valid & MW_HAVE_HWM) && x->nprocs > 1 && x->hwm > s->max_hwm_sum)
+        s->max_hwm_sum = x->hwm;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__field_known((mw__field)f, x->valid))
+            continue;
+        mw__field_span *sp = &s->field[f];
+        uint64_t v = mw__sample_field(x, (mw__field)f);
+        if (!sp->known) {
+            sp->known = true;
+            sp->first = sp->max = v;
+            sp->max_t_ns = x->t_ns;
+        } else if (v > sp->max) {
+            sp->max = v;
+            sp->max_t_ns = x->t_ns;
+        }
+    }
     s->n++;
 }
 

@@ -7,8 +7,18 @@
 #include <stdint.h>
 #include "ring.h"
 
+/* One field over the samples that knew it (a field read on its own cadence, like PSS, is not
+ * known from the first sample on). */
+typedef struct mw__field_span {
+    bool known;       /* some sample knew it */
+    uint64_t first;   /* bytes, at the first sample that knew it */
+    uint64_t max;     /* the highest */
+    int64_t max_t_ns; /* when (earliest on ties) */
+} mw__field_span;
+
 /* Running summary, updated one sample at a time (O(1)); owned by whoever feeds it. */
 typedef struct mw__summary {
+    mw__field_span field[MW__FIELD_COUNT];
     uint64_t n;            /* samples added */
     mw__sample first;      /* the first sample added (valid when n > 0) */
     mw__sample last;       /* the latest */
@@ -16,7 +26,10 @@ typedef struct mw__summary {
     mw__sample peak_vsz;   /* the sample with the highest VSZ (earliest on ties) */
     uint64_t peak_rss_seq; /* sequence numbers of those two, as given to _add */
     uint64_t peak_vsz_seq;
-    uint64_t max_hwm;      /* highest kernel high-water mark seen (0 if never known) */
+    uint64_t max_hwm;      /* highest proven kernel high-water mark (a one-process sample whose
+                              mark rose: MW_SAMPLE_HWM_ROSE), 0 if none */
+    uint64_t max_hwm_sum;  /* with several processes: the highest sum of their own marks, an
+                              upper bound of the tree's peak (not a peak), 0 if none */
 } mw__summary;
 
 void mw__summary_reset(mw__summary *s);

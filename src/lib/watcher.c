@@ -14,6 +14,8 @@
 
 #include "memwatch.h"
 #include "probe.h"
+#include "proctab.h"
+#include "pss.h"
 #include "ring.h"
 #include "sample.h"
 #include "sleeper.h"
@@ -40,6 +42,10 @@ struct mw_watcher {
     pthread_t thread;
     bool thread_live; /* a thread was created and not yet joined */
     mw__probe *probe;
+    mw__pss *pss;     /* the PSS sweeper while running with pss_interval_ms, else NULL */
+    pid_t *pids;      /* the sampler's: this sample's PIDs, handed to the sweeper */
+    size_t pids_cap;
+    mw__proctab procs; /* the processes of the latest sample: its own lock */
     uint64_t prev_hwm;
     bool prev_reset_ok; /* the previous sample's peak reset worked (so any mark above RSS is new) */
 
@@ -77,7 +83,8 @@ static bool interval_ok(uint64_t ms) { return ms >= MW__INTERVAL_MIN_MS && ms <=
 mw_watcher *mw_watcher_new(const mw_config *cfg)
 {
     mw_config c = cfg ? *cfg : mw_config_default();
-    if (!interval_ok(c.interval_ms) || c.history_size == 0 || c.pid < 0)
+    if (!interval_ok(c.interval_ms) || c.history_size == 0 || c.pid < 0 ||
+        (c.pss_interval_ms && !interval_ok(c.pss_interval_ms)))
         return NULL;
     mw_watcher *w = calloc(1, sizeof(*w));
     if (!w)
@@ -104,6 +111,13 @@ mw_watcher *mw_watcher_new(const mw_config *cfg)
         free(w);
         return NULL;
     }
+    if (mw__proctab_init(&w->procs) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        mw__sleeper_destroy(&w->sleeper);
+        mw__ring_destroy(&w->ring);
+        free(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -119,6 +133,8 @@ void mw_watcher_free(mw_watcher *w)
     if (!w || on_sampler_thread(w))
         return; /* freeing from its own callback would pull the thread's memory away under it */
     mw_watcher_stop(w);
+    mw__proctab_destroy(&w->procs);
+    free(w->pids);
     mw__sleeper_destroy(&w->sleeper);
     pthread_mutex_destroy(&w->lock);
     mw__ring_destroy(&w->ring);
@@ -147,6 +163,56 @@ static void log_sample(const mw_watcher *w, const mw_stats *s)
             (long long)s->timestamp.tv_sec, s->timestamp.tv_nsec / 1000000);
 }
 
+/* The latest PSS sweep's sums into the sample. */
+static void add_pss(mw_watcher *w, mw_stats *st)
+{
+    mw__pss_sum p;
+    if (!w->pss || mw__pss_latest(w->pss, &p) != 0 || p.nread == 0)
+        return;
+    st->pss_size = p.sum.pss;
+    st->pss_anon_size = p.sum.pss_anon;
+    st->pss_file_size = p.sum.pss_file;
+    st->pss_shmem_size = p.sum.pss_shmem;
+    st->uss_size = p.sum.uss;
+    st->swap_pss_size = p.sum.swap_pss;
+    st->valid |= p.sum.have & (MW_HAVE_PSS | MW_HAVE_PSS_PARTS | MW_HAVE_USS | MW_HAVE_SWAP_PSS);
+    st->pss_timestamp = mw__ns_to_ts(p.t_ns);
+}
+
+/* This sample's processes: to readers (the table), and to the sweeper (what to read next). A
+ * probe without records (macOS) gets one row made from the sample. */
+static void publish_processes(mw_watcher *w, const mw_stats *st)
+{
+    size_t n;
+    const mw_tree_process *rows = mw__probe_processes(w->probe, &n);
+    mw_tree_process one;
+    if (n == 0) {
+        memset(&one, 0, sizeof(one));
+        one.pid = w->pid;
+        one.rss = one.first_rss = one.max_rss = st->physical_size;
+        one.hwm = st->peak_physical_size;
+        one.valid = st->valid & MW_HAVE_HWM;
+        one.first_seen = st->timestamp;
+        one.flags = MW_PROC_ROOT;
+        rows = &one;
+        n = 1;
+    }
+    if (w->pss) {
+        if (n > w->pids_cap) {
+            pid_t *p = realloc(w->pids, n * sizeof(*p));
+            if (p) {
+                w->pids = p;
+                w->pids_cap = n;
+            }
+        }
+        size_t k = n < w->pids_cap ? n : w->pids_cap;
+        for (size_t i = 0; i < k; i++)
+            w->pids[i] = rows[i].pid;
+        mw__pss_set_pids(w->pss, w->pids, k);
+    }
+    mw__proctab_publish(&w->procs, rows, n, w->pss);
+}
+
 /* Take one sample and publish it. Returns 0 or the probe's error (the sampler then ends). */
 static int sample_once(mw_watcher *w)
 {
@@ -161,14 +227,19 @@ static int sample_once(mw_watcher *w)
     st.timestamp = ts;
     if (st.nprocs == 0)
         st.nprocs = 1;
+    add_pss(w, &st);
     /* A high-water mark above the RSS we just read means a peak we did not see happened since
      * the previous sample: either the mark rose, or (when resetting) any mark at all. */
-    bool was_reset = (w->probe_flags & MW__PROBE_RESET_PEAK) && w->prev_reset_ok;
+    if (!(w->probe_flags & MW__PROBE_TREE)) {
+        /* With a tree the probe proves spikes per process (its records); here, for one. */
+        bool was_reset = (w->probe_flags & MW__PROBE_RESET_PEAK) && w->prev_reset_ok;
+        if ((st.valid & MW_HAVE_HWM) && st.peak_physical_size > st.physical_size &&
+            (st.peak_physical_size > w->prev_hwm || was_reset))
+            st.flags |= MW_SAMPLE_HWM_ROSE;
+        w->prev_hwm = st.peak_physical_size;
+    }
     w->prev_reset_ok = reset_err == 0;
-    if ((st.valid & MW_HAVE_HWM) && st.peak_physical_size > st.physical_size &&
-        (st.peak_physical_size > w->prev_hwm || was_reset))
-        st.flags |= MW_SAMPLE_HWM_ROSE;
-    w->prev_hwm = st.peak_physical_size;
+    publish_processes(w, &st);
 
     mw__sample s;
     mw__sample_from_stats(&s, &st);
@@ -258,8 +329,14 @@ int mw_watcher_start(mw_watcher *w)
     int rc = mw__probe_open(w->pid, w->probe_flags, &w->probe);
     if (rc != 0)
         return rc;
-    w->prev_hwm = 0;
+    w->prev_hwm = UINT64_MAX; /* the first sample claims no spike: its mark may predate us */
     w->prev_reset_ok = false;
+    if (w->cfg.pss_interval_ms && !w->pss &&
+        (rc = mw__pss_create((int64_t)w->cfg.pss_interval_ms * 1000000, &w->pss)) != 0) {
+        mw__probe_close(w->probe);
+        w->probe = NULL;
+        return rc;
+    }
     lock_w(w);
     w->stop_requested = false;
     w->interval_changed = false;
@@ -280,6 +357,8 @@ int mw_watcher_start(mw_watcher *w)
         unlock_w(w);
         mw__probe_close(w->probe);
         w->probe = NULL;
+        mw__pss_destroy(w->pss);
+        w->pss = NULL;
         return MW_ESYS;
     }
     w->thread_live = true;
@@ -315,6 +394,8 @@ void mw_watcher_stop(mw_watcher *w)
     w->thread_live = false;
     mw__probe_close(w->probe);
     w->probe = NULL;
+    mw__pss_destroy(w->pss);
+    w->pss = NULL;
     if (w->cfg.verbose_logging)
         log_summary(w);
 }
@@ -458,4 +539,22 @@ int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out)
     out->peak_reset_error = w->peak_reset_error;
     unlock_w(w);
     return 0;
+}
+
+size_t mw_watcher_get_processes(const mw_watcher *w, mw_tree_process *out, size_t cap,
+                                size_t *count)
+{
+    if (!w) {
+        if (count)
+            *count = 0;
+        return 0;
+    }
+    return mw__proctab_get((mw__proctab *)&w->procs, out, cap, count);
+}
+
+int mw_watcher_top_spike(const mw_watcher *w, mw_tree_process *out)
+{
+    if (!w || !out)
+        return MW_EINVAL;
+    return mw__proctab_top_spike((mw__proctab *)&w->procs, out);
 }

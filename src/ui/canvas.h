@@ -27,6 +27,7 @@ typedef enum mw__style {
     MW__ST_PAUSED,  /* PAUSED / REPLAY badges: reverse video */
     MW__ST_GROWTH,  /* a growing figure (positive growth, trend) */
     MW__ST_KEY,     /* key names in the footer and help: bold */
+    MW__ST_PSS,     /* PSS chart bars */
     MW__ST_COUNT
 } mw__style;
 

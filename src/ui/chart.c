@@ -94,6 +94,8 @@ static void title_row(mw__canvas *cv, int x, int y, int w, const mw__chart_spec 
     snprintf(buf, sizeof(buf), "%s peak %s at %s", peak, mw__format_bytes(v1, sizeof(v1), res->peak),
              mw__format_clock(t1, sizeof(t1), res->peak_t_ns));
     mw__line_add(&l, 2, buf, MW__ST_PEAK);
+    if (sp->note && !mw__line_add(&l, 2, sp->note, MW__ST_DIM) && sp->short_note)
+        mw__line_add(&l, 2, sp->short_note, MW__ST_DIM);
     snprintf(buf, sizeof(buf), "%s%s%s (%s)", mw__format_clock(t1, sizeof(t1), sp->t_from - sp->t0_ns),
              g->arrow, mw__format_clock(t2, sizeof(t2), sp->t_to - sp->t0_ns),
              mw__format_span(sp1, sizeof(sp1), sp->t_to - sp->t_from));

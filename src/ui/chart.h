@@ -24,6 +24,11 @@ typedef struct mw__chart_row {
     bool hwm_peaks;        /* besides its sampled peak (every chart marks that), mark the kernel
                               high-water marks that rose between samples (RSS only: VmHWM) */
     bool alert;            /* draws the --alert threshold */
+    unsigned needs;        /* MW_HAVE_* bits the newest sample must have for the chart to be
+                              drawn (0: always); the others share its height */
+    const char *note;      /* what it counts, after the title when there is room; NULL: none */
+    bool pss_cadence;      /* read on the PSS sweep's cadence: the note says how often
+                              (mw__view_info.pss_interval_ms) */
 } mw__chart_row;
 extern const mw__chart_row mw__charts[];
 extern const int mw__charts_n;
@@ -41,6 +46,8 @@ typedef struct mw__chart_block {
     uint64_t min[MW__FIELD_COUNT], max[MW__FIELD_COUNT]; /* by mw__field */
     uint64_t hwm;            /* highest hwm among HWM_ROSE samples, 0 if none */
     uint8_t max_off[MW__FIELD_COUNT]; /* offset in the block of the (first) max */
+    uint8_t known[MW__FIELD_COUNT];   /* samples of the block that knew the field (PSS is read
+                                         on its own cadence: not before the first reading) */
     uint8_t flags;           /* OR of the samples' MW_SAMPLE_* flags */
 } mw__chart_block;
 
@@ -80,6 +87,9 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
 /* ---- Drawing ------------------------------------------------------------------------------- */
 typedef struct mw__chart_spec {
     const char *title;     /* "RSS" */
+    const char *note;      /* dim, after the peak when there is room: "(shared pages divided;
+                              read every 5s)"; NULL: none */
+    const char *short_note; /* what to show instead when the note does not fit; NULL: none */
     mw__field field;
     mw__style style;       /* the bars' colour (mw__chart_row) */
     bool ascii;            /* '#', '|', '.', ':' instead of block elements */

@@ -29,14 +29,17 @@ static void block_of(mw__chart_block *b, const mw__sample *x, size_t n)
 {
     b->hwm = 0;
     b->flags = 0;
-    for (int f = 0; f < MW__FIELD_COUNT; f++) {
-        b->min[f] = b->max[f] = mw__sample_field(&x[0], (mw__field)f);
-        b->max_off[f] = 0;
-    }
+    memset(b->known, 0, sizeof(b->known));
     for (size_t i = 0; i < n; i++) {
         const mw__sample *s = &x[i];
         for (int f = 0; f < MW__FIELD_COUNT; f++) {
+            if (!mw__field_known((mw__field)f, s->valid))
+                continue; /* an unknown is no value: never drawn as 0 */
             uint64_t v = mw__sample_field(s, (mw__field)f);
+            if (!b->known[f]++) {
+                b->min[f] = b->max[f] = v;
+                b->max_off[f] = (uint8_t)i;
+            }
             if (v < b->min[f])
                 b->min[f] = v;
             if (v > b->max[f]) {
@@ -44,8 +47,8 @@ static void block_of(mw__chart_block *b, const mw__sample *x, size_t n)
                 b->max_off[f] = (uint8_t)i;
             }
         }
-        if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->hwm > b->hwm)
-            b->hwm = s->hwm;
+        if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > b->hwm)
+            b->hwm = s->hwm; /* a tree's mark is a sum of marks: no height to draw */
         b->flags |= s->flags;
     }
 }
@@ -94,6 +97,8 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
                             mw__field f)
 {
     for (size_t i = 0; i < n; i++) {
+        if (!mw__field_known(f, x[i].valid))
+            continue;
         uint64_t v = mw__sample_field(&x[i], f);
         if (c->n == 0 || v < c->min)
             c->min = v;
@@ -101,7 +106,7 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
             c->max = v;
             c->max_seq = seq0 + i;
         }
-        if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].hwm > c->hwm)
+        if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].nprocs <= 1 && x[i].hwm > c->hwm)
             c->hwm = x[i].hwm;
         c->flags |= x[i].flags;
         c->n++;
@@ -119,6 +124,8 @@ static void col_scan(mw__chart_col *c, const mw__ring *r, uint64_t a, uint64_t b
 
 static void col_block(mw__chart_col *c, const mw__chart_block *blk, uint64_t k, mw__field f)
 {
+    if (!blk->known[f])
+        return;
     if (c->n == 0 || blk->min[f] < c->min)
         c->min = blk->min[f];
     if (c->n == 0 || blk->max[f] > c->max) {
@@ -128,7 +135,7 @@ static void col_block(mw__chart_col *c, const mw__chart_block *blk, uint64_t k, 
     if (blk->hwm > c->hwm)
         c->hwm = blk->hwm;
     c->flags |= blk->flags;
-    c->n += MW__CHART_BLOCK;
+    c->n += blk->known[f];
 }
 
 /* Summarise [a, b): whole indexed blocks from the index, the ragged ends sample by sample. */

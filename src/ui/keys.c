@@ -19,13 +19,18 @@ const mw__keyrow mw__keytab[] = {
     {{{MW__KEY_HOME, MW__ACT_HOME}, {MW__KEY_END, MW__ACT_END}},
      "Home / End", "oldest / newest samples", 0, NULL, NULL, NULL},
     {{{'z', MW__ACT_ZOOM_IN}, {'Z', MW__ACT_ZOOM_OUT}},
-     "z / Z", "zoom in / out: all 24h 6h 1h 15m 5m 1m 10s", 8, "z/Z", "zoom", NULL},
+     "z / Z", "zoom in / out: all 24h 6h 1h 15m 5m 1m 10s", 9, "z/Z", "zoom", NULL},
     {{{'m', MW__ACT_MARK_BEGIN}}, "m", "drop a mark (type a label, Enter)", 6, "m", "mark", NULL},
+    {{{'t', MW__ACT_TABLE}},
+     "t", "processes of the tree, largest first (-c)", 8, "t", "procs", NULL},
+    {{{MW__KEY_UP, MW__ACT_TABLE_UP}, {MW__KEY_DOWN, MW__ACT_TABLE_DOWN},
+      {MW__KEY_PGUP, MW__ACT_TABLE_PGUP}, {MW__KEY_PGDN, MW__ACT_TABLE_PGDN}},
+     "\u2191/\u2193 PgUp/PgDn", "scroll the process table", 0, NULL, NULL, NULL},
     {{{'r', MW__ACT_BASELINE}},
-     "r", "reset the baseline for growth figures", 9, "r", "baseline", NULL},
+     "r", "reset the baseline for growth figures", 10, "r", "baseline", NULL},
     {{{'e', MW__ACT_EXPORT}}, "e", "export the whole history to CSV", 5, "e", "export", NULL},
     {{{'?', MW__ACT_HELP}, {'h', MW__ACT_HELP}, {MW__KEY_ESC, MW__ACT_CLOSE}},
-     "? / h", "this help (Esc closes)", 3, "?", "help", NULL},
+     "? / h", "this help (Esc closes it, or the table)", 3, "?", "help", NULL},
     {{{'q', MW__ACT_QUIT}, {MW__KEY_CTRL_C, MW__ACT_QUIT}},
      "q, Ctrl-C", "quit (q over this help closes it)", 1, "q", "quit", NULL},
     {{{MW__KEY_F1, MW__ACT_HELP}, {MW__KEY_F10, MW__ACT_QUIT}},
@@ -77,8 +82,10 @@ mw__action mw__key_action(const mw__ui_state *st, mw__key raw)
     if (st->prompt && k != MW__KEY_CTRL_C) /* Ctrl-C quits even while typing */
         return prompt_action(raw, k);
     mw__action a = table_action(k);
-    if (a == MW__ACT_CLOSE && !st->help)
-        return MW__ACT_NONE; /* Esc means something only over the help */
+    if (a == MW__ACT_CLOSE && !st->help && !st->table)
+        return MW__ACT_NONE; /* Esc means something only over the help or the table */
+    if (a >= MW__ACT_TABLE_UP && a <= MW__ACT_TABLE_PGDN && (!st->table || st->help))
+        return MW__ACT_NONE; /* the arrows scroll only the table */
     if (k == 'q' && st->help)
         return MW__ACT_CLOSE; /* leaving the help, not the program (F10 and Ctrl-C still quit) */
     return a;
@@ -178,6 +185,17 @@ static void prompt_back(mw__ui_state *st)
     st->label[len] = '\0';
 }
 
+/* Move the table's first row; the view clamps it to the rows it has (it alone knows them). */
+static void table_scroll(mw__ui_state *st, mw__action a)
+{
+    size_t page = st->table_page > 1 ? (size_t)st->table_page - 1 : 1; /* keep a row of context */
+    size_t by = a == MW__ACT_TABLE_UP || a == MW__ACT_TABLE_DOWN ? 1 : page;
+    if (a == MW__ACT_TABLE_UP || a == MW__ACT_TABLE_PGUP)
+        st->table_top = st->table_top > by ? st->table_top - by : 0;
+    else
+        st->table_top += by;
+}
+
 mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c)
 {
     switch (a) {
@@ -214,8 +232,22 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
     case MW__ACT_HELP:
         st->help = !st->help;
         return MW__ACT_NONE;
-    case MW__ACT_CLOSE:
+    case MW__ACT_CLOSE: /* the help first: it is drawn over the table */
+        if (st->help)
+            st->help = false;
+        else
+            st->table = false;
+        return MW__ACT_NONE;
+    case MW__ACT_TABLE:
+        st->table = !st->table;
         st->help = false;
+        st->table_top = 0;
+        return st->table ? MW__ACT_TABLE_OPENED : MW__ACT_NONE;
+    case MW__ACT_TABLE_UP:
+    case MW__ACT_TABLE_DOWN:
+    case MW__ACT_TABLE_PGUP:
+    case MW__ACT_TABLE_PGDN:
+        table_scroll(st, a);
         return MW__ACT_NONE;
     case MW__ACT_MARK_BEGIN:
         st->prompt = true;

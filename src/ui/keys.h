@@ -25,7 +25,9 @@ enum {
     MW__KEY_UP = -11,
     MW__KEY_DOWN = -12,
     MW__KEY_F1 = -13,
-    MW__KEY_F10 = -14
+    MW__KEY_F10 = -14,
+    MW__KEY_PGUP = -15,
+    MW__KEY_PGDN = -16
 };
 
 typedef enum mw__action {
@@ -40,6 +42,8 @@ typedef enum mw__action {
     MW__ACT_REDRAW,       /* the terminal was resized */
     MW__ACT_ZOOM_IN_LIMIT,  /* z changed nothing (closest step, or all shorter than it): say so */
     MW__ACT_ZOOM_OUT_LIMIT, /* Z changed nothing (everything is on screen): say so */
+    MW__ACT_TABLE_OPENED, /* t opened the process table: fetch its rows, or close it again
+                             (st->table = false) and say why (no -c, replay) */
     /* handled by mw__ui_apply */
     MW__ACT_PAUSE,        /* toggle */
     MW__ACT_LEFT,         /* scroll back a quarter of the window (pauses the view) */
@@ -50,7 +54,12 @@ typedef enum mw__action {
     MW__ACT_ZOOM_OUT,
     MW__ACT_BASELINE,     /* growth "since baseline" counts from the newest sample shown */
     MW__ACT_HELP,         /* toggle the help overlay */
-    MW__ACT_CLOSE,        /* Esc, or q over the help: close the help overlay */
+    MW__ACT_CLOSE,        /* Esc, or q over the help: close the help overlay (else the table) */
+    MW__ACT_TABLE,        /* t: open / close the process table (opening returns TABLE_OPENED) */
+    MW__ACT_TABLE_UP,     /* scroll the open table by a row / a page (nothing when closed) */
+    MW__ACT_TABLE_DOWN,
+    MW__ACT_TABLE_PGUP,
+    MW__ACT_TABLE_PGDN,
     MW__ACT_MARK_BEGIN,   /* open the label prompt */
     MW__ACT_PROMPT_CHAR,  /* append the key to the label */
     MW__ACT_PROMPT_BACK,  /* delete the label's last character */
@@ -87,8 +96,9 @@ extern const int mw__keytab_n;
 mw__action mw__key_action(const mw__ui_state *st, mw__key k);
 
 /* Apply an action's pure part to st; returns the action the caller must still carry out
- * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW, ZOOM_*_LIMIT) or MW__ACT_NONE. k is the key that produced it
- * (used by PROMPT_CHAR). c may be NULL for actions that do not look at the data. */
+ * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW, ZOOM_*_LIMIT, TABLE_OPENED) or MW__ACT_NONE.
+ * k is the key that produced it (used by PROMPT_CHAR). c may be NULL for actions that do not
+ * look at the data. */
 mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c);
 
 /* Both at once: the usual call from the input loop. */

@@ -102,6 +102,7 @@ static void setup_styles(app_tui *t)
         {MW__ST_PAUSED, COLOR_YELLOW, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
         {MW__ST_GROWTH, COLOR_YELLOW, A_BOLD, A_BOLD},
         {MW__ST_KEY, C_NONE, A_BOLD, A_BOLD},
+        {MW__ST_PSS, COLOR_BLUE, A_NORMAL, A_BOLD},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         mw__style st = map[i].st;
@@ -204,6 +205,8 @@ mw__key app_tui_key(app_tui *t, int timeout_ms)
         case KEY_DOWN: return MW__KEY_DOWN;
         case KEY_HOME: return MW__KEY_HOME;
         case KEY_END: return MW__KEY_END;
+        case KEY_PPAGE: return MW__KEY_PGUP;
+        case KEY_NPAGE: return MW__KEY_PGDN;
         case KEY_BACKSPACE: return MW__KEY_BACKSPACE;
         case KEY_ENTER: return MW__KEY_ENTER;
         case KEY_RESIZE: return MW__KEY_RESIZE;

@@ -2,6 +2,7 @@
 /* uistate.c — the dashboard state's life cycle, the zoom and interval ladders, the window shown. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "uistate.h"
@@ -16,8 +17,12 @@ void mw__ui_init(mw__ui_state *st)
 
 void mw__ui_destroy(mw__ui_state *st)
 {
-    if (st)
-        mw__chart_index_destroy(&st->index);
+    if (!st)
+        return;
+    mw__chart_index_destroy(&st->index);
+    free(st->table_order);
+    st->table_order = NULL;
+    st->table_order_cap = 0;
 }
 
 int64_t mw__zoom_span_ns(int zoom)

@@ -16,6 +16,18 @@
 #define MW__VIEW_MIN_W 40
 #define MW__VIEW_MIN_H 10
 
+/* The process table (key t): the tree's processes as the program fetched them for this frame
+ * (mw_watcher_get_processes). The view only draws them: it never calls the library. */
+typedef struct mw__proc_rows {
+    bool on;                      /* the program has a process list (live); false in replay */
+    bool tree;                    /* -c: the whole tree is watched (else the table needs -c) */
+    const mw_tree_process *rows;  /* borrowed for the call; any order (the view sorts by RSS) */
+    size_t n;                     /* rows given */
+    size_t total;                 /* processes in the tree (more than n if the buffer was short) */
+    uint32_t unreadable;          /* processes found but not readable: not in the rows */
+    int64_t now_ns;               /* CLOCK_MONOTONIC of the sample the rows come from ("in 1m20s") */
+} mw__proc_rows;
+
 /* What only the program knows, filled each frame (strings are borrowed for the call).
  * Sample counts, capacity, lost samples and the process count come from the capture itself. */
 typedef struct mw__view_info {
@@ -32,6 +44,8 @@ typedef struct mw__view_info {
     uint64_t alert_bytes;     /* --alert threshold, 0 = none */
     const char *message;      /* status line text (export path, errors); NULL: a hint */
     bool message_error;       /* show the message as an error */
+    uint64_t pss_interval_ms; /* how often PSS is read (--pss), for the PSS chart's title; 0: off */
+    mw__proc_rows procs;      /* the process table's rows, while st->table is open */
 } mw__view_info;
 
 /* The dashboard's own state: changed only by mw__ui_apply (keys.h) and read by the view.
@@ -50,6 +64,11 @@ typedef struct mw__ui_state {
     bool prompt;              /* typing a mark label */
     char label[MW__MARK_LABEL_MAX]; /* the label typed (UTF-8), also after Enter for the caller */
     mw__chart_index index;    /* min/max cache over the capture's ring (see chart.h) */
+    bool table;               /* the process table is open (key t) */
+    size_t table_top;         /* its first row shown (scrolling); the view keeps it in range */
+    int table_page;           /* rows it showed last frame: what PgUp / PgDn move by */
+    const mw_tree_process **table_order; /* the view's scratch: the rows sorted by RSS (owned) */
+    size_t table_order_cap;
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proctable.h"
 #include "units.h"
 #include "view.h"
 #include "viewparts.h"
@@ -110,7 +111,10 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
 /* The colour of a field's value: that of its chart where it has one. */
 static mw__style field_style(mw__field f)
 {
-    return f == MW__FIELD_RSS ? MW__ST_RSS : f == MW__FIELD_VSZ ? MW__ST_VSZ : MW__ST_NORMAL;
+    for (int i = 0; i < mw__charts_n; i++)
+        if (mw__charts[i].field == f)
+            return mw__charts[i].style;
+    return MW__ST_NORMAL;
 }
 
 /* "now RSS 512.3 MiB  VSZ 1.2 GiB  shared 12.0 MiB  anon ...  file ...  shmem ...  swap ...":
@@ -148,20 +152,54 @@ static bool hwm_note(char *buf, size_t n, const mw__capture *c)
 
 /* ---- layout -------------------------------------------------------------------------------- */
 
-/* The chart table's charts stacked in rows [y, y + h), each getting its weight's share of the
- * height (rounded up; the last takes the rest). */
+/* Whether chart row i is drawn: the newest sample has what it needs (PSS only with --pss). */
+static bool chart_shown(int i, const mw__sample *now)
+{
+    return (now->valid & mw__charts[i].needs) == mw__charts[i].needs;
+}
+
+/* The chart's note: "(shared pages divided; read every 5s)", and "(read every 5s)" for when
+ * that does not fit. */
+static void chart_note(const mw__chart_row *row, const mw__view_info *info, char *note, size_t n,
+                       char *brief, size_t bn)
+{
+    char every[32] = "", iv[16];
+    note[0] = brief[0] = '\0';
+    if (row->pss_cadence && info->pss_interval_ms) {
+        snprintf(every, sizeof(every), "read every %s",
+                 mw__format_interval(iv, sizeof(iv), info->pss_interval_ms));
+        snprintf(brief, bn, "(%s)", every);
+    }
+    if (row->note)
+        snprintf(note, n, "(%s%s%s)", row->note, every[0] ? "; " : "", every);
+    else if (every[0])
+        snprintf(note, n, "(%s)", every);
+}
+
+/* The chart table's charts that are shown, stacked in rows [y, y + h), each getting its
+ * weight's share of the height (rounded up; the last takes the rest). */
 static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, const mw__window *w,
                         const mw__view_info *info, mw__ui_state *st)
 {
-    int total = 0, sum = 0, top = 0;
+    /* The capture's newest sample, not the newest shown: scrolling back keeps the layout. */
+    const mw__sample *now = mw__ring_last(&c->ring);
+    int total = 0, sum = 0, top = 0, last = -1;
     for (int i = 0; i < mw__charts_n; i++)
-        total += mw__charts[i].weight;
+        if (chart_shown(i, now)) {
+            total += mw__charts[i].weight;
+            last = i;
+        }
     for (int i = 0; i < mw__charts_n && total > 0; i++) {
         const mw__chart_row *row = &mw__charts[i];
+        if (!chart_shown(i, now))
+            continue;
         sum += row->weight;
-        int bottom = i + 1 < mw__charts_n ? (h * sum + total - 1) / total : h;
+        int bottom = i < last ? (h * sum + total - 1) / total : h;
+        char note[96], brief[48];
+        chart_note(row, info, note, sizeof(note), brief, sizeof(brief));
         mw__chart_spec sp = {
-            .title = row->title, .field = row->field, .style = row->style, .ascii = st->ascii,
+            .title = row->title, .note = note[0] ? note : NULL, .short_note = brief[0] ? brief : NULL,
+            .field = row->field, .style = row->style, .ascii = st->ascii,
             .hidden_peaks = row->hwm_peaks, .alert = row->alert ? info->alert_bytes : 0,
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
         };
@@ -220,6 +258,9 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
             }
         }
     }
+    /* The process table covers the charts and figures, not the header, status or footer. */
+    if (st->table && info->procs.on && info->procs.tree)
+        mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, info->pid ? info->pid : (long)c->pid, st);
     mw__view_status(cv, H - 2, info, st);
     mw__view_footer(cv, H - 1, st);
     if (st->help)

@@ -69,8 +69,11 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
         mw__line_add(&l, 2, buf, MW__ST_ERROR);
     }
     const mw__sample *last = mw__ring_last(&c->ring);
-    if (last && last->nprocs > 1) {
-        snprintf(buf, sizeof(buf), "%u procs", (unsigned)last->nprocs);
+    if (last && (last->nprocs > 1 || last->unreadable > 0)) {
+        /* Processes of the tree the sample could not read (permission) are in no sum: say so. */
+        int k = snprintf(buf, sizeof(buf), "%u procs", (unsigned)last->nprocs);
+        if (last->unreadable > 0)
+            snprintf(buf + k, sizeof(buf) - (size_t)k, " (%u unreadable)", (unsigned)last->unreadable);
         mw__line_add(&l, 2, buf, MW__ST_NORMAL);
     }
     if (info->alert_bytes) {
@@ -86,17 +89,24 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
 
 /* ---- status and footer --------------------------------------------------------------------- */
 
-/* s with the arrows spelled <- and -> in ASCII mode (the key table names them in Unicode). */
+/* s with the arrows spelled in ASCII (<- -> ^ v) in ASCII mode: the key table names them in
+ * Unicode. */
 static const char *arrows(const char *s, bool ascii, char *buf, size_t n)
 {
+    static const char *const map[][2] = {
+        {"\u2190", "<-"}, {"\u2192", "->"}, {"\u2191", "^"}, {"\u2193", "v"},
+    };
     if (!ascii)
         return s;
     size_t o = 0;
     while (*s && o + 3 < n) {
-        bool left = strncmp(s, "\u2190", 3) == 0;
-        if (left || strncmp(s, "\u2192", 3) == 0) {
-            memcpy(buf + o, left ? "<-" : "->", 2);
-            o += 2;
+        size_t i = 0;
+        while (i < sizeof(map) / sizeof(map[0]) && strncmp(s, map[i][0], 3) != 0)
+            i++;
+        if (i < sizeof(map) / sizeof(map[0])) {
+            size_t len = strlen(map[i][1]);
+            memcpy(buf + o, map[i][1], len);
+            o += len;
             s += 3;
         } else {
             buf[o++] = *s++;
@@ -173,7 +183,11 @@ void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st)
 void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
 {
     const int n = mw__keytab_n;
-    int bw = 62, bh = n + 5;
+    int kw = 0; /* the key column: as wide as its widest entry */
+    for (int i = 0; i < n; i++)
+        if (mw__text_width(mw__keytab[i].help_keys) > kw)
+            kw = mw__text_width(mw__keytab[i].help_keys);
+    int bw = 66, bh = n + 5;
     if (bw > cv->w)
         bw = cv->w;
     if (bh > cv->h)
@@ -203,7 +217,7 @@ void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
         char buf[32];
         mw__line_init(&l, cv, x0 + 2, y0 + 2 + i, bw - 4);
         mw__line_add(&l, 0, arrows(mw__keytab[i].help_keys, st->ascii, buf, sizeof(buf)), MW__ST_KEY);
-        l.x = x0 + 14 < l.end ? x0 + 14 : l.end;
+        l.x = x0 + 4 + kw < l.end ? x0 + 4 + kw : l.end;
         mw__line_add_cut(&l, 0, mw__keytab[i].help, MW__ST_HELP, st->ascii);
     }
     if (n + 3 < bh - 1) {

@@ -15,7 +15,8 @@ static void print_key(mw__key k)
     } names[] = {
         {' ', "space"}, {MW__KEY_LEFT, "Left"}, {MW__KEY_RIGHT, "Right"}, {MW__KEY_HOME, "Home"},
         {MW__KEY_END, "End"}, {MW__KEY_ESC, "Esc"}, {MW__KEY_CTRL_C, "Ctrl-C"},
-        {MW__KEY_F1, "F1"}, {MW__KEY_F10, "F10"},
+        {MW__KEY_F1, "F1"}, {MW__KEY_F10, "F10"}, {MW__KEY_UP, "Up"}, {MW__KEY_DOWN, "Down"},
+        {MW__KEY_PGUP, "PgUp"}, {MW__KEY_PGDN, "PgDn"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].key == k) {

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: MIT */
+/* probe-linux-tree.c — a process's descendants on Linux: found to the last child, summed, and remembered per process. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe-linux.h"
+#include "procparse.h"
+#include "sample.h"
+
+/* Why records: a tree's figures are only true with each process known across samples. The sum
+ * of the processes' own VmHWM is an upper bound of the tree's peak, never a peak; what can be
+ * proven is one process's own mark rising above every sample of it. And a user who sees the
+ * tree grow wants to know which child grows. Records are matched by PID and name; a PID reused
+ * within one interval by a process of the same name would pass for the old one. */
+
+#define TREE_MAX 65536 /* descendants read at most per sample (bounds the cost); more are counted
+                          as unreadable, never silently left out */
+
+/* Test hook (tests/test_probe.c, weak reference): find descendants by scanning /proc/ * /stat
+ * even where /proc/PID/task/TID/children exists, so the fallback path is exercised too. */
+int mw__probe_linux_force_scan = 0;
+
+/* ---- a PID map (open addressing, linear probing) -------------------------------------------- */
+
+static size_t hash_pid(pid_t pid, size_t mask) { return ((uint32_t)pid * 2654435761u) & mask; }
+
+/* Make the table cap slots (a power of two), re-inserting what it held. */
+static int pidmap_rehash(mw__pidmap *m, size_t cap)
+{
+    pid_t *k = calloc(cap, sizeof(*k));
+    uint32_t *v = k ? malloc(cap * sizeof(*v)) : NULL;
+    if (!k || !v) {
+        free(k);
+        return MW_ENOMEM;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->key[i] == 0)
+            continue;
+        size_t j = hash_pid(m->key[i], cap - 1);
+        while (k[j] != 0)
+            j = (j + 1) & (cap - 1);
+        k[j] = m->key[i];
+        v[j] = m->val[i];
+    }
+    free(m->key);
+    free(m->val);
+    m->key = k;
+    m->val = v;
+    m->cap = cap;
+    return 0;
+}
+
+/* Empty the map, sized for about n keys (it grows past that as needed). */
+static int pidmap_reset(mw__pidmap *m, size_t n)
+{
+    size_t cap = 64;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    m->n = 0;
+    if (m->cap < cap || m->cap > 4 * cap) {
+        free(m->key);
+        free(m->val);
+        m->key = NULL;
+        m->val = NULL;
+        m->cap = 0;
+        return pidmap_rehash(m, cap);
+    }
+    memset(m->key, 0, m->cap * sizeof(*m->key));
+    return 0;
+}
+
+/* Insert pid -> val unless present. Returns 1 if inserted, 0 if it was there, or MW_ENOMEM. The
+ * load stays at most 1/2, so probing is short and always finds an empty slot. */
+static int pidmap_put(mw__pidmap *m, pid_t pid, uint32_t val)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        int rc = pidmap_rehash(m, m->cap ? m->cap * 2 : 64);
+        if (rc != 0)
+            return rc;
+    }
+    size_t mask = m->cap - 1;
+    for (size_t i = hash_pid(pid, mask);; i = (i + 1) & mask) {
+        if (m->key[i] == pid)
+            return 0;
+        if (m->key[i] == 0) {
+            m->key[i] = pid;
+            m->val[i] = val;
+            m->n++;
+            return 1;
+        }
+    }
+}
+
+static int pidmap_get(const mw__pidmap *m, pid_t pid, uint32_t *val)
+{
+    if (!m->cap)
+        return 0;
+    size_t mask = m->cap - 1;
+    for (size_t i = hash_pid(pid, mask); m->key[i] != 0; i = (i + 1) & mask)
+        if (m->key[i] == pid) {
+            *val = m->val[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- children lists --------------------------------------------------------------------------- */
+
+/* A children file is a seq_file: one read returns at most a page (~682 PIDs), so read until 0. */
+static int read_to_end(int dir_fd, const char *path, mw__growbuf *b, size_t *len)
+{
+    int fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return mw__linux_map_errno(errno);
+    size_t used = 0;
+    int rc = 0;
+    for (;;) {
+        if (used == b->cap) {
+            char *np = b->fixed || b->cap >= 64 * MW__READ_MAX ? NULL : realloc(b->p, b->cap * 2);
+            if (!np) {
+                rc = b->fixed ? MW_ESYS : MW_ENOMEM;
+                break;
+            }
+            b->p = np;
+            b->cap *= 2;
+        }
+        ssize_t n = read(fd, b->p + used, b->cap - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = mw__linux_map_errno(errno);
+            break;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+    }
+    close(fd);
+    *len = used;
+    return rc;
+}
+
+static int list_children(int dir_fd, const char *path, mw__growbuf *b,
+                         int (*fn)(void *, pid_t), void *ctx)
+{
+    size_t len = 0, pos = 0;
+    int64_t kid;
+    if (read_to_end(dir_fd, path, b, &len) != 0)
+        return 0; /* the thread or process ended meanwhile: no children from it */
+    int rc = 0;
+    while (rc == 0 && mw__next_pid(b->p, len, &pos, &kid) == 1)
+        rc = fn(ctx, (pid_t)kid);
+    return rc;
+}
+
+int mw__linux_each_child(pid_t pid, mw__growbuf *b, int (*fn)(void *, pid_t), void *ctx,
+                         int gone_err)
+{
+    /* A process's children hang off whichever of its threads forked them. */
+    char path[300]; /* "/proc/PID/task", then "TID/children" with any d_name */
+    snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return gone_err ? mw__linux_map_errno(errno) : 0;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "%s/children", e->d_name);
+        rc = list_children(dirfd(d), path, b, fn, ctx);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* ---- finding the tree ------------------------------------------------------------------------- */
+
+static void *grow_array(void *arr, size_t elem, size_t cap)
+{
+    return realloc(arr, cap * elem);
+}
+
+/* Room for n + 1 kids. */
+static int kids_reserve(mw__ptree *t)
+{
+    if (t->nkids < t->kids_cap)
+        return 0;
+    size_t cap = t->kids_cap ? t->kids_cap * 2 : 256;
+    pid_t *k = grow_array(t->kids, sizeof(*k), cap);
+    if (k)
+        t->kids = k;
+    pid_t *pp = k ? grow_array(t->kid_ppid, sizeof(*pp), cap) : NULL;
+    if (pp)
+        t->kid_ppid = pp;
+    if (!k || !pp)
+        return MW_ENOMEM;
+    t->kids_cap = cap;
+    return 0;
+}
+
+typedef struct finder {
+    mw__probe *p;
+    pid_t parent;
+    uint32_t over; /* found past TREE_MAX: not read */
+} finder;
+
+static int add_kid(void *ctx, pid_t pid)
+{
+    finder *f = ctx;
+    mw__ptree *t = &f->p->tree;
+    if (pid == f->p->pid)
+        return 0;
+    if (t->nkids == TREE_MAX) {
+        f->over++;
+        return 0;
+    }
+    int rc = pidmap_put(&t->seen, pid, 0);
+    if (rc <= 0)
+        return rc; /* 0: already known (a list raced with a fork or a reparenting) */
+    rc = kids_reserve(t);
+    if (rc != 0)
+        return rc;
+    t->kids[t->nkids] = pid;
+    t->kid_ppid[t->nkids++] = f->parent;
+    return 0;
+}
+
+/* Fallback without children files: every process's parent from /proc/ * /stat, then the
+ * descendants of ours, breadth first, by passes over that table. */
+static int scan_descendants(finder *f)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return mw__linux_map_errno(errno);
+    pid_t(*tab)[2] = NULL; /* {pid, ppid} */
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        mw__proc_stat st;
+        char path[300], text[4096];
+        mw__growbuf b = {text, sizeof(text), 1};
+        size_t len;
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "%s/stat", e->d_name);
+        if (mw__linux_read_file(dirfd(d), path, &b, &len) != 0 ||
+            mw__parse_stat(text, len, &st) != 0 || st.ppid == 0)
+            continue; /* gone already, or a root of the process tree */
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 1024;
+            pid_t(*nt)[2] = grow_array(tab, sizeof(*tab), ncap);
+            if (!nt) {
+                rc = MW_ENOMEM;
+                break;
+            }
+            tab = nt;
+            cap = ncap;
+        }
+        tab[n][0] = (pid_t)st.pid;
+        tab[n][1] = (pid_t)st.ppid;
+        n++;
+    }
+    closedir(d);
+    mw__ptree *t = &f->p->tree;
+    for (size_t i = 0; rc == 0 && i <= t->nkids; i++) {
+        f->parent = i == 0 ? f->p->pid : t->kids[i - 1];
+        for (size_t j = 0; rc == 0 && j < n; j++)
+            if (tab[j][1] == f->parent)
+                rc = add_kid(f, tab[j][0]);
+    }
+    free(tab);
+    return rc;
+}
+
+/* pid's children into the tree. A process with one thread has them all in that thread's list,
+ * read directly (2.4 us); several threads each have a list (opendir + one read per thread). */
+static int children_of(finder *f, pid_t pid, long threads)
+{
+    f->parent = pid;
+    if (threads != 1)
+        return mw__linux_each_child(pid, &f->p->buf, add_kid, f, 0);
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    return list_children(AT_FDCWD, path, &f->p->buf, add_kid, f);
+}
+
+/* ---- records ---------------------------------------------------------------------------------- */
+
+/* The value of a status line "Key:\tvalue\n" into out (cut to fit), or "" when absent. */
+static void status_value(const char *text, size_t len, const char *key, char *out, size_t cap)
+{
+    size_t klen = strlen(key);
+    out[0] = '\0';
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        if ((size_t)(eol - p) > klen && memcmp(p, key, klen) == 0) {
+            const char *v = p + klen;
+            while (v < eol && (*v == '\t' || *v == ' '))
+                v++;
+            size_t n = (size_t)(eol - v) < cap - 1 ? (size_t)(eol - v) : cap - 1;
+            memcpy(out, v, n);
+            out[n] = '\0';
+            return;
+        }
+        p = eol + 1;
+    }
+}
+
+static int procs_reserve(mw__ptree *t)
+{
+    if (t->nprocs < t->procs_cap)
+        return 0;
+    size_t cap = t->procs_cap ? t->procs_cap * 2 : 16;
+    mw_tree_process *a = grow_array(t->procs, sizeof(*a), cap);
+    if (a)
+        t->procs = a;
+    mw_tree_process *b = a ? grow_array(t->prev, sizeof(*b), cap) : NULL;
+    if (b)
+        t->prev = b;
+    uint64_t *c = b ? grow_array(t->hwm_prev, sizeof(*c), cap) : NULL;
+    if (c)
+        t->hwm_prev = c;
+    uint64_t *d = c ? grow_array(t->prev_hwm_prev, sizeof(*d), cap) : NULL;
+    if (d)
+        t->prev_hwm_prev = d;
+    if (!a || !b || !c || !d)
+        return MW_ENOMEM;
+    t->procs_cap = cap;
+    return 0;
+}
+
+/* One more record for this sample: a process read, its status text and stats. A record that
+ * cannot be stored (out of memory) only loses the table row, never the sample. */
+static void add_record(mw__ptree *t, pid_t pid, pid_t ppid, const mw_stats *s, const char *status,
+                       size_t len, int reset_ok)
+{
+    if (procs_reserve(t) != 0)
+        return;
+    mw_tree_process *r = &t->procs[t->nprocs];
+    memset(r, 0, sizeof(*r));
+    r->pid = pid;
+    r->ppid = ppid;
+    status_value(status, len, "Name:", r->name, sizeof(r->name));
+    r->rss = r->first_rss = r->max_rss = s->physical_size;
+    r->hwm = s->peak_physical_size;
+    r->valid = s->valid & MW_HAVE_HWM;
+    /* After a reset the kernel's mark restarts at the RSS just read: compare with that. */
+    t->hwm_prev[t->nprocs] = reset_ok ? s->physical_size : s->peak_physical_size;
+    t->nprocs++;
+}
+
+void mw__linux_tree_root(mw__probe *p, const mw_stats *root, const char *status, size_t len,
+                         int reset_ok)
+{
+    mw__ptree *t = &p->tree;
+    t->nprocs = 0;
+    char ppid[16], threads[16];
+    status_value(status, len, "PPid:", ppid, sizeof(ppid));
+    status_value(status, len, "Threads:", threads, sizeof(threads));
+    t->root_threads = atol(threads);
+    add_record(t, p->pid, (pid_t)atol(ppid), root, status, len, reset_ok);
+    if (t->nprocs)
+        t->procs[0].flags |= MW_PROC_ROOT;
+}
+
+/* Match this sample's records with the previous sample's, carry what is remembered, and prove
+ * spikes: a process's VmHWM that rose since its previous sample and stands above this sample's
+ * RSS lies above every sample of it (the previous mark was >= each of them). A process seen for
+ * the first time proves nothing: its mark may predate the watch. */
+void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
+{
+    mw__ptree *t = &p->tree;
+    int64_t now = mw__now_ns();
+    for (size_t i = 0; i < t->nprocs; i++) {
+        mw_tree_process *r = &t->procs[i];
+        uint32_t j;
+        if (t->samples && pidmap_get(&t->prev_at, r->pid, &j) &&
+            strcmp(t->prev[j].name, r->name) == 0) {
+            const mw_tree_process *o = &t->prev[j];
+            r->first_rss = o->first_rss;
+            r->first_seen = o->first_seen;
+            r->max_rss = o->max_rss > r->rss ? o->max_rss : r->rss;
+            r->flags |= o->flags & MW_PROC_SPIKE;
+            if ((r->valid & MW_HAVE_HWM) && r->hwm > t->prev_hwm_prev[j] && r->hwm > r->rss) {
+                r->flags |= MW_PROC_SPIKE;
+                *flags |= MW_SAMPLE_HWM_ROSE;
+            }
+        } else {
+            r->first_seen = mw__ns_to_ts(now);
+        }
+    }
+    /* This sample's records become the previous ones. */
+    mw_tree_process *tp = t->prev;
+    t->prev = t->procs;
+    t->procs = tp;
+    uint64_t *th = t->prev_hwm_prev;
+    t->prev_hwm_prev = t->hwm_prev;
+    t->hwm_prev = th;
+    t->nprev = t->nprocs;
+    t->nprocs = 0;
+    t->samples++;
+    if (pidmap_reset(&t->prev_at, t->nprev) != 0) {
+        t->samples = 0; /* no map: the next sample starts the records afresh */
+        return;
+    }
+    for (size_t i = 0; i < t->nprev; i++)
+        if (pidmap_put(&t->prev_at, t->prev[i].pid, (uint32_t)i) < 0) {
+            t->samples = 0;
+            return;
+        }
+}
+
+/* ---- the sums --------------------------------------------------------------------------------- */
+
+static int reset_kid_peak(pid_t pid)
+{
+    char path[48];
+    snprintf(path, sizeof(path), "/proc/%ld/clear_refs", (long)pid);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    int r = fd < 0 ? mw__linux_map_errno(errno) : mw__linux_reset_peak_fd(fd);
+    if (fd >= 0)
+        close(fd);
+    return r;
+}
+
+/* One descendant: its status into the sums and the records, then its children into the queue
+ * (unless the scan found them all already). */
+static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset_err)
+{
+    mw__ptree *t = &p->tree;
+    pid_t pid = t->kids[i];
+    char path[48], threads[16] = "";
+    size_t len;
+    mw_stats k;
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    int rc = mw__linux_read_file(AT_FDCWD, path, &p->buf, &len);
+    if (rc == 0)
+        rc = mw__parse_status(p->buf.p, len, &k, NULL);
+    if (rc == MW_ENOPROC)
+        return 0; /* it exited (or is a zombie, holding no memory): not in the tree now */
+    if (rc != 0) {
+        out->nprocs_unreadable++; /* permission (hidepid), or a text we cannot parse */
+        return p->use_scan ? 0 : children_of(f, pid, 0);
+    }
+    mw__stats_tree_add(out, &k);
+    int reset_ok = 0;
+    if (p->flags & MW__PROBE_RESET_PEAK) {
+        /* Reset the children too, or their lifetime peaks would dominate the summed mark. */
+        int r = reset_kid_peak(pid);
+        reset_ok = r == 0;
+        if (r != 0 && r != MW_ENOPROC && *reset_err == 0)
+            *reset_err = r;
+    }
+    add_record(t, pid, t->kid_ppid[i], &k, p->buf.p, len, reset_ok);
+    if (p->use_scan)
+        return 0;
+    status_value(p->buf.p, len, "Threads:", threads, sizeof(threads));
+    return children_of(f, pid, atol(threads)); /* the buffer is free again from here */
+}
+
+int mw__linux_tree_add(mw__probe *p, mw_stats *out, int *reset_err)
+{
+    mw__ptree *t = &p->tree;
+    finder f = {p, p->pid, 0};
+    int rc = pidmap_reset(&t->seen, t->nkids); /* about as many as last time */
+    t->nkids = 0;
+    if (rc == 0)
+        rc = p->use_scan ? scan_descendants(&f) : children_of(&f, p->pid, t->root_threads);
+    /* Breadth first: the queue grows behind i as each process's children are read. */
+    for (size_t i = 0; rc == 0 && i < t->nkids; i++)
+        rc = read_kid(p, &f, i, out, reset_err);
+    out->nprocs_unreadable += f.over;
+    return rc;
+}
+
+void mw__linux_tree_free(mw__ptree *t)
+{
+    free(t->kids);
+    free(t->kid_ppid);
+    free(t->seen.key);
+    free(t->seen.val);
+    free(t->procs);
+    free(t->prev);
+    free(t->hwm_prev);
+    free(t->prev_hwm_prev);
+    free(t->prev_at.key);
+    free(t->prev_at.val);
+}
+
+const mw_tree_process *mw__probe_processes(const mw__probe *p, size_t *n)
+{
+    *n = p ? p->tree.nprev : 0;
+    return p ? p->tree.prev : NULL;
+}
