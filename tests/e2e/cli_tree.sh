@@ -13,8 +13,11 @@ command -v pgrep > /dev/null || skip "needs pgrep (procps)"
 CC=${CC:-cc}
 command -v "$CC" > /dev/null || skip "needs a C compiler ($CC) for the make -j2 tree"
 
-# The header of spec14: the 14 columns before, then the new ones at the end.
-TREE_HEADER="$CSV_HEADER,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,uss_bytes,swap_pss_bytes"
+# The header of spec14, spelled out (not harness.sh's CSV_HEADER, which follows the code): the 14
+# columns of before, then the new ones at the end.
+TREE_HEADER=timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,swap_bytes
+TREE_HEADER=$TREE_HEADER,hwm_bytes,nprocs,hwm_rose,marker,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes
+TREE_HEADER=$TREE_HEADER,pss_shmem_bytes,uss_bytes,swap_pss_bytes
 
 # csv_rows_ok FILE CONDITION...: each CONDITION is "COLUMN:TEST" with TEST one of nonempty, empty,
 # zero; every data row must pass every one. Prints how many rows failed and the first of them.
