@@ -11,6 +11,7 @@
 #   ok MSG                      a passing step
 #   fail MSG                    a failing step: counted, the script goes on
 #   check DESC CMD...           ok or fail on CMD's status
+#   expect DESC CMD...          the same, a failure quoting what CMD printed (say what was wrong)
 #   finish                      exit 1 if anything failed, else 0; call last
 #   die MSG                     a failure that ends the script now (prints the pane, if any)
 #   skip MSG / hard_error MSG   exit 77 / 99 (a broken setup is not a test failure)
@@ -78,6 +79,11 @@ check() {
     local what=$1
     shift
     if "$@"; then ok "$what"; else fail "$what"; fi
+}
+expect() {
+    local what=$1 out
+    shift
+    if out=$("$@" 2>&1); then ok "$what"; else fail "$what: ${out:-no detail}"; fi
 }
 finish() {
     if [ "$MW_FAILS" -gt 0 ]; then
