@@ -47,7 +47,9 @@ raw_free() {
 bash -c 'exec -a "$1" "$2" hostile.py go rename' sh "$ARGV0" "$PY" &
 P=$!
 track "$P"
-wait_until 10 eval "LC_ALL=C grep -qa hostile.py /proc/$P/cmdline" || die "the hostile process did not start"
+# bash's own command line names hostile.py too: wait for the exec (comm is no longer bash's).
+wait_until 10 eval "LC_ALL=C grep -qa hostile.py /proc/$P/cmdline && ! grep -qx bash /proc/$P/comm" ||
+    die "the hostile process did not start"
 "$MEMWATCH" --no-tui -v -i 50ms -t 3s -o rec.csv "$P" >sum.txt 2>err.txt &
 M=$!
 track "$M"
@@ -84,7 +86,8 @@ check "zombie: the name shows escaped" grep -qF "PID $Z ($ESCAPED_NAME)" zerr.tx
 bash -c 'exec -a "$1" "$2" hostile.py go2 rename' sh "$ARGV0" "$PY" &
 P2=$!
 track "$P2"
-wait_until 10 eval "LC_ALL=C grep -qa hostile.py /proc/$P2/cmdline" || die "the hostile process did not start"
+wait_until 10 eval "LC_ALL=C grep -qa hostile.py /proc/$P2/cmdline && ! grep -qx bash /proc/$P2/comm" ||
+    die "the hostile process did not start"
 start_tui "$MEMWATCH" -i 100ms "$P2"
 wait_for "^PID $P2 "
 tm pipe-pane -o -t mw "cat >>'$MW_TMP/pane.raw'"
