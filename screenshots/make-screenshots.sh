@@ -9,7 +9,8 @@
 # Not part of make check: it takes about a minute (the demo workload has to reach each state).
 #
 # Makes: leak.png (the demo's steady leak and its trend), sawtooth-spike.png (sawtooth, the 120 MiB
-# spike and its peak marker), help.png (the help overlay over that screen). Each capture is kept
+# spike and its peak marker), help.png (the help overlay over that screen), tree.png (a Python
+# multiprocessing pool under -c --pss: RSS beside PSS, and the process table, key t). Each capture is kept
 # as HTML beside the PNG's name in a temp dir only; the PNGs are what README shows.
 set -u
 
@@ -27,7 +28,7 @@ die() {
     echo "make-screenshots: $*" >&2
     exit 1
 }
-for tool in tmux aha chromium; do
+for tool in tmux aha chromium python3; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install tmux aha chromium fonts-dejavu-core)"
 done
 fc-list 2>/dev/null | grep -q 'DejaVu Sans Mono' || die "no DejaVu Sans Mono (apt-get install fonts-dejavu-core)"
@@ -132,4 +133,30 @@ wait_for 'memwatch keys' 5
 grab help
 tm send-keys -t shot q q # the first q closes the help, the second quits (the demo never asks)
 
-for name in leak sawtooth-spike help; do render "$name"; done
+# A real tree: a pool of four workers that grow at different rates, watched with -c --pss.
+tm kill-server >/dev/null 2>&1
+cat >"$tmp/pool.py" <<'EOF'
+import multiprocessing as mp, time
+def work(n):
+    held = [bytearray((8 + 8 * n) << 20)]
+    for _ in range(120):
+        held.append(bytearray((1 + n) << 19))
+        time.sleep(0.25)
+if __name__ == "__main__":
+    with mp.Pool(4) as pool:
+        pool.map(work, range(4))
+EOF
+tm new-session -d -s shot -x "$COLS" -y "$ROWS" -c "$tmp" \
+    env -u LC_ALL -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 \
+    "$MEMWATCH" -c --pss --pss-interval 1s -i 200ms --log "$tmp/pool.log" -- python3 "$tmp/pool.py" ||
+    die "tmux could not start"
+tm set-option -g remain-on-exit on >/dev/null
+wait_for '^interval .* 5 procs' 30
+wait_for '^PSS ' 30
+wait_for '^PID [0-9]+ .* 00:00:1[2-5]$' 40
+tm send-keys -t shot t
+wait_for '^processes of PID' 5
+grab tree
+tm send-keys -t shot t q k
+
+for name in leak sawtooth-spike help tree; do render "$name"; done

@@ -232,6 +232,16 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     bool have_hwm = !w.empty && hwm_note(hwm, sizeof(hwm), c);
     int stats = H >= 18 ? 3 + have_hwm : 1;
     int charts = H - 2 - stats - 2;
+    /* The process table takes the rows it needs (title, column names, one per process) under the
+     * charts, up to half of their room, so the charts stay in sight; a small screen gives it
+     * everything but the header, status and footer. */
+    bool table = st->table && info->procs.on && info->procs.tree;
+    int table_h = 0;
+    if (table && charts >= 16) {
+        size_t want = info->procs.n + 2;
+        table_h = want < (size_t)(charts / 2) ? (int)want : charts / 2;
+        charts -= table_h;
+    }
 
     if (w.empty) {
         mw__line l;
@@ -241,7 +251,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         draw_charts(cv, 2, charts, c, &w, info, st);
 
         const mw__sample *now = mw__ring_at(&c->ring, w.to - 1);
-        int y = 2 + charts;
+        int y = 2 + charts + table_h;
         mw__line l;
         mw__line_init(&l, cv, 0, y, W);
         growth_row(&l, c, st, now);
@@ -258,9 +268,11 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
             }
         }
     }
-    /* The process table covers the charts and figures, not the header, status or footer. */
-    if (st->table && info->procs.on && info->procs.tree)
-        mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, info->pid ? info->pid : (long)c->pid, st);
+    long pid = info->pid ? info->pid : (long)c->pid;
+    if (table && table_h)
+        mw__proctable_draw(cv, 0, 2 + charts, W, table_h, &info->procs, pid, st);
+    else if (table) /* no room for both: the table covers the charts and figures */
+        mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, pid, st);
     mw__view_status(cv, H - 2, info, st);
     mw__view_footer(cv, H - 1, st);
     if (st->help)
