@@ -17,8 +17,12 @@
 /* Why records: a tree's figures are only true with each process known across samples. The sum
  * of the processes' own VmHWM is an upper bound of the tree's peak, never a peak; what can be
  * proven is one process's own mark rising above every sample of it. And a user who sees the
- * tree grow wants to know which child grows. Records are matched by PID and name; a PID reused
- * within one interval by a process of the same name would pass for the old one. */
+ * tree grow wants to know which child grows. Records are matched by PID and name, and a record
+ * read through a kept fd (probe-linux-procs.c) is the previous one's process for sure: that fd
+ * fails once its process is reaped, even if the PID is reused, and the newcomer then starts a
+ * record of its own. Only processes past the fd budget (probe-linux.h), read by path, can still
+ * be mistaken: a PID reused within one interval by a process of the same name there passes for
+ * the old one. */
 
 #define TREE_MAX 65536 /* descendants read at most per sample (bounds the cost); more are counted
                           as unreadable, never silently left out */
@@ -27,134 +31,27 @@
  * even where /proc/PID/task/TID/children exists, so the fallback path is exercised too. */
 int mw__probe_linux_force_scan = 0;
 
-/* ---- a PID map (open addressing, linear probing) -------------------------------------------- */
-
-static size_t hash_pid(pid_t pid, size_t mask) { return ((uint32_t)pid * 2654435761u) & mask; }
-
-/* Make the table cap slots (a power of two), re-inserting what it held. */
-static int pidmap_rehash(mw__pidmap *m, size_t cap)
-{
-    pid_t *k = calloc(cap, sizeof(*k));
-    uint32_t *v = k ? malloc(cap * sizeof(*v)) : NULL;
-    if (!k || !v) {
-        free(k);
-        return MW_ENOMEM;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-        if (m->key[i] == 0)
-            continue;
-        size_t j = hash_pid(m->key[i], cap - 1);
-        while (k[j] != 0)
-            j = (j + 1) & (cap - 1);
-        k[j] = m->key[i];
-        v[j] = m->val[i];
-    }
-    free(m->key);
-    free(m->val);
-    m->key = k;
-    m->val = v;
-    m->cap = cap;
-    return 0;
-}
-
-/* Empty the map, sized for about n keys (it grows past that as needed). */
-static int pidmap_reset(mw__pidmap *m, size_t n)
-{
-    size_t cap = 64;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    m->n = 0;
-    if (m->cap < cap || m->cap > 4 * cap) {
-        free(m->key);
-        free(m->val);
-        m->key = NULL;
-        m->val = NULL;
-        m->cap = 0;
-        return pidmap_rehash(m, cap);
-    }
-    memset(m->key, 0, m->cap * sizeof(*m->key));
-    return 0;
-}
-
-/* Insert pid -> val unless present. Returns 1 if inserted, 0 if it was there, or MW_ENOMEM. The
- * load stays at most 1/2, so probing is short and always finds an empty slot. */
-static int pidmap_put(mw__pidmap *m, pid_t pid, uint32_t val)
-{
-    if (2 * (m->n + 1) > m->cap) {
-        int rc = pidmap_rehash(m, m->cap ? m->cap * 2 : 64);
-        if (rc != 0)
-            return rc;
-    }
-    size_t mask = m->cap - 1;
-    for (size_t i = hash_pid(pid, mask);; i = (i + 1) & mask) {
-        if (m->key[i] == pid)
-            return 0;
-        if (m->key[i] == 0) {
-            m->key[i] = pid;
-            m->val[i] = val;
-            m->n++;
-            return 1;
-        }
-    }
-}
-
-static int pidmap_get(const mw__pidmap *m, pid_t pid, uint32_t *val)
-{
-    if (!m->cap)
-        return 0;
-    size_t mask = m->cap - 1;
-    for (size_t i = hash_pid(pid, mask); m->key[i] != 0; i = (i + 1) & mask)
-        if (m->key[i] == pid) {
-            *val = m->val[i];
-            return 1;
-        }
-    return 0;
-}
-
 /* ---- children lists --------------------------------------------------------------------------- */
 
-/* A children file is a seq_file: one read returns at most a page (~682 PIDs), so read until 0. */
+/* A children file opened, read to the end (a seq_file: a page per read) and closed. */
 static int read_to_end(int dir_fd, const char *path, mw__growbuf *b, size_t *len)
 {
     int fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return mw__linux_map_errno(errno);
-    size_t used = 0;
-    int rc = 0;
-    for (;;) {
-        if (used == b->cap) {
-            char *np = b->fixed || b->cap >= 64 * MW__READ_MAX ? NULL : realloc(b->p, b->cap * 2);
-            if (!np) {
-                rc = b->fixed ? MW_ESYS : MW_ENOMEM;
-                break;
-            }
-            b->p = np;
-            b->cap *= 2;
-        }
-        ssize_t n = read(fd, b->p + used, b->cap - used);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = mw__linux_map_errno(errno);
-            break;
-        }
-        if (n == 0)
-            break;
-        used += (size_t)n;
-    }
+    int rc = mw__linux_read_list(fd, b, len);
     close(fd);
-    *len = used;
     return rc;
 }
 
-static int list_children(int dir_fd, const char *path, mw__growbuf *b,
-                         int (*fn)(void *, pid_t), void *ctx)
+/* Call fn for each PID of a list in b (read with rc). */
+static int each_listed(int rc, const mw__growbuf *b, size_t len, int (*fn)(void *, pid_t),
+                       void *ctx)
 {
-    size_t len = 0, pos = 0;
+    size_t pos = 0;
     int64_t kid;
-    if (read_to_end(dir_fd, path, b, &len) != 0)
+    if (rc != 0)
         return 0; /* the thread or process ended meanwhile: no children from it */
-    int rc = 0;
     while (rc == 0 && mw__next_pid(b->p, len, &pos, &kid) == 1)
         rc = fn(ctx, (pid_t)kid);
     return rc;
@@ -175,7 +72,9 @@ int mw__linux_each_child(pid_t pid, mw__growbuf *b, int (*fn)(void *, pid_t), vo
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
             continue;
         snprintf(path, sizeof(path), "%s/children", e->d_name);
-        rc = list_children(dirfd(d), path, b, fn, ctx);
+        size_t len = 0;
+        rc = read_to_end(dirfd(d), path, b, &len);
+        rc = each_listed(rc, b, len, fn, ctx);
     }
     closedir(d);
     return rc;
@@ -222,7 +121,7 @@ static int add_kid(void *ctx, pid_t pid)
         f->over++;
         return 0;
     }
-    int rc = pidmap_put(&t->seen, pid, 0);
+    int rc = mw__pidmap_put(&t->seen, pid, 0);
     if (rc <= 0)
         return rc; /* 0: already known (a list raced with a fork or a reparenting) */
     rc = kids_reserve(t);
@@ -282,15 +181,27 @@ static int scan_descendants(finder *f)
 }
 
 /* pid's children into the tree. A process with one thread has them all in that thread's list,
- * read directly (2.4 us); several threads each have a list (opendir + one read per thread). */
-static int children_of(finder *f, pid_t pid, long threads)
+ * read directly, through k's kept fd when there is one; several threads each have a list
+ * (opendir + one read per thread, opened each time). */
+static int children_of(finder *f, pid_t pid, long threads, mw__kept *k)
 {
+    mw__probe *p = f->p;
+    size_t len = 0;
     f->parent = pid;
     if (threads != 1)
-        return mw__linux_each_child(pid, &f->p->buf, add_kid, f, 0);
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
-    return list_children(AT_FDCWD, path, &f->p->buf, add_kid, f);
+        return mw__linux_each_child(pid, &p->buf, add_kid, f, 0);
+    if (pid != p->pid) {
+        int rc = mw__kept_children(&p->tree, pid, k, &p->buf, &len);
+        return each_listed(rc, &p->buf, len, add_kid, f);
+    }
+    /* The watched process's own list, opened beside its status (bound to it), kept for good. */
+    char path[48];
+    snprintf(path, sizeof(path), "task/%ld/children", (long)pid);
+    if (p->kids_fd < 0)
+        p->kids_fd = openat(p->dir_fd, path, O_RDONLY | O_CLOEXEC);
+    int rc = p->kids_fd >= 0 ? mw__linux_read_list(p->kids_fd, &p->buf, &len)
+                             : read_to_end(p->dir_fd, path, &p->buf, &len);
+    return each_listed(rc, &p->buf, len, add_kid, f);
 }
 
 /* ---- records ---------------------------------------------------------------------------------- */
@@ -327,25 +238,31 @@ static int procs_reserve(mw__ptree *t)
     mw_tree_process *b = a ? grow_array(t->prev, sizeof(*b), cap) : NULL;
     if (b)
         t->prev = b;
-    uint64_t *c = b ? grow_array(t->hwm_prev, sizeof(*c), cap) : NULL;
+    mw__recside *c = b ? grow_array(t->side, sizeof(*c), cap) : NULL;
     if (c)
-        t->hwm_prev = c;
-    uint64_t *d = c ? grow_array(t->prev_hwm_prev, sizeof(*d), cap) : NULL;
+        t->side = c;
+    mw__recside *d = c ? grow_array(t->prev_side, sizeof(*d), cap) : NULL;
     if (d)
-        t->prev_hwm_prev = d;
-    if (!a || !b || !c || !d)
+        t->prev_side = d;
+    if (!d)
         return MW_ENOMEM;
     t->procs_cap = cap;
     return 0;
 }
 
-/* One more record for this sample: a process read, its status text and stats. A record that
- * cannot be stored (out of memory) only loses the table row, never the sample. */
-static void add_record(mw__ptree *t, pid_t pid, pid_t ppid, const mw_stats *s, const char *status,
-                       size_t len, int reset_ok)
+/* One more record for this sample: a process read, its status text and stats, and its kept fds
+ * (k: taken over; NULL: none). Returns where the fds are now kept. A record that cannot be
+ * stored (out of memory) only loses the table row (and its fds: closed), never the sample. */
+static mw__kept *add_record(mw__ptree *t, pid_t pid, pid_t ppid, const mw_stats *s,
+                            const char *status, size_t len, int reset_ok, mw__kept *k)
 {
-    if (procs_reserve(t) != 0)
-        return;
+    if (procs_reserve(t) != 0) {
+        if (k)
+            mw__kept_close(t, k);
+        return NULL;
+    }
+    mw__kept *kept = &t->side[t->nprocs].kept;
+    *kept = k ? *k : (mw__kept){-1, -1, 0};
     mw_tree_process *r = &t->procs[t->nprocs];
     memset(r, 0, sizeof(*r));
     r->pid = pid;
@@ -355,20 +272,24 @@ static void add_record(mw__ptree *t, pid_t pid, pid_t ppid, const mw_stats *s, c
     r->hwm = s->peak_physical_size;
     r->valid = s->valid & MW_HAVE_HWM;
     /* After a reset the kernel's mark restarts at the RSS just read: compare with that. */
-    t->hwm_prev[t->nprocs] = reset_ok ? s->physical_size : s->peak_physical_size;
+    t->side[t->nprocs].hwm_prev = reset_ok ? s->physical_size : s->peak_physical_size;
     t->nprocs++;
+    return kept;
 }
 
 void mw__linux_tree_root(mw__probe *p, const mw_stats *root, const char *status, size_t len,
                          int reset_ok)
 {
     mw__ptree *t = &p->tree;
+    /* Records left by a sample that failed before mw__linux_tree_finish: their fds go. */
+    for (size_t i = 0; i < t->nprocs; i++)
+        mw__kept_close(t, &t->side[i].kept);
     t->nprocs = 0;
     char ppid[16], threads[16];
     status_value(status, len, "PPid:", ppid, sizeof(ppid));
     status_value(status, len, "Threads:", threads, sizeof(threads));
     t->root_threads = atol(threads);
-    add_record(t, p->pid, (pid_t)atol(ppid), root, status, len, reset_ok);
+    add_record(t, p->pid, (pid_t)atol(ppid), root, status, len, reset_ok, NULL);
     if (t->nprocs)
         t->procs[0].flags |= MW_PROC_ROOT;
 }
@@ -384,14 +305,14 @@ void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
     for (size_t i = 0; i < t->nprocs; i++) {
         mw_tree_process *r = &t->procs[i];
         uint32_t j;
-        if (t->samples && pidmap_get(&t->prev_at, r->pid, &j) &&
+        if (t->samples && !t->side[i].kept.fresh && mw__pidmap_get(&t->prev_at, r->pid, &j) &&
             strcmp(t->prev[j].name, r->name) == 0) {
             const mw_tree_process *o = &t->prev[j];
             r->first_rss = o->first_rss;
             r->first_seen = o->first_seen;
             r->max_rss = o->max_rss > r->rss ? o->max_rss : r->rss;
             r->flags |= o->flags & MW_PROC_SPIKE;
-            if ((r->valid & MW_HAVE_HWM) && r->hwm > t->prev_hwm_prev[j] && r->hwm > r->rss) {
+            if ((r->valid & MW_HAVE_HWM) && r->hwm > t->prev_side[j].hwm_prev && r->hwm > r->rss) {
                 r->flags |= MW_PROC_SPIKE;
                 *flags |= MW_SAMPLE_HWM_ROSE;
             }
@@ -399,22 +320,24 @@ void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
             r->first_seen = mw__ns_to_ts(now);
         }
     }
-    /* This sample's records become the previous ones. */
+    /* Processes not seen this sample left the tree: their fds go. This sample's records (and
+     * the fds they took over) become the previous ones. */
+    mw__kept_drop_unseen(t);
+    mw__recside *ts = t->prev_side;
+    t->prev_side = t->side;
+    t->side = ts;
     mw_tree_process *tp = t->prev;
     t->prev = t->procs;
     t->procs = tp;
-    uint64_t *th = t->prev_hwm_prev;
-    t->prev_hwm_prev = t->hwm_prev;
-    t->hwm_prev = th;
     t->nprev = t->nprocs;
     t->nprocs = 0;
     t->samples++;
-    if (pidmap_reset(&t->prev_at, t->nprev) != 0) {
+    if (mw__pidmap_reset(&t->prev_at, t->nprev) != 0) {
         t->samples = 0; /* no map: the next sample starts the records afresh */
         return;
     }
     for (size_t i = 0; i < t->nprev; i++)
-        if (pidmap_put(&t->prev_at, t->prev[i].pid, (uint32_t)i) < 0) {
+        if (mw__pidmap_put(&t->prev_at, t->prev[i].pid, (uint32_t)i) < 0) {
             t->samples = 0;
             return;
         }
@@ -434,23 +357,28 @@ static int reset_kid_peak(pid_t pid)
 }
 
 /* One descendant: its status into the sums and the records, then its children into the queue
- * (unless the scan found them all already). */
+ * (unless the scan found them all already). Its fds: the previous record's if it had any. */
 static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset_err)
 {
     mw__ptree *t = &p->tree;
     pid_t pid = t->kids[i];
-    char path[48], threads[16] = "";
+    char threads[16] = "";
     size_t len;
     mw_stats k;
-    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-    int rc = mw__linux_read_file(AT_FDCWD, path, &p->buf, &len);
+    uint32_t j;
+    mw__kept kept, *from = NULL;
+    if (t->samples && mw__pidmap_get(&t->prev_at, pid, &j))
+        from = &t->prev_side[j].kept;
+    int rc = mw__kept_status(t, pid, from, &kept, &p->buf, &len);
     if (rc == 0)
         rc = mw__parse_status(p->buf.p, len, &k, NULL);
+    if (rc != 0)
+        mw__kept_close(t, &kept); /* no record to keep them with */
     if (rc == MW_ENOPROC)
         return 0; /* it exited (or is a zombie, holding no memory): not in the tree now */
     if (rc != 0) {
         out->nprocs_unreadable++; /* permission (hidepid), or a text we cannot parse */
-        return p->use_scan ? 0 : children_of(f, pid, 0);
+        return p->use_scan ? 0 : children_of(f, pid, 0, NULL);
     }
     mw__stats_tree_add(out, &k);
     int reset_ok = 0;
@@ -461,21 +389,22 @@ static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset
         if (r != 0 && r != MW_ENOPROC && *reset_err == 0)
             *reset_err = r;
     }
-    add_record(t, pid, t->kid_ppid[i], &k, p->buf.p, len, reset_ok);
+    mw__kept *kp = add_record(t, pid, t->kid_ppid[i], &k, p->buf.p, len, reset_ok, &kept);
     if (p->use_scan)
         return 0;
     status_value(p->buf.p, len, "Threads:", threads, sizeof(threads));
-    return children_of(f, pid, atol(threads)); /* the buffer is free again from here */
+    return children_of(f, pid, atol(threads), kp); /* the buffer is free again from here */
 }
 
 int mw__linux_tree_add(mw__probe *p, mw_stats *out, int *reset_err)
 {
     mw__ptree *t = &p->tree;
     finder f = {p, p->pid, 0};
-    int rc = pidmap_reset(&t->seen, t->nkids); /* about as many as last time */
+    int rc = mw__pidmap_reset(&t->seen, t->nkids); /* about as many as last time */
     t->nkids = 0;
+    mw__kept_budget(t);
     if (rc == 0)
-        rc = p->use_scan ? scan_descendants(&f) : children_of(&f, p->pid, t->root_threads);
+        rc = p->use_scan ? scan_descendants(&f) : children_of(&f, p->pid, t->root_threads, NULL);
     /* Breadth first: the queue grows behind i as each process's children are read. */
     for (size_t i = 0; rc == 0 && i < t->nkids; i++)
         rc = read_kid(p, &f, i, out, reset_err);
@@ -485,14 +414,17 @@ int mw__linux_tree_add(mw__probe *p, mw_stats *out, int *reset_err)
 
 void mw__linux_tree_free(mw__ptree *t)
 {
+    for (size_t i = 0; i < t->nprocs; i++)
+        mw__kept_close(t, &t->side[i].kept);
+    mw__kept_drop_unseen(t);
+    free(t->side);
+    free(t->prev_side);
     free(t->kids);
     free(t->kid_ppid);
     free(t->seen.key);
     free(t->seen.val);
     free(t->procs);
     free(t->prev);
-    free(t->hwm_prev);
-    free(t->prev_hwm_prev);
     free(t->prev_at.key);
     free(t->prev_at.val);
 }

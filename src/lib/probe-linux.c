@@ -104,7 +104,7 @@ int mw__probe_open(pid_t pid, unsigned flags, mw__probe **out)
         return MW_ENOMEM;
     p->pid = pid;
     p->flags = flags;
-    p->dir_fd = p->status_fd = p->clear_fd = -1;
+    p->dir_fd = p->status_fd = p->clear_fd = p->kids_fd = -1;
     p->buf.cap = MW__STATUS_BUF_INIT;
     p->buf.p = malloc(p->buf.cap);
     int rc = p->buf.p ? 0 : MW_ENOMEM;
@@ -205,6 +205,8 @@ void mw__probe_close(mw__probe *p)
         close(p->clear_fd);
     if (p->status_fd >= 0)
         close(p->status_fd);
+    if (p->kids_fd >= 0)
+        close(p->kids_fd);
     if (p->dir_fd >= 0)
         close(p->dir_fd);
     free(p->buf.p);
