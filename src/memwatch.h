@@ -43,10 +43,12 @@ enum {
 #define MW_HAVE_SWAP_PSS  (1u << 9) /* swap_pss_size (SwapPss) */
 
 /* Bits of mw_stats.flags: events attached to a sample. */
-#define MW_SAMPLE_HWM_ROSE (1u << 0) /* a peak above every sample happened since the previous one:
-                                        of peak_physical_size when nprocs is 1; with several
-                                        processes, one process's own high-water mark rose above
-                                        every sample of that process (mw_watcher_get_processes) */
+#define MW_SAMPLE_HWM_ROSE (1u << 0) /* a peak above the samples happened since the previous one:
+                                        with nprocs 1, peak_physical_size rose above every sample
+                                        (with reset_peaks: above this interval's two samples, an
+                                        interval peak); with several processes, one process's own
+                                        mark rose above every sample of that process
+                                        (mw_watcher_top_spike) */
 #define MW_SAMPLE_MARK     (1u << 1) /* the user dropped a mark at this sample */
 
 /* One sample of a process's memory. All sizes are in bytes.
@@ -70,7 +72,7 @@ typedef struct mw_stats {
     uint32_t valid;              /* MW_HAVE_* bits: which of the fields above are known */
     uint32_t flags;              /* MW_SAMPLE_* bits */
     uint32_t nprocs;             /* processes summed into this sample (1, or more with children) */
-    /* Extensions (0.2). */
+    /* Extensions in 0.2.0 (soname libmemwatch.so.1). */
     uint32_t nprocs_unreadable;  /* processes of the tree found but not readable (permission): not
                                     in the sums. A process that exited meanwhile is not counted */
     uint64_t pss_size;           /* proportional set size: each shared page divided among sharers */
@@ -196,6 +198,10 @@ typedef struct mw_watcher_status {
     uint64_t samples;     /* samples taken since creation */
     uint64_t dropped;     /* samples overwritten in the ring (samples - stored) */
     int      peak_reset_error; /* with reset_peaks: why the last reset failed (0 = it worked) */
+    /* Extensions in 0.2.0 (soname libmemwatch.so.1). */
+    uint32_t pss_unreadable;   /* with pss_interval_ms: processes the latest PSS reading could not
+                                  read (another user's, or non-dumpable). While any is, samples
+                                  carry no PSS: a sum missing a process would not add up */
 } mw_watcher_status;
 
 /* Fill *out. Errors: MW_EINVAL. Any thread. */
@@ -212,7 +218,9 @@ size_t mw_watcher_history_since(const mw_watcher *w, uint64_t *seq, mw_stats *bu
 typedef struct mw_tree_process {
     pid_t pid;
     pid_t ppid;
-    char name[16];             /* Linux comm, raw (the process chose its bytes: escape to print) */
+    char name[16];             /* its name as /proc/PID/status shows it (comm, the kernel escapes
+                                  only backslash and newline; the process chose its bytes:
+                                  escape to print) */
     uint64_t rss;              /* bytes now */
     uint64_t first_rss;        /* at the first sample that saw it */
     uint64_t max_rss;          /* highest sampled */

@@ -257,3 +257,37 @@ Test(proctab, a_mark_from_before_the_watch_proves_nothing)
     }
     child_reap(&c);
 }
+
+Test(proctab, a_reset_mark_below_an_earlier_sample_proves_no_spike)
+{
+    /* With reset_peaks the kernel's mark restarts at each sample: a 48 MiB burst after the
+     * process held 96 MiB over two samples rose since the reset, yet is below a sample of it. */
+    child c;
+    char reply[256];
+    child_spawn(&c);
+    mw_config cfg = mw_config_default();
+    cfg.pid = c.pid;
+    cfg.interval_ms = 1000;
+    cfg.include_children = true;
+    cfg.reset_peaks = true;
+    need_probe();
+    mw_watcher *w = mw_watcher_new(&cfg);
+    sample_seen seen = {0};
+    cr_assert_eq(mw_watcher_add_callback(w, seen_cb, &seen), 0);
+    cr_assert_eq(mw_watcher_start(w), 0);
+    child_cmd(&c, "alloc 96", reply, sizeof(reply));
+    uint64_t n0 = atomic_load(&seen.n);
+    cr_assert(poll_until(atomic_load(&seen.n) >= n0 + 2, SOON_MS), "two samples of the 96 MiB");
+    child_cmd(&c, "free", reply, sizeof(reply));
+    uint64_t n1 = atomic_load(&seen.n);
+    cr_assert(poll_until(atomic_load(&seen.n) > n1, SOON_MS)); /* a sample after the free resets */
+    uint64_t n2 = atomic_load(&seen.n);
+    child_cmd(&c, "spike 48 10", reply, sizeof(reply));
+    cr_assert(poll_until(atomic_load(&seen.n) > n2 + 1, SOON_MS));
+    mw_tree_process top;
+    cr_expect_eq(mw_watcher_top_spike(w, &top), MW_ENODATA,
+                 "a %llu MiB mark is below the 96 MiB sampled earlier: not above every sample",
+                 (unsigned long long)(top.hwm >> 20));
+    mw_watcher_free(w);
+    child_reap(&c);
+}

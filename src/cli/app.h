@@ -121,6 +121,7 @@ typedef struct app_session {
     size_t bufcap;
     int end_reason;         /* why the sampler ended by itself (0 while running) */
     bool peak_reset_warned; /* --interval-peaks failure already handed out (once per run) */
+    uint32_t pss_unreadable_said; /* --pss: the unreadable count last handed out */
     /* -o FILE */
     mw__csv_stream *out;
     bool out_failed;
@@ -163,6 +164,9 @@ void app_session_stop(app_session *s);
 /* The watched process's row of the latest process table (its own sampled peak: max_rss).
  * False when there is none (no sample yet). */
 bool app_session_root(const app_session *s, mw_tree_process *out);
+/* --pss: how many processes the PSS reading could not read, when that changed to a non-zero
+ * count since last asked (0 otherwise): PSS is then not shown, and the user must hear why. */
+uint32_t app_session_pss_news(app_session *s);
 /* Free everything (stops first). */
 void app_session_destroy(app_session *s);
 

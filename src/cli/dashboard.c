@@ -315,6 +315,10 @@ static void note_session_events(dash *d)
                 mw_strerror(ws.peak_reset_error));
         }
     }
+    uint32_t hidden = app_session_pss_news(s);
+    if (hidden)
+        say(d, true, "--pss: %u process%s hide smaps_rollup (another user's, or non-dumpable): "
+                     "no PSS while a sum would leave them out", hidden, hidden == 1 ? "" : "es");
 }
 
 static void fill_info(dash *d, mw__view_info *info)

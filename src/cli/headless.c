@@ -52,6 +52,15 @@ static void warn_peak_reset(app_session *s)
                         "goes on with lifetime peaks only\n", (long)s->target.pid, mw_strerror(e));
 }
 
+static void warn_pss(app_session *s)
+{
+    uint32_t n = app_session_pss_news(s);
+    if (n)
+        fprintf(stderr, "memwatch: --pss: %u process%s of the tree hide%s smaps_rollup (another "
+                        "user's, or non-dumpable): PSS is not shown while a sum would leave %s out\n",
+                n, n == 1 ? "" : "es", n == 1 ? "s its" : " their", n == 1 ? "it" : "them");
+}
+
 int app_headless_run(app_session *s)
 {
     const app_options *o = s->opt;
@@ -61,6 +70,7 @@ int app_headless_run(app_session *s)
     for (;;) {
         app_session_poll(s);
         warn_peak_reset(s);
+        warn_pss(s);
         if (s->alert_fired) {
             s->alert_fired = false;
             print_alert(s);
@@ -108,20 +118,50 @@ static void print_series(FILE *f, const char *name, const mw__capture *c, mw__fi
     fputc('\n', f);
 }
 
-/* A field read on its own cadence (PSS, USS): from the first sample that knew it. */
+/* A field read on its own cadence (PSS, USS): from the first sample that knew it to the last. */
 static void print_field(FILE *f, const char *name, const mw__capture *c, mw__field fld,
                         uint64_t every_ms, const char *what)
 {
     const mw__field_span *sp = &c->all.field[fld];
-    char a[32], b[32], p[32], at[16], ev[32];
+    char a[32], b[32], p[32], at[16], ev[32], lt[16];
     if (!sp->known)
         return;
-    fprintf(f, "  %-9s initial %s, final %s, peak %s at %s (read every %s; %s)\n", name,
-            mw__format_bytes(a, sizeof(a), sp->first),
-            mw__format_bytes(b, sizeof(b), mw__sample_field(&c->all.last, fld)),
+    bool now = mw__field_known(fld, c->all.last.valid);
+    fprintf(f, "  %-9s initial %s, %s %s%s%s, peak %s at %s (read every %s; %s)\n", name,
+            mw__format_bytes(a, sizeof(a), sp->first), now ? "final" : "last known",
+            mw__format_bytes(b, sizeof(b), sp->last), now ? "" : " at ",
+            now ? "" : mw__format_clock(lt, sizeof(lt), sp->last_t_ns - c->t0_ns),
             mw__format_bytes(p, sizeof(p), sp->max),
             mw__format_clock(at, sizeof(at), sp->max_t_ns - c->t0_ns),
             mw__format_interval(ev, sizeof(ev), every_ms), what);
+}
+
+/* wait4's figure (what time(1) reports) is the largest RSS of any one process of the tree that
+ * was waited for, memwatch's forked image before exec included. Far above anything the watched
+ * process itself reached (sampled, or its own kernel mark), it was a descendant. */
+static void print_kernel_max(FILE *f, const app_session *s)
+{
+    const mw__capture *c = &s->cap;
+    char buf[32];
+    if (!s->target.maxrss_bytes)
+        return;
+    if (s->opt->interval_peaks) { /* clear_refs resets the figure wait4 reports, too */
+        fprintf(f, "            the kernel's largest-process figure at exit is not shown: "
+                   "--interval-peaks reset the marks it comes from\n");
+        return;
+    }
+    uint64_t own = c->all.peak_rss.rss;
+    if (c->all.max_hwm > own)
+        own = c->all.max_hwm;
+    if ((c->all.last.valid & MW_HAVE_HWM) && c->all.last.nprocs <= 1 && c->all.last.hwm > own)
+        own = c->all.last.hwm;
+    fprintf(f, "            largest single process in the tree, per the kernel at exit (of those "
+               "waited for): %s",
+            mw__format_bytes(buf, sizeof(buf), s->target.maxrss_bytes));
+    if (!s->opt->children && s->target.maxrss_bytes * 2 > own * 3)
+        fprintf(f, ": more than the watched process ever showed (a descendant, or a spike after "
+                   "its last sample); -c watches the whole tree");
+    fputc('\n', f);
 }
 
 /* The RSS lines, each saying what it counts: the sampled peak (of the tree with -c), the
@@ -135,17 +175,14 @@ static void print_rss(FILE *f, const app_session *s)
     print_series(f, "RSS", c, MW__FIELD_RSS, &c->all.peak_rss,
                  tree ? "sampled tree total" : "the watched process");
     mw_tree_process root, spike;
-    uint64_t own_peak = c->all.peak_rss.rss;
-    if (tree && app_session_root(s, &root)) {
-        own_peak = root.max_rss;
+    if (tree && app_session_root(s, &root))
         fprintf(f, "            the target alone: peak %s (sampled)\n",
                 mw__format_bytes(buf, sizeof(buf), root.max_rss));
-    }
     if (c->all.max_hwm_sum > c->all.peak_rss.rss)
         fprintf(f, "            sum of each process's own high-water mark <= %s: an upper bound of "
-                   "the tree's peak, not a peak\n",
+                   "the tree's peak over the processes sampled, not a peak\n",
                 mw__format_bytes(buf, sizeof(buf), c->all.max_hwm_sum));
-    if (c->all.max_hwm > c->all.peak_rss.rss)
+    if (!tree && c->all.max_hwm > c->all.peak_rss.rss)
         fprintf(f, "            kernel high-water mark %s: a peak above every sample happened "
                    "between samples\n", mw__format_bytes(buf, sizeof(buf), c->all.max_hwm));
     if (tree && s->watcher && mw_watcher_top_spike(s->watcher, &spike) == 0) {
@@ -156,15 +193,7 @@ static void print_rss(FILE *f, const app_session *s)
                 mw__format_bytes(buf, sizeof(buf), spike.hwm),
                 mw__format_bytes(buf2, sizeof(buf2), spike.max_rss));
     }
-    /* wait4's figure (what time(1) reports) is the largest RSS of any one process of the tree,
-     * memwatch's forked image before exec included. */
-    if (s->target.maxrss_bytes) {
-        fprintf(f, "            largest single process in the tree, per the kernel at exit: %s",
-                mw__format_bytes(buf, sizeof(buf), s->target.maxrss_bytes));
-        if (!tree && s->target.maxrss_bytes * 2 > own_peak * 3)
-            fprintf(f, ": a descendant used more; -c watches the whole tree");
-        fputc('\n', f);
-    }
+    print_kernel_max(f, s);
 }
 
 /* The summary's last lines: where the recording and the launched command's output went. */
@@ -213,6 +242,13 @@ void app_summary_print(FILE *f, const app_session *s)
                 "shared pages divided among the processes sharing them");
     print_field(f, "USS", c, MW__FIELD_USS, s->opt->pss_interval_ms,
                 "private pages only: what freeing the processes would return");
+    if (s->opt->pss_interval_ms && !mw__field_known(MW__FIELD_PSS, c->all.last.valid))
+        fprintf(f, "  %-9s %s: %s\n", c->all.field[MW__FIELD_PSS].known ? "" : "PSS",
+                c->all.field[MW__FIELD_PSS].known ? "unknown at the end" : "none",
+                s->pss_unreadable_said
+                    ? "some process of the tree hid its smaps_rollup (another user's, or "
+                      "non-dumpable), and a sum without it would not add up"
+                    : "no reading finished before the end");
     int64_t g = mw__summary_growth(&c->all);
     double pct = c->all.first.rss ? 100.0 * (double)g / (double)c->all.first.rss : 0.0;
     fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);

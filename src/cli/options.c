@@ -260,9 +260,9 @@ int app_options_parse(int argc, char **argv, app_options *o)
         case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
         case OPT_PSS: pss = true; break;
         case OPT_PSS_INTERVAL:
-            if ((rc = parse_duration("PSS interval", optarg, &o->pss_interval_ms)) >= 0)
-                return rc;
-            if (o->pss_interval_ms < APP_PSS_INTERVAL_MIN_MS)
+            if (mw__parse_duration_ms(optarg, &o->pss_interval_ms) != 0)
+                return usage_error("invalid PSS interval '%s': expected e.g. 500ms, 2s, 1m", optarg);
+            if (o->pss_interval_ms < APP_PSS_INTERVAL_MIN_MS || o->pss_interval_ms > INTERVAL_MAX_MS)
                 return usage_error("invalid PSS interval '%s': must be between 100ms and 1h "
                                    "(each reading walks the page tables)", optarg);
             break;

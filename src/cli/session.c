@@ -217,6 +217,18 @@ int app_session_peak_reset_news(app_session *s)
     return ws.peak_reset_error;
 }
 
+uint32_t app_session_pss_news(app_session *s)
+{
+    mw_watcher_status ws;
+    if (!s->opt->pss_interval_ms || !s->watcher || mw_watcher_get_status(s->watcher, &ws) != 0)
+        return 0;
+    uint32_t n = ws.pss_unreadable;
+    if (n == s->pss_unreadable_said)
+        return 0;
+    s->pss_unreadable_said = n;
+    return n;
+}
+
 int app_session_set_interval(app_session *s, uint64_t ms)
 {
     int rc = mw_watcher_set_interval(s->watcher, ms);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -117,13 +118,13 @@ static int add_kid(void *ctx, pid_t pid)
     mw__ptree *t = &f->p->tree;
     if (pid == f->p->pid)
         return 0;
-    if (t->nkids == TREE_MAX) {
-        f->over++;
-        return 0;
-    }
     int rc = mw__pidmap_put(&t->seen, pid, 0);
     if (rc <= 0)
         return rc; /* 0: already known (a list raced with a fork or a reparenting) */
+    if (t->nkids == TREE_MAX) {
+        f->over++; /* found, not read: and its own descendants are not even found */
+        return 0;
+    }
     rc = kids_reserve(t);
     if (rc != 0)
         return rc;
@@ -295,9 +296,11 @@ void mw__linux_tree_root(mw__probe *p, const mw_stats *root, const char *status,
 }
 
 /* Match this sample's records with the previous sample's, carry what is remembered, and prove
- * spikes: a process's VmHWM that rose since its previous sample and stands above this sample's
- * RSS lies above every sample of it (the previous mark was >= each of them). A process seen for
- * the first time proves nothing: its mark may predate the watch. */
+ * spikes: a process's VmHWM that rose since its previous sample (so the peak happened while
+ * watched) and stands above every sample of it, this one included. Both are needed: after a
+ * reset (--interval-peaks) the mark restarts low, and reclaim can lower RSS under an old mark.
+ * A process seen for the first time proves nothing: its mark may predate the watch. The watched
+ * process stays one record through an exec (its name changes; the probe's fd binds it). */
 void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
 {
     mw__ptree *t = &p->tree;
@@ -306,13 +309,15 @@ void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
         mw_tree_process *r = &t->procs[i];
         uint32_t j;
         if (t->samples && !t->side[i].kept.fresh && mw__pidmap_get(&t->prev_at, r->pid, &j) &&
-            strcmp(t->prev[j].name, r->name) == 0) {
+            (strcmp(t->prev[j].name, r->name) == 0 ||
+             (r->flags & t->prev[j].flags & MW_PROC_ROOT))) {
             const mw_tree_process *o = &t->prev[j];
             r->first_rss = o->first_rss;
             r->first_seen = o->first_seen;
             r->max_rss = o->max_rss > r->rss ? o->max_rss : r->rss;
             r->flags |= o->flags & MW_PROC_SPIKE;
-            if ((r->valid & MW_HAVE_HWM) && r->hwm > t->prev_side[j].hwm_prev && r->hwm > r->rss) {
+            if ((r->valid & MW_HAVE_HWM) && r->hwm > t->prev_side[j].hwm_prev &&
+                r->hwm > r->max_rss) {
                 r->flags |= MW_PROC_SPIKE;
                 *flags |= MW_SAMPLE_HWM_ROSE;
             }
@@ -358,6 +363,9 @@ static int reset_kid_peak(pid_t pid)
 
 /* One descendant: its status into the sums and the records, then its children into the queue
  * (unless the scan found them all already). Its fds: the previous record's if it had any. */
+/* Whether pid names a live process we may not see (kill 0 sends nothing: it only checks). */
+static int still_there(pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM; }
+
 static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset_err)
 {
     mw__ptree *t = &p->tree;
@@ -370,10 +378,16 @@ static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset
     if (t->samples && mw__pidmap_get(&t->prev_at, pid, &j))
         from = &t->prev_side[j].kept;
     int rc = mw__kept_status(t, pid, from, &kept, &p->buf, &len);
+    int opened = rc == 0;
     if (rc == 0)
         rc = mw__parse_status(p->buf.p, len, &k, NULL);
     if (rc != 0)
         mw__kept_close(t, &kept); /* no record to keep them with */
+    if (rc == MW_ENOPROC && !opened && still_there(pid)) {
+        /* No status file, yet alive: /proc mounted with hidepid hides another user's. */
+        out->nprocs_unreadable++;
+        return 0;
+    }
     if (rc == MW_ENOPROC)
         return 0; /* it exited (or is a zombie, holding no memory): not in the tree now */
     if (rc != 0) {

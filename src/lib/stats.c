@@ -44,6 +44,8 @@ void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq)
             sp->max = v;
             sp->max_t_ns = x->t_ns;
         }
+        sp->last = v;
+        sp->last_t_ns = x->t_ns;
     }
     s->n++;
 }

@@ -57,6 +57,7 @@ struct mw_watcher {
     int64_t period_ns;    /* the interval; only tests go below 1 ms (mw__watcher_set_period_ns) */
     int end_reason;
     int peak_reset_error;
+    uint32_t pss_unreadable;
     mw__ring ring;
     mw__summary summary;
     cb_entry cbs[MW__MAX_CALLBACKS];
@@ -167,8 +168,13 @@ static void log_sample(const mw_watcher *w, const mw_stats *s)
 static void add_pss(mw_watcher *w, mw_stats *st)
 {
     mw__pss_sum p;
-    if (!w->pss || mw__pss_latest(w->pss, &p) != 0 || p.nread == 0)
+    if (!w->pss || mw__pss_latest(w->pss, &p) != 0)
         return;
+    lock_w(w);
+    w->pss_unreadable = p.unreadable;
+    unlock_w(w);
+    if (p.nread == 0 || p.unreadable)
+        return; /* a sum that leaves a process out is no tree's PSS: unknown instead */
     st->pss_size = p.sum.pss;
     st->pss_anon_size = p.sum.pss_anon;
     st->pss_file_size = p.sum.pss_file;
@@ -290,6 +296,11 @@ static void *sampler_main(void *arg)
         last = mw__now_ns();
         int rc = sample_once(w);
         if (rc != 0) {
+            /* The sweeper goes with the sampler: it would only re-read PIDs that are gone (or
+             * strangers'). Only this thread touches w->pss while it runs; start and stop read
+             * it after joining. */
+            mw__pss_destroy(w->pss);
+            w->pss = NULL;
             lock_w(w);
             w->end_reason = rc;
             w->running = false;
@@ -537,6 +548,7 @@ int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out)
     out->samples = mw__ring_end(&w->ring);
     out->dropped = mw__ring_dropped(&w->ring);
     out->peak_reset_error = w->peak_reset_error;
+    out->pss_unreadable = w->pss_unreadable;
     unlock_w(w);
     return 0;
 }

@@ -68,7 +68,7 @@ if [ -n "$hwm_line" ]; then
     sum_hwm=$(size_bytes "$1" "${2%:}")
 fi
 check "two 80 MiB children: the sum of high-water marks is named an upper bound, not a peak" \
-    grep -Eq "^            sum of each process's own high-water mark (<=|≤) [0-9.]+ [KMG]?i?B: an upper bound of the tree's peak, not a peak$" peak.sum
+    grep -Eq "^            sum of each process's own high-water mark (<=|≤) [0-9.]+ [KMG]?i?B: an upper bound of the tree's peak over the processes sampled, not a peak$" peak.sum
 check "two 80 MiB children: that sum ($(mib "$sum_hwm")) holds both children (>= 160 MiB)" \
     [ "${sum_hwm:-0}" -ge $((160 * MIB)) ]
 check "two 80 MiB children: no spike between samples is claimed (both peaks were sampled)" \
@@ -130,11 +130,28 @@ check "no -c, big child: exits 0 (got $rc)" [ "$rc" = 0 ]
 check "no -c, big child: the RSS line names the watched process" \
     grep -Eq '^  RSS       initial .*, final .*, peak .* at .* \(the watched process\)$' big.sum
 expect "no -c, big child: the kernel's figure is named the largest single process, with the -c hint" \
-    eval 'grep -Eq "^            largest single process in the tree, per the kernel at exit: (2[0-9][0-9]|[3-9][0-9][0-9])(\.[0-9])? MiB: a descendant used more; -c watches the whole tree\$" big.sum ||
+    eval 'grep -Eq "^            largest single process in the tree, per the kernel at exit \\(of those waited for\\): (2[0-9][0-9]|[3-9][0-9][0-9])(\.[0-9])? MiB: more than the watched process ever showed \\(a descendant, or a spike after its last sample\\); -c watches the whole tree\$" big.sum ||
           { echo "got: $(grep -E "kernel|largest" big.sum)"; false; }'
 # The watched process itself is the big one: the same line, and no hint.
 "$MEMWATCH" --no-tui -i 50ms -- "$MW_ALLOC" --alloc 100 --leak 0 --every 300 --steps 1 --then-exit 0 > self.sum 2>&1
 expect "no -c, the target is the big one: the largest-process line without the hint" \
-    eval 'grep -Eq "^            largest single process in the tree, per the kernel at exit: [0-9.]+ MiB\$" self.sum ||
+    eval 'grep -Eq "^            largest single process in the tree, per the kernel at exit \\(of those waited for\\): [0-9.]+ MiB\$" self.sum ||
           { echo "got: $(grep -E "kernel|largest" self.sum)"; false; }'
+# The watched process spikes between samples itself, and a later sample proves it: the kernel's
+# figure is its own, so no hint.
+"$MEMWATCH" --no-tui -i 1s -t 2500ms -- "$MW_ALLOC" --spike-every 300 --spike-mib 150 --hold 20 --steps 1 \
+    > own.sum 2>&1
+sed 's/^/#      /' own.sum
+expect "no -c, the target's own spike: no -c hint" \
+    eval '! grep -q "more than the watched process" own.sum || { echo "got: $(grep -E "kernel|largest" own.sum)"; false; }'
+
+# ---- -c: the target alone keeps its peak through an exec (bash -> sleep) ---------------------------
+# shellcheck disable=SC2016
+"$MEMWATCH" --no-tui -c -i 100ms -- bash -c 'x=$(head -c 60000000 /dev/zero | tr "\0" a); sleep 1; exec sleep 1' \
+    > exec.sum 2>&1
+sed 's/^/#      /' exec.sum
+alone=$(sed -n "s/^            the target alone: peak \([0-9.]*\) \([KMG]*i*B\).*/\1 \2/p" exec.sum)
+# shellcheck disable=SC2086
+expect "-c, the target execs: 'the target alone' keeps its peak from before the exec (got ${alone:-none})" \
+    eval '[ -n "$alone" ] && [ "$(size_bytes $alone)" -ge $((50 * MIB)) ]'
 finish

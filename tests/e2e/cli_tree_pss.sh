@@ -118,4 +118,30 @@ fi
 rss_peak=$(summary_peak py.sum)
 check "the summary's PSS peak ($pss_peak B) is >= 120 MiB and below the RSS peak ($rss_peak B)" \
     eval '[ "${pss_peak:-0}" -ge $((120 * MIB)) ] && [ "${pss_peak:-0}" -lt "${rss_peak:-0}" ]'
+# ---- a process that hides its smaps_rollup: PSS unknown, never a sum that leaves it out ----------
+# As nobody, a child made non-dumpable (as ssh and browser sandboxes do) has a readable status but
+# no readable smaps_rollup. Root reads everything, so this needs setpriv (util-linux) to drop to it.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null 2>&1; then
+    mkdir -p "$MW_TMP/nobody" && chmod 777 "$MW_TMP/nobody"
+    (cd "$MW_TMP/nobody" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$MEMWATCH" --no-tui -c --pss-interval 200ms -i 50ms -t 2500ms -o hid.csv -- bash -c \
+        'python3 -c "import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); b = bytearray(64 << 20); time.sleep(5)"; true' \
+        > hid.sum 2> hid.err)
+    sed 's/^/#      /' "$MW_TMP/nobody/hid.err"
+    check "a hidden smaps_rollup: said on stderr, once" \
+        eval '[ "$(grep -c "hides its smaps_rollup" "$MW_TMP/nobody/hid.err")" = 1 ]'
+    # A row carries the latest finished reading, which may predate the child by one cadence:
+    # from two cadences after the child was first sampled, no row may carry a sum.
+    expect "a hidden smaps_rollup: once the child hides it, no row carries a PSS sum" \
+        awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+             $c["rss_bytes"] >= 64 * 1048576 && t0 == "" { t0 = $c["elapsed_s"] }
+             t0 != "" && $c["elapsed_s"] >= t0 + 0.4 && $c["pss_bytes"] != "" {
+                 print "row " NR ": PSS " $c["pss_bytes"] " with RSS " $c["rss_bytes"]; bad = 1 }
+             END { if (t0 == "") print "the 64 MiB child was never sampled"; exit bad || t0 == "" }' \
+        "$MW_TMP/nobody/hid.csv"
+    check "a hidden smaps_rollup: the summary says why PSS is unknown" \
+        grep -q "unknown at the end: some process of the tree hid its smaps_rollup" "$MW_TMP/nobody/hid.sum"
+else
+    note "a hidden smaps_rollup: not tested (needs root and setpriv to act as nobody)"
+fi
 finish
