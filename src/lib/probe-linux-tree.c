@@ -207,22 +207,43 @@ static int children_of(finder *f, pid_t pid, long threads, mw__kept *k)
 
 /* ---- records ---------------------------------------------------------------------------------- */
 
-/* The value of a status line "Key:\tvalue\n" into out (cut to fit), or "" when absent. */
-static void status_value(const char *text, size_t len, const char *key, char *out, size_t cap)
+/* What the records need from a status text, in one forward pass: the kernel writes Name first,
+ * PPid a few lines on and Threads further down, so the scan stops as soon as it has what it
+ * wants (threads only when the tree is walked). */
+typedef struct status_ids {
+    char name[16];
+    long ppid, threads;
+} status_ids;
+
+static void status_ids_of(const char *text, size_t len, int want_threads, status_ids *ids)
 {
-    size_t klen = strlen(key);
-    out[0] = '\0';
-    for (const char *p = text, *end = text + len; p < end;) {
+    static const char *const keys[] = {"Name:", "PPid:", "Threads:"};
+    int k = 0, kmax = want_threads ? 3 : 2;
+    ids->name[0] = '\0';
+    ids->ppid = ids->threads = 0;
+    for (const char *p = text, *end = text + len; p < end && k < kmax;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl ? nl : end;
-        if ((size_t)(eol - p) > klen && memcmp(p, key, klen) == 0) {
+        for (int i = k; i < kmax; i++) {
+            size_t klen = strlen(keys[i]);
+            if ((size_t)(eol - p) < klen || memcmp(p, keys[i], klen) != 0)
+                continue;
             const char *v = p + klen;
             while (v < eol && (*v == '\t' || *v == ' '))
                 v++;
-            size_t n = (size_t)(eol - v) < cap - 1 ? (size_t)(eol - v) : cap - 1;
-            memcpy(out, v, n);
-            out[n] = '\0';
-            return;
+            if (i == 0) {
+                size_t n = (size_t)(eol - v) < sizeof(ids->name) - 1 ? (size_t)(eol - v)
+                                                                    : sizeof(ids->name) - 1;
+                memcpy(ids->name, v, n);
+                ids->name[n] = '\0';
+            } else {
+                long x = 0;
+                for (; v < eol && *v >= '0' && *v <= '9' && x < 100000000; v++)
+                    x = x * 10 + (*v - '0');
+                *(i == 1 ? &ids->ppid : &ids->threads) = x;
+            }
+            k = i + 1;
+            break;
         }
         p = eol + 1;
     }
@@ -255,7 +276,7 @@ static int procs_reserve(mw__ptree *t)
  * (k: taken over; NULL: none). Returns where the fds are now kept. A record that cannot be
  * stored (out of memory) only loses the table row (and its fds: closed), never the sample. */
 static mw__kept *add_record(mw__ptree *t, pid_t pid, pid_t ppid, const mw_stats *s,
-                            const char *status, size_t len, int reset_ok, mw__kept *k)
+                            const status_ids *ids, int reset_ok, mw__kept *k)
 {
     if (procs_reserve(t) != 0) {
         if (k)
@@ -268,7 +289,7 @@ static mw__kept *add_record(mw__ptree *t, pid_t pid, pid_t ppid, const mw_stats 
     memset(r, 0, sizeof(*r));
     r->pid = pid;
     r->ppid = ppid;
-    status_value(status, len, "Name:", r->name, sizeof(r->name));
+    memcpy(r->name, ids->name, sizeof(r->name));
     r->rss = r->first_rss = r->max_rss = s->physical_size;
     r->hwm = s->peak_physical_size;
     r->valid = s->valid & MW_HAVE_HWM;
@@ -286,13 +307,22 @@ void mw__linux_tree_root(mw__probe *p, const mw_stats *root, const char *status,
     for (size_t i = 0; i < t->nprocs; i++)
         mw__kept_close(t, &t->side[i].kept);
     t->nprocs = 0;
-    char ppid[16], threads[16];
-    status_value(status, len, "PPid:", ppid, sizeof(ppid));
-    status_value(status, len, "Threads:", threads, sizeof(threads));
-    t->root_threads = atol(threads);
-    add_record(t, p->pid, (pid_t)atol(ppid), root, status, len, reset_ok, NULL);
+    status_ids ids;
+    status_ids_of(status, len, (p->flags & MW__PROBE_TREE) != 0, &ids);
+    t->root_threads = ids.threads;
+    add_record(t, p->pid, (pid_t)ids.ppid, root, &ids, reset_ok, NULL);
     if (t->nprocs)
         t->procs[0].flags |= MW_PROC_ROOT;
+}
+
+/* Where pid's record of the previous sample is (1), if it had one. */
+static int prev_index(const mw__ptree *t, pid_t pid, uint32_t *j)
+{
+    if (t->nprev <= 1) {
+        *j = 0;
+        return t->nprev == 1 && t->prev[0].pid == pid;
+    }
+    return mw__pidmap_get(&t->prev_at, pid, j);
 }
 
 /* Match this sample's records with the previous sample's, carry what is remembered, and prove
@@ -304,11 +334,11 @@ void mw__linux_tree_root(mw__probe *p, const mw_stats *root, const char *status,
 void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
 {
     mw__ptree *t = &p->tree;
-    int64_t now = mw__now_ns();
+    int64_t now = 0;
     for (size_t i = 0; i < t->nprocs; i++) {
         mw_tree_process *r = &t->procs[i];
         uint32_t j;
-        if (t->samples && !t->side[i].kept.fresh && mw__pidmap_get(&t->prev_at, r->pid, &j) &&
+        if (t->samples && !t->side[i].kept.fresh && prev_index(t, r->pid, &j) &&
             (strcmp(t->prev[j].name, r->name) == 0 ||
              (r->flags & t->prev[j].flags & MW_PROC_ROOT))) {
             const mw_tree_process *o = &t->prev[j];
@@ -322,6 +352,8 @@ void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
                 *flags |= MW_SAMPLE_HWM_ROSE;
             }
         } else {
+            if (!now)
+                now = mw__now_ns();
             r->first_seen = mw__ns_to_ts(now);
         }
     }
@@ -337,6 +369,8 @@ void mw__linux_tree_finish(mw__probe *p, uint32_t *flags)
     t->nprev = t->nprocs;
     t->nprocs = 0;
     t->samples++;
+    if (t->nprev <= 1)
+        return; /* one process (the usual case without -c): prev_index needs no map */
     if (mw__pidmap_reset(&t->prev_at, t->nprev) != 0) {
         t->samples = 0; /* no map: the next sample starts the records afresh */
         return;
@@ -370,12 +404,11 @@ static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset
 {
     mw__ptree *t = &p->tree;
     pid_t pid = t->kids[i];
-    char threads[16] = "";
     size_t len;
     mw_stats k;
     uint32_t j;
     mw__kept kept, *from = NULL;
-    if (t->samples && mw__pidmap_get(&t->prev_at, pid, &j))
+    if (t->samples && prev_index(t, pid, &j))
         from = &t->prev_side[j].kept;
     int rc = mw__kept_status(t, pid, from, &kept, &p->buf, &len);
     int opened = rc == 0;
@@ -403,11 +436,12 @@ static int read_kid(mw__probe *p, finder *f, size_t i, mw_stats *out, int *reset
         if (r != 0 && r != MW_ENOPROC && *reset_err == 0)
             *reset_err = r;
     }
-    mw__kept *kp = add_record(t, pid, t->kid_ppid[i], &k, p->buf.p, len, reset_ok, &kept);
+    status_ids ids;
+    status_ids_of(p->buf.p, len, !p->use_scan, &ids);
+    mw__kept *kp = add_record(t, pid, t->kid_ppid[i], &k, &ids, reset_ok, &kept);
     if (p->use_scan)
         return 0;
-    status_value(p->buf.p, len, "Threads:", threads, sizeof(threads));
-    return children_of(f, pid, atol(threads), kp); /* the buffer is free again from here */
+    return children_of(f, pid, ids.threads, kp); /* the buffer is free again from here */
 }
 
 int mw__linux_tree_add(mw__probe *p, mw_stats *out, int *reset_err)
