@@ -17,6 +17,9 @@
 
 #include "probe.h"
 #include "smapsparse.h"
+#include "keys.h"
+#include "ui_fixtures.h"
+#include "view.h"
 
 #define MIB (1024ull * 1024ull)
 
@@ -142,9 +145,14 @@ Test(smaps, huge_kb_counts_fit_or_are_refused)
 
 Test(smaps, real_capture_parses)
 {
-    const char *dir = getenv("MW_FIXTURES");
+    /* make check sets MW_FIXTURES; by hand, the fixtures beside this source file */
+    const char *dir = getenv("MW_FIXTURES"), *slash = strrchr(__FILE__, '/');
     char path[4096];
-    snprintf(path, sizeof(path), "%s/smaps/real.smaps", dir ? dir : "tests/fixtures");
+    if (dir && *dir)
+        snprintf(path, sizeof(path), "%s/smaps/real.smaps", dir);
+    else
+        snprintf(path, sizeof(path), "%.*s/fixtures/smaps/real.smaps",
+                 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".");
     FILE *f = fopen(path, "rb");
     cr_assert_not_null(f, "%s", path);
     static char text[1 << 20];
@@ -436,4 +444,90 @@ Test(smaps, not_permitted_is_eperm)
     if (WEXITSTATUS(st) == 99)
         cr_skip_test("cannot drop privileges here");
     cr_assert_eq(-WEXITSTATUS(st), MW_EPERM, "got %d", -WEXITSTATUS(st));
+}
+
+/* ---- the overlay (key w): keys and the pure view ------------------------------------------------ */
+
+static mw__where_info overlay_info(mw__smaps_diff *d)
+{
+    static const char then_text[] = "1000-2000 rw-p 00000000 00:00 0 [heap]\nRss: 1024 kB\n"
+                                    "3000-4000 r-xp 00000000 fe:00 7 /usr/lib/libfoo.so\nRss: 100 kB\n"
+                                    "5000-6000 rw-p 00000000 00:00 0 \nRss: 50 kB\n";
+    static const char now_text[] = "1000-9000 rw-p 00000000 00:00 0 [heap]\nRss: 87040 kB\n"
+                                   "3000-4000 r-xp 00000000 fe:00 7 /usr/lib/libfoo.so\nRss: 100 kB\n"
+                                   "7f3a12340000-7f3a13340000 rw-p 00000000 00:00 0 \nRss: 12288 kB\n";
+    mw__smaps_table a = parse_ok(then_text, sizeof(then_text) - 1);
+    mw__smaps_table b = parse_ok(now_text, sizeof(now_text) - 1);
+    cr_assert_eq(mw__smaps_diff_make(&a, &b, d), 0);
+    mw__smaps_table_free(&a);
+    mw__smaps_table_free(&b);
+    mw__where_info w = {.have = true, .diff = d, .since = "mark 'M1'", .read_ns = 85400000,
+                        .group_ns = 2100000, .bytes = 3 * 1024, .mappings = 3};
+    return w;
+}
+
+Test(where, keys_open_scroll_export_and_close_the_overlay)
+{
+    mw__ui_state st;
+    mw__ui_init(&st);
+    cr_assert_eq(mw__ui_key(&st, 'w', NULL), MW__ACT_WHERE_OPENED);
+    cr_assert(st.where);
+    cr_assert_eq(mw__ui_key(&st, 'e', NULL), MW__ACT_WHERE_EXPORT, "e exports the diff shown");
+    st.where_page = 5;
+    mw__ui_key(&st, MW__KEY_PGDN, NULL);
+    cr_assert_eq(st.where_top, 4);
+    mw__ui_key(&st, MW__KEY_UP, NULL);
+    cr_assert_eq(st.where_top, 3);
+    cr_assert_eq(mw__ui_key(&st, 'q', NULL), MW__ACT_NONE, "q closes the overlay, not the program");
+    cr_assert(!st.where);
+    cr_assert_eq(mw__ui_key(&st, 'e', NULL), MW__ACT_EXPORT, "closed: e exports the capture again");
+    mw__ui_key(&st, 'w', NULL);
+    cr_assert_eq(mw__ui_key(&st, MW__KEY_ESC, NULL), MW__ACT_NONE);
+    cr_assert(!st.where, "Esc closes it");
+    mw__ui_key(&st, 'w', NULL);
+    cr_assert_eq(mw__ui_key(&st, 'w', NULL), MW__ACT_NONE, "w again closes it");
+    cr_assert(!st.where);
+    mw__ui_destroy(&st);
+}
+
+Test(where, overlay_golden_80x24)
+{
+    mw__capture cap;
+    fx_capture(&cap, 3600);
+    fx_leak(&cap, 300, FX_S / 4, -1);
+    mw__ui_state st;
+    mw__ui_init(&st);
+    mw__ui_key(&st, 'w', &cap);
+    mw__smaps_diff d = {0};
+    mw__view_info in;
+    memset(&in, 0, sizeof(in));
+    in.state = "running";
+    in.interval_ms = 250;
+    in.elapsed_ns = mw__ring_last(&cap.ring)->t_ns - cap.t0_ns;
+    in.where = overlay_info(&d);
+    mw__canvas cv = {0};
+    cr_assert_eq(mw__canvas_resize(&cv, 80, 24), 0);
+    mw__view_build(&cv, &cap, &in, &st);
+    char *t = mw__canvas_to_text(&cv);
+    fx_golden("where-80x24", t);
+    cr_assert_not_null(strstr(t, "+84.0 MiB"), "%s", t);
+    cr_assert(strstr(t, "[heap]") < strstr(t, "anon 7f3a12340000") &&
+              strstr(t, "anon 7f3a12340000") < strstr(t, "/usr/lib/libfoo.so"), "%s", t);
+    free(t);
+    /* A failed read: its one line, no table. */
+    in.where = (mw__where_info){.have = true, .error = "cannot read /proc/42/smaps: the process has exited"};
+    mw__view_build(&cv, &cap, &in, &st);
+    t = mw__canvas_to_text(&cv);
+    cr_assert_not_null(strstr(t, "cannot read /proc/42/smaps: the process has exited"), "%s", t);
+    cr_assert_null(strstr(t, "growth    RSS now"), "no table under an error: %s", t);
+    free(t);
+    in.where = (mw__where_info){.busy = true};
+    mw__view_build(&cv, &cap, &in, &st);
+    t = mw__canvas_to_text(&cv);
+    cr_assert_not_null(strstr(t, "reading smaps..."), "%s", t);
+    free(t);
+    mw__smaps_diff_free(&d);
+    mw__canvas_destroy(&cv);
+    mw__ui_destroy(&st);
+    mw__capture_destroy(&cap);
 }

@@ -269,8 +269,8 @@ static int start_mapping(mw__smaps_table *t, const mw__smaps_header *h, cur_map 
         n = (size_t)snprintf(anon, sizeof(anon), "anon %llx", (unsigned long long)h->start);
         name = anon;
     }
-    if (n > NAME_MAX_BYTES)
-        return MW_EINVAL;
+    if (n > NAME_MAX_BYTES || memchr(name, '\0', n))
+        return MW_EINVAL; /* the kernel escapes odd bytes; a NUL would cut the name short */
     m->open = true;
     m->seen = 0;
     t->mappings++;
@@ -338,5 +338,5 @@ int mw__smaps_parse(const char *buf, size_t len, mw__smaps_table *t)
     int rc = parse_lines(buf, len, t);
     if (rc != 0)
         table_empty(t);
-    return rc;
+    return rc == MW_ENOMEM ? rc : rc ? MW_EINVAL : 0;
 }

@@ -75,8 +75,8 @@ int mw__smaps_parse_header(const char *text, size_t len, mw__smaps_header *h);
  *                that means);
  *   MW_EINVAL    a torn or foreign text: not ending in '\n', a line before the first header that
  *                is not one, a mapping without an Rss line (a torn last mapping), a wanted key
- *                twice in one mapping, a wanted key without "N kB", or a kB count whose bytes do
- *                not fit in 64 bits. t is then empty: a torn read never becomes a wrong table.
+ *                twice in one mapping, a wanted key without "N kB", a kB count whose bytes do
+ *                not fit in 64 bits, or a pathname holding a NUL byte or longer than 8 KiB. t is then empty: a torn read never becomes a wrong table.
  *   MW_ENOMEM    t is empty.
  * Sums (a group's, the table's) saturate at UINT64_MAX. */
 int mw__smaps_parse(const char *buf, size_t len, mw__smaps_table *t);
