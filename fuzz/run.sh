@@ -40,6 +40,7 @@ sources_of() {
     fuzz_csv) echo "csv_read.c csv_records.c csv_cells.c csv_write.c export.c atomicfile.c capture.c ring.c stats.c sample.c" ;;
     fuzz_units) echo "units.c" ;;
     fuzz_procparse) echo "procparse.c units.c" ;;
+    fuzz_smaps) echo "smapsparse.c smapsdiff.c atomicfile.c" ;;
     *) return 1 ;;
     esac
 }

@@ -17,6 +17,7 @@
 #include "tui.h"
 #include "units.h"
 #include "view.h"
+#include "where.h"
 
 /* New samples redraw the screen at most 5 times a second, whatever the sampling rate: a memory
  * chart gains nothing from more, and the terminal traffic is most of the dashboard's CPU. Keys
@@ -51,6 +52,7 @@ typedef struct dash {
     char command[4096];   /*   own choice of bytes): filled each frame */
     mw_tree_process *procs; /* the process table's rows, fetched each frame while it is open */
     size_t procs_cap;
+    app_where_ui where;   /* "where it went": the smaps worker (live only) and its newest diff */
 } dash;
 
 static void say(dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -254,6 +256,22 @@ static void fill_procs(dash *d, mw__proc_rows *p)
     }
 }
 
+/* w opened the where overlay: read smaps now, off this thread (the overlay says "reading" until
+ * the worker is done); a replay has no process to read. */
+static void where_opened(dash *d)
+{
+    if (!d->s) {
+        d->st.where = false;
+        say(d, false, "where it went is live only: a replay has no process to read");
+    } else if (!d->where.w) {
+        d->st.where = false;
+        say(d, true, d->where.failed ? "where it went: cannot start its reader thread"
+                                     : "where it went: no sample yet");
+    } else {
+        app_where_show(d->where.w);
+    }
+}
+
 /* Returns true when the loop should end. */
 static bool handle_key(dash *d, mw__key k)
 {
@@ -280,8 +298,18 @@ static bool handle_key(dash *d, mw__key k)
                                                                : mw_strerror(rc));
         else /* an unlabelled mark got its number: say which */
             say(d, false, "mark added '%s'", mw__capture_last_mark(d->cap)->label);
+        if (rc == 0 && d->where.w) { /* the where overlay counts from here on: read it now */
+            char since[96];
+            snprintf(since, sizeof(since), "mark '%s'", mw__capture_last_mark(d->cap)->label);
+            app_where_baseline(d->where.w, since);
+        }
         break;
     }
+    case MW__ACT_WHERE_OPENED: where_opened(d); break;
+    case MW__ACT_WHERE_EXPORT:
+        d->msg_error = app_where_ui_export(&d->where, d->s ? (long)d->s->target.pid : 0, d->msg,
+                                           sizeof(d->msg));
+        break;
     case MW__ACT_REDRAW: app_tui_invalidate(d->tui); break;
     case MW__ACT_TABLE_OPENED: table_opened(d); break;
     case MW__ACT_ZOOM_IN_LIMIT:
@@ -329,6 +357,7 @@ static void fill_info(dash *d, mw__view_info *info)
     info->alert_bytes = d->o->alert_bytes;
     info->pss_interval_ms = d->o->pss_interval_ms;
     fill_procs(d, &info->procs);
+    app_where_ui_fill(&d->where, &info->where);
     if (!d->s) {
         info->replay = true;
         info->replay_file = d->o->replay_path;
@@ -420,6 +449,9 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
             size_t n = app_session_poll(s);
             note_session_events(&d);
             (void)n;
+            /* The baseline is read once the first sample is in, on the worker. */
+            if (app_where_ui_tick(&d.where, s->target.pid, d.cap->ring.end > 0) && d.st.where)
+                last_frame = 0; /* a diff came: show it now */
         }
         int64_t now = mw__now_ns();
         /* Redraw at most every frame period: new samples, the clock and "+N new" change. */
@@ -444,6 +476,7 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
         last_frame = mw__now_ns();
     }
     app_tui_stop(d.tui);
+    app_where_ui_free(&d.where); /* waits for a read under way: smaps is read whole or not */
     mw__canvas_destroy(&d.cv);
     mw__ui_destroy(&d.st);
     free(d.procs);

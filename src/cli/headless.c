@@ -12,6 +12,7 @@
 #include "app.h"
 #include "stats.h"
 #include "units.h"
+#include "where.h"
 
 /* How often the main thread wakes to move samples into the capture and flush -o. The sampler
  * runs on its own clock; this bounds what a killed recorder can lose: half a second, so the
@@ -61,14 +62,51 @@ static void warn_pss(app_session *s)
                 n, n == 1 ? "" : "es", n == 1 ? "s its" : " their", n == 1 ? "it" : "them");
 }
 
+/* Where it went, headless: a smaps baseline at the first sample (on the worker), one more read
+ * at the end while the process still runs, and the top groups that grew in the summary. A
+ * process that already ended has no smaps left to read: one line says so.
+ * Hook for issue 16 (headless marks): a mark calls app_where_baseline(w->w, "mark 'LABEL'")
+ * after app_where_show + app_where_wait + where_print, so each mark prints what grew since the
+ * previous one. */
+static void where_end(app_where_ui *w, app_session *s)
+{
+    if (!w->w || s->target.gone || app_session_ended(s))
+        return;
+    app_where_show(w->w);
+    app_where_wait(w->w);
+    app_where_ui_tick(w, s->target.pid, true);
+}
+
+static void where_print(FILE *f, const app_where_ui *w, const app_session *s)
+{
+    if (!w->w)
+        return;
+    if (!w->have) {
+        fprintf(f, "  where it went: not read (the process ended: /proc/%ld/smaps is gone with it)\n",
+                (long)s->target.pid);
+        return;
+    }
+    if (w->res.rc != 0) {
+        fprintf(f, "  where it went: %s\n", w->res.error);
+        return;
+    }
+    char top[1024], ms[32];
+    app_where_top(&w->res.diff, 5, top, sizeof(top));
+    snprintf(ms, sizeof(ms), "%lld ms", (long long)((w->res.cost.read_ns + 500000) / 1000000));
+    fprintf(f, "  where it went since %s: %s (smaps of %zu mappings read in %s)\n", w->res.since,
+            top, w->res.mappings, ms);
+}
+
 int app_headless_run(app_session *s)
 {
+    app_where_ui where = {0};
     const app_options *o = s->opt;
     int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
     app_run_end how = {0};
     bool reader_gone = false;
     for (;;) {
         app_session_poll(s);
+        app_where_ui_tick(&where, s->target.pid, s->cap.ring.end > 0);
         warn_peak_reset(s);
         warn_pss(s);
         if (s->alert_fired) {
@@ -92,14 +130,20 @@ int app_headless_run(app_session *s)
             break;
         sleep_until_next_poll(deadline);
     }
+    if (!reader_gone)
+        where_end(&where, s); /* before the run's end stops a launched command */
     app_run_finish(s, &how);
     warn_peak_reset(s); /* a run shorter than one poll */
-    if (reader_gone)
+    if (reader_gone) {
+        app_where_ui_free(&where);
         return APP_EXIT_OK;
+    }
     if (!s->target.gone)
         app_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
     FILE *f = app_output_is_stdout(o) ? stderr : stdout; /* -o -: stdout is the capture's alone */
     app_summary_print(f, s);
+    where_print(f, &where, s);
+    app_where_ui_free(&where);
     fflush(f);
     return app_run_exit_status(s, &how);
 }

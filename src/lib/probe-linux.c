@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "probe-linux.h"
@@ -336,4 +337,110 @@ int mw__probe_rollup(pid_t pid, mw__rollup *out)
         return MW_ENOPROC; /* no address space left to report: a zombie or an exiting task */
     rc = mw__parse_smaps_rollup(text, len, out);
     return rc == MW_EINVAL ? MW_ESYS : rc; /* the kernel's text, yet not parseable */
+}
+
+/* ---- where it went: /proc/PID/smaps on demand (issue 15) ------------------------------------ */
+
+#define SMAPS_BUF_INIT (256u * 1024)
+#define SMAPS_MAX (1u << 30) /* ~1 KB a mapping: a million mappings; past that, refuse */
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* read() fd to its end into a buffer that doubles (smaps is a seq_file: it hands the text out a
+ * page or so at a time, each read cheap; only 0 means the end). */
+static int read_to_end(int fd, char **buf, size_t *len)
+{
+    size_t cap = SMAPS_BUF_INIT, n = 0;
+    char *p = malloc(cap);
+    if (!p)
+        return MW_ENOMEM;
+    for (;;) {
+        if (n == cap) {
+            char *np = cap < SMAPS_MAX ? realloc(p, cap * 2) : NULL;
+            if (!np) {
+                free(p);
+                return cap < SMAPS_MAX ? MW_ENOMEM : MW_ESYS;
+            }
+            p = np;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, p + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(p);
+            return mw__linux_map_errno(e);
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
+/* Still there with its address space, after the read? The kernel stops a seq_file at the first
+ * mapping it cannot show once the process has dropped its memory, and that cut text looks
+ * complete; so the read is trusted only if the process still had its memory afterwards (an
+ * address space that was there after the read was there during it). statm shows all zeros for
+ * a task without memory (an exiting process, a zombie). */
+static int still_alive(int dir_fd)
+{
+    char text[256];
+    mw__growbuf b = {text, sizeof(text) - 1, 1};
+    size_t len;
+    int rc = mw__linux_read_file(dir_fd, "statm", &b, &len);
+    if (rc != 0)
+        return rc == MW_EPERM ? rc : MW_ENOPROC;
+    text[len] = '\0';
+    mw__proc_stat st;
+    if (read_stat(dir_fd, "stat", &st) != 0 || st.state == 'Z' || st.state == 'X')
+        return MW_ENOPROC;
+    return strtoull(text, NULL, 10) > 0 ? 0 : MW_ENOPROC;
+}
+
+int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost)
+{
+    if (!out || pid <= 0)
+        return MW_EINVAL;
+    mw__smaps_cost c = {0, 0, 0};
+    int64_t t0 = now_ns();
+    char path[32];
+    snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
+    int dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0)
+        return mw__linux_map_errno(errno);
+    int fd = openat(dir_fd, "smaps", O_RDONLY | O_CLOEXEC);
+    int rc = fd < 0 ? mw__linux_map_errno(errno) : 0;
+    char *text = NULL;
+    size_t len = 0;
+    if (rc == 0) {
+        rc = read_to_end(fd, &text, &len);
+        close(fd);
+    }
+    if (rc == 0)
+        rc = still_alive(dir_fd);
+    if (rc == 0 && len == 0)
+        rc = MW_ENOPROC; /* no address space: a kernel thread, or a task on its way out */
+    close(dir_fd);
+    c.read_ns = now_ns() - t0;
+    c.bytes = len;
+    if (rc == 0) {
+        t0 = now_ns();
+        rc = mw__smaps_parse(text, len, out);
+        c.group_ns = now_ns() - t0;
+        if (rc == MW_EINVAL)
+            rc = MW_ESYS; /* the kernel's text, yet not parseable */
+    }
+    free(text);
+    if (cost)
+        *cost = c;
+    return rc;
 }

@@ -74,3 +74,14 @@ int mw__probe_rollup(pid_t pid, mw__rollup *out)
         *out = (mw__rollup){0}; /* no stale figures behind a failed call */
     return MW_EUNSUPPORTED;
 }
+
+/* No /proc/PID/smaps here: "where it went" needs a per-mapping memory map, which this OS does
+ * not give (on macOS, mach_vm_region_recurse could; not done yet). */
+int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost)
+{
+    (void)pid;
+    (void)out;
+    if (cost)
+        *cost = (mw__smaps_cost){0, 0, 0};
+    return MW_EUNSUPPORTED;
+}

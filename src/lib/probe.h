@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include "memwatch.h"
+#include "smapsparse.h"
 
 /* One backend per OS, chosen by configure (probe-linux.c, probe-darwin.c, probe-none.c).
  * Generic code includes only this header, never an OS header.
@@ -62,5 +63,18 @@ int mw__probe_adopt_orphans(void);
 /* Up to cap children of pid into out; returns how many, or a negative MW_E* (MW_ENOPROC: pid is
  * gone; MW_EUNSUPPORTED). */
 int mw__probe_children(pid_t pid, pid_t *out, size_t cap);
+
+/* Where it went (issue 15): read pid's /proc/PID/smaps whole, now, and group its mappings into
+ * *out (see smapsparse.h; emptied first, reused). Dear: the kernel walks every page table, tens
+ * of MB of text for 100,000 mappings (read_ns says how long it took, group_ns the grouping), so
+ * only on demand and off the sampling and drawing threads. Any thread: no probe state.
+ * Errors: MW_ENOPROC (gone, a zombie, or it exited during the read: a torn read is never a
+ * table), MW_EPERM (not ours to read), MW_EUNSUPPORTED (no smaps on this OS), MW_ENOMEM,
+ * MW_ESYS, MW_EINVAL. *cost (may be NULL) is filled on success and failure alike. */
+typedef struct mw__smaps_cost {
+    int64_t read_ns, group_ns;
+    size_t bytes; /* of smaps text read */
+} mw__smaps_cost;
+int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost);
 
 #endif

@@ -26,11 +26,13 @@ const mw__keyrow mw__keytab[] = {
     {{{MW__KEY_UP, MW__ACT_TABLE_UP}, {MW__KEY_DOWN, MW__ACT_TABLE_DOWN},
       {MW__KEY_PGUP, MW__ACT_TABLE_PGUP}, {MW__KEY_PGDN, MW__ACT_TABLE_PGDN}},
      "\u2191/\u2193 PgUp/PgDn", "scroll the process table", 0, NULL, NULL, NULL},
+    {{{'w', MW__ACT_WHERE}},
+     "w", "where it went: smaps growth since the mark", 11, "w", "where", NULL},
     {{{'r', MW__ACT_BASELINE}},
      "r", "reset the baseline for growth figures", 10, "r", "baseline", NULL},
     {{{'e', MW__ACT_EXPORT}}, "e", "export the whole history to CSV", 5, "e", "export", NULL},
     {{{'?', MW__ACT_HELP}, {'h', MW__ACT_HELP}, {MW__KEY_ESC, MW__ACT_CLOSE}},
-     "? / h", "this help (Esc closes it, or the table)", 3, "?", "help", NULL},
+     "? / h", "this help (Esc closes any overlay or table)", 3, "?", "help", NULL},
     {{{'q', MW__ACT_QUIT}, {MW__KEY_CTRL_C, MW__ACT_QUIT}},
      "q, Ctrl-C", "quit (q over this help closes it)", 1, "q", "quit", NULL},
     {{{MW__KEY_F1, MW__ACT_HELP}, {MW__KEY_F10, MW__ACT_QUIT}},
@@ -82,12 +84,14 @@ mw__action mw__key_action(const mw__ui_state *st, mw__key raw)
     if (st->prompt && k != MW__KEY_CTRL_C) /* Ctrl-C quits even while typing */
         return prompt_action(raw, k);
     mw__action a = table_action(k);
-    if (a == MW__ACT_CLOSE && !st->help && !st->table)
-        return MW__ACT_NONE; /* Esc means something only over the help or the table */
-    if (a >= MW__ACT_TABLE_UP && a <= MW__ACT_TABLE_PGDN && (!st->table || st->help))
-        return MW__ACT_NONE; /* the arrows scroll only the table */
-    if (k == 'q' && st->help)
-        return MW__ACT_CLOSE; /* leaving the help, not the program (F10 and Ctrl-C still quit) */
+    if (a == MW__ACT_CLOSE && !st->help && !st->table && !st->where)
+        return MW__ACT_NONE; /* Esc means something only over the help, an overlay or the table */
+    if (a >= MW__ACT_TABLE_UP && a <= MW__ACT_TABLE_PGDN && ((!st->table && !st->where) || st->help))
+        return MW__ACT_NONE; /* the arrows scroll only the table, or the where overlay */
+    if (k == 'q' && (st->help || st->where))
+        return MW__ACT_CLOSE; /* leaving the overlay, not the program (F10 and Ctrl-C still quit) */
+    if (a == MW__ACT_EXPORT && st->where && !st->help)
+        return MW__ACT_WHERE_EXPORT; /* over the where overlay, e exports what it shows */
     return a;
 }
 
@@ -188,12 +192,15 @@ static void prompt_back(mw__ui_state *st)
 /* Move the table's first row; the view clamps it to the rows it has (it alone knows them). */
 static void table_scroll(mw__ui_state *st, mw__action a)
 {
-    size_t page = st->table_page > 1 ? (size_t)st->table_page - 1 : 1; /* keep a row of context */
+    /* The where overlay is drawn over the table: it scrolls first. */
+    size_t *top = st->where ? &st->where_top : &st->table_top;
+    int rows = st->where ? st->where_page : st->table_page;
+    size_t page = rows > 1 ? (size_t)rows - 1 : 1; /* keep a row of context */
     size_t by = a == MW__ACT_TABLE_UP || a == MW__ACT_TABLE_DOWN ? 1 : page;
     if (a == MW__ACT_TABLE_UP || a == MW__ACT_TABLE_PGUP)
-        st->table_top = st->table_top > by ? st->table_top - by : 0;
+        *top = *top > by ? *top - by : 0;
     else
-        st->table_top += by;
+        *top += by;
 }
 
 mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c)
@@ -232,9 +239,11 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
     case MW__ACT_HELP:
         st->help = !st->help;
         return MW__ACT_NONE;
-    case MW__ACT_CLOSE: /* the help first: it is drawn over the table */
+    case MW__ACT_CLOSE: /* the help first: it is drawn over the where overlay, that over the table */
         if (st->help)
             st->help = false;
+        else if (st->where)
+            st->where = false;
         else
             st->table = false;
         return MW__ACT_NONE;
@@ -243,6 +252,11 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
         st->help = false;
         st->table_top = 0;
         return st->table ? MW__ACT_TABLE_OPENED : MW__ACT_NONE;
+    case MW__ACT_WHERE:
+        st->where = !st->where;
+        st->help = false;
+        st->where_top = 0;
+        return st->where ? MW__ACT_WHERE_OPENED : MW__ACT_NONE;
     case MW__ACT_TABLE_UP:
     case MW__ACT_TABLE_DOWN:
     case MW__ACT_TABLE_PGUP:

@@ -44,6 +44,9 @@ typedef enum mw__action {
     MW__ACT_ZOOM_OUT_LIMIT, /* Z changed nothing (everything is on screen): say so */
     MW__ACT_TABLE_OPENED, /* t opened the process table: fetch its rows, or close it again
                              (st->table = false) and say why (no -c, replay) */
+    MW__ACT_WHERE_OPENED, /* w opened the "where it went" overlay: read smaps (off the main
+                             thread) and show the diff, or close it again and say why (replay) */
+    MW__ACT_WHERE_EXPORT, /* e over that overlay: write its diff to CSV, say where */
     /* handled by mw__ui_apply */
     MW__ACT_PAUSE,        /* toggle */
     MW__ACT_LEFT,         /* scroll back a quarter of the window (pauses the view) */
@@ -60,6 +63,8 @@ typedef enum mw__action {
     MW__ACT_TABLE_DOWN,
     MW__ACT_TABLE_PGUP,
     MW__ACT_TABLE_PGDN,
+    MW__ACT_WHERE,        /* w: open / close the "where it went" overlay (opening returns
+                             WHERE_OPENED); the arrows scroll it while it is open */
     MW__ACT_MARK_BEGIN,   /* open the label prompt */
     MW__ACT_PROMPT_CHAR,  /* append the key to the label */
     MW__ACT_PROMPT_BACK,  /* delete the label's last character */
@@ -96,7 +101,8 @@ extern const int mw__keytab_n;
 mw__action mw__key_action(const mw__ui_state *st, mw__key k);
 
 /* Apply an action's pure part to st; returns the action the caller must still carry out
- * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW, ZOOM_*_LIMIT, TABLE_OPENED) or MW__ACT_NONE.
+ * (QUIT, FASTER, SLOWER, EXPORT, MARK, REDRAW, ZOOM_*_LIMIT, TABLE_OPENED, WHERE_OPENED,
+ * WHERE_EXPORT) or MW__ACT_NONE.
  * k is the key that produced it (used by PROMPT_CHAR). c may be NULL for actions that do not
  * look at the data. */
 mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c);

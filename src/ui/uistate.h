@@ -28,6 +28,18 @@ typedef struct mw__proc_rows {
     int64_t now_ns;               /* CLOCK_MONOTONIC of the sample the rows come from ("in 1m20s") */
 } mw__proc_rows;
 
+/* The "where it went" overlay (key w): the newest smaps diff the program's worker thread made,
+ * borrowed for the call. The view only draws it: it never reads smaps. */
+typedef struct mw__where_info {
+    bool busy;                    /* a read is under way (the first, or a newer one) */
+    bool have;                    /* a result: diff, or error */
+    const char *error;            /* why smaps could not be read (one line); NULL: diff is valid */
+    const struct mw__smaps_diff *diff;
+    const char *since;            /* what the diff counts from: "start", "mark 'M2'" */
+    int64_t read_ns, group_ns;    /* what the read and the grouping took */
+    size_t bytes, mappings;       /* smaps text read, mappings in it */
+} mw__where_info;
+
 /* What only the program knows, filled each frame (strings are borrowed for the call).
  * Sample counts, capacity, lost samples and the process count come from the capture itself. */
 typedef struct mw__view_info {
@@ -46,6 +58,7 @@ typedef struct mw__view_info {
     bool message_error;       /* show the message as an error */
     uint64_t pss_interval_ms; /* how often PSS is read (--pss), for the PSS chart's title; 0: off */
     mw__proc_rows procs;      /* the process table's rows, while st->table is open */
+    mw__where_info where;     /* the where overlay's content, while st->where is open */
 } mw__view_info;
 
 /* The dashboard's own state: changed only by mw__ui_apply (keys.h) and read by the view.
@@ -68,6 +81,9 @@ typedef struct mw__ui_state {
     size_t table_top;         /* its first row shown (scrolling); the view keeps it in range */
     int table_page;           /* rows it showed last frame: what PgUp / PgDn move by */
     const mw_tree_process **table_order; /* the view's scratch: the rows sorted by RSS (owned) */
+    bool where;               /* the "where it went" overlay is open (key w) */
+    size_t where_top;         /* its first row shown; the view keeps it in range */
+    int where_page;           /* rows it showed last frame (PgUp / PgDn) */
     size_t table_order_cap;
 } mw__ui_state;
 

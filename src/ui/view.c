@@ -275,6 +275,8 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, pid, st);
     mw__view_status(cv, H - 2, info, st);
     mw__view_footer(cv, H - 1, st);
+    if (st->where)
+        mw__view_where(cv, info, st);
     if (st->help)
         mw__view_help(cv, st);
 }

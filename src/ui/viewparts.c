@@ -180,6 +180,26 @@ void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st)
 
 /* ---- overlays ------------------------------------------------------------------------------ */
 
+void mw__view_box(mw__canvas *cv, int x0, int y0, int bw, int bh, bool ascii)
+{
+    mw__canvas_fill(cv, x0, y0, bw, bh, ' ', MW__ST_HELP);
+    uint32_t h = ascii ? '-' : 0x2500, v = ascii ? '|' : 0x2502;
+    for (int i = 1; i < bw - 1; i++) {
+        mw__canvas_put(cv, x0 + i, y0, h, MW__ST_HELP);
+        mw__canvas_put(cv, x0 + i, y0 + bh - 1, h, MW__ST_HELP);
+    }
+    for (int j = 1; j < bh - 1; j++) {
+        mw__canvas_put(cv, x0, y0 + j, v, MW__ST_HELP);
+        mw__canvas_put(cv, x0 + bw - 1, y0 + j, v, MW__ST_HELP);
+    }
+    const uint32_t corners[2][4] = {{0x250c, 0x2510, 0x2514, 0x2518}, {'+', '+', '+', '+'}};
+    const uint32_t *k = corners[ascii];
+    mw__canvas_put(cv, x0, y0, k[0], MW__ST_HELP);
+    mw__canvas_put(cv, x0 + bw - 1, y0, k[1], MW__ST_HELP);
+    mw__canvas_put(cv, x0, y0 + bh - 1, k[2], MW__ST_HELP);
+    mw__canvas_put(cv, x0 + bw - 1, y0 + bh - 1, k[3], MW__ST_HELP);
+}
+
 void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
 {
     const int n = mw__keytab_n;
@@ -193,22 +213,7 @@ void mw__view_help(mw__canvas *cv, const mw__ui_state *st)
     if (bh > cv->h)
         bh = cv->h;
     int x0 = (cv->w - bw) / 2, y0 = (cv->h - bh) / 2;
-    mw__canvas_fill(cv, x0, y0, bw, bh, ' ', MW__ST_HELP);
-    uint32_t h = st->ascii ? '-' : 0x2500, v = st->ascii ? '|' : 0x2502;
-    for (int i = 1; i < bw - 1; i++) {
-        mw__canvas_put(cv, x0 + i, y0, h, MW__ST_HELP);
-        mw__canvas_put(cv, x0 + i, y0 + bh - 1, h, MW__ST_HELP);
-    }
-    for (int j = 1; j < bh - 1; j++) {
-        mw__canvas_put(cv, x0, y0 + j, v, MW__ST_HELP);
-        mw__canvas_put(cv, x0 + bw - 1, y0 + j, v, MW__ST_HELP);
-    }
-    const uint32_t corners[2][4] = {{0x250c, 0x2510, 0x2514, 0x2518}, {'+', '+', '+', '+'}};
-    const uint32_t *k = corners[st->ascii];
-    mw__canvas_put(cv, x0, y0, k[0], MW__ST_HELP);
-    mw__canvas_put(cv, x0 + bw - 1, y0, k[1], MW__ST_HELP);
-    mw__canvas_put(cv, x0, y0 + bh - 1, k[2], MW__ST_HELP);
-    mw__canvas_put(cv, x0 + bw - 1, y0 + bh - 1, k[3], MW__ST_HELP);
+    mw__view_box(cv, x0, y0, bw, bh, st->ascii);
 
     mw__line l;
     mw__line_init(&l, cv, x0 + 2, y0, bw - 4);

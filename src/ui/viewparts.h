@@ -14,6 +14,10 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
 void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st);
 /* The key hints at row y. */
 void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st);
+/* A framed box filled blank (the overlays' frame): bw x bh cells from (x0, y0). */
+void mw__view_box(mw__canvas *cv, int x0, int y0, int bw, int bh, bool ascii);
+/* The "where it went" overlay (key w): the smaps diff the program put in info->where. */
+void mw__view_where(mw__canvas *cv, const mw__view_info *info, mw__ui_state *st);
 /* The help overlay, centred over whatever is drawn. */
 void mw__view_help(mw__canvas *cv, const mw__ui_state *st);
 /* The message shown instead of a layout that cannot fit. */

@@ -42,6 +42,9 @@ static const char usage[] =
     "  kill          SIGKILL the forked children and reap them -> ok rss_kib=K\n"
     "  sleep MS      sleep MS ms                            -> ok rss_kib=K\n"
     "  rss           just report                            -> ok rss_kib=K\n"
+    "  brk N         grow the brk heap ([heap] in smaps) by N MiB, every page written -> ok rss_kib=K\n"
+    "  maps N        map N one-page anonymous regions, protections alternating so none merge\n"
+    "                (N separate mappings in smaps; mind vm.max_map_count) -> ok maps=N\n"
     "  exit CODE     reply \"ok exiting\", then exit with CODE\n"
     "  abort         reply \"ok aborting\", then raise SIGABRT (no core file)\n"
     "rss_kib is this process's resident set size in KiB.\n"
@@ -188,6 +191,28 @@ static void kill_kids(void)
     nkids = 0;
 }
 
+/* For "where it went" (tests/e2e/tui_where.sh): memory that smaps shows as [heap], and many
+ * mappings. Neither is ever given back. */
+static int grow_brk(unsigned long mib)
+{
+    size_t len = mib << 20;
+    char *p = sbrk((intptr_t)len);
+    if (p == (void *)-1)
+        return -1;
+    memset(p, 1, len);
+    return 0;
+}
+
+static long map_many(long n)
+{
+    long i;
+    for (i = 0; i < n; i++)
+        if (mmap(NULL, 4096, i % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+            break;
+    return i;
+}
+
 static int command(char *line)
 {
     char *save = NULL;
@@ -228,6 +253,17 @@ static int command(char *line)
         reply_rss();
     } else if (!strcmp(cmd, "rss")) {
         reply_rss();
+    } else if (!strcmp(cmd, "brk") && num(a1) >= 0) {
+        if (grow_brk((unsigned long)num(a1)) == 0)
+            reply_rss();
+        else
+            printf("err cannot grow the heap by %s MiB\n", a1);
+    } else if (!strcmp(cmd, "maps") && num(a1) >= 0) {
+        long got = map_many(num(a1));
+        if (got == num(a1))
+            printf("ok maps=%ld\n", got);
+        else
+            printf("err mapped only %ld of %s (vm.max_map_count?)\n", got, a1);
     } else if (!strcmp(cmd, "exit") && num(a1) >= 0) {
         printf("ok exiting\n");
         fflush(stdout);
