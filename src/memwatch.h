@@ -260,7 +260,7 @@ typedef struct mw_leak_result {
     uint64_t floor_bytes;   /* the latest window's floor, bytes (0 if none) */
     unsigned windows;       /* windows the judged span was cut into (0 if none) */
     char     reason[96];    /* why, for a human: "floor +1.1 MiB/min over 12m, R² 0.93",
-                               "floor flat (+0 B/min) over 3m", "warming up: 20s of 30s" (UTF-8) */
+                               "floor flat (+0 B/min) over 3m", "warming up: 20s of 40s" (UTF-8) */
 } mw_leak_result;
 
 /* Judge n samples (oldest first, as mw_watcher_history gives them) by their physical_size and

@@ -115,20 +115,32 @@ static void not_yet(mw_leak_result *out, double have_s, double need_s, const cha
              span_text(b, sizeof(b), need_s));
 }
 
-/* The floor of each of k windows of bpw blocks, the newest window ending at the newest block. */
-static void window_floors(const mw__floor *f, size_t last, size_t k, size_t bpw, mw__point *pts)
+/* The floor of each of k windows over the blocks [s, s + m): window w holds blocks
+ * [s + w*m/k, s + (w+1)*m/k), so every block after the warm-up is used. */
+static void window_floors(const mw__floor *f, size_t s, size_t m, size_t k, mw__point *pts)
 {
-    size_t start = last + 1 - k * bpw;
     for (size_t w = 0; w < k; w++) {
-        const mw__floor_block *lo = block_at(f, start + w * bpw);
-        for (size_t j = 1; j < bpw; j++) {
-            const mw__floor_block *x = block_at(f, start + w * bpw + j);
+        size_t lo_i = s + w * m / k, hi_i = s + (w + 1) * m / k;
+        const mw__floor_block *lo = block_at(f, lo_i);
+        for (size_t j = lo_i + 1; j < hi_i; j++) {
+            const mw__floor_block *x = block_at(f, j);
             if (x->min < lo->min)
                 lo = x;
         }
         pts[w].t_ns = lo->t_min;
         pts[w].v = (double)lo->min;
     }
+}
+
+/* The mean square distance of the points from their fitted line, bytes² (no libm here). */
+static double scatter(const mw__point *pts, size_t n, const mw__trend *tr)
+{
+    double ss = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = pts[i].v - (tr->intercept + tr->slope * (double)(pts[i].t_ns - pts[0].t_ns) / 1e9);
+        ss += d * d;
+    }
+    return n ? ss / (double)n : 0;
 }
 
 /* The decision over the window floors; the fits and the thresholds as verdict.h says. */
@@ -153,14 +165,25 @@ static void judge(const mw__point *pts, size_t k, mw_leak_result *out)
     span_text(sp, sizeof(sp), out->span_s);
     bool rising = (double)rises >= MW__VERDICT_RISE * (double)(k - 1);
     bool lasting = tail.slope >= thr && tail.slope >= all.slope / 2; /* still climbing at the end */
-    if (all.slope < thr) {
+    /* Floors that scatter far from their line were not floors: the teeth are longer than a
+     * window, and a flat fit through them proves nothing. */
+    double band = MW__VERDICT_SCATTER_REL * sum / (double)k;
+    if (band < MW__VERDICT_SCATTER_ABS)
+        band = MW__VERDICT_SCATTER_ABS;
+    bool steady = scatter(pts, k, &all) <= band * band;
+    bool tail_steady = scatter(pts + k - k / 2, k / 2, &tail) <= band * band;
+    if (all.slope < thr && !steady) {
+        out->verdict = MW_LEAK_UNSURE;
+        snprintf(out->reason, sizeof(out->reason),
+                 "floor %s over %s, but floors scatter (long teeth?)", rate, sp);
+    } else if (all.slope < thr) {
         out->verdict = MW_LEAK_NO;
         snprintf(out->reason, sizeof(out->reason), "floor %s (%s) over %s",
                  all.slope <= -thr ? "falling" : "flat", rate, sp);
     } else if (all.r2 >= MW__VERDICT_R2 && rising && lasting) {
         out->verdict = MW_LEAK_YES;
         snprintf(out->reason, sizeof(out->reason), "floor %s over %s, R\u00b2 %.2f", rate, sp, all.r2);
-    } else if (tail.slope < thr && tail.slope > -thr) {
+    } else if (tail.slope < thr && tail.slope > -thr && tail_steady) {
         out->verdict = MW_LEAK_NO; /* one step (or a cache filling up), then flat */
         snprintf(out->reason, sizeof(out->reason), "floor flat (%s) over the last %s",
                  per_min(tr, sizeof(tr), tail.slope), span_text(sp, sizeof(sp), tail.span_s));
@@ -208,11 +231,10 @@ void mw__verdict_decide(const mw__floor *f, mw_leak_result *out)
                  m * MW__FLOOR_BLOCK, need);
         return;
     }
-    size_t bpw = m / k;
     mw__point pts[MW__VERDICT_WINDOWS];
-    window_floors(f, nb - 1, k, bpw, pts);
+    window_floors(f, s, m, k, pts);
     out->windows = (unsigned)k;
-    out->span_s = (double)(t1 - block_at(f, nb - k * bpw)->t_first) / 1e9;
+    out->span_s = (double)(t1 - block_at(f, s)->t_first) / 1e9;
     out->floor_bytes = (uint64_t)pts[k - 1].v;
     judge(pts, k, out);
 }

@@ -13,7 +13,8 @@
  * 2. Cut the rest into MW__VERDICT_WINDOWS windows of equal sample count (never fewer than one
  *    block of MW__FLOOR_BLOCK samples each) and take each window's minimum RSS: the floor, what
  *    memory returns to after each collection. Windows grow with the run, so a collector's
- *    sawtooth whose period is shorter than a window (span / 12) is flattened.
+ *    sawtooth whose period is shorter than a window (span / 8) is flattened. Fewer windows would
+ *    flatten longer periods but leave too few points to fit.
  * 3. Fit a least-squares line to the floor points (stats.c) and decide:
  *    LEAK   slope >= the noise threshold, R² >= MW__VERDICT_R2, the floor rose across at least
  *           MW__VERDICT_RISE of consecutive windows, and the last half of the floor points still
@@ -24,25 +25,31 @@
  *    UNSURE everything else, and too little data.
  *
  * Thresholds, and why:
- * - Warm-up max(10 s, 10 % of the history): runtimes settle within seconds (CPython imports,
- *   V8's first collections); a long run's own start (a server filling caches) scales with it.
+ * - Warm-up max(20 s, 10 % of the history): CPython settles within a second, but Node.js 20's
+ *   V8 keeps growing its heap under a steady load for ~15-20 s (measured here: a garbage churn
+ *   with no leak climbs 20 -> 78 MiB over the first 18 s, then stays flat); a long run's own start
+ *   (a server filling caches) scales with it.
  * - At least 20 s after the warm-up and 6 windows: fewer floor points make R² meaningless.
  * - Noise threshold max(128 KiB/min, 0.1 % of the floor per minute): below 128 KiB/min sits
  *   the allocator's granularity (pages, 256 KiB pymalloc arenas, glibc's trim threshold) over
  *   a short run; a large heap's floor moves by more than a small one's.
  * - R² >= 0.8: a straight climb under a sawtooth fits at 0.9+; a step fits a line at ~0.75.
+ * - NO needs the floors within max(1 MiB, 2 % of the floor) (RMS) of their line: floors that
+ *   scatter more come from teeth longer than a window, and prove nothing (UNSURE).
  * - Rise in >= 70 % of consecutive windows: a steady leak rises in nearly all; noise around a
  *   flat floor rises in about half.
  */
 #define MW__FLOOR_BLOCK 8 /* samples a block of the floor index sums up */
-#define MW__VERDICT_WINDOWS 12
+#define MW__VERDICT_WINDOWS 8
 #define MW__VERDICT_MIN_WINDOWS 6
-#define MW__VERDICT_WARMUP_MIN_S 10.0
+#define MW__VERDICT_WARMUP_MIN_S 20.0
 #define MW__VERDICT_WARMUP_FRAC 0.10
 #define MW__VERDICT_MIN_SPAN_S 20.0
 #define MW__VERDICT_NOISE_ABS (128.0 * 1024 / 60) /* bytes per second */
 #define MW__VERDICT_NOISE_REL (0.001 / 60)        /* fraction of the floor per second */
 #define MW__VERDICT_R2 0.8
+#define MW__VERDICT_SCATTER_ABS (1024.0 * 1024) /* bytes */
+#define MW__VERDICT_SCATTER_REL 0.02            /* fraction of the floor */
 #define MW__VERDICT_RISE 0.7
 
 /* The lowest value of MW__FLOOR_BLOCK consecutive samples, and when. */
