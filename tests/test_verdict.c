@@ -58,6 +58,11 @@ static double noisy_flat(double t) { return 100 * MIB + 2 * MIB * noise(t); }
 static double start_then_leak(double t) { return t < 8 ? t * 12 * MIB : 96 * MIB + t * 2 * MIB / 60; }
 static double filled_cache(double t) { return 60 * MIB + (t < 240 ? t : 240) * 4 * MIB / 60 + saw(t, 8 * MIB, 2.3); }
 
+static double staircase(double t) { return 100 * MIB + (double)(int)(t / 80) * 10 * MIB + saw(t, 4 * MIB, 1.3); }
+static double late_jump(double t) { return 100 * MIB + t * MIB / 60 + (t > 300 ? 100 * MIB : 0); }
+
+static double long_teeth(double t) { return 200 * MIB + saw(t, 60 * MIB, 15) + t * 4 * MIB / 60; }
+
 static double per_min(const mw_leak_result *r) { return r->floor_slope * 60 / MIB; }
 
 Test(verdict, pure_leak_is_a_leak)
@@ -170,4 +175,41 @@ Test(verdict, a_ring_fed_a_sample_at_a_time_equals_one_read)
     cr_expect(a.span_s <= 100.0 && a.span_s > 80.0, "span %g", a.span_s);
     mw__floor_destroy(&inc);
     mw__ring_destroy(&r);
+}
+
+Test(verdict, rare_big_steps_are_not_sure)
+{
+    /* +10 MiB every 80 s: a good line (R² ~0.9), but the floor rose in only half the windows. */
+    mw_leak_result r = judge(staircase, 400);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+    cr_expect(strstr(r.reason, "windows"), "%s", r.reason);
+}
+
+Test(verdict, a_climb_with_a_late_jump_is_poorly_fitted)
+{
+    /* Rises in every window, but most of the growth is one jump at the end: not a line. */
+    mw_leak_result r = judge(late_jump, 400);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+    cr_expect(strstr(r.reason, "R\u00b2"), "%s", r.reason);
+}
+
+Test(verdict, teeth_longer_than_a_window_prove_nothing)
+{
+    /* 15 s teeth, 10 s windows: the window minima are wherever the teeth happen to be. That
+     * must not read as no leak (there is one, 4 MiB/min, under them). */
+    mw_leak_result r = judge(long_teeth, 100);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+}
+
+Test(verdict, a_watcher_without_samples_is_not_sure)
+{
+    mw_watcher *w = mw_watcher_new(NULL);
+    cr_assert(w);
+    mw_leak_result r;
+    cr_expect_eq(mw_watcher_leak_verdict(w, &r), 0);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE);
+    cr_expect_str_eq(r.reason, "no samples yet");
+    cr_expect_eq(mw_watcher_leak_verdict(w, NULL), MW_EINVAL);
+    cr_expect_eq(mw_watcher_leak_verdict(NULL, &r), MW_EINVAL);
+    mw_watcher_free(w);
 }
