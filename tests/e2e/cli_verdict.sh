@@ -27,16 +27,17 @@ while True:
     t += 0.5
     time.sleep(max(0.0, t - time.monotonic()))
 PY
-# Node.js: every 0.5 s, 20,000 short-lived objects (garbage churn); with "leak", 10 closures a
-# tick each holding an array of 1250 doubles: 195 KiB/s = 11.4 MiB/min on V8's heap.
+# Node.js: every 0.5 s, 40,000 short-lived objects (garbage churn); with "leak", 20 closures a
+# tick each holding an array of 1250 doubles: 390 KiB/s = 22.9 MiB/min on V8's heap (a rate well above
+# the ~18 s of heap sizing V8 does first, which a loaded machine stretches).
 cat > "$MW_TMP/churn.js" <<'JS'
 const leak = process.argv[2] === 'leak';
 const kept = [];
 setInterval(() => {
   let churn = [];
-  for (let i = 0; i < 20000; i++) churn.push({ a: i, b: 'x' + i, c: [i, i + 1] });
+  for (let i = 0; i < 40000; i++) churn.push({ a: i, b: 'x' + i, c: [i, i + 1] });
   churn = null;
-  if (leak) for (let i = 0; i < 10; i++) { const arr = new Array(1250).fill(i + 0.5); kept.push(() => arr.length); }
+  if (leak) for (let i = 0; i < 20; i++) { const arr = new Array(1250).fill(i + 0.5); kept.push(() => arr.length); }
 }, 500);
 JS
 
@@ -60,7 +61,7 @@ else
     missing="$missing python3"
 fi
 if command -v node > /dev/null; then
-    run_case node-closures 11.4 node "$MW_TMP/churn.js" leak
+    run_case node-closures 22.9 node "$MW_TMP/churn.js" leak
     run_case node-churn 0 node "$MW_TMP/churn.js" flat
 else
     missing="$missing node"
