@@ -246,6 +246,40 @@ size_t mw_watcher_get_processes(const mw_watcher *w, mw_tree_process *out, size_
  * the process may have exited since). Errors: MW_EINVAL, MW_ENODATA (none proven). Any thread. */
 int mw_watcher_top_spike(const mw_watcher *w, mw_tree_process *out);
 
+/* ---- Is it a leak? ------------------------------------------------------------------------------ */
+
+/* The verdict of mw_leak_verdict. It follows the RSS floor (the lowest RSS in each window of the
+ * run: what memory returns to after each collection or free), not every sample, so the sawtooth of
+ * a garbage collector or an allocator's pools does not fool it; the method, its thresholds and
+ * limits are in the README ("Is it a leak?"). */
+enum {
+    MW_LEAK_UNSURE = 0, /* not sure yet: too little data after the warm-up, or growth not
+                           sustained or poorly fitted */
+    MW_LEAK_NO = 1,     /* enough data, and the floor is flat (or falling) within the threshold */
+    MW_LEAK_YES = 2     /* the floor grows, steadily, well fitted, above the noise threshold */
+};
+
+typedef struct mw_leak_result {
+    int      verdict;       /* MW_LEAK_* */
+    double   floor_slope;   /* bytes per second, least squares over the window floors (0 if none) */
+    double   r2;            /* that fit's coefficient of determination, 0..1 */
+    double   span_s;        /* seconds of history judged (after the warm-up) */
+    double   warmup_s;      /* seconds skipped at the start */
+    uint64_t floor_bytes;   /* the latest window's floor, bytes (0 if none) */
+    unsigned windows;       /* windows the judged span was cut into (0 if none) */
+    char     reason[96];    /* why, for a human: "floor +1.1 MiB/min over 12m, R² 0.93",
+                               "floor flat (+0 B/min) over 3m", "warming up: 20s of 40s" (UTF-8) */
+} mw_leak_result;
+
+/* Judge n samples (oldest first, as mw_watcher_history gives them) by their physical_size and
+ * timestamp. Fills *out; n == 0 gives MW_LEAK_UNSURE. O(n) time, O(n / 8) memory. Any thread.
+ * Errors: MW_EINVAL (NULL out, or NULL samples with n > 0), MW_ENOMEM. */
+int mw_leak_verdict(const mw_stats *samples, size_t n, mw_leak_result *out);
+
+/* The same over the watcher's whole history (its ring): copied under the lock (16 bytes a
+ * sample), judged outside it. Any thread. Errors: MW_EINVAL, MW_ENOMEM. */
+int mw_watcher_leak_verdict(const mw_watcher *w, mw_leak_result *out);
+
 /* A static, human-readable string for an MW_E* code (or "unknown error"). Any thread. */
 const char *mw_strerror(int err);
 

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "stats.h"
 #include "units.h"
+#include "verdict.h"
 #include "where.h"
 
 /* How often the main thread wakes to move samples into the capture and flush -o. The sampler
@@ -303,5 +304,8 @@ void app_summary_print(FILE *f, const app_session *s)
                 mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)), tr.r2,
                 mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
     }
+    mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
+    if (mw__verdict_of_ring(&c->ring, &v) == 0)
+        fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
     print_files(f, s);
 }

@@ -82,17 +82,46 @@ typedef struct fit_acc {
     int64_t tlast;
 } fit_acc;
 
-static void fit_add(fit_acc *acc, const mw__sample *x, mw__field f)
+static void fit_add(fit_acc *acc, int64_t t_ns, double value)
 {
-    double t = (double)(x->t_ns - acc->t0) / 1e9;
-    double v = (double)mw__sample_field(x, f) - acc->v0;
+    if (acc->n == 0) {
+        acc->t0 = t_ns;
+        acc->v0 = value;
+    }
+    double t = (double)(t_ns - acc->t0) / 1e9;
+    double v = value - acc->v0;
     acc->sx += t;
     acc->sy += v;
     acc->sxx += t * t;
     acc->syy += v * v;
     acc->sxy += t * v;
     acc->n++;
-    acc->tlast = x->t_ns;
+    acc->tlast = t_ns;
+}
+
+/* The line through what fit_add gathered: the one least-squares implementation. */
+static bool fit_finish(const fit_acc *acc, mw__trend *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (acc->n < 2)
+        return false;
+    double n = (double)acc->n;
+    double sxx = acc->sxx - acc->sx * acc->sx / n;
+    double syy = acc->syy - acc->sy * acc->sy / n;
+    double sxy = acc->sxy - acc->sx * acc->sy / n;
+    out->n = acc->n;
+    out->span_s = (double)(acc->tlast - acc->t0) / 1e9;
+    if (sxx <= 0.0 || out->span_s <= 0.0)
+        return false;
+    out->slope = sxy / sxx;
+    out->intercept = acc->v0 + (acc->sy - out->slope * acc->sx) / n;
+    if (syy <= 0.0)
+        out->r2 = 1.0; /* a perfectly flat line is perfectly fitted */
+    else {
+        double r2 = (sxy * sxy) / (sxx * syy);
+        out->r2 = r2 < 0.0 ? 0.0 : (r2 > 1.0 ? 1.0 : r2);
+    }
+    return true;
 }
 
 bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out)
@@ -110,27 +139,19 @@ bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t
     if (na + nb < 2 || stride == 0)
         return false;
     fit_acc acc = {0};
-    acc.t0 = a[0].t_ns;
-    acc.v0 = (double)mw__sample_field(&a[0], f);
-    for (uint64_t i = 0; i < na + nb; i += stride)
-        fit_add(&acc, i < na ? &a[i] : &b[i - na], f);
-    double n = (double)acc.n;
-    double sxx = acc.sxx - acc.sx * acc.sx / n;
-    double syy = acc.syy - acc.sy * acc.sy / n;
-    double sxy = acc.sxy - acc.sx * acc.sy / n;
-    out->n = acc.n;
-    out->span_s = (double)(acc.tlast - acc.t0) / 1e9;
-    if (sxx <= 0.0 || out->span_s <= 0.0)
-        return false;
-    out->slope = sxy / sxx;
-    out->intercept = acc.v0 + (acc.sy - out->slope * acc.sx) / n;
-    if (syy <= 0.0)
-        out->r2 = 1.0; /* a perfectly flat line is perfectly fitted */
-    else {
-        double r2 = (sxy * sxy) / (sxx * syy);
-        out->r2 = r2 < 0.0 ? 0.0 : (r2 > 1.0 ? 1.0 : r2);
+    for (uint64_t i = 0; i < na + nb; i += stride) {
+        const mw__sample *x = i < na ? &a[i] : &b[i - na];
+        fit_add(&acc, x->t_ns, (double)mw__sample_field(x, f));
     }
-    return true;
+    return fit_finish(&acc, out);
+}
+
+bool mw__trend_fit_points(const mw__point *p, size_t n, mw__trend *out)
+{
+    fit_acc acc = {0};
+    for (size_t i = 0; i < n; i++)
+        fit_add(&acc, p[i].t_ns, p[i].v);
+    return fit_finish(&acc, out);
 }
 
 uint64_t mw__ring_seek_time(const mw__ring *r, uint64_t from, uint64_t to, int64_t t_ns)

@@ -56,9 +56,18 @@ typedef struct mw__trend {
 bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out);
 /* The same fit on every stride-th sample of [from, to) (stride >= 1, the first one included):
  * the dashboard fits a window of a million samples on ~1024 of them, whose slope and R² agree
- * with the whole window's to the digits it shows. The one least-squares implementation. */
+ * with the whole window's to the digits it shows. It and _points share one least-squares code. */
 bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t stride,
                          mw__field f, mw__trend *out);
+
+/* A point of a series that is not a ring's samples (the floor of a window: verdict.c). */
+typedef struct mw__point {
+    int64_t t_ns; /* CLOCK_MONOTONIC */
+    double v;     /* bytes */
+} mw__point;
+
+/* The same fit over points in time order. */
+bool mw__trend_fit_points(const mw__point *p, size_t n, mw__trend *out);
 
 /* The first sequence number in [from, to) whose time is >= t_ns (to if none); binary search,
  * relying on timestamps never decreasing. */

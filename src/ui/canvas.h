@@ -28,6 +28,8 @@ typedef enum mw__style {
     MW__ST_GROWTH,  /* a growing figure (positive growth, trend) */
     MW__ST_KEY,     /* key names in the footer and help: bold */
     MW__ST_PSS,     /* PSS chart bars */
+    MW__ST_LEAK,    /* the verdict "leak": red */
+    MW__ST_NOLEAK,  /* the verdict "no leak": green */
     MW__ST_COUNT
 } mw__style;
 

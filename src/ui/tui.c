@@ -103,6 +103,8 @@ static void setup_styles(app_tui *t)
         {MW__ST_GROWTH, COLOR_YELLOW, A_BOLD, A_BOLD},
         {MW__ST_KEY, C_NONE, A_BOLD, A_BOLD},
         {MW__ST_PSS, COLOR_BLUE, A_NORMAL, A_BOLD},
+        {MW__ST_LEAK, COLOR_RED, A_BOLD | A_REVERSE, A_BOLD},
+        {MW__ST_NOLEAK, COLOR_GREEN, A_BOLD, A_BOLD},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         mw__style st = map[i].st;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "capture.h"
 #include "chart.h"
+#include "verdict.h"
 
 /* Minimum terminal size for the dashboard; below it the view shows a short centred message. */
 #define MW__VIEW_MIN_W 40
@@ -77,6 +78,7 @@ typedef struct mw__ui_state {
     bool prompt;              /* typing a mark label */
     char label[MW__MARK_LABEL_MAX]; /* the label typed (UTF-8), also after Enter for the caller */
     mw__chart_index index;    /* min/max cache over the capture's ring (see chart.h) */
+    mw__floor floor;          /* the RSS floor index behind the leak verdict (verdict.h) */
     bool table;               /* the process table is open (key t) */
     size_t table_top;         /* its first row shown (scrolling); the view keeps it in range */
     int table_page;           /* rows it showed last frame: what PgUp / PgDn move by */

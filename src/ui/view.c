@@ -84,6 +84,34 @@ static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st
     }
 }
 
+/* "floor +1.1 MiB/min over 12m (R² 0.93)  leak": the verdict over the whole capture (not only
+ * the window shown), from the floor index the view keeps up to date (verdict.h). When the
+ * figures do not fit, the word alone; while not sure, the reason (dim) is the useful part. */
+static void verdict_segments(mw__line *l, const mw__ui_state *st)
+{
+    mw_leak_result v;
+    char buf[128], rate[32];
+    mw__verdict_decide(&st->floor, &v);
+    if (v.windows) {
+        snprintf(buf, sizeof(buf), "%s/min over %s (%s %.2f)",
+                 mw__format_bytes_signed(rate, sizeof(rate), (int64_t)(v.floor_slope * 60.0)),
+                 mw__format_span((char[16]){0}, 16, (int64_t)(v.span_s * 1e9)),
+                 st->ascii ? "R^2" : "R\u00b2", v.r2);
+        mw__line_add_pair(l, 3, "floor", MW__ST_TITLE, buf, growth_style((int64_t)v.floor_slope));
+    }
+    if (v.verdict == MW_LEAK_YES)
+        mw__line_add(l, 2, "leak", MW__ST_LEAK);
+    else if (v.verdict == MW_LEAK_NO)
+        mw__line_add(l, 2, "no leak", MW__ST_NOLEAK);
+    else if (v.windows) /* the figures say why */
+        mw__line_add(l, 2, "leak? not sure", MW__ST_DIM);
+    else {
+        snprintf(buf, sizeof(buf), "leak? %s", v.reason);
+        if (!mw__line_add(l, 3, buf, MW__ST_DIM))
+            mw__line_add(l, 3, "leak? not sure", MW__ST_DIM);
+    }
+}
+
 /* "rate +2.0 MiB/min (last 1m)  trend +2.1 MiB/min (R² 0.97)": the rate is the plain difference
  * over the last minute; the trend is the least-squares line over the whole window on screen. */
 static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, const mw__ui_state *st)
@@ -106,6 +134,7 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
                  st->ascii ? "R^2" : "R\u00b2", r2);
         mw__line_add_pair(l, 3, "trend", MW__ST_TITLE, buf, growth_style((int64_t)slope));
     }
+    verdict_segments(l, st);
 }
 
 /* The colour of a field's value: that of its chart where it has one. */
@@ -218,6 +247,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         return;
     }
     mw__chart_index_update(&st->index, &c->ring);
+    mw__floor_sync(&st->floor, &c->ring); /* on failure it stays empty: "no samples yet" */
     mw__window w;
     mw__view_window(st, c, &w);
     /* Live and showing everything: round the axis end up to a step of about 1/8..1/20 of the

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/* verdict.c — is it a leak? The floor index, the window floors and the decision (verdict.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "units.h"
+#include "verdict.h"
+
+/* ---- the floor index ------------------------------------------------------------------------- */
+
+int mw__floor_init(mw__floor *f, size_t max_samples)
+{
+    memset(f, 0, sizeof(*f));
+    f->cap = max_samples / MW__FLOOR_BLOCK + 2;
+    f->b = malloc(f->cap * sizeof(*f->b));
+    if (!f->b) {
+        f->cap = 0;
+        return MW_ENOMEM;
+    }
+    return 0;
+}
+
+void mw__floor_destroy(mw__floor *f)
+{
+    if (!f)
+        return;
+    free(f->b);
+    memset(f, 0, sizeof(*f));
+}
+
+void mw__floor_clear(mw__floor *f)
+{
+    f->first = f->end = 0;
+    memset(&f->cur, 0, sizeof(f->cur));
+    f->src = NULL;
+    f->src_cap = 0;
+    f->fed = 0;
+}
+
+void mw__floor_add(mw__floor *f, int64_t t_ns, uint64_t v)
+{
+    mw__floor_block *c = &f->cur;
+    if (c->n == 0) {
+        c->t_first = c->t_min = t_ns;
+        c->min = v;
+    } else if (v < c->min) {
+        c->min = v;
+        c->t_min = t_ns;
+    }
+    c->t_last = t_ns;
+    if (++c->n < MW__FLOOR_BLOCK || f->cap == 0)
+        return;
+    if (f->end - f->first == f->cap)
+        f->first++; /* full: the oldest block goes, as the ring's oldest samples did */
+    f->b[f->end++ % f->cap] = *c;
+    memset(c, 0, sizeof(*c));
+}
+
+int mw__floor_sync(mw__floor *f, const mw__ring *r)
+{
+    uint64_t end = mw__ring_end(r);
+    if (f->src != r->buf || f->src_cap != r->cap || end < f->fed) {
+        if (f->cap != r->cap / MW__FLOOR_BLOCK + 2) {
+            mw__floor_destroy(f);
+            if (mw__floor_init(f, r->cap) != 0)
+                return MW_ENOMEM;
+        }
+        mw__floor_clear(f);
+        f->src = r->buf;
+        f->src_cap = r->cap;
+    }
+    uint64_t from = f->fed < mw__ring_first(r) ? mw__ring_first(r) : f->fed;
+    const mw__sample *a, *b;
+    size_t na, nb;
+    mw__ring_span(r, from, end, &a, &na, &b, &nb);
+    for (size_t i = 0; i < na; i++)
+        mw__floor_add(f, a[i].t_ns, a[i].rss);
+    for (size_t i = 0; i < nb; i++)
+        mw__floor_add(f, b[i].t_ns, b[i].rss);
+    f->fed = end;
+    return 0;
+}
+
+static size_t blocks_held(const mw__floor *f) { return (size_t)(f->end - f->first) + (f->cur.n > 0); }
+
+static const mw__floor_block *block_at(const mw__floor *f, size_t i)
+{
+    if (i < f->end - f->first)
+        return &f->b[(f->first + i) % f->cap];
+    return &f->cur;
+}
+
+/* ---- the decision ---------------------------------------------------------------------------- */
+
+/* "+1.1 MiB/min" */
+static char *per_min(char *buf, size_t n, double bytes_per_s)
+{
+    char v[32];
+    snprintf(buf, n, "%s/min", mw__format_bytes_signed(v, sizeof(v), (int64_t)(bytes_per_s * 60.0)));
+    return buf;
+}
+
+static char *span_text(char *buf, size_t n, double s) { return mw__format_span(buf, n, (int64_t)(s * 1e9)); }
+
+/* Before there are enough windows: how long until there will be. */
+static void not_yet(mw_leak_result *out, double have_s, double need_s, const char *what)
+{
+    char a[16], b[16];
+    out->verdict = MW_LEAK_UNSURE;
+    snprintf(out->reason, sizeof(out->reason), "%s: %s of %s", what, span_text(a, sizeof(a), have_s),
+             span_text(b, sizeof(b), need_s));
+}
+
+/* The floor of each of k windows over the blocks [s, s + m): window w holds blocks
+ * [s + w*m/k, s + (w+1)*m/k), so every block after the warm-up is used. */
+static void window_floors(const mw__floor *f, size_t s, size_t m, size_t k, mw__point *pts)
+{
+    for (size_t w = 0; w < k; w++) {
+        size_t lo_i = s + w * m / k, hi_i = s + (w + 1) * m / k;
+        const mw__floor_block *lo = block_at(f, lo_i);
+        for (size_t j = lo_i + 1; j < hi_i; j++) {
+            const mw__floor_block *x = block_at(f, j);
+            if (x->min < lo->min)
+                lo = x;
+        }
+        pts[w].t_ns = lo->t_min;
+        pts[w].v = (double)lo->min;
+    }
+}
+
+/* The mean square distance of the points from their fitted line, bytes² (no libm here). */
+static double scatter(const mw__point *pts, size_t n, const mw__trend *tr)
+{
+    double ss = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = pts[i].v - (tr->intercept + tr->slope * (double)(pts[i].t_ns - pts[0].t_ns) / 1e9);
+        ss += d * d;
+    }
+    return n ? ss / (double)n : 0;
+}
+
+/* The decision over the window floors; the fits and the thresholds as verdict.h says. */
+static void judge(const mw__point *pts, size_t k, mw_leak_result *out)
+{
+    mw__trend all, tail;
+    char rate[32], sp[16], tr[32];
+    mw__trend_fit_points(pts, k, &all);
+    mw__trend_fit_points(pts + k - k / 2, k / 2, &tail);
+    out->floor_slope = all.slope;
+    out->r2 = all.r2;
+    double sum = 0;
+    size_t rises = 0;
+    for (size_t i = 0; i < k; i++) {
+        sum += pts[i].v;
+        rises += i > 0 && pts[i].v > pts[i - 1].v;
+    }
+    double thr = MW__VERDICT_NOISE_REL * sum / (double)k;
+    if (thr < MW__VERDICT_NOISE_ABS)
+        thr = MW__VERDICT_NOISE_ABS;
+    per_min(rate, sizeof(rate), all.slope);
+    span_text(sp, sizeof(sp), out->span_s);
+    bool rising = (double)rises >= MW__VERDICT_RISE * (double)(k - 1);
+    bool lasting = tail.slope >= thr && tail.slope >= all.slope / 2; /* still climbing at the end */
+    /* Floors that scatter far from their line were not floors: the teeth are longer than a
+     * window, and a flat fit through them proves nothing. */
+    double band = MW__VERDICT_SCATTER_REL * sum / (double)k;
+    if (band < MW__VERDICT_SCATTER_ABS)
+        band = MW__VERDICT_SCATTER_ABS;
+    bool steady = scatter(pts, k, &all) <= band * band;
+    bool tail_steady = scatter(pts + k - k / 2, k / 2, &tail) <= band * band;
+    if (all.slope < thr && !steady) {
+        out->verdict = MW_LEAK_UNSURE;
+        snprintf(out->reason, sizeof(out->reason),
+                 "floor %s over %s, but floors scatter (long teeth?)", rate, sp);
+    } else if (all.slope < thr) {
+        out->verdict = MW_LEAK_NO;
+        snprintf(out->reason, sizeof(out->reason), "floor %s (%s) over %s",
+                 all.slope <= -thr ? "falling" : "flat", rate, sp);
+    } else if (all.r2 >= MW__VERDICT_R2 && rising && lasting) {
+        out->verdict = MW_LEAK_YES;
+        snprintf(out->reason, sizeof(out->reason), "floor %s over %s, R\u00b2 %.2f", rate, sp, all.r2);
+    } else if (tail.slope < thr && tail.slope > -thr && tail_steady) {
+        out->verdict = MW_LEAK_NO; /* one step (or a cache filling up), then flat */
+        snprintf(out->reason, sizeof(out->reason), "floor flat (%s) over the last %s",
+                 per_min(tr, sizeof(tr), tail.slope), span_text(sp, sizeof(sp), tail.span_s));
+    } else {
+        out->verdict = MW_LEAK_UNSURE;
+        int at = snprintf(out->reason, sizeof(out->reason), "floor %s over %s, but ", rate, sp);
+        size_t room = sizeof(out->reason) - (size_t)at;
+        if (all.r2 < MW__VERDICT_R2)
+            snprintf(out->reason + at, room, "R\u00b2 %.2f", all.r2);
+        else if (!rising)
+            snprintf(out->reason + at, room, "it rose in %zu of %zu windows", rises, k - 1);
+        else
+            snprintf(out->reason + at, room, "%s lately", per_min(tr, sizeof(tr), tail.slope));
+    }
+}
+
+void mw__verdict_decide(const mw__floor *f, mw_leak_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    size_t nb = blocks_held(f);
+    if (nb == 0) {
+        out->verdict = MW_LEAK_UNSURE;
+        snprintf(out->reason, sizeof(out->reason), "no samples yet");
+        return;
+    }
+    int64_t t0 = block_at(f, 0)->t_first, t1 = block_at(f, nb - 1)->t_last;
+    double span = (double)(t1 - t0) / 1e9;
+    double warm = span * MW__VERDICT_WARMUP_FRAC;
+    if (warm < MW__VERDICT_WARMUP_MIN_S)
+        warm = MW__VERDICT_WARMUP_MIN_S;
+    out->warmup_s = warm;
+    if (span < warm + MW__VERDICT_MIN_SPAN_S) {
+        not_yet(out, span, warm + MW__VERDICT_MIN_SPAN_S, "warming up");
+        return;
+    }
+    size_t s = 0; /* the first block wholly after the warm-up */
+    while (s < nb && (double)(block_at(f, s)->t_first - t0) / 1e9 < warm)
+        s++;
+    size_t m = nb - s, k = m < MW__VERDICT_WINDOWS ? m : MW__VERDICT_WINDOWS;
+    if (k < MW__VERDICT_MIN_WINDOWS) {
+        char need[32];
+        snprintf(need, sizeof(need), "%d", MW__VERDICT_MIN_WINDOWS * MW__FLOOR_BLOCK);
+        out->verdict = MW_LEAK_UNSURE;
+        snprintf(out->reason, sizeof(out->reason), "too few samples after the warm-up: %zu of %s",
+                 m * MW__FLOOR_BLOCK, need);
+        return;
+    }
+    mw__point pts[MW__VERDICT_WINDOWS];
+    window_floors(f, s, m, k, pts);
+    out->windows = (unsigned)k;
+    out->span_s = (double)(t1 - block_at(f, s)->t_first) / 1e9;
+    out->floor_bytes = (uint64_t)pts[k - 1].v;
+    judge(pts, k, out);
+}
+
+int mw__verdict_of_ring(const mw__ring *r, mw_leak_result *out)
+{
+    mw__floor f = {0};
+    if (mw__floor_sync(&f, r) != 0)
+        return MW_ENOMEM;
+    mw__verdict_decide(&f, out);
+    mw__floor_destroy(&f);
+    return 0;
+}
+
+const char *mw__verdict_word(int verdict)
+{
+    switch (verdict) {
+    case MW_LEAK_YES:
+        return "leak";
+    case MW_LEAK_NO:
+        return "no leak";
+    default:
+        return "not sure";
+    }
+}
+
+/* ---- the public API -------------------------------------------------------------------------- */
+
+int mw_leak_verdict(const mw_stats *samples, size_t n, mw_leak_result *out)
+{
+    if (!out || (!samples && n > 0))
+        return MW_EINVAL;
+    mw__floor f;
+    if (mw__floor_init(&f, n) != 0)
+        return MW_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        mw__floor_add(&f, mw__ts_to_ns(&samples[i].timestamp), samples[i].physical_size);
+    mw__verdict_decide(&f, out);
+    mw__floor_destroy(&f);
+    return 0;
+}
+
+/* Through the watcher's public incremental read: each chunk is copied under its lock, the floor
+ * is built outside it, so a long history never keeps the sampler waiting. */
+int mw_watcher_leak_verdict(const mw_watcher *w, mw_leak_result *out)
+{
+    enum { CHUNK = 1024 };
+    mw_watcher_status st;
+    if (!w || !out || mw_watcher_get_status(w, &st) != 0)
+        return MW_EINVAL;
+    mw_stats *buf = malloc(CHUNK * sizeof(*buf));
+    mw__floor f;
+    if (!buf || mw__floor_init(&f, st.capacity) != 0) {
+        free(buf);
+        return MW_ENOMEM;
+    }
+    uint64_t seq = st.samples - st.stored; /* the oldest stored */
+    size_t got; /* up to the newest sample at the start: a fast sampler cannot keep this going */
+    while (seq < st.samples &&
+           (got = mw_watcher_history_since(w, &seq, buf, st.samples - seq < CHUNK ? (size_t)(st.samples - seq) : CHUNK, NULL)) > 0)
+        for (size_t i = 0; i < got; i++)
+            mw__floor_add(&f, mw__ts_to_ns(&buf[i].timestamp), buf[i].physical_size);
+    free(buf);
+    mw__verdict_decide(&f, out);
+    mw__floor_destroy(&f);
+    return 0;
+}

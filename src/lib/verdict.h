@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* verdict.h — is it a leak? The RSS floor per window, its least-squares line, and the verdict (pure). */
+#ifndef MW_VERDICT_H
+#define MW_VERDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "memwatch.h"
+#include "ring.h"
+
+/* The method (README, "Is it a leak?"):
+ * 1. Skip a warm-up: start-up, imports, JIT and caches filling are not a leak.
+ * 2. Cut the rest into MW__VERDICT_WINDOWS windows of equal sample count (never fewer than one
+ *    block of MW__FLOOR_BLOCK samples each) and take each window's minimum RSS: the floor, what
+ *    memory returns to after each collection. Windows grow with the run, so a collector's
+ *    sawtooth whose period is shorter than a window (span / 8) is flattened. Fewer windows would
+ *    flatten longer periods but leave too few points to fit.
+ * 3. Fit a least-squares line to the floor points (stats.c) and decide:
+ *    LEAK   slope >= the noise threshold, R² >= MW__VERDICT_R2, the floor rose across at least
+ *           MW__VERDICT_RISE of consecutive windows, and the last half of the floor points still
+ *           climbs at >= the threshold and at >= half the whole slope (growth that stopped is a
+ *           cache that filled up, or a step);
+ *    NO     the slope is below the threshold (flat, or falling), or the whole is not a clean
+ *           climb but its last half is flat (one step, then flat);
+ *    UNSURE everything else, and too little data.
+ *
+ * Thresholds, and why:
+ * - Warm-up max(20 s, 10 % of the history): CPython settles within a second, but Node.js 20's
+ *   V8 keeps growing its heap under a steady load for ~15-20 s (measured here: a garbage churn
+ *   with no leak climbs 20 -> 78 MiB over the first 18 s, then stays flat); a long run's own start
+ *   (a server filling caches) scales with it.
+ * - At least 20 s after the warm-up and 6 windows: fewer floor points make R² meaningless.
+ * - Noise threshold max(128 KiB/min, 0.1 % of the floor per minute): below 128 KiB/min sits
+ *   the allocator's granularity (pages, 256 KiB pymalloc arenas, glibc's trim threshold) over
+ *   a short run; a large heap's floor moves by more than a small one's.
+ * - R² >= 0.8: a straight climb under a sawtooth fits at 0.9+; a step fits a line at ~0.75.
+ * - NO needs the floors within max(1 MiB, 2 % of the floor) (RMS) of their line: floors that
+ *   scatter more come from teeth longer than a window, and prove nothing (UNSURE).
+ * - Rise in >= 70 % of consecutive windows: a steady leak rises in nearly all; noise around a
+ *   flat floor rises in about half.
+ */
+#define MW__FLOOR_BLOCK 8 /* samples a block of the floor index sums up */
+#define MW__VERDICT_WINDOWS 8
+#define MW__VERDICT_MIN_WINDOWS 6
+#define MW__VERDICT_WARMUP_MIN_S 20.0
+#define MW__VERDICT_WARMUP_FRAC 0.10
+#define MW__VERDICT_MIN_SPAN_S 20.0
+#define MW__VERDICT_NOISE_ABS (128.0 * 1024 / 60) /* bytes per second */
+#define MW__VERDICT_NOISE_REL (0.001 / 60)        /* fraction of the floor per second */
+#define MW__VERDICT_R2 0.8
+#define MW__VERDICT_SCATTER_ABS (1024.0 * 1024) /* bytes */
+#define MW__VERDICT_SCATTER_REL 0.02            /* fraction of the floor */
+#define MW__VERDICT_RISE 0.7
+
+/* The lowest value of MW__FLOOR_BLOCK consecutive samples, and when. */
+typedef struct mw__floor_block {
+    int64_t t_first, t_last; /* the block's first and last sample times */
+    int64_t t_min;           /* the time of its lowest value (earliest on ties) */
+    uint64_t min;            /* bytes */
+    uint32_t n;              /* samples in it (MW__FLOOR_BLOCK but for the newest) */
+} mw__floor_block;
+
+/* An incremental index of block minima: adding a sample is O(1), so the dashboard judges a
+ * million samples each frame by looking at 125,000 blocks, not at the samples. Blocks held are
+ * [first, end) at b[k % cap], then `cur`, the block being filled. Owned by its user (the UI
+ * state, or a one-shot judgement); no lock of its own. A zeroed struct is a valid empty index. */
+typedef struct mw__floor {
+    mw__floor_block *b;
+    size_t cap;
+    uint64_t first, end;
+    mw__floor_block cur;
+    /* Feeding from a ring (mw__floor_sync): which ring, and its next sequence number to read. */
+    const mw__sample *src;
+    size_t src_cap;
+    uint64_t fed;
+} mw__floor;
+
+/* Room for max_samples samples (older blocks are dropped as new ones come). 0 or MW_ENOMEM. */
+int mw__floor_init(mw__floor *f, size_t max_samples);
+void mw__floor_destroy(mw__floor *f);
+/* Forget every sample; keeps the room. */
+void mw__floor_clear(mw__floor *f);
+/* Add one sample; times must not decrease. O(1). */
+void mw__floor_add(mw__floor *f, int64_t t_ns, uint64_t v);
+/* Add the ring's RSS samples not added yet; a ring cleared or replaced is re-read, and the
+ * index sized to it. On allocation failure the index stays empty: 0 or MW_ENOMEM. */
+int mw__floor_sync(mw__floor *f, const mw__ring *r);
+
+/* Judge what the index holds. O(blocks). */
+void mw__verdict_decide(const mw__floor *f, mw_leak_result *out);
+/* One-shot: the RSS of the ring's samples. 0 or MW_ENOMEM. */
+int mw__verdict_of_ring(const mw__ring *r, mw_leak_result *out);
+
+/* "leak", "no leak", "not sure". */
+const char *mw__verdict_word(int verdict);
+
+#endif

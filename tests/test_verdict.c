@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/* test_verdict.c — the leak verdict on synthetic series: leaks, sawtooths, steps, noise, warm-up. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+#include "verdict.h"
+
+#define MIB (1024.0 * 1024.0)
+#define STEP_NS 100000000LL /* 100 ms, as the end-to-end runs sample */
+
+/* A series: RSS in bytes at time t seconds. */
+typedef double (*series_fn)(double t);
+
+/* Judge `seconds` of the series sampled every 100 ms. */
+static mw_leak_result judge(series_fn fn, double seconds)
+{
+    alarm(20);
+    mw__floor f;
+    size_t n = (size_t)(seconds * 10) + 1;
+    cr_assert_eq(mw__floor_init(&f, n), 0);
+    for (size_t i = 0; i < n; i++)
+        mw__floor_add(&f, 5 * 1000000000LL + (int64_t)i * STEP_NS, (uint64_t)fn((double)i / 10));
+    mw_leak_result r;
+    mw__verdict_decide(&f, &r);
+    mw__floor_destroy(&f);
+    return r;
+}
+
+/* A collector's sawtooth: allocates `height` bytes over `period` seconds, then drops to zero. */
+static double saw(double t, double height, double period)
+{
+    double c = t / period; /* no libm here: the phase by truncation */
+    return height * (c - (double)(long)c);
+}
+
+/* Deterministic noise in [-1, 1). */
+static double noise(double t)
+{
+    uint32_t x = (uint32_t)(t * 1000.0 + 0.5) * 2654435761u;
+    x ^= x >> 15;
+    x *= 2246822519u;
+    x ^= x >> 13;
+    return (double)x / 2147483648.0 - 1.0;
+}
+
+static double pure_leak(double t) { return 100 * MIB + t * MIB / 60; }
+static double saw_flat(double t) { return 100 * MIB + saw(t, 50 * MIB, 3.7); }
+static double saw_leak(double t) { return 100 * MIB + saw(t, 50 * MIB, 3.7) + t * MIB / 60; }
+static double saw_step(double t) { return 100 * MIB + saw(t, 50 * MIB, 3.7) + (t > 300 ? 20 * MIB : 0); }
+static double noisy_flat(double t) { return 100 * MIB + 2 * MIB * noise(t); }
+static double start_then_leak(double t) { return t < 8 ? t * 12 * MIB : 96 * MIB + t * 2 * MIB / 60; }
+static double filled_cache(double t) { return 60 * MIB + (t < 240 ? t : 240) * 4 * MIB / 60 + saw(t, 8 * MIB, 2.3); }
+
+static double staircase(double t) { return 100 * MIB + (double)(int)(t / 80) * 10 * MIB + saw(t, 4 * MIB, 1.3); }
+static double late_jump(double t) { return 100 * MIB + t * MIB / 60 + (t > 300 ? 100 * MIB : 0); }
+
+static double long_teeth(double t) { return 200 * MIB + saw(t, 60 * MIB, 15) + t * 4 * MIB / 60; }
+
+static double per_min(const mw_leak_result *r) { return r->floor_slope * 60 / MIB; }
+
+Test(verdict, pure_leak_is_a_leak)
+{
+    mw_leak_result r = judge(pure_leak, 120);
+    cr_expect_eq(r.verdict, MW_LEAK_YES, "%s", r.reason);
+    cr_expect(fabs(per_min(&r) - 1.0) < 0.05, "slope %.3f MiB/min", per_min(&r));
+    cr_expect_gt(r.r2, 0.99);
+    cr_expect_str_eq(r.reason, "floor +1.0 MiB/min over 1m40s, R\u00b2 1.00");
+}
+
+Test(verdict, sawtooth_without_leak_is_no_leak)
+{
+    mw_leak_result r = judge(saw_flat, 180);
+    cr_expect_eq(r.verdict, MW_LEAK_NO, "%s", r.reason);
+    cr_expect(strstr(r.reason, "floor flat"), "%s", r.reason);
+}
+
+Test(verdict, slow_leak_under_a_big_sawtooth_is_a_leak)
+{
+    /* 1 MiB/min under a 50 MiB sawtooth: a fit over every sample is lost in the teeth. */
+    mw_leak_result r = judge(saw_leak, 12 * 60);
+    cr_expect_eq(r.verdict, MW_LEAK_YES, "%s", r.reason);
+    cr_expect(fabs(per_min(&r) - 1.0) < 0.1, "slope %.3f MiB/min", per_min(&r));
+    cr_expect_gt(r.r2, 0.9);
+}
+
+Test(verdict, one_step_then_flat_is_not_a_leak)
+{
+    mw_leak_result r = judge(saw_step, 600);
+    cr_expect_neq(r.verdict, MW_LEAK_YES, "%s", r.reason);
+    cr_expect_eq(r.verdict, MW_LEAK_NO, "%s", r.reason);
+    cr_expect(strstr(r.reason, "over the last"), "%s", r.reason);
+}
+
+Test(verdict, growth_that_stopped_is_not_a_leak)
+{
+    /* A cache that fills for 4 minutes, then stays full for 2: its floor climbs, then stops. */
+    mw_leak_result r = judge(filled_cache, 360);
+    cr_expect_neq(r.verdict, MW_LEAK_YES, "%s", r.reason);
+}
+
+Test(verdict, noise_around_a_flat_floor_is_no_leak)
+{
+    mw_leak_result r = judge(noisy_flat, 300);
+    cr_expect_eq(r.verdict, MW_LEAK_NO, "%s", r.reason);
+}
+
+Test(verdict, too_short_is_not_sure)
+{
+    mw_leak_result r = judge(pure_leak, 20);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+    cr_expect_str_eq(r.reason, "warming up: 20s of 40s");
+}
+
+Test(verdict, warm_up_is_skipped)
+{
+    /* Start-up climbs 96 MiB in 8 s; the leak after it is 2 MiB/min, and that is what counts. */
+    mw_leak_result r = judge(start_then_leak, 90);
+    cr_expect_eq(r.verdict, MW_LEAK_YES, "%s", r.reason);
+    cr_expect(fabs(per_min(&r) - 2.0) < 0.1, "slope %.3f MiB/min", per_min(&r));
+    cr_expect_geq(r.warmup_s, 10.0);
+}
+
+Test(verdict, nothing_is_not_sure)
+{
+    mw_leak_result r;
+    cr_expect_eq(mw_leak_verdict(NULL, 0, &r), 0);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE);
+    cr_expect_eq(mw_leak_verdict(NULL, 3, &r), MW_EINVAL);
+    cr_expect_eq(mw_leak_verdict(NULL, 0, NULL), MW_EINVAL);
+}
+
+Test(verdict, public_array_call_matches_the_index)
+{
+    size_t n = 1201;
+    mw_stats *s = calloc(n, sizeof(*s));
+    cr_assert(s);
+    for (size_t i = 0; i < n; i++) {
+        s[i].timestamp.tv_sec = 5 + (time_t)(i / 10);
+        s[i].timestamp.tv_nsec = (long)(i % 10) * STEP_NS;
+        s[i].physical_size = (uint64_t)saw_leak((double)i / 10);
+    }
+    mw_leak_result a, b = judge(saw_leak, 120);
+    cr_assert_eq(mw_leak_verdict(s, n, &a), 0);
+    cr_expect_eq(a.verdict, b.verdict);
+    cr_expect_eq(a.floor_slope, b.floor_slope);
+    cr_expect_str_eq(a.reason, b.reason);
+    free(s);
+}
+
+Test(verdict, a_ring_fed_a_sample_at_a_time_equals_one_read)
+{
+    /* The dashboard syncs every frame; the summary reads once: the same floors either way,
+     * also once the ring has wrapped (it keeps 1000 of 3000 samples). */
+    mw__ring r;
+    cr_assert_eq(mw__ring_init(&r, 1000), 0);
+    mw__floor inc = {0};
+    for (int i = 0; i < 3000; i++) {
+        mw__sample x = {.t_ns = (int64_t)i * STEP_NS, .rss = (uint64_t)saw_leak(i / 10.0)};
+        mw__ring_push(&r, &x);
+        cr_assert_eq(mw__floor_sync(&inc, &r), 0);
+    }
+    mw_leak_result a, b;
+    mw__verdict_decide(&inc, &a);
+    cr_assert_eq(mw__verdict_of_ring(&r, &b), 0);
+    cr_expect_eq(a.verdict, b.verdict, "%s / %s", a.reason, b.reason);
+    cr_expect(fabs(a.floor_slope - b.floor_slope) < 0.02 * fabs(b.floor_slope) + 1, "%g vs %g",
+              a.floor_slope, b.floor_slope);
+    cr_expect(a.span_s <= 100.0 && a.span_s > 80.0, "span %g", a.span_s);
+    mw__floor_destroy(&inc);
+    mw__ring_destroy(&r);
+}
+
+Test(verdict, rare_big_steps_are_not_sure)
+{
+    /* +10 MiB every 80 s: a good line (R² ~0.9), but the floor rose in only half the windows. */
+    mw_leak_result r = judge(staircase, 400);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+    cr_expect(strstr(r.reason, "windows"), "%s", r.reason);
+}
+
+Test(verdict, a_climb_with_a_late_jump_is_poorly_fitted)
+{
+    /* Rises in every window, but most of the growth is one jump at the end: not a line. */
+    mw_leak_result r = judge(late_jump, 400);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+    cr_expect(strstr(r.reason, "R\u00b2"), "%s", r.reason);
+}
+
+Test(verdict, teeth_longer_than_a_window_prove_nothing)
+{
+    /* 15 s teeth, 10 s windows: the window minima are wherever the teeth happen to be. That
+     * must not read as no leak (there is one, 4 MiB/min, under them). */
+    mw_leak_result r = judge(long_teeth, 100);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE, "%s", r.reason);
+}
+
+Test(verdict, a_watcher_without_samples_is_not_sure)
+{
+    mw_watcher *w = mw_watcher_new(NULL);
+    cr_assert(w);
+    mw_leak_result r;
+    cr_expect_eq(mw_watcher_leak_verdict(w, &r), 0);
+    cr_expect_eq(r.verdict, MW_LEAK_UNSURE);
+    cr_expect_str_eq(r.reason, "no samples yet");
+    cr_expect_eq(mw_watcher_leak_verdict(w, NULL), MW_EINVAL);
+    cr_expect_eq(mw_watcher_leak_verdict(NULL, &r), MW_EINVAL);
+    mw_watcher_free(w);
+}
