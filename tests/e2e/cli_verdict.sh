@@ -8,6 +8,11 @@
 # only churn, and a leak's floor rate must be within 0.7x .. 1.5x of the rate the workload leaks.
 # The workloads are in the runtimes' own allocators, which nobody here wrote: pymalloc and
 # glibc under CPython, V8's collector under Node.js, glibc's malloc/free under C.
+# The runtimes' own collectors set the pace, not memwatch: under a sanitizer run's load (every
+# other test slowed several times, MW_E2E_SLOW > 1) V8 sizes its heap for longer than the stated
+# minute, which would test the machine rather than the verdict. The plain suite and distcheck run
+# it; test_verdict checks the method itself under ASan/UBSan.
+[ "$MW_SLOW" -gt 1 ] && skip "the stated time (60 s) holds on a normal build; this run is slowed x$MW_SLOW"
 MW_SAWTOOTH=${MW_SAWTOOTH:-$(dirname "$MEMWATCH")/tests/helpers/mw-sawtooth} # beside memwatch
 [ -x "$MW_SAWTOOTH" ] || hard_error "no mw-sawtooth at $MW_SAWTOOTH (make check builds it)"
 
