@@ -18,6 +18,7 @@ void mw__proctab_destroy(mw__proctab *t)
     pthread_mutex_destroy(&t->lock);
     free(t->rows);
     free(t->stage);
+    free(t->pids);
     memset(t, 0, sizeof(*t));
 }
 
@@ -87,4 +88,35 @@ int mw__proctab_top_spike(mw__proctab *t, mw_tree_process *out)
         *out = t->top_spike;
     pthread_mutex_unlock(&t->lock);
     return have ? 0 : MW_ENODATA;
+}
+
+void mw__proctab_publish_sample(mw__proctab *t, const mw_tree_process *rows, size_t n, pid_t pid,
+                                const mw_stats *st, mw__pss *pss)
+{
+    mw_tree_process one;
+    if (n == 0) {
+        memset(&one, 0, sizeof(one));
+        one.pid = pid;
+        one.rss = one.first_rss = one.max_rss = st->physical_size;
+        one.hwm = st->peak_physical_size;
+        one.valid = st->valid & MW_HAVE_HWM;
+        one.first_seen = st->timestamp;
+        one.flags = MW_PROC_ROOT;
+        rows = &one;
+        n = 1;
+    }
+    if (pss) {
+        if (n > t->pids_cap) {
+            pid_t *p = realloc(t->pids, n * sizeof(*p));
+            if (p) {
+                t->pids = p;
+                t->pids_cap = n;
+            }
+        }
+        size_t k = n < t->pids_cap ? n : t->pids_cap;
+        for (size_t i = 0; i < k; i++)
+            t->pids[i] = rows[i].pid;
+        mw__pss_set_pids(pss, t->pids, k);
+    }
+    mw__proctab_publish(t, rows, n, pss);
 }

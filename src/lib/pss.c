@@ -229,3 +229,23 @@ void mw__pss_fill(mw__pss *s, mw_tree_process *rows, size_t n)
     }
     pthread_mutex_unlock(&s->lock);
 }
+
+int mw__pss_apply(mw__pss *s, mw_stats *st, uint32_t *unreadable)
+{
+    mw__pss_sum p;
+    int rc = mw__pss_latest(s, &p);
+    if (rc != 0)
+        return rc;
+    *unreadable = p.unreadable;
+    if (p.nread == 0 || p.unreadable)
+        return 0; /* a sum that leaves a process out is no tree's PSS: unknown instead */
+    st->pss_size = p.sum.pss;
+    st->pss_anon_size = p.sum.pss_anon;
+    st->pss_file_size = p.sum.pss_file;
+    st->pss_shmem_size = p.sum.pss_shmem;
+    st->uss_size = p.sum.uss;
+    st->swap_pss_size = p.sum.swap_pss;
+    st->valid |= p.sum.have & (MW_HAVE_PSS | MW_HAVE_PSS_PARTS | MW_HAVE_USS | MW_HAVE_SWAP_PSS);
+    st->pss_timestamp = mw__ns_to_ts(p.t_ns);
+    return 0;
+}

@@ -38,6 +38,10 @@ void mw__pss_destroy(mw__pss *s);
 void mw__pss_set_pids(mw__pss *s, const pid_t *pids, size_t n);
 /* The latest finished sweep: 0, or MW_ENODATA before the first one ends. Any thread. */
 int mw__pss_latest(mw__pss *s, mw__pss_sum *out);
+/* Sampler thread: put the latest sweep's sums into st (with their MW_HAVE_* bits and time),
+ * unless some process could not be read (*unreadable: how many), since a sum that leaves one out
+ * does not add up. 0, or MW_ENODATA before the first sweep ends (st untouched). */
+int mw__pss_apply(mw__pss *s, mw_stats *st, uint32_t *unreadable);
 /* Set pss/uss (and their MW_HAVE_PSS / MW_HAVE_USS bits) of each row from the latest sweep, matched by PID. */
 void mw__pss_fill(mw__pss *s, mw_tree_process *rows, size_t n);
 

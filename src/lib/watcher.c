@@ -24,49 +24,8 @@
 
 #define MW__INTERVAL_MIN_MS 1ull
 #define MW__INTERVAL_MAX_MS 3600000ull
-#define MW__MAX_CALLBACKS 16
 
-typedef struct cb_entry {
-    mw_callback fn;
-    void *user;
-} cb_entry;
-
-/* Ownership: everything below `lock` is guarded by it. cfg and pid are fixed after
- * mw_watcher_new. The probe and prev_hwm belong to the sampler thread while it runs, and to
- * the controlling thread (start/stop) otherwise. thread/thread_live belong to the controller. */
-struct mw_watcher {
-    mw_config cfg;
-    pid_t pid;
-    unsigned probe_flags;
-
-    pthread_t thread;
-    bool thread_live; /* a thread was created and not yet joined */
-    mw__probe *probe;
-    mw__pss *pss;     /* the PSS sweeper while running with pss_interval_ms, else NULL */
-    pid_t *pids;      /* the sampler's: this sample's PIDs, handed to the sweeper */
-    size_t pids_cap;
-    mw__proctab procs; /* the processes of the latest sample: its own lock */
-    uint64_t prev_hwm;
-    bool prev_reset_ok; /* the previous sample's peak reset worked (so any mark above RSS is new) */
-
-    mw__sleeper sleeper; /* the sampler sleeps here; stop and set_interval wake it */
-    pthread_mutex_t lock;
-    bool running;
-    bool stop_requested;
-    bool interval_changed;
-    int64_t period_ns;    /* the interval; only tests go below 1 ms (mw__watcher_set_period_ns) */
-    int end_reason;
-    int peak_reset_error;
-    uint32_t pss_unreadable;
-    mw__ring ring;
-    mw__summary summary;
-    cb_entry cbs[MW__MAX_CALLBACKS];
-    size_t ncbs;
-};
-
-/* Locking a const watcher: readers take the mutex too; it is the only mutable part they touch. */
-static void lock_w(const mw_watcher *w) { pthread_mutex_lock((pthread_mutex_t *)&w->lock); }
-static void unlock_w(const mw_watcher *w) { pthread_mutex_unlock((pthread_mutex_t *)&w->lock); }
+#include "watcher_impl.h"
 
 mw_config mw_config_default(void)
 {
@@ -135,7 +94,6 @@ void mw_watcher_free(mw_watcher *w)
         return; /* freeing from its own callback would pull the thread's memory away under it */
     mw_watcher_stop(w);
     mw__proctab_destroy(&w->procs);
-    free(w->pids);
     mw__sleeper_destroy(&w->sleeper);
     pthread_mutex_destroy(&w->lock);
     mw__ring_destroy(&w->ring);
@@ -164,59 +122,23 @@ static void log_sample(const mw_watcher *w, const mw_stats *s)
             (long long)s->timestamp.tv_sec, s->timestamp.tv_nsec / 1000000);
 }
 
-/* The latest PSS sweep's sums into the sample. */
+/* The latest PSS sweep's sums into the sample (pss.c), and how many processes it missed. */
 static void add_pss(mw_watcher *w, mw_stats *st)
 {
-    mw__pss_sum p;
-    if (!w->pss || mw__pss_latest(w->pss, &p) != 0)
+    uint32_t unreadable;
+    if (!w->pss || mw__pss_apply(w->pss, st, &unreadable) != 0)
         return;
     lock_w(w);
-    w->pss_unreadable = p.unreadable;
+    w->pss_unreadable = unreadable;
     unlock_w(w);
-    if (p.nread == 0 || p.unreadable)
-        return; /* a sum that leaves a process out is no tree's PSS: unknown instead */
-    st->pss_size = p.sum.pss;
-    st->pss_anon_size = p.sum.pss_anon;
-    st->pss_file_size = p.sum.pss_file;
-    st->pss_shmem_size = p.sum.pss_shmem;
-    st->uss_size = p.sum.uss;
-    st->swap_pss_size = p.sum.swap_pss;
-    st->valid |= p.sum.have & (MW_HAVE_PSS | MW_HAVE_PSS_PARTS | MW_HAVE_USS | MW_HAVE_SWAP_PSS);
-    st->pss_timestamp = mw__ns_to_ts(p.t_ns);
 }
 
-/* This sample's processes: to readers (the table), and to the sweeper (what to read next). A
- * probe without records (macOS) gets one row made from the sample. */
+/* This sample's processes: to readers (the table), and to the sweeper (what to read next). */
 static void publish_processes(mw_watcher *w, const mw_stats *st)
 {
     size_t n;
     const mw_tree_process *rows = mw__probe_processes(w->probe, &n);
-    mw_tree_process one;
-    if (n == 0) {
-        memset(&one, 0, sizeof(one));
-        one.pid = w->pid;
-        one.rss = one.first_rss = one.max_rss = st->physical_size;
-        one.hwm = st->peak_physical_size;
-        one.valid = st->valid & MW_HAVE_HWM;
-        one.first_seen = st->timestamp;
-        one.flags = MW_PROC_ROOT;
-        rows = &one;
-        n = 1;
-    }
-    if (w->pss) {
-        if (n > w->pids_cap) {
-            pid_t *p = realloc(w->pids, n * sizeof(*p));
-            if (p) {
-                w->pids = p;
-                w->pids_cap = n;
-            }
-        }
-        size_t k = n < w->pids_cap ? n : w->pids_cap;
-        for (size_t i = 0; i < k; i++)
-            w->pids[i] = rows[i].pid;
-        mw__pss_set_pids(w->pss, w->pids, k);
-    }
-    mw__proctab_publish(&w->procs, rows, n, w->pss);
+    mw__proctab_publish_sample(&w->procs, rows, n, w->pid, st, w->pss);
 }
 
 /* Take one sample and publish it. Returns 0 or the probe's error (the sampler then ends). */
@@ -444,129 +366,4 @@ int mw__watcher_set_period_ns(mw_watcher *w, int64_t ns)
         return MW_EINVAL;
     set_period(w, ns);
     return 0;
-}
-
-static int copy_summary_sample(const mw_watcher *w, mw_stats *out, bool peak)
-{
-    if (!w || !out)
-        return MW_EINVAL;
-    int rc = 0;
-    lock_w(w);
-    if (w->summary.n == 0)
-        rc = MW_ENODATA;
-    else
-        mw__sample_to_stats(out, peak ? &w->summary.peak_rss : &w->summary.last);
-    unlock_w(w);
-    return rc;
-}
-
-int mw_watcher_current_stats(const mw_watcher *w, mw_stats *out)
-{
-    return copy_summary_sample(w, out, false);
-}
-
-int mw_watcher_max_stats(const mw_watcher *w, mw_stats *out)
-{
-    return copy_summary_sample(w, out, true);
-}
-
-/* Copy ring samples [from, ...) as mw_stats in chunks; called with the lock held. */
-static size_t copy_out(const mw_watcher *w, uint64_t from, mw_stats *buf, size_t cap)
-{
-    const mw__sample *a, *b;
-    size_t na, nb;
-    mw__ring_span(&w->ring, from, from + cap, &a, &na, &b, &nb);
-    for (size_t i = 0; i < na; i++)
-        mw__sample_to_stats(&buf[i], &a[i]);
-    for (size_t i = 0; i < nb; i++)
-        mw__sample_to_stats(&buf[na + i], &b[i]);
-    return na + nb;
-}
-
-size_t mw_watcher_history(const mw_watcher *w, mw_stats *buf, size_t cap)
-{
-    if (!w || !buf || cap == 0)
-        return 0;
-    lock_w(w);
-    size_t count = mw__ring_count(&w->ring);
-    size_t n = count < cap ? count : cap;
-    size_t got = copy_out(w, mw__ring_end(&w->ring) - n, buf, n);
-    unlock_w(w);
-    return got;
-}
-
-size_t mw_watcher_history_since(const mw_watcher *w, uint64_t *seq, mw_stats *buf, size_t cap,
-                                uint64_t *lost)
-{
-    if (!w || !seq || !buf || cap == 0)
-        return 0;
-    lock_w(w);
-    uint64_t first = mw__ring_first(&w->ring);
-    uint64_t from = *seq;
-    if (from < first) {
-        if (lost)
-            *lost += first - from;
-        from = first;
-    }
-    size_t got = copy_out(w, from, buf, cap);
-    *seq = from + got;
-    unlock_w(w);
-    return got;
-}
-
-int64_t mw_watcher_memory_growth(const mw_watcher *w)
-{
-    if (!w)
-        return 0;
-    lock_w(w);
-    int64_t g = mw__summary_growth(&w->summary);
-    unlock_w(w);
-    return g;
-}
-
-int mw_watcher_end_reason(const mw_watcher *w)
-{
-    if (!w)
-        return MW_EINVAL;
-    lock_w(w);
-    int r = w->end_reason;
-    unlock_w(w);
-    return r;
-}
-
-int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out)
-{
-    if (!w || !out)
-        return MW_EINVAL;
-    lock_w(w);
-    out->running = w->running;
-    out->end_reason = w->end_reason;
-    out->pid = w->pid;
-    out->interval_ms = (uint64_t)(w->period_ns / 1000000);
-    out->capacity = w->ring.cap;
-    out->stored = mw__ring_count(&w->ring);
-    out->samples = mw__ring_end(&w->ring);
-    out->dropped = mw__ring_dropped(&w->ring);
-    out->peak_reset_error = w->peak_reset_error;
-    out->pss_unreadable = w->pss_unreadable;
-    unlock_w(w);
-    return 0;
-}
-
-size_t mw_watcher_get_processes(const mw_watcher *w, mw_tree_process *out, size_t cap,
-                                size_t *count)
-{
-    if (!w) {
-        if (count)
-            *count = 0;
-        return 0;
-    }
-    return mw__proctab_get((mw__proctab *)&w->procs, out, cap, count);
-}
-
-int mw_watcher_top_spike(const mw_watcher *w, mw_tree_process *out)
-{
-    if (!w || !out)
-        return MW_EINVAL;
-    return mw__proctab_top_spike((mw__proctab *)&w->procs, out);
 }
