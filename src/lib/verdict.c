@@ -143,6 +143,44 @@ static double scatter(const mw__point *pts, size_t n, const mw__trend *tr)
     return n ? ss / (double)n : 0;
 }
 
+/* How far a floor moves without growing (verdict.h): a rate, and a total rise over the span. */
+typedef struct noise {
+    double rate; /* bytes per second */
+    double rise; /* bytes */
+} noise;
+
+/* Does a fit climb beyond the noise: too fast, or too far in all? */
+static bool climbs(const mw__trend *t, const noise *n) { return t->slope >= n->rate || t->slope * t->span_s > n->rise; }
+
+/* The first of the trailing windows whose floors all lie within `rise` of each other. */
+static size_t flat_since(const mw__point *pts, size_t k, double rise)
+{
+    double lo = pts[k - 1].v, hi = lo;
+    size_t j = k - 1;
+    for (; j > 0; j--) {
+        double v = pts[j - 1].v, nlo = v < lo ? v : lo, nhi = v > hi ? v : hi;
+        if (nhi - nlo > rise)
+            break;
+        lo = nlo;
+        hi = nhi;
+    }
+    return j;
+}
+
+/* Not sure, and why: the first condition for a leak that the floor failed. */
+static void unsure_why(mw_leak_result *o, const char *rate, const char *sp, size_t rises, size_t k, bool rising,
+                       const char *late)
+{
+    int at = snprintf(o->reason, sizeof(o->reason), "floor %s over %s, but ", rate, sp);
+    size_t room = sizeof(o->reason) - (size_t)at;
+    if (o->r2 < MW__VERDICT_R2)
+        snprintf(o->reason + at, room, "R\u00b2 %.2f", o->r2);
+    else if (!rising)
+        snprintf(o->reason + at, room, "it rose in %zu of %zu windows", rises, k - 1);
+    else
+        snprintf(o->reason + at, room, "%s lately", late);
+}
+
 /* The decision over the window floors; the fits and the thresholds as verdict.h says. */
 static void judge(const mw__point *pts, size_t k, mw_leak_result *out)
 {
@@ -152,51 +190,48 @@ static void judge(const mw__point *pts, size_t k, mw_leak_result *out)
     mw__trend_fit_points(pts + k - k / 2, k / 2, &tail);
     out->floor_slope = all.slope;
     out->r2 = all.r2;
-    double sum = 0;
+    double mean = 0;
     size_t rises = 0;
     for (size_t i = 0; i < k; i++) {
-        sum += pts[i].v;
+        mean += pts[i].v / (double)k;
         rises += i > 0 && pts[i].v > pts[i - 1].v;
     }
-    double thr = MW__VERDICT_NOISE_REL * sum / (double)k;
-    if (thr < MW__VERDICT_NOISE_ABS)
-        thr = MW__VERDICT_NOISE_ABS;
+    noise nz = {MW__VERDICT_NOISE_REL * mean, MW__VERDICT_GRAIN_REL * mean};
+    nz.rate = nz.rate < MW__VERDICT_NOISE_ABS ? MW__VERDICT_NOISE_ABS : nz.rate;
+    nz.rise = nz.rise < MW__VERDICT_GRAIN_ABS ? MW__VERDICT_GRAIN_ABS : nz.rise;
     per_min(rate, sizeof(rate), all.slope);
     span_text(sp, sizeof(sp), out->span_s);
     bool rising = (double)rises >= MW__VERDICT_RISE * (double)(k - 1);
-    bool lasting = tail.slope >= thr && tail.slope >= all.slope / 2; /* still climbing at the end */
+    bool line = all.r2 >= MW__VERDICT_R2 && rising && all.slope > 0; /* a climb, however small */
+    bool lasting = climbs(&tail, &nz) && tail.slope >= all.slope / 2; /* still climbing at the end */
     /* Floors that scatter far from their line were not floors: the teeth are longer than a
      * window, and a flat fit through them proves nothing. */
-    double band = MW__VERDICT_SCATTER_REL * sum / (double)k;
-    if (band < MW__VERDICT_SCATTER_ABS)
-        band = MW__VERDICT_SCATTER_ABS;
+    double band = MW__VERDICT_SCATTER_REL * mean;
+    band = band < MW__VERDICT_SCATTER_ABS ? MW__VERDICT_SCATTER_ABS : band;
     bool steady = scatter(pts, k, &all) <= band * band;
-    bool tail_steady = scatter(pts + k - k / 2, k / 2, &tail) <= band * band;
-    if (all.slope < thr && !steady) {
-        out->verdict = MW_LEAK_UNSURE;
-        snprintf(out->reason, sizeof(out->reason),
-                 "floor %s over %s, but floors scatter (long teeth?)", rate, sp);
-    } else if (all.slope < thr) {
+    size_t flat = flat_since(pts, k, nz.rise);
+    out->verdict = MW_LEAK_UNSURE;
+    if (!climbs(&all, &nz) && !steady) {
+        snprintf(out->reason, sizeof(out->reason), "floor %s over %s, but floors scatter (long teeth?)", rate, sp);
+    } else if (!climbs(&all, &nz) && line) {
+        char v[32]; /* a clean climb, too small yet to be told from the allocator's granularity */
+        snprintf(out->reason, sizeof(out->reason), "floor %s over %s, but only %s in all", rate, sp,
+                 mw__format_bytes_signed(v, sizeof(v), (int64_t)(all.slope * all.span_s)));
+    } else if (!climbs(&all, &nz)) {
         out->verdict = MW_LEAK_NO;
-        snprintf(out->reason, sizeof(out->reason), "floor %s (%s) over %s",
-                 all.slope <= -thr ? "falling" : "flat", rate, sp);
-    } else if (all.r2 >= MW__VERDICT_R2 && rising && lasting) {
+        bool falling = all.slope <= -nz.rate || all.slope * all.span_s < -nz.rise;
+        snprintf(out->reason, sizeof(out->reason), "floor %s (%s) over %s", falling ? "falling" : "flat", rate, sp);
+    } else if (line && lasting) {
         out->verdict = MW_LEAK_YES;
         snprintf(out->reason, sizeof(out->reason), "floor %s over %s, R\u00b2 %.2f", rate, sp, all.r2);
-    } else if (tail.slope < thr && tail.slope > -thr && tail_steady) {
-        out->verdict = MW_LEAK_NO; /* one step (or a cache filling up), then flat */
-        snprintf(out->reason, sizeof(out->reason), "floor flat (%s) over the last %s",
-                 per_min(tr, sizeof(tr), tail.slope), span_text(sp, sizeof(sp), tail.span_s));
+    } else if (flat <= MW__VERDICT_FLAT_FROM) {
+        out->verdict = MW_LEAK_NO; /* climbed in the first window only, then held: it filled up */
+        mw__trend held;
+        mw__trend_fit_points(pts + flat, k - flat, &held);
+        snprintf(out->reason, sizeof(out->reason), "floor flat (%s) over the last %zu of %zu windows",
+                 per_min(tr, sizeof(tr), held.slope), k - flat, k);
     } else {
-        out->verdict = MW_LEAK_UNSURE;
-        int at = snprintf(out->reason, sizeof(out->reason), "floor %s over %s, but ", rate, sp);
-        size_t room = sizeof(out->reason) - (size_t)at;
-        if (all.r2 < MW__VERDICT_R2)
-            snprintf(out->reason + at, room, "R\u00b2 %.2f", all.r2);
-        else if (!rising)
-            snprintf(out->reason + at, room, "it rose in %zu of %zu windows", rises, k - 1);
-        else
-            snprintf(out->reason + at, room, "%s lately", per_min(tr, sizeof(tr), tail.slope));
+        unsure_why(out, rate, sp, rises, k, rising, per_min(tr, sizeof(tr), tail.slope));
     }
 }
 

@@ -10,19 +10,30 @@
 
 /* The method (README, "Is it a leak?"):
  * 1. Skip a warm-up: start-up, imports, JIT and caches filling are not a leak.
- * 2. Cut the rest into MW__VERDICT_WINDOWS windows of equal sample count (never fewer than one
- *    block of MW__FLOOR_BLOCK samples each) and take each window's minimum RSS: the floor, what
- *    memory returns to after each collection. Windows grow with the run, so a collector's
- *    sawtooth whose period is shorter than a window (span / 8) is flattened. Fewer windows would
- *    flatten longer periods but leave too few points to fit.
- * 3. Fit a least-squares line to the floor points (stats.c) and decide:
- *    LEAK   slope >= the noise threshold, R² >= MW__VERDICT_R2, the floor rose across at least
- *           MW__VERDICT_RISE of consecutive windows, and the last half of the floor points still
- *           climbs at >= the threshold and at >= half the whole slope (growth that stopped is a
- *           cache that filled up, or a step);
- *    NO     the slope is below the threshold (flat, or falling), or the whole is not a clean
- *           climb but its last half is flat (one step, then flat);
- *    UNSURE everything else, and too little data.
+ * 2. Cut the rest into MW__VERDICT_WINDOWS windows of equal sample count, counted in blocks of
+ *    MW__FLOOR_BLOCK samples (never fewer than one block each), and take each window's minimum
+ *    RSS: the floor, what memory returns to after each collection. A window is an eighth of the
+ *    samples after the warm-up: an eighth of that time while the sampler keeps its interval, and
+ *    less time where samples came faster. Windows grow with the run, so a collector's sawtooth
+ *    whose period is shorter than a window is flattened. Fewer windows would flatten longer
+ *    periods but leave too few points to fit.
+ * 3. Fit a least-squares line to the floor points (stats.c). The floor CLIMBS when its slope is
+ *    >= the noise rate or its fitted rise over the span (slope x span) is > the granularity;
+ *    the two bounds because a rate alone lets a long run or a big floor hide a large rise (a
+ *    4 GiB floor at +3 MiB/min for an hour: 160 MiB), and a rise alone would call a short run's
+ *    clear 1 MiB/min flat. Then decide:
+ *    LEAK   the floor climbs, R² >= MW__VERDICT_R2, it rose across at least MW__VERDICT_RISE of
+ *           consecutive windows, and the last half of the floor points still climbs (by the
+ *           same two bounds) at >= half the whole slope (growth that stopped is a cache that
+ *           filled up, or a step);
+ *    NO     the floor does not climb, is not a clean line upwards (R² >= MW__VERDICT_R2 and
+ *           rising as above: that is a leak too small to tell yet, UNSURE), and the floors lie
+ *           close to their line; or the floor climbed, but only up to window
+ *           MW__VERDICT_FLAT_FROM, and every floor since lies within the granularity: the flat
+ *           part (7 of 8 windows) outlasts the climb many times over, so it filled up;
+ *    UNSURE everything else, and too little data. A climb then a flat stretch shorter than
+ *           that is UNSURE: one step and a flat stretch no longer than the step's period is what
+ *           a leak that grows in rare big steps looks like (10 MiB every 30 s over a minute).
  *
  * Thresholds, and why:
  * - Warm-up max(20 s, 10 % of the history): CPython settles within a second, but Node.js 20's
@@ -30,14 +41,18 @@
  *   with no leak climbs 20 -> 78 MiB over the first 18 s, then stays flat); a long run's own start
  *   (a server filling caches) scales with it.
  * - At least 20 s after the warm-up and 6 windows: fewer floor points make R² meaningless.
- * - Noise threshold max(128 KiB/min, 0.1 % of the floor per minute): below 128 KiB/min sits
- *   the allocator's granularity (pages, 256 KiB pymalloc arenas, glibc's trim threshold) over
- *   a short run; a large heap's floor moves by more than a small one's.
+ * - Noise rate max(128 KiB/min, 0.1 % of the floor per minute): below 128 KiB/min sits the
+ *   allocator's granularity (pages, 256 KiB pymalloc arenas, glibc's trim threshold) over a
+ *   short run; a large heap's floor moves by more than a small one's.
+ * - Granularity max(1 MiB, 0.5 % of the floor) of total rise: a few arenas or trim thresholds,
+ *   and a large heap's fragmentation, move a floor by that much without anything leaking.
  * - R² >= 0.8: a straight climb under a sawtooth fits at 0.9+; a step fits a line at ~0.75.
  * - NO needs the floors within max(1 MiB, 2 % of the floor) (RMS) of their line: floors that
  *   scatter more come from teeth longer than a window, and prove nothing (UNSURE).
  * - Rise in >= 70 % of consecutive windows: a steady leak rises in nearly all; noise around a
  *   flat floor rises in about half.
+ * - Flat from window 1: a cache that fills in T reads NO once the run is ~5 T long (the warm-up
+ *   is 10 % of it, a window 11 %); before that, UNSURE.
  */
 #define MW__FLOOR_BLOCK 8 /* samples a block of the floor index sums up */
 #define MW__VERDICT_WINDOWS 8
@@ -51,6 +66,9 @@
 #define MW__VERDICT_SCATTER_ABS (1024.0 * 1024) /* bytes */
 #define MW__VERDICT_SCATTER_REL 0.02            /* fraction of the floor */
 #define MW__VERDICT_RISE 0.7
+#define MW__VERDICT_GRAIN_ABS (1024.0 * 1024) /* bytes */
+#define MW__VERDICT_GRAIN_REL 0.005           /* fraction of the floor */
+#define MW__VERDICT_FLAT_FROM 1               /* a climb then flat is NO if flat from this window */
 
 /* The lowest value of MW__FLOOR_BLOCK consecutive samples, and when. */
 typedef struct mw__floor_block {
