@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ struct app_where {
     job queue[JOBS_MAX];
     size_t head, count;
     bool running_job, stop;
+    bool running_show;     /* the job under way is a show (a diff will come of it) */
     bool have_result;
     app_where_result result;
     /* the worker's own (never touched by the main thread) */
@@ -93,7 +95,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&w->lock);
     for (;;) {
         while (!w->stop && w->count == 0) {
-            w->running_job = false;
+            w->running_job = w->running_show = false;
             pthread_cond_broadcast(&w->idle);
             pthread_cond_wait(&w->wake, &w->lock);
         }
@@ -103,6 +105,7 @@ static void *worker(void *arg)
         w->head = (w->head + 1) % JOBS_MAX;
         w->count--;
         w->running_job = true;
+        w->running_show = !j.baseline;
         pthread_mutex_unlock(&w->lock);
         run_job(w, &j); /* the read: no lock held, the main thread goes on */
         pthread_mutex_lock(&w->lock);
@@ -123,7 +126,13 @@ int app_where_create(pid_t pid, app_where **out)
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->idle, NULL);
-    if (pthread_create(&w->thread, NULL, worker, w) != 0) {
+    /* Signals (SIGCHLD, SIGINT, SIGWINCH) belong to the main thread's loop: the worker blocks them all. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int created = pthread_create(&w->thread, NULL, worker, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (created != 0) {
         pthread_mutex_destroy(&w->lock);
         pthread_cond_destroy(&w->wake);
         pthread_cond_destroy(&w->idle);
@@ -156,9 +165,10 @@ void app_where_destroy(app_where *w)
 static void enqueue(app_where *w, bool baseline, const char *since)
 {
     pthread_mutex_lock(&w->lock);
-    bool dup = false; /* a show already waiting answers a second press too */
-    for (size_t i = 0; !baseline && i < w->count; i++)
-        dup |= !w->queue[(w->head + i) % JOBS_MAX].baseline;
+    /* A show last in the queue answers a second press too; one queued before a baseline does
+     * not (it diffs against the older baseline). */
+    bool dup = !baseline && w->count > 0 &&
+               !w->queue[(w->head + w->count - 1) % JOBS_MAX].baseline;
     if (!dup && w->count < JOBS_MAX) {
         job *j = &w->queue[(w->head + w->count) % JOBS_MAX];
         j->baseline = baseline;
@@ -173,11 +183,16 @@ static void enqueue(app_where *w, bool baseline, const char *since)
 void app_where_baseline(app_where *w, const char *since) { enqueue(w, true, since); }
 void app_where_show(app_where *w) { enqueue(w, false, NULL); }
 
-bool app_where_busy(app_where *w)
+bool app_where_busy(app_where *w, bool *show_coming)
 {
     pthread_mutex_lock(&w->lock);
     bool busy = w->running_job || w->count > 0;
+    bool show = w->running_show;
+    for (size_t i = 0; i < w->count; i++)
+        show |= !w->queue[(w->head + i) % JOBS_MAX].baseline;
     pthread_mutex_unlock(&w->lock);
+    if (show_coming)
+        *show_coming = show;
     return busy;
 }
 
@@ -264,7 +279,9 @@ bool app_where_ui_tick(app_where_ui *u, pid_t pid, bool have_sample)
 void app_where_ui_fill(const app_where_ui *u, mw__where_info *out)
 {
     memset(out, 0, sizeof(*out));
-    out->busy = u->w && app_where_busy(u->w);
+    bool show = false;
+    out->busy = u->w && app_where_busy(u->w, &show);
+    out->busy_baseline = out->busy && !show;
     if (!u->have)
         return;
     const app_where_result *r = &u->res;
