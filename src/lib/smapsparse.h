@@ -32,6 +32,7 @@ typedef struct mw__smaps_group {
     uint8_t kind;      /* mw__smaps_kind */
     uint32_t mappings; /* mappings summed into it */
     uint64_t rss, pss, size; /* bytes (the kernel's kB * 1024), summed; a sum saturates */
+    uint64_t start, end;     /* MW__SMAPS_ANON: its one mapping's address range (else 0) */
 } mw__smaps_group;
 
 /* The groups of one read of smaps. Zero it (or mw__smaps_table_init) before the first parse;
@@ -99,7 +100,11 @@ typedef struct mw__smaps_row {
 } mw__smaps_row;
 
 /* Every group of a baseline and of now, sorted by growth, largest first (ties: larger RSS now,
- * then by name), new and vanished groups included. Owns its rows and names: the tables may be
+ * then by name), new and vanished groups included. Anonymous groups are matched by overlapping
+ * address RANGE, not by name: the kernel merges a new mmap with an adjacent one (the start moves)
+ * and splits one on munmap/mprotect, so each set of then and now anon mappings that overlap one
+ * another becomes one row (named after its lowest now mapping; then and now RSS summed over the
+ * set), and merges and splits net out. Owns its rows and names: the tables may be
  * freed after mw__smaps_diff. Zero it before the first use; mw__smaps_diff_free releases it. */
 typedef struct mw__smaps_diff {
     mw__smaps_row *rows;
