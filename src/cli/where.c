@@ -37,7 +37,25 @@ struct app_where {
     mw__smaps_table base, now;
     int base_rc;           /* why the baseline read failed (0: it did not) */
     char base_since[96];
+    int64_t t0_ns;         /* the worker's start (the first sample): the CSV's clock */
+    int64_t base_ms;       /* when the baseline was read, since t0 */
 };
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t since_t0_ms(const app_where *w) { return (mono_ns() - w->t0_ns) / 1000000; }
+
+/* The baseline is of another program: the process exec'd since (same PID, same start time). */
+static bool execd(const mw__smaps_table *then, const mw__smaps_table *now)
+{
+    return then->exe_ino && now->exe_ino && /* both known */
+           (then->exe_dev != now->exe_dev || then->exe_ino != now->exe_ino);
+}
 
 /* The one line a failed read becomes: it names the file and why. */
 static void read_error(char *buf, size_t n, pid_t pid, int rc)
@@ -50,25 +68,53 @@ static void read_error(char *buf, size_t n, pid_t pid, int rc)
     snprintf(buf, n, "cannot read /proc/%ld/smaps: %s", (long)pid, why);
 }
 
+/* The process exec'd since the baseline: never a diff across programs. This read becomes the
+ * baseline, and this result lists everything as new "since the exec". */
+static void rebase_at_exec(app_where *w, app_where_result *r, int64_t now_ms)
+{
+    mw__smaps_table t = w->base;
+    w->base = w->now;
+    w->now = t;
+    w->base_ms = now_ms;
+    snprintf(w->base_since, sizeof(w->base_since), "the exec");
+    snprintf(r->since, sizeof(r->since), "the exec (no baseline: the process ran a new program "
+             "after it was read; this read is the baseline from now on)");
+    mw__smaps_table empty;
+    mw__smaps_table_init(&empty);
+    r->rc = mw__smaps_diff_make(&empty, &w->base, &r->diff);
+    r->diff.then_ms = -1;
+}
+
 static void run_show(app_where *w, app_where_result *r)
 {
     memset(r, 0, sizeof(*r));
     r->rc = mw__probe_smaps(w->pid, &w->now, &r->cost);
+    int64_t now_ms = since_t0_ms(w);
     if (r->rc != 0) {
         read_error(r->error, sizeof(r->error), w->pid, r->rc);
         return;
     }
     r->mappings = w->now.mappings;
-    if (w->base_rc == 0) {
+    if (w->base_rc == 0 && execd(&w->base, &w->now)) {
+        rebase_at_exec(w, r, now_ms);
+    } else if (w->base_rc == 0) {
         snprintf(r->since, sizeof(r->since), "%s", w->base_since);
+        r->rc = mw__smaps_diff_make(&w->base, &w->now, &r->diff);
+        r->diff.then_ms = w->base_ms;
     } else {
         char why[256];
         read_error(why, sizeof(why), w->pid, w->base_rc);
         snprintf(r->since, sizeof(r->since), "nothing (no baseline: %s)", why);
+        r->rc = mw__smaps_diff_make(&w->base, &w->now, &r->diff);
+        r->diff.then_ms = -1;
     }
-    r->rc = mw__smaps_diff_make(&w->base, &w->now, &r->diff);
-    if (r->rc != 0)
+    if (r->rc != 0) {
         read_error(r->error, sizeof(r->error), w->pid, r->rc);
+        return;
+    }
+    snprintf(r->diff.since, sizeof(r->diff.since), "%s",
+             r->diff.then_ms < 0 && w->base_rc != 0 ? "nothing" : w->base_since);
+    r->diff.now_ms = now_ms;
 }
 
 static void run_job(app_where *w, const job *j)
@@ -76,6 +122,7 @@ static void run_job(app_where *w, const job *j)
     if (j->baseline) {
         mw__smaps_cost cost;
         w->base_rc = mw__probe_smaps(w->pid, &w->base, &cost);
+        w->base_ms = since_t0_ms(w);
         snprintf(w->base_since, sizeof(w->base_since), "%s", j->since);
         return;
     }
@@ -123,6 +170,7 @@ int app_where_create(pid_t pid, app_where **out)
         return MW_ENOMEM;
     w->pid = pid;
     w->base_rc = MW_ENODATA;
+    w->t0_ns = mono_ns();
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->idle, NULL);

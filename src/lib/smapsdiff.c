@@ -175,26 +175,33 @@ int mw__smaps_diff_make(const mw__smaps_table *then, const mw__smaps_table *now,
 /* ---- CSV ------------------------------------------------------------------------------------- */
 
 const char mw__smaps_csv_header[] = "group,kind,change,rss_then_bytes,rss_now_bytes,rss_growth_bytes,"
-                                    "pss_now_bytes,size_now_bytes,mappings_now\n";
+                                    "pss_now_bytes,size_now_bytes,mappings_now,since,baseline_s,read_s\n";
 
 static const char *const change_names[] = {"both", "new", "gone"};
+
+/* s at p, quoted (RFC 4180) and guarded against spreadsheet formulas; room: 2 * strlen(s) + 3.
+ * Returns the end. */
+static char *put_quoted(char *p, const char *s)
+{
+    *p++ = '"';
+    char c0 = s[0];
+    if (c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 == '\'' || c0 == '\t' || c0 == '\r')
+        *p++ = '\'';
+    for (; *s; s++) {
+        if (*s == '"')
+            *p++ = '"';
+        *p++ = *s;
+    }
+    *p++ = '"';
+    return p;
+}
 
 size_t mw__smaps_csv_row(char *buf, size_t n, const mw__smaps_row *r)
 {
     size_t len = strlen(r->name);
     if (n < 2 * len + 256)
         return 0;
-    char *p = buf;
-    *p++ = '"';
-    char c0 = r->name[0];
-    if (c0 == '=' || c0 == '+' || c0 == '-' || c0 == '@' || c0 == '\'' || c0 == '\t' || c0 == '\r')
-        *p++ = '\'';
-    for (const char *s = r->name; *s; s++) {
-        if (*s == '"')
-            *p++ = '"';
-        *p++ = *s;
-    }
-    *p++ = '"';
+    char *p = put_quoted(buf, r->name);
     int m = snprintf(p, n - (size_t)(p - buf), ",%s,%s,%llu,%llu,%lld,%llu,%llu,%u\n",
                      mw__smaps_kind_names[r->kind < MW__SMAPS_KINDS ? r->kind : MW__SMAPS_OTHER],
                      change_names[r->change <= MW__SMAPS_GONE ? r->change : 0],
@@ -208,13 +215,32 @@ size_t mw__smaps_csv_row(char *buf, size_t n, const mw__smaps_row *r)
 
 #define OUTBUF (64 * 1024)
 
+/* ",\"since\",baseline_s,read_s\n": the end of every row. n >= 2 * sizeof(since) + 96. */
+static void row_tail(char *tail, size_t n, const mw__smaps_diff *d)
+{
+    char since[sizeof(d->since)];
+    snprintf(since, sizeof(since), "%s", d->since); /* NUL-terminated even if the caller's is not */
+    tail[0] = ',';
+    char *p = put_quoted(tail + 1, since);
+    char then[32] = "";
+    if (d->then_ms >= 0)
+        snprintf(then, sizeof(then), "%lld.%03lld", (long long)(d->then_ms / 1000),
+                 (long long)(d->then_ms % 1000));
+    int64_t now = d->now_ms > 0 ? d->now_ms : 0;
+    snprintf(p, n - (size_t)(p - tail), ",%s,%lld.%03lld\n", then, (long long)(now / 1000),
+             (long long)(now % 1000));
+}
+
 static int write_rows(mw__atomicfile *f, const mw__smaps_diff *d, char *buf)
 {
+    char tail[2 * sizeof(d->since) + 96];
+    row_tail(tail, sizeof(tail), d);
+    size_t tail_len = strlen(tail);
     size_t used = strlen(mw__smaps_csv_header);
     memcpy(buf, mw__smaps_csv_header, used);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < d->n; i++) {
-        size_t need = 2 * strlen(d->rows[i].name) + 256;
+        size_t need = 2 * strlen(d->rows[i].name) + 256 + tail_len;
         if (need > OUTBUF) {
             errno = EINVAL; /* a name longer than the parser ever keeps */
             return MW_ESYS;
@@ -223,8 +249,11 @@ static int write_rows(mw__atomicfile *f, const mw__smaps_diff *d, char *buf)
             rc = mw__atomicfile_write(f, buf, used);
             used = 0;
         }
-        if (rc == 0)
-            used += mw__smaps_csv_row(buf + used, OUTBUF - used, &d->rows[i]);
+        if (rc == 0) {
+            used += mw__smaps_csv_row(buf + used, OUTBUF - used, &d->rows[i]) - 1; /* its "\n" */
+            memcpy(buf + used, tail, tail_len);
+            used += tail_len;
+        }
     }
     return rc ? rc : mw__atomicfile_write(f, buf, used);
 }
