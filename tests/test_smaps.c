@@ -236,6 +236,9 @@ Test(smaps, diff_sorted_by_growth_with_new_and_gone)
     cr_assert_eq(mw__smaps_csv_row(line, 20, &d.rows[0]), 0, "too small");
 
     /* The export: a new file, never a replaced one. */
+    snprintf(d.since, sizeof(d.since), "mark 'M\"3'");
+    d.then_ms = 1500;
+    d.now_ms = 62042;
     char dir[] = "/tmp/mw-smaps-XXXXXX", path[64], err[256];
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/where.csv", dir);
@@ -246,7 +249,8 @@ Test(smaps, diff_sorted_by_growth_with_new_and_gone)
     got[glen] = '\0';
     fclose(f);
     cr_assert(strncmp(got, mw__smaps_csv_header, strlen(mw__smaps_csv_header)) == 0);
-    cr_assert_not_null(strstr(got, "\"/lib/libfoo.so\",file,both,102400,102400,0,0,0,1\n"));
+    cr_assert_not_null(strstr(got, "\"/lib/libfoo.so\",file,both,102400,102400,0,0,0,1,"
+                                   "\"mark 'M\"\"3'\",1.500,62.042\n"), "%s", got);
     cr_assert_eq(mw__smaps_diff_export(&d, path, err, sizeof(err)), MW_EALREADY);
     cr_assert_not_null(strstr(err, path), "%s", err);
     unlink(path);

@@ -91,11 +91,13 @@ static void where_print(FILE *f, const app_where_ui *w, const app_session *s)
         fprintf(f, "  where it went: %s\n", w->res.error);
         return;
     }
-    char top[1024], ms[32];
+    char top[1024], ms[32], all[32];
     app_where_top(&w->res.diff, 5, top, sizeof(top));
     snprintf(ms, sizeof(ms), "%lld ms", (long long)((w->res.cost.read_ns + 500000) / 1000000));
-    fprintf(f, "  where it went since %s: %s (smaps of %zu mappings read in %s)\n", w->res.since,
-            top, w->res.mappings, ms);
+    /* The total always: the top five alone can hide what shrank (a "gone" row sorts last). */
+    mw__format_bytes_signed(all, sizeof(all), w->res.diff.total_growth);
+    fprintf(f, "  where it went since %s: all mappings %s; %s (smaps of %zu mappings read in %s)\n",
+            w->res.since, all, top, w->res.mappings, ms);
 }
 
 int app_headless_run(app_session *s)

@@ -79,6 +79,7 @@ void app_options_usage(FILE *f)
           "  -V, --version            show the version and exit\n"
           "\n"
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
+          "      w where it went (smaps growth since the mark; e over it exports it),\n"
           "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error; when launching a command\n"
           "that exited, its exit status (128+N if killed by signal N).\n",

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,13 +30,32 @@ struct app_where {
     job queue[JOBS_MAX];
     size_t head, count;
     bool running_job, stop;
+    bool running_show;     /* the job under way is a show (a diff will come of it) */
     bool have_result;
     app_where_result result;
     /* the worker's own (never touched by the main thread) */
     mw__smaps_table base, now;
     int base_rc;           /* why the baseline read failed (0: it did not) */
     char base_since[96];
+    int64_t t0_ns;         /* the worker's start (the first sample): the CSV's clock */
+    int64_t base_ms;       /* when the baseline was read, since t0 */
 };
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t since_t0_ms(const app_where *w) { return (mono_ns() - w->t0_ns) / 1000000; }
+
+/* The baseline is of another program: the process exec'd since (same PID, same start time). */
+static bool execd(const mw__smaps_table *then, const mw__smaps_table *now)
+{
+    return then->exe_ino && now->exe_ino && /* both known */
+           (then->exe_dev != now->exe_dev || then->exe_ino != now->exe_ino);
+}
 
 /* The one line a failed read becomes: it names the file and why. */
 static void read_error(char *buf, size_t n, pid_t pid, int rc)
@@ -48,25 +68,53 @@ static void read_error(char *buf, size_t n, pid_t pid, int rc)
     snprintf(buf, n, "cannot read /proc/%ld/smaps: %s", (long)pid, why);
 }
 
+/* The process exec'd since the baseline: never a diff across programs. This read becomes the
+ * baseline, and this result lists everything as new "since the exec". */
+static void rebase_at_exec(app_where *w, app_where_result *r, int64_t now_ms)
+{
+    mw__smaps_table t = w->base;
+    w->base = w->now;
+    w->now = t;
+    w->base_ms = now_ms;
+    snprintf(w->base_since, sizeof(w->base_since), "the exec");
+    snprintf(r->since, sizeof(r->since), "the exec (no baseline: the process ran a new program "
+             "after it was read; this read is the baseline from now on)");
+    mw__smaps_table empty;
+    mw__smaps_table_init(&empty);
+    r->rc = mw__smaps_diff_make(&empty, &w->base, &r->diff);
+    r->diff.then_ms = -1;
+}
+
 static void run_show(app_where *w, app_where_result *r)
 {
     memset(r, 0, sizeof(*r));
     r->rc = mw__probe_smaps(w->pid, &w->now, &r->cost);
+    int64_t now_ms = since_t0_ms(w);
     if (r->rc != 0) {
         read_error(r->error, sizeof(r->error), w->pid, r->rc);
         return;
     }
     r->mappings = w->now.mappings;
-    if (w->base_rc == 0) {
+    if (w->base_rc == 0 && execd(&w->base, &w->now)) {
+        rebase_at_exec(w, r, now_ms);
+    } else if (w->base_rc == 0) {
         snprintf(r->since, sizeof(r->since), "%s", w->base_since);
+        r->rc = mw__smaps_diff_make(&w->base, &w->now, &r->diff);
+        r->diff.then_ms = w->base_ms;
     } else {
         char why[256];
         read_error(why, sizeof(why), w->pid, w->base_rc);
         snprintf(r->since, sizeof(r->since), "nothing (no baseline: %s)", why);
+        r->rc = mw__smaps_diff_make(&w->base, &w->now, &r->diff);
+        r->diff.then_ms = -1;
     }
-    r->rc = mw__smaps_diff_make(&w->base, &w->now, &r->diff);
-    if (r->rc != 0)
+    if (r->rc != 0) {
         read_error(r->error, sizeof(r->error), w->pid, r->rc);
+        return;
+    }
+    snprintf(r->diff.since, sizeof(r->diff.since), "%s",
+             r->diff.then_ms < 0 && w->base_rc != 0 ? "nothing" : w->base_since);
+    r->diff.now_ms = now_ms;
 }
 
 static void run_job(app_where *w, const job *j)
@@ -74,6 +122,7 @@ static void run_job(app_where *w, const job *j)
     if (j->baseline) {
         mw__smaps_cost cost;
         w->base_rc = mw__probe_smaps(w->pid, &w->base, &cost);
+        w->base_ms = since_t0_ms(w);
         snprintf(w->base_since, sizeof(w->base_since), "%s", j->since);
         return;
     }
@@ -93,7 +142,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&w->lock);
     for (;;) {
         while (!w->stop && w->count == 0) {
-            w->running_job = false;
+            w->running_job = w->running_show = false;
             pthread_cond_broadcast(&w->idle);
             pthread_cond_wait(&w->wake, &w->lock);
         }
@@ -103,6 +152,7 @@ static void *worker(void *arg)
         w->head = (w->head + 1) % JOBS_MAX;
         w->count--;
         w->running_job = true;
+        w->running_show = !j.baseline;
         pthread_mutex_unlock(&w->lock);
         run_job(w, &j); /* the read: no lock held, the main thread goes on */
         pthread_mutex_lock(&w->lock);
@@ -120,10 +170,17 @@ int app_where_create(pid_t pid, app_where **out)
         return MW_ENOMEM;
     w->pid = pid;
     w->base_rc = MW_ENODATA;
+    w->t0_ns = mono_ns();
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->idle, NULL);
-    if (pthread_create(&w->thread, NULL, worker, w) != 0) {
+    /* Signals (SIGCHLD, SIGINT, SIGWINCH) belong to the main thread's loop: the worker blocks them all. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int created = pthread_create(&w->thread, NULL, worker, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (created != 0) {
         pthread_mutex_destroy(&w->lock);
         pthread_cond_destroy(&w->wake);
         pthread_cond_destroy(&w->idle);
@@ -156,9 +213,10 @@ void app_where_destroy(app_where *w)
 static void enqueue(app_where *w, bool baseline, const char *since)
 {
     pthread_mutex_lock(&w->lock);
-    bool dup = false; /* a show already waiting answers a second press too */
-    for (size_t i = 0; !baseline && i < w->count; i++)
-        dup |= !w->queue[(w->head + i) % JOBS_MAX].baseline;
+    /* A show last in the queue answers a second press too; one queued before a baseline does
+     * not (it diffs against the older baseline). */
+    bool dup = !baseline && w->count > 0 &&
+               !w->queue[(w->head + w->count - 1) % JOBS_MAX].baseline;
     if (!dup && w->count < JOBS_MAX) {
         job *j = &w->queue[(w->head + w->count) % JOBS_MAX];
         j->baseline = baseline;
@@ -173,11 +231,16 @@ static void enqueue(app_where *w, bool baseline, const char *since)
 void app_where_baseline(app_where *w, const char *since) { enqueue(w, true, since); }
 void app_where_show(app_where *w) { enqueue(w, false, NULL); }
 
-bool app_where_busy(app_where *w)
+bool app_where_busy(app_where *w, bool *show_coming)
 {
     pthread_mutex_lock(&w->lock);
     bool busy = w->running_job || w->count > 0;
+    bool show = w->running_show;
+    for (size_t i = 0; i < w->count; i++)
+        show |= !w->queue[(w->head + i) % JOBS_MAX].baseline;
     pthread_mutex_unlock(&w->lock);
+    if (show_coming)
+        *show_coming = show;
     return busy;
 }
 
@@ -264,7 +327,9 @@ bool app_where_ui_tick(app_where_ui *u, pid_t pid, bool have_sample)
 void app_where_ui_fill(const app_where_ui *u, mw__where_info *out)
 {
     memset(out, 0, sizeof(*out));
-    out->busy = u->w && app_where_busy(u->w);
+    bool show = false;
+    out->busy = u->w && app_where_busy(u->w, &show);
+    out->busy_baseline = out->busy && !show;
     if (!u->have)
         return;
     const app_where_result *r = &u->res;

@@ -37,8 +37,9 @@ void app_where_destroy(app_where *w);
 void app_where_baseline(app_where *w, const char *since);
 /* Queue a read of now and its diff against the baseline. */
 void app_where_show(app_where *w);
-/* A read or diff is queued or under way. */
-bool app_where_busy(app_where *w);
+/* A read or diff is queued or under way. *show_coming (may be NULL): one of them is a show, so a
+ * new result will come (false: only baselines are being read). */
+bool app_where_busy(app_where *w, bool *show_coming);
 /* Take the newest finished result, if any came since the last take: 1 (into *out, which the
  * caller frees with app_where_result_free), else 0. */
 int app_where_take(app_where *w, app_where_result *out);

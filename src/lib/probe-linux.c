@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -425,6 +426,8 @@ int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost)
         rc = read_to_end(fd, &text, &len);
         close(fd);
     }
+    struct stat exe; /* which program: an exec keeps the PID and start time, not this */
+    bool have_exe = rc == 0 && fstatat(dir_fd, "exe", &exe, 0) == 0;
     if (rc == 0)
         rc = still_alive(dir_fd);
     if (rc == 0 && len == 0)
@@ -436,6 +439,8 @@ int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost)
         t0 = now_ns();
         rc = mw__smaps_parse(text, len, out);
         c.group_ns = now_ns() - t0;
+        out->exe_dev = have_exe ? (uint64_t)exe.st_dev : 0;
+        out->exe_ino = have_exe ? (uint64_t)exe.st_ino : 0;
         if (rc == MW_EINVAL)
             rc = MW_ESYS; /* the kernel's text, yet not parseable */
     }

@@ -275,8 +275,14 @@ static int start_mapping(mw__smaps_table *t, const mw__smaps_header *h, cur_map 
     m->seen = 0;
     t->mappings++;
     int rc = group_of(t, name, n, kind, &m->group);
-    if (rc == 0)
-        t->g[m->group].mappings++;
+    if (rc == 0) {
+        mw__smaps_group *g = &t->g[m->group];
+        g->mappings++;
+        if (kind == MW__SMAPS_ANON) { /* one mapping per start: the diff matches these by range */
+            g->start = h->start;
+            g->end = h->end;
+        }
+    }
     return rc;
 }
 

@@ -32,6 +32,7 @@ typedef struct mw__smaps_group {
     uint8_t kind;      /* mw__smaps_kind */
     uint32_t mappings; /* mappings summed into it */
     uint64_t rss, pss, size; /* bytes (the kernel's kB * 1024), summed; a sum saturates */
+    uint64_t start, end;     /* MW__SMAPS_ANON: its one mapping's address range (else 0) */
 } mw__smaps_group;
 
 /* The groups of one read of smaps. Zero it (or mw__smaps_table_init) before the first parse;
@@ -45,6 +46,8 @@ typedef struct mw__smaps_table {
     size_t nslots;
     size_t mappings;    /* mappings read */
     uint64_t rss;       /* RSS of every mapping, summed (saturating) */
+    uint64_t exe_dev, exe_ino; /* set by mw__probe_smaps: the program's file (stat of
+                                  /proc/PID/exe; both 0 = unknown); the parser leaves them */
 } mw__smaps_table;
 
 void mw__smaps_table_init(mw__smaps_table *t);
@@ -99,13 +102,21 @@ typedef struct mw__smaps_row {
 } mw__smaps_row;
 
 /* Every group of a baseline and of now, sorted by growth, largest first (ties: larger RSS now,
- * then by name), new and vanished groups included. Owns its rows and names: the tables may be
+ * then by name), new and vanished groups included. Anonymous groups are matched by overlapping
+ * address RANGE, not by name: the kernel merges a new mmap with an adjacent one (the start moves)
+ * and splits one on munmap/mprotect, so each set of then and now anon mappings that overlap one
+ * another becomes one row (named after its lowest now mapping; then and now RSS summed over the
+ * set), and merges and splits net out. Owns its rows and names: the tables may be
  * freed after mw__smaps_diff. Zero it before the first use; mw__smaps_diff_free releases it. */
 typedef struct mw__smaps_diff {
     mw__smaps_row *rows;
     size_t n;
     char *pool;
     int64_t total_growth;     /* RSS of every mapping now minus then */
+    /* Set by the caller after mw__smaps_diff_make (which empties them), for the CSV: */
+    char since[96];           /* what it counts from: "start", "mark 'M3'", "the exec"... */
+    int64_t then_ms, now_ms;  /* when the baseline and the current read were made (ms since
+                                 watching began; then_ms < 0: no baseline) */
 } mw__smaps_diff;
 
 /* Fill d (emptied first) from then and now. 0 or MW_ENOMEM (d empty). O(n log n). */
@@ -113,7 +124,11 @@ int mw__smaps_diff_make(const mw__smaps_table *then, const mw__smaps_table *now,
 void mw__smaps_diff_free(mw__smaps_diff *d);
 
 /* The CSV of a diff: mw__smaps_csv_header, then one line per row in the diff's order:
- *   group,kind,change,rss_then_bytes,rss_now_bytes,rss_growth_bytes,pss_now_bytes,size_now_bytes,mappings_now
+ *   group,kind,change,rss_then_bytes,rss_now_bytes,rss_growth_bytes,pss_now_bytes,size_now_bytes,mappings_now,
+ *   since,baseline_s,read_s
+ * (mw__smaps_csv_row writes up to mappings_now; the export adds the diff's since (quoted like
+ * group), then_ms and now_ms as seconds "12.345" (no locale), the same on every row; baseline_s is
+ * empty when then_ms < 0).
  * group always quoted (RFC 4180; a name starting with = + - @ ' tab or CR gets a leading ' so a
  * spreadsheet never runs it as a formula); kind: mw__smaps_kind_names; change: "both", "new",
  * "gone". Lines end with "\n". */

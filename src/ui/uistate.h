@@ -33,6 +33,7 @@ typedef struct mw__proc_rows {
  * borrowed for the call. The view only draws it: it never reads smaps. */
 typedef struct mw__where_info {
     bool busy;                    /* a read is under way (the first, or a newer one) */
+    bool busy_baseline;           /* ... and it is only a baseline (a mark's): no new diff comes */
     bool have;                    /* a result: diff, or error */
     const char *error;            /* why smaps could not be read (one line); NULL: diff is valid */
     const struct mw__smaps_diff *diff;

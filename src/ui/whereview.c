@@ -89,7 +89,11 @@ void mw__view_where(mw__canvas *cv, const mw__view_info *info, mw__ui_state *st)
     else if (wi->have)
         cost_line(&l, wi);
     if (wi->busy)
-        mw__line_add(&l, 2, wi->have ? "(reading again...)" : "reading smaps...", MW__ST_DIM);
+        mw__line_add(&l, 2,
+                     wi->busy_baseline ? "(reading the baseline...)"
+                     : wi->have        ? "(reading again...)"
+                                       : "reading smaps...",
+                     MW__ST_DIM);
     if (wi->have && !wi->error && wi->diff && bh > 4)
         rows(cv, x0 + 2, y0 + 2, bw - 4, bh - 3, wi, st);
 }

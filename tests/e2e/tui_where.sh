@@ -121,5 +121,21 @@ alloc_cmd_ok h "brk 32" >/dev/null
 wait "$hl"
 line=$(grep 'where it went' summary.txt)
 expect "headless summary: [heap] grew 32 MiB since the start: '$line'" \
-    grep -Eq 'where it went since start: \[heap\] \+3[2-9]\.[0-9] MiB' summary.txt
+    grep -Eq 'where it went since start: all mappings \+3[2-9]\.[0-9] MiB; \[heap\] \+3[2-9]\.[0-9] MiB' summary.txt
+
+# ---- headless: mmaps the kernel merges count once ------------------------------------------------
+# 32 MiB mapped before the baseline, then 10 x 4 MiB placed just below it: the kernel merges them
+# into one mapping whose start moved. Matched by name that was "anon NEW +72 MiB" (and a -32 MiB
+# "gone" row past the top five); matched by range it is the 40 MiB that really came.
+alloc_start g || die "mw-alloc did not start"
+alloc_cmd_ok g "alloc 32" >/dev/null
+"$MEMWATCH" --no-tui -i 100ms -t 4s -o g.csv "$ALLOC_PID" >merged.txt 2>&1 &
+hl=$!
+track "$hl"
+poll 10 "the recording's 5th row (the baseline is read at the first)" has_rows 5 g.csv
+for _ in 1 2 3 4 5 6 7 8 9 10; do alloc_cmd_ok g "alloc 4" >/dev/null; done
+wait "$hl"
+line=$(grep 'where it went' merged.txt)
+expect "headless: 10 merged 4 MiB mmaps are +40 MiB in all and in one anon row: '$line'" \
+    grep -Eq 'where it went since start: all mappings \+(39\.[5-9]|4[0-3]\.[0-9]) MiB; anon [0-9a-f]+ \+(39\.[5-9]|4[0-3]\.[0-9]) MiB' merged.txt
 finish
