@@ -203,6 +203,36 @@ static void table_scroll(mw__ui_state *st, mw__action a)
         *top += by;
 }
 
+/* The overlays: help, the where-it-went diff and the process table (one of each at a time). */
+static mw__action overlay(mw__ui_state *st, mw__action a)
+{
+    switch (a) {
+    case MW__ACT_HELP:
+        st->help = !st->help;
+        return MW__ACT_NONE;
+    case MW__ACT_CLOSE: /* the help first: it is drawn over the where overlay, that over the table */
+        if (st->help)
+            st->help = false;
+        else if (st->where)
+            st->where = false;
+        else
+            st->table = false;
+        return MW__ACT_NONE;
+    case MW__ACT_TABLE:
+        st->table = !st->table;
+        st->help = false;
+        st->table_top = 0;
+        return st->table ? MW__ACT_TABLE_OPENED : MW__ACT_NONE;
+    case MW__ACT_WHERE:
+        st->where = !st->where;
+        st->help = false;
+        st->where_top = 0;
+        return st->where ? MW__ACT_WHERE_OPENED : MW__ACT_NONE;
+    default:
+        return MW__ACT_NONE;
+    }
+}
+
 mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__capture *c)
 {
     switch (a) {
@@ -237,26 +267,10 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
         }
         return MW__ACT_NONE;
     case MW__ACT_HELP:
-        st->help = !st->help;
-        return MW__ACT_NONE;
-    case MW__ACT_CLOSE: /* the help first: it is drawn over the where overlay, that over the table */
-        if (st->help)
-            st->help = false;
-        else if (st->where)
-            st->where = false;
-        else
-            st->table = false;
-        return MW__ACT_NONE;
+    case MW__ACT_CLOSE:
     case MW__ACT_TABLE:
-        st->table = !st->table;
-        st->help = false;
-        st->table_top = 0;
-        return st->table ? MW__ACT_TABLE_OPENED : MW__ACT_NONE;
     case MW__ACT_WHERE:
-        st->where = !st->where;
-        st->help = false;
-        st->where_top = 0;
-        return st->where ? MW__ACT_WHERE_OPENED : MW__ACT_NONE;
+        return overlay(st, a);
     case MW__ACT_TABLE_UP:
     case MW__ACT_TABLE_DOWN:
     case MW__ACT_TABLE_PGUP:
