@@ -283,8 +283,8 @@ int main(int argc, char **argv)
     cfg.interval_ms = 1;
     cfg.history_size = RING;
     /* The tree path and the PSS sweeper race too: the process table is published every sample
-     * while reader 2 copies it, and the sweeper thread reads and publishes beside the sampler (every 50 ms: a smaps_rollup read is
-     * dear, most under TSan, and the point is the race, not the load). */
+     * while reader 2 copies it, and the sweeper thread reads and publishes beside the sampler
+     * (every 50 ms: a smaps_rollup read is dear, most under TSan; the race is the point). */
     cfg.include_children = true;
     cfg.pss_interval_ms = 50;
     mw_watcher *w = mw_watcher_new(&cfg);
