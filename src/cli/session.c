@@ -241,8 +241,9 @@ int app_session_mark(app_session *s, const char *label)
 {
     /* No sample will come: mark the last one (its -o row is held until the session is closed).
      * Otherwise the next one, whose -o row is still to be written; every mark waits, however
-     * many. */
-    if (app_session_ended(s))
+     * many. A reaped target is as ended as the watcher's verdict, which can come a poll later:
+     * the screen already says "process ended", so a mark made now is one the export must hold. */
+    if (app_session_ended(s) || s->target.gone)
         return mw__capture_mark(&s->cap, label);
     return mw__capture_mark_next(&s->cap, label);
 }

@@ -16,8 +16,9 @@ wait_for '^now RSS [0-9.]+ [KMG]?i?B' 20  # the header shows before the first sa
 rss0=$(now_rss_mib)
 grown() { awk -v a="$(now_rss_mib)" -v b="$rss0" 'BEGIN { exit !(a >= b + 6) }'; }
 poll 20 "the demo's RSS to grow 6 MiB from $rss0 MiB" grown
-wait_for '^growth \+[0-9.]+ MiB'
-wait_for 'trend \+[0-9.]+ MiB/min'
+# Units follow the size: a slow (sanitized) run reaches the sawtooth and its GiB/min before the check.
+wait_for '^growth \+[0-9.]+ ([KMGT]i)?B'
+wait_for 'trend \+[0-9.]+ ([KMGT]i)?B/min'
 ok "the leak shows: RSS $rss0 -> $(now_rss_mib) MiB, with a positive trend"
 
 # q: no question asked for the built-in demo; the dashboard and the demo both end.
