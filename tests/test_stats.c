@@ -144,6 +144,8 @@ Test(stats, a_field_known_late_starts_at_its_first_known_sample)
     cr_expect_eq(s.field[MW__FIELD_PSS].first, 40 << 10);
     cr_expect_eq(s.field[MW__FIELD_PSS].max, 40 << 10);
     cr_expect_eq(s.field[MW__FIELD_PSS].max_t_ns, b.t_ns);
+    cr_expect_eq(s.field[MW__FIELD_PSS].min, 30 << 10); /* the unknown first sample is no 0 */
+    cr_expect_eq(s.field[MW__FIELD_PSS].min_t_ns, c.t_ns);
 }
 
 Test(stats, summary_of_range_across_wrap)

@@ -92,6 +92,27 @@ Test(view, leak_80x24_shows_growth_and_trend)
     free(t);
 }
 
+/* A tripped --fail-* gate leads the growth row in the error style, with figure and limit. */
+Test(view, a_tripped_gate_leads_the_growth_row)
+{
+    fx_leak(&cap, 600, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    in.gate = "GATE peak RSS 249.6 MiB > 200.0 MiB";
+    golden("view-gate-80x24", 80, 24, &in);
+    mw__canvas_resize(&cv, 80, 24);
+    mw__view_build(&cv, &cap, &in, &st);
+    char *t = mw__canvas_to_text(&cv);
+    char *at = strstr(t, in.gate);
+    cr_assert(at, "%s", t);
+    int row = 0;
+    for (const char *p = t; p < at; p++)
+        row += *p == '\n';
+    cr_expect(at == t || at[-1] == '\n', "the gate comes first on its row");
+    cr_expect(strstr(at, "growth +"), "the growth figure follows it");
+    cr_expect_eq(mw__canvas_at(&cv, 0, row)->style, MW__ST_ERROR);
+    free(t);
+}
+
 Test(view, sawtooth_120x40_shows_hidden_peak_mark_and_baseline)
 {
     sawtooth(480);

@@ -110,6 +110,8 @@ void app_signals_restore(void);
 
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
+typedef struct app_summary_out app_summary_out; /* --summary-json's file (summary_json.c) */
+
 typedef struct app_session {
     const app_options *opt;
     app_target target;
@@ -136,6 +138,7 @@ typedef struct app_session {
     bool alert_fired;       /* crossed at least once: ring the bell once */
     int64_t started_ns;     /* CLOCK_MONOTONIC when the session began */
     int64_t last_info_ns;   /* when the target's info was last refreshed */
+    app_summary_out *summary; /* --summary-json: made at start, written by app_run_conclude */
 } app_session;
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
@@ -181,6 +184,7 @@ typedef struct app_run_end {
     bool leave_running;   /* the user chose to quit and leave the launched command running */
     bool out_reported;    /* the -o failure is already on stderr */
     bool ended_by_us;     /* set by app_run_finish: memwatch ended the launched command */
+    bool gate_tripped;    /* set by app_run_conclude: a --fail-* gate tripped */
 } app_run_end;
 
 /* Stop sampling, flush and close -o; then a launched command still running is left running
@@ -188,9 +192,13 @@ typedef struct app_run_end {
  * reaped. */
 void app_run_finish(app_session *s, app_run_end *how);
 /* The exit status, in this order: 1 if the -o file failed (printed now unless out_reported);
- * 128+N for a quit signal N; in launch mode the command's own status when it ended by itself;
- * else 0. */
+ * 128+N for a quit signal N; in launch mode the command's own status when it ended by itself
+ * and failed; 3 when a gate tripped (how->gate_tripped); else 0. */
 int app_run_exit_status(const app_session *s, const app_run_end *how);
+/* After app_run_finish (and the dashboard's terminal restored): judge the gates (a tripped one
+ * is one line on stderr), then the exit status, then --summary-json (1 if it cannot be written).
+ * Returns the exit status. */
+int app_run_conclude(app_session *s, app_run_end *how);
 /* "memwatch: recording to 'FILE' failed: CAUSE" on stderr (still_watching: the run goes on). */
 void app_run_report_output(const app_session *s, bool still_watching);
 

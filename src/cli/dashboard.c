@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "export.h"
+#include "gates.h"
 #include "keys.h"
 #include "tui.h"
 #include "units.h"
@@ -50,6 +51,7 @@ typedef struct dash {
     bool out_reported;    /* the -o failure has been shown */
     char state[512];      /* the header's state and command, escaped (names are the process's */
     char command[4096];   /*   own choice of bytes): filled each frame */
+    char gate[256];       /* a gate over its limit, for the growth row */
     mw_tree_process *procs; /* the process table's rows, fetched each frame while it is open */
     size_t procs_cap;
     app_where_ui where;   /* "where it went": the smaps worker (live only) and its newest diff */
@@ -379,6 +381,7 @@ static void fill_info(dash *d, mw__view_info *info)
     info->gone = s->target.gone || app_session_ended(s);
     info->log_file = s->target.log_path[0] ? s->target.log_path : NULL;
     info->interval_ms = s->interval_ms;
+    info->gate = app_gates_live(s, &d->st.floor, d->gate, sizeof(d->gate));
     const mw__sample *last = mw__ring_last(&d->cap->ring);
     /* The clock stops when the process does: elapsed then means "how long it ran watched". */
     if (info->gone && last)
@@ -486,5 +489,5 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
     /* The screen's message is gone with the dashboard: the -o failure goes to stderr too. */
     app_run_end how = {.quit_signal = quit_sig, .leave_running = d.leave_running};
     app_run_finish(s, &how);
-    return app_run_exit_status(s, &how);
+    return app_run_conclude(s, &how);
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "gates.h"
+#include "summary_json.h"
 
 void app_run_report_output(const app_session *s, bool still_watching)
 {
@@ -44,7 +46,23 @@ int app_run_exit_status(const app_session *s, const app_run_end *how)
     }
     if (how->quit_signal)
         return 128 + how->quit_signal;
+    int own = 0;
     if (s->opt->mode == APP_MODE_LAUNCH && !how->ended_by_us)
-        return app_target_exit_status(&s->target); /* as time(1) does */
-    return APP_EXIT_OK;
+        own = app_target_exit_status(&s->target); /* as time(1) does */
+    /* A command that failed by itself fails the job for its own reason; the gate still said. */
+    if (own)
+        return own;
+    return how->gate_tripped ? APP_EXIT_GATE : APP_EXIT_OK;
+}
+
+int app_run_conclude(app_session *s, app_run_end *how)
+{
+    app_gates g;
+    app_gates_eval(s->opt, &s->cap, NULL, &g);
+    app_gates_report(stderr, &g);
+    how->gate_tripped = app_gates_tripped(&g);
+    int rc = app_run_exit_status(s, how);
+    if (app_summary_json_finish(s, how, &g, rc) != 0)
+        rc = APP_EXIT_RUNTIME; /* the document a script asked for is missing */
+    return rc;
 }

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "app.h"
+#include "gates.h"
+#include "summary_json.h"
 #include "stats.h"
 #include "units.h"
 #include "verdict.h"
@@ -143,12 +145,13 @@ int app_headless_run(app_session *s)
     }
     if (!s->target.gone)
         app_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
-    FILE *f = app_output_is_stdout(o) ? stderr : stdout; /* -o -: stdout is the capture's alone */
+    /* -o - and --summary-json -: stdout is the capture's, or the document's, alone. */
+    FILE *f = app_output_is_stdout(o) || app_summary_json_to_stdout(o) ? stderr : stdout;
     app_summary_print(f, s);
     where_print(f, &where, s);
     app_where_ui_free(&where);
     fflush(f);
-    return app_run_exit_status(s, &how);
+    return app_run_conclude(s, &how);
 }
 
 static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,
@@ -309,5 +312,8 @@ void app_summary_print(FILE *f, const app_session *s)
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
     if (mw__verdict_of_ring(&c->ring, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
+    app_gates gates;
+    app_gates_eval(s->opt, c, NULL, &gates);
+    app_gates_summary(f, &gates);
     print_files(f, s);
 }

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "csv.h"
+#include "summary_json.h"
 #include "tui.h"
 #include "units.h"
 
@@ -63,7 +64,9 @@ static int start_target(const app_options *o, app_target *t)
 {
     memset(t, 0, sizeof(*t));
     switch (o->mode) {
-    case APP_MODE_LAUNCH: return app_launch(o->command, o->log_path, !o->no_tui, app_output_is_stdout(o), t);
+    case APP_MODE_LAUNCH: /* headless -o - or --summary-json -: its stdout is not memwatch's */
+        return app_launch(o->command, o->log_path, !o->no_tui,
+                          app_output_is_stdout(o) || app_summary_json_to_stdout(o), t);
     case APP_MODE_DEMO: return app_demo_launch(t);
     default: break;
     }
@@ -138,23 +141,32 @@ int main(int argc, char **argv)
     mw__csv_stream *out;
     if ((rc = open_output(&o, &out)) != 0)
         return rc;
+    app_summary_out *summary;
+    if ((rc = app_summary_json_open(&o, &summary)) != 0) {
+        mw__csv_stream_discard(out);
+        return rc;
+    }
 
-    /* A run that cannot start takes back the -o file it made: nothing is left behind. */
+    /* A run that cannot start takes back the files it made: nothing is left behind. */
     if (o.mode != APP_MODE_PID && (rc = start_target(&o, &t)) != 0) {
         mw__csv_stream_discard(out);
+        app_summary_json_discard(summary);
         return rc;
     }
     app_session s;
     rc = app_session_open(&s, &o, &t, out);
+    s.summary = summary; /* ours to discard below, or written at the run's end */
     if (rc != 0) {
         app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
         app_target_remove_empty_log(&s.target); /* the dashboard's default log, as at the end */
         mw__csv_stream_discard(s.out);
         s.out = NULL;
+        app_summary_json_discard(s.summary);
         app_session_destroy(&s);
         return rc;
     }
     rc = o.no_tui ? app_headless_run(&s) : app_dashboard_run(&s, NULL, &o);
+    app_summary_json_discard(s.summary); /* a run that ended without its summary (EPIPE) */
     app_session_destroy(&s);
     return rc;
 }

@@ -18,7 +18,7 @@
 #define INTERVAL_MAX_MS 3600000ull
 
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
-       OPT_DEMO_WORKLOAD };
+       OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -35,6 +35,10 @@ static const struct option long_opts[] = {
     {"pss", no_argument, NULL, OPT_PSS},
     {"pss-interval", required_argument, NULL, OPT_PSS_INTERVAL},
     {"log", required_argument, NULL, OPT_LOG},
+    {"fail-above", required_argument, NULL, OPT_FAIL_ABOVE},
+    {"fail-growth", required_argument, NULL, OPT_FAIL_GROWTH},
+    {"fail-leak", no_argument, NULL, OPT_FAIL_LEAK},
+    {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -71,6 +75,11 @@ void app_options_usage(FILE *f)
           "      --log FILE           a new FILE for a launched command's stdout/stderr\n"
           "                           (default: memwatch's own with --no-tui, a new\n"
           "                           memwatch-PID.log with the dashboard; - = own)\n"
+          "      --fail-above SIZE    exit 3 if the peak RSS (of the tree, with -c) > SIZE\n"
+          "      --fail-growth SIZE   exit 3 if RSS grew by more than SIZE over the run\n"
+          "      --fail-leak          exit 3 if the leak verdict is \"leak\"\n"
+          "      --summary-json FILE  write the run's figures as JSON to a new FILE at the\n"
+          "                           end (- = stdout; the summary then goes to stderr)\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
@@ -81,8 +90,9 @@ void app_options_usage(FILE *f)
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
           "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
-          "Exit status: 0 ok, 1 runtime error, 2 usage error; when launching a command\n"
-          "that exited, its exit status (128+N if killed by signal N).\n",
+          "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"
+          "128+N when memwatch was ended by signal N; when launching a command that\n"
+          "failed, its exit status (128+N if killed by signal N).\n",
           f);
 }
 
@@ -96,6 +106,14 @@ static int usage_error(const char *fmt, ...)
     fputs(" (see 'memwatch --help')\n", stderr);
     va_end(ap);
     return APP_EXIT_USAGE;
+}
+
+/* A size limit (--alert, --fail-above, --fail-growth): 1 byte or more. */
+static int parse_limit(const char *what, const char *arg, uint64_t *out)
+{
+    if (mw__parse_size(arg, out) != 0 || *out == 0)
+        return usage_error("invalid %s size '%s': expected e.g. 512M, 2G", what, arg);
+    return -1;
 }
 
 static int parse_duration(const char *what, const char *arg, uint64_t *out)
@@ -185,13 +203,17 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
     }
     if (o->mode == APP_MODE_REPLAY) {
         if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms ||
-            o->pss_interval_ms)
+            o->pss_interval_ms || o->summary_json || o->fail_above_bytes ||
+            o->fail_growth_bytes || o->fail_leak)
             return usage_error("--replay only opens a capture in the dashboard; it takes no "
                                "recording options");
     }
     if (app_output_is_stdout(o) && !o->no_tui)
         return usage_error("-o - writes the capture to standard output, where the dashboard "
                            "draws: add --no-tui, or name a file");
+    if (app_output_is_stdout(o) && o->summary_json && !strcmp(o->summary_json, "-"))
+        return usage_error("-o - and --summary-json - both want standard output: name a file "
+                           "for one of them");
     if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
         return usage_error("--log applies only when launching a command");
     if (o->log_path && strcmp(o->log_path, "-") == 0) {
@@ -251,9 +273,19 @@ int app_options_parse(int argc, char **argv, app_options *o)
         case OPT_NO_TUI: o->no_tui = true; break;
         case 'c': o->children = true; break;
         case OPT_ALERT:
-            if (mw__parse_size(optarg, &o->alert_bytes) != 0 || o->alert_bytes == 0)
-                return usage_error("invalid alert size '%s': expected e.g. 512M, 2G", optarg);
+            if ((rc = parse_limit("alert", optarg, &o->alert_bytes)) >= 0)
+                return rc;
             break;
+        case OPT_FAIL_ABOVE:
+            if ((rc = parse_limit("--fail-above", optarg, &o->fail_above_bytes)) >= 0)
+                return rc;
+            break;
+        case OPT_FAIL_GROWTH:
+            if ((rc = parse_limit("--fail-growth", optarg, &o->fail_growth_bytes)) >= 0)
+                return rc;
+            break;
+        case OPT_FAIL_LEAK: o->fail_leak = true; break;
+        case OPT_SUMMARY_JSON: o->summary_json = optarg; break;
         case OPT_ASCII: o->ascii = true; break;
         case OPT_DEMO: demo = true; break;
         case OPT_DEMO_WORKLOAD: o->demo_child = true; break;

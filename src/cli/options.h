@@ -37,13 +37,17 @@ typedef struct app_options {
     bool interval_peaks;
     uint64_t pss_interval_ms; /* --pss / --pss-interval: PSS sweep cadence, 0 = off */
     uint64_t alert_bytes;    /* 0 = none */
+    uint64_t fail_above_bytes;  /* --fail-above: peak RSS limit, 0 = none (gates.c) */
+    uint64_t fail_growth_bytes; /* --fail-growth: growth limit, 0 = none */
+    bool fail_leak;          /* --fail-leak: the verdict "leak" fails the run */
+    const char *summary_json; /* --summary-json FILE ("-": standard output) */
     bool ascii;
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */
 } app_options;
 
 /* Exit statuses (a contract, see --help). */
-enum { APP_EXIT_OK = 0, APP_EXIT_RUNTIME = 1, APP_EXIT_USAGE = 2 };
+enum { APP_EXIT_OK = 0, APP_EXIT_RUNTIME = 1, APP_EXIT_USAGE = 2, APP_EXIT_GATE = 3 };
 
 /* Parse argv. Returns -1 when parsing succeeded and the program should run; otherwise the exit
  * status to exit with at once: 0 after --help / --version (printed to stdout), 2 after a usage

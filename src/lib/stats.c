@@ -38,11 +38,14 @@ void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq)
         uint64_t v = mw__sample_field(x, (mw__field)f);
         if (!sp->known) {
             sp->known = true;
-            sp->first = sp->max = v;
-            sp->max_t_ns = x->t_ns;
+            sp->first = sp->max = sp->min = v;
+            sp->max_t_ns = sp->min_t_ns = x->t_ns;
         } else if (v > sp->max) {
             sp->max = v;
             sp->max_t_ns = x->t_ns;
+        } else if (v < sp->min) {
+            sp->min = v;
+            sp->min_t_ns = x->t_ns;
         }
         sp->last = v;
         sp->last_t_ns = x->t_ns;

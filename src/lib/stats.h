@@ -14,6 +14,8 @@ typedef struct mw__field_span {
     uint64_t first;   /* bytes, at the first sample that knew it */
     uint64_t max;     /* the highest */
     int64_t max_t_ns; /* when (earliest on ties) */
+    uint64_t min;     /* the lowest (--summary-json) */
+    int64_t min_t_ns; /* when (earliest on ties) */
     uint64_t last;    /* at the latest sample that knew it */
     int64_t last_t_ns;
 } mw__field_span;

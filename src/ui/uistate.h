@@ -56,6 +56,7 @@ typedef struct mw__view_info {
     const char *replay_file;  /* its name, for the header */
     const char *log_file;     /* where a launched command's output goes, for the header; NULL */
     uint64_t alert_bytes;     /* --alert threshold, 0 = none */
+    const char *gate;         /* a --fail-* gate over its limit, with figure and limit; NULL */
     const char *message;      /* status line text (export path, errors); NULL: a hint */
     bool message_error;       /* show the message as an error */
     uint64_t pss_interval_ms; /* how often PSS is read (--pss), for the PSS chart's title; 0: off */

@@ -284,6 +284,8 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         int y = 2 + charts + table_h;
         mw__line l;
         mw__line_init(&l, cv, 0, y, W);
+        if (info->gate) /* first: the run fails for it, whatever else fits */
+            mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
         growth_row(&l, c, st, now);
         if (stats == 1) {
             rate_row(&l, c, &w, st); /* whatever fits after growth */
