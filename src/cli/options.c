@@ -77,7 +77,7 @@ void app_options_usage(FILE *f)
           "                           memwatch-PID.log with the dashboard; - = own)\n"
           "      --fail-above SIZE    exit 3 if the peak RSS (of the tree, with -c) > SIZE\n"
           "      --fail-growth SIZE   exit 3 if RSS grew by more than SIZE over the run\n"
-          "      --fail-leak          exit 3 if the leak verdict is \"leak\"\n"
+          "      --fail-leak          exit 3 if the leak verdict is \"leak\" (needs ~40s)\n"
           "      --summary-json FILE  write the run's figures as JSON to a new FILE at the\n"
           "                           end (- = stdout; the summary then goes to stderr)\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
