@@ -167,7 +167,8 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
     bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
     int rest = argc - optind;
     if (o->mark_pid) { /* a client: LABEL is the one word left ("--" first for one like "-x") */
-        if (demo || o->replay_path || o->output || o->no_tui || o->log_path || rest > 1)
+        int words = optind - 1 - (dashdash ? 1 : 0); /* --mark PID, or --mark=PID: nothing else */
+        if (rest > 1 || words != (strcmp(argv[1], "--mark") == 0 ? 2 : 1))
             return usage_error("--mark PID [LABEL] takes no other options or arguments");
         o->mark_label = rest ? argv[optind] : NULL;
         return -1;

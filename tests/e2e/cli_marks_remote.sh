@@ -77,9 +77,14 @@ for bad in "$(printf 'a\tb')" "$(printf '%048d' 0)"; do
         test "$st" = 2 -a "$(wc -l <e.txt)" = 1 -a ! -s o.txt
 done
 grep -q "control characters" e.txt || grep -q "at most 47 bytes" e.txt || fail "the label's reason is named"
-"$MEMWATCH" --mark 12x "x" >o.txt 2>e.txt
-st=$?
-check "bad PID: exit 2 (got $st): $(cat e.txt)" test "$st" = 2 -a "$(wc -l <e.txt)" = 1
+for args in "--mark 12x x" "--mark $T two words" "-i 1s --mark $T x"; do
+    # shellcheck disable=SC2086 # the words are the point
+    "$MEMWATCH" $args >o.txt 2>e.txt
+    st=$?
+    check "memwatch $args: exit 2 (got $st): $(cat e.txt)" test "$st" = 2 -a "$(wc -l <e.txt)" = 1
+done
+"$MEMWATCH" --mark "$T" -- "-dash" >o.txt 2>e.txt
+check "a label like an option, after --: $(cat o.txt)" grep -q "mark '-dash' added" o.txt
 
 # ---- another user: refused --------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
@@ -108,11 +113,11 @@ st=$?
 exec {IN}>&-
 check "SIGINT ends memwatch: status 130 (got $st)" test "$st" = 130
 check "the summary's where it went counts from the last mark" \
-    grep -q "^  where it went since mark 'M3': " sum.txt
+    grep -q "^  where it went since mark '-dash': " sum.txt
 check "the socket is gone" test ! -e "$DIR/mw-$MW.sock"
 check "the target's entry is gone" test ! -e "$DIR/target-$T-$MW"
 got=$(marks rec.csv | tr '\n' '/')
-check "rec.csv: step 1, M2, M3 and nothing else ($got)" test "$got" = "step 1/M2/M3/"
+check "rec.csv: step 1, M2, M3, -dash and nothing else ($got)" test "$got" = "step 1/M2/M3/-dash/"
 
 # ---- a memwatch killed with -9 leaves entries: the client and the next run clean them ---------
 alloc_start s || die "mw-alloc did not start"
