@@ -215,9 +215,9 @@ static int mark(app_markctl *m, app_session *s, const char *label)
 static void serve(app_markctl *m, app_session *s, client *c)
 {
     char line[APP_MARK_REQ_MAX + 1], why[160], out[APP_MARK_REQ_MAX + 256];
-    memcpy(line, c->buf, c->len);
-    line[c->len] = '\0';
-    line[strcspn(line, "\n")] = '\0';
+    size_t len = (size_t)((char *)memchr(c->buf, '\n', c->len) - c->buf);
+    memcpy(line, c->buf, len);
+    line[len] = '\0';
     long me = (long)getpid(), pid = (long)m->target;
     const char *label = NULL;
     if (strcmp(line, "mark") == 0)
@@ -225,6 +225,8 @@ static void serve(app_markctl *m, app_session *s, client *c)
     else if (strncmp(line, "mark ", 5) == 0)
         label = line + 5;
     const char *problem = label ? app_mark_label_problem(label) : "unknown request";
+    if (label && !problem && strlen(line) != len) /* a NUL would cut the label short, silently */
+        problem = "it has control characters (a label is one line of text)";
     const char *prefix = label && problem ? "label refused: " : "";
     int rc = problem ? 0 : mark(m, s, label);
     if (!problem && rc != 0)

@@ -10,14 +10,16 @@ PY=/usr/bin/python3
 export XDG_RUNTIME_DIR=$MW_TMP/xdg
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 DIR=$XDG_RUNTIME_DIR/memwatch
-# A raw client (python3 -c "$SAY" SOCKET [LINE]): sends LINE if given, prints the reply as bytes.
+# A raw client (python3 -c "$SAY" SOCKET [LINE]): sends LINE (\x00 escapes allowed) if given,
+# prints the reply as bytes.
 SAY='
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(10)
 s.connect(sys.argv[1])
 try: # a refusal may come, and the socket close, before the line is sent
-    s.sendall(sys.argv[2].encode() + b"\n") if len(sys.argv) > 2 else None
+    s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1") + b"\n") \
+        if len(sys.argv) > 2 else None
 except OSError:
     pass
 print(repr(s.recv(200)))'
@@ -156,12 +158,26 @@ took=$(($(now_ms) - t0))
 check "a silent client is dropped (got $got after $took ms, under 5000)" \
     test "$got" = "b''" -a "$took" -lt 5000
 wait_until 10 eval '[ "$(rows s3.csv)" -gt "$rows0" ]' || fail "sampling stalled behind a silent client"
+# Two runs watch the same process: each gets the mark, and says so.
+watch_bg s4
+M4=$BG
 out=$("$MEMWATCH" --mark "$ALLOC_PID" "after the stale" 2>&1)
-check "--mark reaches the new run: $out" test "$out" = \
-    "memwatch: mark 'after the stale' added (memwatch PID $M3 watching PID $ALLOC_PID)"
-kill -TERM "$M3"
-wait "$M3"
-check "the new run's file has the mark" test "$(marks s3.csv)" = "after the stale"
+st=$?
+check "--mark reaches both runs: exit 0 (got $st)" test "$st" = 0
+check "... one line from the new run" grep -qx \
+    "memwatch: mark 'after the stale' added (memwatch PID $M3 watching PID $ALLOC_PID)" <<<"$out"
+check "... one line from the other" grep -qx \
+    "memwatch: mark 'after the stale' added (memwatch PID $M4 watching PID $ALLOC_PID)" <<<"$out"
+# Requests no client of ours sends: a NUL in the label is refused, not cut short; a line too long.
+got=$("$PY" -c "$SAY" "$DIR/mw-$M3.sock" 'mark a\x00b' 2>&1)
+check "a NUL in the label: $got" test "$got" = \
+    "b'no $M3 $ALLOC_PID label refused: it has control characters (a label is one line of text)\\n'"
+got=$("$PY" -c "$SAY" "$DIR/mw-$M3.sock" "mark $(printf '%070d' 0)" 2>&1)
+check "a request past 64 bytes: $got" test "$got" = "b'refused: request too long\\n'"
+kill -TERM "$M3" "$M4"
+wait "$M3" "$M4"
+check "the new run's file has the mark, and no other" test "$(marks s3.csv)" = "after the stale"
+check "the other run's file has it too" test "$(marks s4.csv)" = "after the stale"
 check "the new run warned of nothing (its stale neighbour is no concern)" \
     eval '! grep -v "^memwatch: mark \|^memwatch: where it went" s3.err'
 
