@@ -103,7 +103,10 @@ void app_demo_workload(void) __attribute__((noreturn));
 /* ---- signals (signals.c) ----------------------------------------------------------------------- */
 /* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
 extern volatile sig_atomic_t app_quit_signal;
-/* Install the quit handlers (no SA_RESTART so blocking waits return) and ignore SIGPIPE. */
+/* Set by SIGUSR1's handler: add an unlabelled mark (taken by app_session_poll, markctl.c). */
+extern volatile sig_atomic_t app_mark_signal;
+/* Install the quit handlers (no SA_RESTART so blocking waits return) and SIGUSR1's; ignore
+ * SIGPIPE. */
 void app_signals_install(void);
 /* In a forked child before exec: undo app_signals_install (default dispositions). */
 void app_signals_restore(void);
@@ -139,6 +142,7 @@ typedef struct app_session {
     int64_t started_ns;     /* CLOCK_MONOTONIC when the session began */
     int64_t last_info_ns;   /* when the target's info was last refreshed */
     app_summary_out *summary; /* --summary-json: made at start, written by app_run_conclude */
+    struct app_markctl *ctl; /* marks from outside: the control socket and SIGUSR1 (markctl.h) */
 } app_session;
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or

@@ -18,6 +18,7 @@
 #include "tui.h"
 #include "units.h"
 #include "view.h"
+#include "markctl.h"
 #include "where.h"
 
 /* New samples redraw the screen at most 5 times a second, whatever the sampling rate: a memory
@@ -291,20 +292,14 @@ static bool handle_key(dash *d, mw__key k)
     case MW__ACT_SLOWER: change_interval(d, false); break;
     case MW__ACT_EXPORT: export_capture(d); break;
     case MW__ACT_MARK: {
+        char why[160];
         int rc = d->s ? app_session_mark(d->s, d->st.label) : mw__capture_mark(d->cap, d->st.label);
-        if (rc == MW_ENODATA)
-            say(d, true, "nothing to mark yet");
-        else if (rc != 0)
-            say(d, true, "mark not added: %s", rc == MW_EINVAL ? "this sample holds too many "
-                                                                 "marks, wait for the next"
-                                                               : mw_strerror(rc));
+        if (rc != 0)
+            say(d, true, "%s", app_mark_refusal(rc, why, sizeof(why)));
         else /* an unlabelled mark got its number: say which */
             say(d, false, "mark added '%s'", mw__capture_last_mark(d->cap)->label);
-        if (rc == 0 && d->where.w) { /* the where overlay counts from here on: read it now */
-            char since[96];
-            snprintf(since, sizeof(since), "mark '%s'", mw__capture_last_mark(d->cap)->label);
-            app_where_baseline(d->where.w, since);
-        }
+        if (rc == 0) /* the where overlay counts from here on: read it now */
+            app_where_ui_mark(&d->where, mw__capture_last_mark(d->cap)->label);
         break;
     }
     case MW__ACT_WHERE_OPENED: where_opened(d); break;
@@ -452,6 +447,10 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
             size_t n = app_session_poll(s);
             note_session_events(&d);
             (void)n;
+            for (app_mark_news x; app_markctl_news(s->ctl, &x); last_frame = 0) { /* --mark, USR1 */
+                say(&d, false, "mark added '%s' (from outside)", x.label);
+                app_where_ui_mark(&d.where, x.label);
+            }
             /* The baseline is read once the first sample is in, on the worker. */
             if (app_where_ui_tick(&d.where, s->target.pid, d.cap->ring.end > 0) && d.st.where)
                 last_frame = 0; /* a diff came: show it now */

@@ -4,14 +4,16 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
 #include "gates.h"
 #include "summary_json.h"
+#include "headmarks.h"
+#include "markctl.h"
 #include "stats.h"
 #include "units.h"
 #include "verdict.h"
@@ -24,16 +26,21 @@
  * recording in that time at ~100 µs each: about 1 %. */
 #define POLL_MS 500
 
-static void sleep_until_next_poll(int64_t deadline_ns)
+/* While a mark's "where it went" is read: its line should not wait half a second. */
+#define SOON_MS 20
+
+/* The nap ends early for a --mark client (the control socket) or a signal. */
+static void sleep_until_next_poll(const app_session *s, int64_t deadline_ns, bool soon)
 {
-    int64_t wait = (int64_t)POLL_MS * 1000000;
+    int64_t wait = (int64_t)(soon ? SOON_MS : POLL_MS) * 1000000;
     if (deadline_ns) {
         int64_t left = deadline_ns - mw__now_ns();
         if (left < wait)
             wait = left > 0 ? left : 0;
     }
-    struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
-    nanosleep(&ts, NULL); /* EINTR from a quit signal simply ends the nap early */
+    struct pollfd fds[16];
+    size_t n = app_markctl_pollfds(s->ctl, fds, 16);
+    poll(fds, n, (int)((wait + 999999) / 1000000)); /* EINTR from a signal ends the nap early */
 }
 
 static void print_alert(const app_session *s)
@@ -67,10 +74,8 @@ static void warn_pss(app_session *s)
 
 /* Where it went, headless: a smaps baseline at the first sample (on the worker), one more read
  * at the end while the process still runs, and the top groups that grew in the summary. A
- * process that already ended has no smaps left to read: one line says so.
- * Hook for issue 16 (headless marks): a mark calls app_where_baseline(w->w, "mark 'LABEL'")
- * after app_where_show + app_where_wait + where_print, so each mark prints what grew since the
- * previous one. */
+ * process that already ended has no smaps left to read: one line says so. Marks from outside
+ * read it too, and the end then counts from the last (headmarks.c). */
 static void where_end(app_where_ui *w, app_session *s)
 {
     if (!w->w || s->target.gone || app_session_ended(s))
@@ -89,29 +94,23 @@ static void where_print(FILE *f, const app_where_ui *w, const app_session *s)
                 (long)s->target.pid);
         return;
     }
-    if (w->res.rc != 0) {
-        fprintf(f, "  where it went: %s\n", w->res.error);
-        return;
-    }
-    char top[1024], ms[32], all[32];
-    app_where_top(&w->res.diff, 5, top, sizeof(top));
-    snprintf(ms, sizeof(ms), "%lld ms", (long long)((w->res.cost.read_ns + 500000) / 1000000));
-    /* The total always: the top five alone can hide what shrank (a "gone" row sorts last). */
-    mw__format_bytes_signed(all, sizeof(all), w->res.diff.total_growth);
-    fprintf(f, "  where it went since %s: all mappings %s; %s (smaps of %zu mappings read in %s)\n",
-            w->res.since, all, top, w->res.mappings, ms);
+    char line[1600];
+    app_where_line(&w->res, line, sizeof(line));
+    fprintf(f, "  %s\n", line);
 }
 
 int app_headless_run(app_session *s)
 {
     app_where_ui where = {0};
+    app_headmarks marks = {0};
     const app_options *o = s->opt;
     int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
     app_run_end how = {0};
     bool reader_gone = false;
     for (;;) {
         app_session_poll(s);
-        app_where_ui_tick(&where, s->target.pid, s->cap.ring.end > 0);
+        bool got = app_where_ui_tick(&where, s->target.pid, s->cap.ring.end > 0);
+        app_headmarks_turn(&marks, &where, s, got, stderr);
         warn_peak_reset(s);
         warn_pss(s);
         if (s->alert_fired) {
@@ -133,10 +132,12 @@ int app_headless_run(app_session *s)
         }
         if (app_session_ended(s) || (deadline && mw__now_ns() >= deadline))
             break;
-        sleep_until_next_poll(deadline);
+        sleep_until_next_poll(s, deadline, app_headmarks_busy(&marks));
     }
-    if (!reader_gone)
-        where_end(&where, s); /* before the run's end stops a launched command */
+    if (!reader_gone) { /* before the run's end stops a launched command */
+        app_headmarks_end(&marks, &where, s, stderr);
+        where_end(&where, s);
+    }
     app_run_finish(s, &how);
     warn_peak_reset(s); /* a run shorter than one poll */
     if (reader_gone) {

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "csv.h"
 #include "summary_json.h"
+#include "markctl.h"
 #include "tui.h"
 #include "units.h"
 
@@ -125,6 +126,8 @@ int main(int argc, char **argv)
         return rc;
     if (o.demo_child)
         app_demo_workload();
+    if (o.mark_pid)
+        return app_mark_client(o.mark_pid, o.mark_label);
     app_signals_install();
 
     /* A replay's file problems come first: they are what the user needs to hear about. */

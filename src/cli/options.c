@@ -18,7 +18,8 @@
 #define INTERVAL_MAX_MS 3600000ull
 
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
-       OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON };
+       OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
+       OPT_MARK };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
     {"fail-growth", required_argument, NULL, OPT_FAIL_GROWTH},
     {"fail-leak", no_argument, NULL, OPT_FAIL_LEAK},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
+    {"mark", required_argument, NULL, OPT_MARK},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -52,6 +54,7 @@ void app_options_usage(FILE *f)
           "       memwatch [OPTIONS] -- COMMAND [ARG...]\n"
           "       memwatch --demo [OPTIONS]\n"
           "       memwatch --replay FILE.csv [OPTIONS]\n"
+          "       memwatch --mark PID [LABEL]\n"
           "Watch one process's memory (resident and virtual size) live, as charts.\n"
           "\n"
           "  -i, --interval DURATION  sampling interval: 250ms, 1s, 2.5s; a bare number\n"
@@ -83,6 +86,9 @@ void app_options_usage(FILE *f)
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
+          "      --mark PID [LABEL]   add a mark to every running memwatch of yours that\n"
+          "                           watches PID (or is PID), then exit; SIGUSR1 to a\n"
+          "                           memwatch adds an unlabelled one\n"
           "  -v, --verbose            log each sample to stderr (with --no-tui)\n"
           "  -h, --help               show this help and exit\n"
           "  -V, --version            show the version and exit\n"
@@ -179,6 +185,13 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
 {
     bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
     int rest = argc - optind;
+    if (o->mark_pid) { /* a client: LABEL is the one word left ("--" first for one like "-x") */
+        int words = optind - 1 - (dashdash ? 1 : 0); /* --mark PID, or --mark=PID: nothing else */
+        if (rest > 1 || words != (strcmp(argv[1], "--mark") == 0 ? 2 : 1))
+            return usage_error("--mark PID [LABEL] takes no other options or arguments");
+        o->mark_label = rest ? argv[optind] : NULL;
+        return -1;
+    }
     int modes = (demo ? 1 : 0) + (o->replay_path ? 1 : 0) + (dashdash ? 1 : 0);
     if (modes > 1)
         return usage_error("choose one of PID, -- COMMAND, --demo and --replay");
@@ -290,6 +303,7 @@ int app_options_parse(int argc, char **argv, app_options *o)
         case OPT_DEMO: demo = true; break;
         case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
         case OPT_REPLAY: o->replay_path = optarg; break;
+        case OPT_MARK: o->mark_pid = optarg; break;
         case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
         case OPT_PSS: pss = true; break;
         case OPT_PSS_INTERVAL:

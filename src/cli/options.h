@@ -44,6 +44,8 @@ typedef struct app_options {
     bool ascii;
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */
+    const char *mark_pid;    /* --mark PID [LABEL]: mark a running memwatch's capture, then exit */
+    const char *mark_label;  /* its LABEL, NULL for a numbered one */
 } app_options;
 
 /* Exit statuses (a contract, see --help). */

@@ -3,11 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "markctl.h"
 #include "csv.h"
 #include "probe.h"
 #include "sample.h"
@@ -109,6 +111,10 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
         return app_report_watch_error(s->target.pid, rc);
     }
     s->last_flush_ns = mw__now_ns();
+    char warn[PATH_MAX + 160];
+    s->ctl = app_markctl_open(s->target.pid, warn, sizeof(warn));
+    if (warn[0] && o->no_tui) /* the dashboard goes on without it: --mark says none is there */
+        fprintf(stderr, "memwatch: %s\n", warn);
     return 0;
 }
 
@@ -197,6 +203,8 @@ size_t app_session_poll(app_session *s)
         else if (!s->target.launched)
             s->target.gone = true;
     }
+    /* After the drain, as a key is read after it: a mark goes on a sample taken after it came. */
+    app_markctl_poll(s->ctl, s);
     /* Refresh the name and state at most once a second for the dashboard: cheap, but not free,
      * and headless recording only needs them for the summary. */
     int64_t now = mw__now_ns();
@@ -252,6 +260,8 @@ bool app_session_ended(const app_session *s) { return s->end_reason != 0; }
 
 void app_session_stop(app_session *s)
 {
+    app_markctl_close(s->ctl); /* no mark from outside once recording stops */
+    s->ctl = NULL;
     if (!s->watcher)
         return;
     mw_watcher_stop(s->watcher);

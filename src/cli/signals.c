@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* signals.c — memwatch's signal dispositions: quit requests become a flag, SIGPIPE and SIGXFSZ errors; children get them back. */
+/* signals.c — memwatch's signal dispositions: quit requests and SIGUSR1 (a mark) become flags, SIGPIPE and SIGXFSZ errors; children get them back. */
 #include "config.h"
 
 #include <signal.h>
@@ -10,8 +10,10 @@
 /* Who owns what: main() installs once before any thread starts; the loops (dashboard,
  * headless) read and clear app_quit_signal; a forked child calls app_signals_restore before exec. */
 volatile sig_atomic_t app_quit_signal;
+volatile sig_atomic_t app_mark_signal;
 
 static void on_quit(int sig) { app_quit_signal = sig; }
+static void on_mark(int sig) { (void)sig; app_mark_signal = 1; }
 
 void app_signals_install(void)
 {
@@ -22,6 +24,11 @@ void app_signals_install(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* SIGUSR1 marks (markctl.c takes the flag at the next poll). SA_RESTART: a mark is no reason
+     * for a write to the -o file or a read of /proc to fail with EINTR; sleeps still wake. */
+    sa.sa_handler = on_mark;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE write error, handled where it occurs */
     /* A file-size limit (ulimit -f) is then an EFBIG write error, reported like a full disk
      * instead of killing memwatch with the -o file cut and a launched command left behind. */
@@ -40,4 +47,5 @@ void app_signals_restore(void)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
 }

@@ -304,6 +304,21 @@ int app_where_export(const mw__smaps_diff *d, long pid, char *path, size_t pathl
     return rc;
 }
 
+void app_where_line(const app_where_result *r, char *buf, size_t n)
+{
+    if (r->rc != 0) {
+        snprintf(buf, n, "where it went: %s", r->error);
+        return;
+    }
+    char top[1024], ms[32], all[32];
+    app_where_top(&r->diff, 5, top, sizeof(top));
+    snprintf(ms, sizeof(ms), "%lld ms", (long long)((r->cost.read_ns + 500000) / 1000000));
+    /* The total always: the top five alone can hide what shrank (a "gone" row sorts last). */
+    mw__format_bytes_signed(all, sizeof(all), r->diff.total_growth);
+    snprintf(buf, n, "where it went since %s: all mappings %s; %s (smaps of %zu mappings read in "
+             "%s)", r->since, all, top, r->mappings, ms);
+}
+
 /* ---- the dashboard's side ---------------------------------------------------------------------- */
 
 bool app_where_ui_tick(app_where_ui *u, pid_t pid, bool have_sample)
@@ -322,6 +337,15 @@ bool app_where_ui_tick(app_where_ui *u, pid_t pid, bool have_sample)
     u->res = r;
     u->have = true;
     return true;
+}
+
+void app_where_ui_mark(app_where_ui *u, const char *label)
+{
+    char since[96];
+    if (!u->w)
+        return;
+    snprintf(since, sizeof(since), "mark '%s'", label);
+    app_where_baseline(u->w, since);
 }
 
 void app_where_ui_fill(const app_where_ui *u, mw__where_info *out)

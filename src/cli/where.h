@@ -51,6 +51,10 @@ void app_where_wait(app_where *w);
  * groups of a diff, into buf. */
 void app_where_top(const mw__smaps_diff *d, size_t max, char *buf, size_t n);
 
+/* "where it went since start: all mappings +84.0 MiB; [heap] +84.0 MiB, ... (smaps of 412
+ * mappings read in 3 ms)", or "where it went: WHY" when the read failed: one line, into buf. */
+void app_where_line(const app_where_result *r, char *buf, size_t n);
+
 /* The file name an export of the diff gets: memwatch-PID-YYYYmmdd-HHMMSS-smaps.csv (-2, -3... if
  * taken); written into path (relative to the current directory). Returns 0 or the error, with
  * err set as mw__smaps_diff_export sets it. */
@@ -69,6 +73,8 @@ typedef struct app_where_ui {
 /* Each loop turn: start the worker (and its "start" baseline) once a first sample is in, and
  * pick up a finished result. Returns true when a new result came (redraw). */
 bool app_where_ui_tick(app_where_ui *u, pid_t pid, bool have_sample);
+/* A mark was made: later diffs count from it (a baseline read labelled "mark 'LABEL'"). */
+void app_where_ui_mark(app_where_ui *u, const char *label);
 /* What the overlay draws now (borrowed from u until the next tick). */
 void app_where_ui_fill(const app_where_ui *u, struct mw__where_info *out);
 /* Export the shown diff; msg gets the status line ("exported 12 groups to /dir/file.csv" or

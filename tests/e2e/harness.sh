@@ -52,7 +52,7 @@
 #   alloc_cmd_ok NAME CMD       the same, but die unless the reply is ok...
 #   alloc_stop NAME             close its FIFO (EOF: it exits 0) and wait for it
 # Readers: screen_samples, now_rss_mib, to_mib, approx, export_status, export_ok (screen and
-# export); rows, has_rows, last_row_ms, column, column_max, CSV_HEADER (CSV files); size_bytes,
+# export); rows, has_rows, last_row_ms, column, column_max, marks, CSV_HEADER (CSV files); size_bytes,
 # summary_peak, summary_hwm, summary_samples (the headless summary).
 # Environment (set by `make check`, defaulted for manual runs): MEMWATCH, MW_ALLOC, MW_SRCDIR,
 # MW_PROBE. MW_E2E_SLOW=N multiplies every timeout (a loaded or sanitizer build). Set by the
@@ -458,6 +458,25 @@ export_ok() {
 # ---- CSV files and the headless summary --------------------------------------------------------
 
 # Data rows of a capture file (lines after the header).
+# marks FILE: every mark of a capture, one label a line, read as Python's csv module reads the
+# file; a cell holding several marks joins them with " | " and doubles a label's own '|'.
+marks() {
+    /usr/bin/python3 - "$1" <<'PYEOF'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1], newline="")):
+    cell, label, i = row["marker"], "", 0
+    if cell == "":
+        continue
+    cell = cell[1:] if cell.startswith("'") else cell
+    while i <= len(cell):
+        if i == len(cell) or cell[i:i + 3] == " | ":
+            print(label)
+            label, i = "", i + 3
+            continue
+        label += cell[i]
+        i += 2 if cell[i:i + 2] == "||" else 1
+PYEOF
+}
 rows() { local n; n=$(wc -l 2>/dev/null < "$1") || n=0; [ "${n:-0}" -gt 0 ] && n=$((n - 1)); echo "${n:-0}"; }
 has_rows() { [ "$(rows "$2")" -ge "$1" ]; } # has_rows N FILE
 # last_row_ms FILE: the last row's timestamp in wall-clock milliseconds; fails when there is none.

@@ -6,25 +6,6 @@
 
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "no $PY (apt-get install python3; the CSV is read with Python's csv module, as a user would)"
-# marks FILE: every mark of a capture, one label a line, read as Python's csv module reads the
-# file; a cell holding several marks joins them with " | " and doubles a label's own '|'.
-marks() {
-    "$PY" - "$1" <<'PYEOF'
-import csv, sys
-for row in csv.DictReader(open(sys.argv[1], newline="")):
-    cell, label, i = row["marker"], "", 0
-    if cell == "":
-        continue
-    cell = cell[1:] if cell.startswith("'") else cell
-    while i <= len(cell):
-        if i == len(cell) or cell[i:i + 3] == " | ":
-            print(label)
-            label, i = "", i + 3
-            continue
-        label += cell[i]
-        i += 2 if cell[i:i + 2] == "||" else 1
-PYEOF
-}
 WANT=$(printf '%s\n' M1 'build | done' M3 '=x' M5)
 
 alloc_start t --alloc 8 || die "mw-alloc did not start"
