@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -24,6 +25,20 @@ static int check_terminal(void)
     return 0;
 }
 
+/* A file the CSV reader refused that starts like a JSON object: a -o --format jsonl recording.
+ * Only a regular file is opened (a FIFO would block). */
+static bool is_json_lines(const char *path)
+{
+    struct stat st;
+    char first = 0;
+    int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return false;
+    bool json = read(fd, &first, 1) == 1 && first == '{';
+    close(fd);
+    return json;
+}
+
 static int run_replay(const app_options *o)
 {
     mw__capture cap;
@@ -35,7 +50,11 @@ static int run_replay(const app_options *o)
     char err[1024];
     mw__csv_loaded got;
     if (mw__csv_load(o->replay_path, &cap, &got, err, sizeof(err)) != 0) {
-        fprintf(stderr, "memwatch: cannot replay %s\n", err);
+        if (is_json_lines(o->replay_path))
+            fprintf(stderr, "memwatch: %s is JSON Lines; --replay reads the CSV format\n",
+                    o->replay_path);
+        else
+            fprintf(stderr, "memwatch: cannot replay %s\n", err);
         mw__capture_destroy(&cap);
         return APP_EXIT_USAGE;
     }
@@ -95,8 +114,9 @@ static int open_output(const app_options *o, mw__csv_stream **out)
     char err[512];
     if (!o->output)
         return 0;
+    const mw__export_format *fmt = mw__export_find(o->format ? o->format : "csv");
     if (!app_output_is_stdout(o)) {
-        if (mw__csv_stream_open(o->output, out, err, sizeof(err)) == 0)
+        if (mw__stream_open(o->output, fmt, out, err, sizeof(err)) == 0)
             return 0;
         fprintf(stderr, "memwatch: %s\n", err);
         return APP_EXIT_USAGE;
@@ -106,7 +126,7 @@ static int open_output(const app_options *o, mw__csv_stream **out)
         fprintf(stderr, "memwatch: cannot record to standard output: %s\n", strerror(errno));
         return APP_EXIT_USAGE;
     }
-    if (mw__csv_stream_open_fd(fd, "standard output", out) != 0) {
+    if (mw__stream_open_fd(fd, "standard output", fmt, out) != 0) {
         fprintf(stderr, "memwatch: cannot record to standard output: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
@@ -138,15 +158,24 @@ int main(int argc, char **argv)
     mw__csv_stream *out;
     if ((rc = open_output(&o, &out)) != 0)
         return rc;
+    app_promfile *prom;
+    if ((rc = app_promfile_open(&o, &prom)) != 0) {
+        mw__csv_stream_discard(out);
+        return rc;
+    }
 
-    /* A run that cannot start takes back the -o file it made: nothing is left behind. */
+    /* A run that cannot start takes back the files it made: nothing is left behind. */
     if (o.mode != APP_MODE_PID && (rc = start_target(&o, &t)) != 0) {
         mw__csv_stream_discard(out);
+        app_promfile_discard(prom);
         return rc;
     }
     app_session s;
     rc = app_session_open(&s, &o, &t, out);
+    s.prom = prom; /* the session's from here: rewritten as it polls, freed with it */
     if (rc != 0) {
+        app_promfile_discard(s.prom);
+        s.prom = NULL;
         app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
         app_target_remove_empty_log(&s.target); /* the dashboard's default log, as at the end */
         mw__csv_stream_discard(s.out);
