@@ -102,8 +102,10 @@ rc=$?
 check "a name without .prom works, with a one-line note that node_exporter skips it" \
     eval '[ $rc -eq 0 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "reads only \*.prom" err.txt &&
           grep -q "^memwatch_target_running{.*} 0$" figures.txt'
-"$MEMWATCH" --no-tui --prom-textfile new.prom 999999999 > out.txt 2> err.txt
-check "a run that cannot start leaves no file" eval '[ ! -e new.prom ]'
+"$MEMWATCH" --no-tui --prom-textfile new.prom -- ./no-such-command > out.txt 2> err.txt
+rc=$?
+check "a command that cannot start: exit 2, and the textfile made for the run is removed" \
+    eval '[ $rc -eq 2 ] && [ ! -e new.prom ] && [ -z "$(ls -A | grep "^\.new\.prom")" ]'
 
 kill "$exporter" 2> /dev/null
 wait "$exporter" 2> /dev/null
