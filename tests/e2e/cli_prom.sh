@@ -85,6 +85,19 @@ check "node_exporter serves memwatch_target_running 0" \
     wait_until 10 eval '[ "$(served memwatch_target_running)" = 0 ]'
 check "no temporary is left after the run" [ "$(ls -A textfiles)" = memwatch.prom ]
 
+# ---- someone else's file at the name during the run: never replaced, reported, exit 1 -------------
+"$MEMWATCH" --no-tui -i 100ms -t 3s --prom-textfile textfiles/theirs.prom "$target" > out.txt 2> err.txt &
+mw=$!
+track "$mw"
+wait_until 10 grep -qs '^memwatch_samples_total' textfiles/theirs.prom
+echo 'their_metric 1' > textfiles/new.tmp && mv textfiles/new.tmp textfiles/theirs.prom
+wait "$mw"
+rc=$?
+check "a textfile replaced during the run is left alone: exit 1, one line saying so" \
+    eval '[ $rc -eq 1 ] && [ "$(cat textfiles/theirs.prom)" = "their_metric 1" ] &&
+          [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "replaced or removed" err.txt'
+rm -f textfiles/theirs.prom
+
 # ---- the file's first creation follows the rules of every output ---------------------------------
 before=$(cksum < "$prom")
 "$MEMWATCH" --no-tui -t 1s --prom-textfile "$prom" "$target" > out.txt 2> err.txt
