@@ -136,6 +136,7 @@ typedef struct app_session {
     bool out_held;          /* the newest sample's row is not written yet: marks may still join
                              * it; written when the next sample comes or the session is closed */
     int64_t last_flush_ns;
+    struct app_promfile *prom; /* --prom-textfile, or NULL (promfile.c) */
     /* --alert */
     bool alert_crossed;     /* RSS is at/above the threshold */
     bool alert_fired;       /* crossed at least once: ring the bell once */
@@ -176,6 +177,22 @@ bool app_session_root(const app_session *s, mw_tree_process *out);
 uint32_t app_session_pss_news(app_session *s);
 /* Free everything (stops first). */
 void app_session_destroy(app_session *s);
+
+/* ---- --prom-textfile (promfile.c) --------------------------------------------------------------
+ * The file is created at start like every output (a new file, no link: an error at start, exit
+ * 2); from then on memwatch replaces its own file atomically (a temporary + rename) every 5 s (or
+ * the interval, if longer) and once more at the end with memwatch_target_running 0. */
+typedef struct app_promfile app_promfile;
+/* Create o->prom_textfile (out NULL when not asked). Prints one line and returns an exit status
+ * on failure; 0 on success (a name not ending in .prom gets a note: node_exporter skips it). */
+int app_promfile_open(const app_options *o, app_promfile **out);
+/* A run that never started: remove the file if it is still ours, and free. NULL is a no-op. */
+void app_promfile_discard(app_promfile *p);
+void app_promfile_free(app_promfile *p);
+/* Rewrite s->prom when due (from the first sample on), or now with final (the run's end, once). */
+void app_promfile_tick(app_session *s, bool final);
+/* A rewrite failed: say so on stderr (once) and return true. */
+bool app_promfile_report(const app_session *s);
 
 /* ---- the end of a live run (finish.c) ----------------------------------------------------------
  * Shared by the dashboard and headless, so both end a run by the same rules. */

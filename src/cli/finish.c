@@ -44,6 +44,8 @@ int app_run_exit_status(const app_session *s, const app_run_end *how)
             app_run_report_output(s, false);
         return APP_EXIT_RUNTIME;
     }
+    if (app_promfile_report(s))
+        return APP_EXIT_RUNTIME; /* as -o: the file a scraper reads stopped being true */
     if (how->quit_signal)
         return 128 + how->quit_signal;
     int own = 0;

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -26,6 +27,20 @@ static int check_terminal(void)
     return 0;
 }
 
+/* A file the CSV reader refused that starts like a JSON object: a -o --format jsonl recording.
+ * Only a regular file is opened (a FIFO would block). */
+static bool is_json_lines(const char *path)
+{
+    struct stat st;
+    char first = 0;
+    int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return false;
+    bool json = read(fd, &first, 1) == 1 && first == '{';
+    close(fd);
+    return json;
+}
+
 static int run_replay(const app_options *o)
 {
     mw__capture cap;
@@ -37,7 +52,11 @@ static int run_replay(const app_options *o)
     char err[1024];
     mw__csv_loaded got;
     if (mw__csv_load(o->replay_path, &cap, &got, err, sizeof(err)) != 0) {
-        fprintf(stderr, "memwatch: cannot replay %s\n", err);
+        if (is_json_lines(o->replay_path))
+            fprintf(stderr, "memwatch: %s is JSON Lines; --replay reads the CSV format\n",
+                    o->replay_path);
+        else
+            fprintf(stderr, "memwatch: cannot replay %s\n", err);
         mw__capture_destroy(&cap);
         return APP_EXIT_USAGE;
     }
@@ -99,8 +118,9 @@ static int open_output(const app_options *o, mw__csv_stream **out)
     char err[512];
     if (!o->output)
         return 0;
+    const mw__export_format *fmt = mw__export_find(o->format ? o->format : "csv");
     if (!app_output_is_stdout(o)) {
-        if (mw__csv_stream_open(o->output, out, err, sizeof(err)) == 0)
+        if (mw__stream_open(o->output, fmt, out, err, sizeof(err)) == 0)
             return 0;
         fprintf(stderr, "memwatch: %s\n", err);
         return APP_EXIT_USAGE;
@@ -110,9 +130,38 @@ static int open_output(const app_options *o, mw__csv_stream **out)
         fprintf(stderr, "memwatch: cannot record to standard output: %s\n", strerror(errno));
         return APP_EXIT_USAGE;
     }
-    if (mw__csv_stream_open_fd(fd, "standard output", out) != 0) {
+    if (mw__stream_open_fd(fd, "standard output", fmt, out) != 0) {
         fprintf(stderr, "memwatch: cannot record to standard output: out of memory\n");
         return APP_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+/* The files a live run writes, each made at start so that a failure is an error before anything
+ * is launched: the -o stream, the --summary-json document, the --prom-textfile. */
+typedef struct app_files {
+    mw__csv_stream *out;
+    app_summary_out *summary;
+    app_promfile *prom;
+} app_files;
+
+static void discard_files(app_files *f)
+{
+    mw__csv_stream_discard(f->out);
+    app_summary_json_discard(f->summary);
+    app_promfile_discard(f->prom);
+    *f = (app_files){0};
+}
+
+/* Opens them all or none: one made before a later one fails is taken back. */
+static int open_files(const app_options *o, app_files *f)
+{
+    int rc;
+    *f = (app_files){0};
+    if ((rc = open_output(o, &f->out)) != 0 || (rc = app_summary_json_open(o, &f->summary)) != 0 ||
+        (rc = app_promfile_open(o, &f->prom)) != 0) {
+        discard_files(f);
+        return rc;
     }
     return 0;
 }
@@ -141,25 +190,22 @@ int main(int argc, char **argv)
         return rc;
     if (!o.no_tui && (rc = check_terminal()) != 0)
         return rc;
-    mw__csv_stream *out;
-    if ((rc = open_output(&o, &out)) != 0)
+    app_files f;
+    if ((rc = open_files(&o, &f)) != 0)
         return rc;
-    app_summary_out *summary;
-    if ((rc = app_summary_json_open(&o, &summary)) != 0) {
-        mw__csv_stream_discard(out);
-        return rc;
-    }
 
     /* A run that cannot start takes back the files it made: nothing is left behind. */
     if (o.mode != APP_MODE_PID && (rc = start_target(&o, &t)) != 0) {
-        mw__csv_stream_discard(out);
-        app_summary_json_discard(summary);
+        discard_files(&f);
         return rc;
     }
     app_session s;
-    rc = app_session_open(&s, &o, &t, out);
-    s.summary = summary; /* ours to discard below, or written at the run's end */
+    rc = app_session_open(&s, &o, &t, f.out);
+    s.summary = f.summary; /* ours to discard below, or written at the run's end */
+    s.prom = f.prom;       /* the session's from here: rewritten as it polls, freed with it */
     if (rc != 0) {
+        app_promfile_discard(s.prom);
+        s.prom = NULL;
         app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
         app_target_remove_empty_log(&s.target); /* the dashboard's default log, as at the end */
         mw__csv_stream_discard(s.out);

@@ -19,12 +19,14 @@
 
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
-       OPT_MARK };
+       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
     {"history", required_argument, NULL, 'H'},
     {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"prom-textfile", required_argument, NULL, OPT_PROM_TEXTFILE},
     {"duration", required_argument, NULL, 't'},
     {"no-tui", no_argument, NULL, OPT_NO_TUI},
     {"children", no_argument, NULL, 'c'},
@@ -62,6 +64,9 @@ void app_options_usage(FILE *f)
           "  -H, --history N          samples kept in memory (default 100000)\n"
           "  -o, --output FILE        record every sample to FILE as CSV while running;\n"
           "                           FILE must not exist; - is stdout (with --no-tui)\n"
+          "      --format FORMAT      -o as csv (default) or jsonl (JSON Lines)\n"
+          "      --prom-textfile FILE rewrite FILE every 5s with the figures for\n"
+          "                           Prometheus (node_exporter's textfile collector)\n"
           "  -t, --duration DURATION  stop after this long\n"
           "      --no-tui             no dashboard: record (with -o) and print a summary\n"
           "  -c, --children           watch the process and all its descendants, summed\n"
@@ -217,10 +222,12 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
     if (o->mode == APP_MODE_REPLAY) {
         if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms ||
             o->pss_interval_ms || o->summary_json || o->fail_above_bytes ||
-            o->fail_growth_bytes || o->fail_leak)
+            o->fail_growth_bytes || o->fail_leak || o->format || o->prom_textfile)
             return usage_error("--replay only opens a capture in the dashboard; it takes no "
                                "recording options");
     }
+    if (o->format && !o->output)
+        return usage_error("--format applies only to -o FILE");
     if (app_output_is_stdout(o) && !o->no_tui)
         return usage_error("-o - writes the capture to standard output, where the dashboard "
                            "draws: add --no-tui, or name a file");
@@ -282,6 +289,17 @@ int app_options_parse(int argc, char **argv, app_options *o)
             break;
         }
         case 'o': o->output = optarg; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0)
+                return usage_error("invalid format '%s': expected csv or jsonl", optarg);
+            o->format = optarg;
+            break;
+        case OPT_PROM_TEXTFILE:
+            if (!*optarg || strcmp(optarg, "-") == 0)
+                return usage_error("invalid --prom-textfile '%s': needs a file name (the "
+                                   "textfile collector reads files)", optarg);
+            o->prom_textfile = optarg;
+            break;
         case OPT_LOG: o->log_path = optarg; break;
         case OPT_NO_TUI: o->no_tui = true; break;
         case 'c': o->children = true; break;

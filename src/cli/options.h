@@ -30,6 +30,8 @@ typedef struct app_options {
     uint64_t interval_ms;
     size_t history;
     const char *output;      /* -o FILE ("-": standard output, with --no-tui only) */
+    const char *format;      /* --format: -o's row format ("csv", "jsonl"), NULL = csv */
+    const char *prom_textfile; /* --prom-textfile FILE, or NULL */
     const char *log_path;    /* --log FILE: launched command's stdout/stderr */
     uint64_t duration_ms;    /* -t, 0 = until the target exits or the user quits */
     bool no_tui;

@@ -212,6 +212,7 @@ size_t app_session_poll(app_session *s)
         app_target_refresh(&s->target);
         s->last_info_ns = now;
     }
+    app_promfile_tick(s, false);
     return n;
 }
 
@@ -269,6 +270,7 @@ void app_session_stop(app_session *s)
     mw__capture_settle_marks(&s->cap); /* marks still waiting join the newest sample... */
     write_held_row(s);                 /* ...whose -o row was held for them */
     flush_output(s);
+    app_promfile_tick(s, true);        /* the final figures, memwatch_target_running 0 */
     if (s->out) {
         char err[512];
         s->out_rows = mw__csv_stream_rows_out(s->out);
@@ -288,6 +290,8 @@ void app_session_destroy(app_session *s)
     free(s->buf);
     s->buf = NULL;
     mw__capture_destroy(&s->cap);
+    app_promfile_free(s->prom);
+    s->prom = NULL;
 }
 
 bool app_session_root(const app_session *s, mw_tree_process *out)

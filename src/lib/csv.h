@@ -91,13 +91,21 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
 /* A stream on fd, which becomes the stream's (closed by _close); name is used in messages.
  * Errors: MW_ENOMEM (fd closed). */
 int mw__csv_stream_open_fd(int fd, const char *name, mw__csv_stream **out);
+/* The same two in any row format of export.h (CSV: mw__export_csv, JSON Lines:
+ * mw__export_jsonl): its header first, if it has one, then a line per row (rows never hold a
+ * newline); every other promise of the stream holds alike. */
+int mw__stream_open(const char *path, const mw__export_format *fmt, mw__csv_stream **out,
+                    char *err, size_t errlen);
+int mw__stream_open_fd(int fd, const char *name, const mw__export_format *fmt,
+                       mw__csv_stream **out);
 /* Close and free st without writing what is buffered, and remove the file _open created if it
  * is still the one at its name (a run that never started leaves nothing behind). NULL is a
  * no-op. Returns 0 or MW_ESYS (the file could not be removed). */
 int mw__csv_stream_discard(mw__csv_stream *st);
-/* Buffer one row (see mw__csv_format_row); writes out when the buffer is full. The first failure
- * is sticky: the stream stops and every later call returns MW_ESYS with the same message in err
- * and errno set to its cause (the capture itself is the caller's and is unaffected). */
+/* Buffer one row (the stream's format: mw__csv_format_row for CSV); writes out when the buffer
+ * is full. The first failure is sticky: the stream stops and every later call returns MW_ESYS
+ * with the same message in err and errno set to its cause (the capture itself is the caller's
+ * and is unaffected). */
 int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sample *s,
                          const char *marker, char *err, size_t errlen);
 /* Write the buffered rows (the caller does it at least once a second; no fsync: a killed
@@ -113,6 +121,15 @@ uint64_t mw__csv_stream_rows(const mw__csv_stream *st);
 uint64_t mw__csv_stream_rows_out(const mw__csv_stream *st);
 /* Flush, close and free (always frees; NULL is a no-op returning 0). Returns the first error. */
 int mw__csv_stream_close(mw__csv_stream *st, char *err, size_t errlen);
+
+/* ---- the cells every row writer shares (csv_write.c; jsonl_write.c) ---------------------------- */
+/* A row's time in whole ms: wall-clock (the first sample's + elapsed) and since the first sample. */
+void mw__row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms, int64_t *el_ms);
+/* Each writes at p (room for 24 bytes) and returns the end: the decimal v; the UTC timestamp
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ"; elapsed seconds "S.mmm" (truncated, negative as 0). */
+char *mw__put_u64(char *p, uint64_t v);
+char *mw__put_timestamp(char *p, int64_t wall_ms);
+char *mw__put_elapsed(char *p, int64_t el_ms);
 
 /* ---- shared by the csv_*.c files ------------------------------------------------------------- */
 /* Output buffer size of the -o stream. */

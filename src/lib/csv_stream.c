@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* csv_stream.c — the -o recording: rows into a new file (or a descriptor), flushed by the caller, failures sticky. */
+/* csv_stream.c — the -o recording: rows (CSV or JSON Lines) into a new file or a descriptor, flushed by the caller, failures sticky. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,12 +12,14 @@
 
 #include "atomicfile.h"
 #include "csv.h"
+#include "export.h"
 
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0
 #endif
 
 struct mw__csv_stream {
+    const mw__export_format *fmt; /* what a row looks like (CSV, JSON Lines) */
     char *path;         /* the file's name, or how the caller names a descriptor it gave us */
     bool regular;       /* a file we created: check it is still the one at path */
     dev_t dev;
@@ -26,7 +28,7 @@ struct mw__csv_stream {
     char errmsg[512];
     uint64_t rows;      /* rows accepted (buffered ones included) */
     uint64_t rows_out;  /* complete rows that reached the file */
-    bool header_out;    /* the header line reached the file */
+    bool header_out;    /* the header line reached the file (or the format has none) */
     int fd;
     size_t len;         /* bytes buffered */
     char buf[MW__CSV_OUTBUF];
@@ -67,7 +69,7 @@ static int stream_out(mw__csv_stream *st)
 }
 
 /* A new stream on fd (ours from now on), its header buffered. NULL: out of memory (fd closed). */
-static mw__csv_stream *stream_new(const char *path, int fd)
+static mw__csv_stream *stream_new(const char *path, int fd, const mw__export_format *fmt)
 {
     mw__csv_stream *st = calloc(1, sizeof(*st));
     if (!st || !(st->path = strdup(path))) {
@@ -77,9 +79,9 @@ static mw__csv_stream *stream_new(const char *path, int fd)
         return NULL;
     }
     st->fd = fd;
-    st->len = strlen(mw__csv_header);
-    memcpy(st->buf, mw__csv_header, st->len);
-    st->buf[st->len++] = '\n';
+    st->fmt = fmt;
+    st->len = fmt->header ? fmt->header(st->buf, sizeof(st->buf), NULL) : 0;
+    st->header_out = st->len == 0; /* every line that reaches the file is then a row */
     return st;
 }
 
@@ -121,6 +123,12 @@ static int explain_existing(const char *path, int e, char *err, size_t errlen)
 
 int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_t errlen)
 {
+    return mw__stream_open(path, &mw__export_csv, out, err, errlen);
+}
+
+int mw__stream_open(const char *path, const mw__export_format *fmt, mw__csv_stream **out,
+                    char *err, size_t errlen)
+{
     *out = NULL;
     if (err && errlen)
         err[0] = '\0';
@@ -139,7 +147,7 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
         errno = e;
         return MW_ESYS;
     }
-    mw__csv_stream *st = stream_new(path, fd);
+    mw__csv_stream *st = stream_new(path, fd, fmt);
     if (!st) {
         unlink(path);
         mw__file_error(err, errlen, "record to", path, strerror(ENOMEM));
@@ -154,7 +162,13 @@ int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_
 
 int mw__csv_stream_open_fd(int fd, const char *name, mw__csv_stream **out)
 {
-    *out = stream_new(name, fd);
+    return mw__stream_open_fd(fd, name, &mw__export_csv, out);
+}
+
+int mw__stream_open_fd(int fd, const char *name, const mw__export_format *fmt,
+                       mw__csv_stream **out)
+{
+    *out = stream_new(name, fd, fmt);
     return *out ? 0 : MW_ENOMEM;
 }
 
@@ -188,11 +202,11 @@ int mw__csv_stream_write(mw__csv_stream *st, const mw__capture *c, const mw__sam
 {
     if (st->error)
         return stream_report(st, err, errlen);
-    size_t len = mw__csv_format_row(st->buf + st->len, sizeof(st->buf) - st->len, c, s, marker);
+    size_t len = st->fmt->row(st->buf + st->len, sizeof(st->buf) - st->len, c, s, marker);
     if (!len) {
         if (stream_out(st) != 0)
             return stream_report(st, err, errlen);
-        len = mw__csv_format_row(st->buf, sizeof(st->buf), c, s, marker);
+        len = st->fmt->row(st->buf, sizeof(st->buf), c, s, marker);
         if (!len) {
             /* Only a marker longer than the whole buffer: not a reason to stop recording. */
             mw__file_error(err, errlen, "write to", st->path, "marker too long");

@@ -42,7 +42,7 @@ static const char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-static char *put_u64(char *p, uint64_t v)
+char *mw__put_u64(char *p, uint64_t v)
 {
     char tmp[20];
     int i = 20;
@@ -90,7 +90,7 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 static _Thread_local int64_t cached_sec = INT64_MIN;
 static _Thread_local char cached_prefix[20];
 
-static char *put_timestamp(char *p, int64_t wall_ms)
+char *mw__put_timestamp(char *p, int64_t wall_ms)
 {
     int64_t sec = floor_div(wall_ms, 1000);
     if (sec != cached_sec) {
@@ -145,12 +145,12 @@ static char *put_fields(char *p, const mw__sample *s, int tail)
             continue;
         *p++ = ',';
         if (mw__field_known((mw__field)f, s->valid)) /* else empty: the OS did not say */
-            p = put_u64(p, mw__sample_field(s, (mw__field)f));
+            p = mw__put_u64(p, mw__sample_field(s, (mw__field)f));
     }
     return p;
 }
 
-/* A row with its time columns already decided (see row_times). */
+/* A row with its time columns already decided (see mw__row_times). */
 static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
                             const mw__sample *s, const char *marker)
 {
@@ -159,18 +159,14 @@ static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int
     size_t need = ROW_FIXED_MAX + (marker ? marker_len(marker) : 0) + 1;
     if (n < need)
         return 0;
-    if (el_ms < 0)
-        el_ms = 0; /* monotonic time never runs backwards from the first sample */
-    char *p = put_timestamp(buf, wall_ms);
+    char *p = mw__put_timestamp(buf, wall_ms);
     *p++ = ',';
-    p = put_u64(p, (uint64_t)el_ms / 1000);
-    *p++ = '.';
-    p = put_fixed(p, (unsigned)((uint64_t)el_ms % 1000), 3);
+    p = mw__put_elapsed(p, el_ms);
     *p++ = ',';
-    p = put_u64(p, pid > 0 ? (uint64_t)pid : 0);
+    p = mw__put_u64(p, pid > 0 ? (uint64_t)pid : 0);
     p = put_fields(p, s, 0);
     *p++ = ',';
-    p = put_u64(p, s->nprocs);
+    p = mw__put_u64(p, s->nprocs);
     *p++ = ',';
     *p++ = (s->flags & MW_SAMPLE_HWM_ROSE) ? '1' : '0';
     *p++ = ',';
@@ -186,16 +182,25 @@ static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int
         *p++ = '"';
     }
     *p++ = ',';
-    p = put_u64(p, s->unreadable);
+    p = mw__put_u64(p, s->unreadable);
     p = put_fields(p, s, 1);
     *p++ = '\n';
     *p = '\0';
     return (size_t)(p - buf);
 }
 
+char *mw__put_elapsed(char *p, int64_t el_ms)
+{
+    if (el_ms < 0)
+        el_ms = 0; /* monotonic time never runs backwards from the first sample */
+    p = mw__put_u64(p, (uint64_t)el_ms / 1000);
+    *p++ = '.';
+    return put_fixed(p, (unsigned)((uint64_t)el_ms % 1000), 3);
+}
+
 /* A row's time columns in whole ms: wall = the first sample's wall ms + elapsed, so timestamp and
  * elapsed_s agree exactly and a loaded capture exports the same text again. */
-static void row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms, int64_t *el_ms)
+void mw__row_times(const mw__capture *c, const mw__sample *s, int64_t *wall_ms, int64_t *el_ms)
 {
     int64_t t0 = c->have_t0 ? c->t0_ns : s->t_ns;
     *el_ms = floor_div(s->t_ns - t0, 1000000);
@@ -206,7 +211,7 @@ size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__s
                           const char *marker)
 {
     int64_t wall_ms, el_ms;
-    row_times(c, s, &wall_ms, &el_ms);
+    mw__row_times(c, s, &wall_ms, &el_ms);
     return format_row_at(buf, n, c->pid, wall_ms, el_ms, s, marker);
 }
 

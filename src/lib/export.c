@@ -12,7 +12,15 @@
 
 #define OUTBUF (64 * 1024) /* a few write() calls a second even at 1 kHz exports */
 
-const mw__export_format *const mw__export_formats[] = {&mw__export_csv, NULL};
+const mw__export_format *const mw__export_formats[] = {&mw__export_csv, &mw__export_jsonl, NULL};
+
+const mw__export_format *mw__export_find(const char *name)
+{
+    for (size_t i = 0; name && mw__export_formats[i]; i++)
+        if (strcmp(mw__export_formats[i]->name, name) == 0)
+            return mw__export_formats[i];
+    return NULL;
+}
 
 typedef struct outbuf {
     mw__atomicfile *f;
