@@ -152,7 +152,9 @@ Test(jsonl, marker_is_the_label_text_escaped_as_json)
                      "\"step \\\"3\\\" C:\\\\tmp | =x\""); /* no CSV quoting, no formula guard */
     cr_assert_str_eq(value_of(row_of(&s, "caf\xc3\xa9"), "marker"), "\"caf\xc3\xa9\"");
     /* Labels made by marking lose their controls; a loaded file's cell is the file's. */
-    cr_assert_str_eq(value_of(row_of(&s, "a\nb\x01"), "marker"), "\"a\\u000ab\\u0001\"");
+    cr_assert_str_eq(value_of(row_of(&s, "a\nb\x01"), "marker"), "\"a\\nb\\u0001\"");
+    /* A file's bytes that are not UTF-8 (a stray byte, a cut sequence) never make invalid JSON. */
+    cr_assert_str_eq(value_of(row_of(&s, "x\xff\xc3"), "marker"), "\"x\\ufffd\\ufffd\"");
     s.flags = MW_SAMPLE_MARK; /* a mark without a label (an old file's "") */
     cr_assert_str_eq(value_of(row_of(&s, NULL), "marker"), "\"\"");
 }

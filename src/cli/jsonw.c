@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonstr.h"
 #include "jsonw.h"
 
 void app_json_init(app_json *j) { memset(j, 0, sizeof(*j)); }
@@ -48,73 +49,18 @@ static void newline(app_json *j)
         puts_(j, "  ");
 }
 
-/* The length of the valid UTF-8 sequence at p (at most left bytes), 0 if it is not one. */
-static size_t utf8_len(const unsigned char *p, size_t left)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xbf; /* the range of the second byte */
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        if (c == 0xe0)
-            lo = 0xa0; /* overlong */
-        if (c == 0xed)
-            hi = 0x9f; /* surrogates */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        if (c == 0xf0)
-            lo = 0x90; /* overlong */
-        if (c == 0xf4)
-            hi = 0x8f; /* > U+10FFFF */
-    } else
-        return 0;
-    if (left < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    return n;
-}
-
+/* The one escaper every JSON output shares (src/lib/jsonstr.c). */
 static void put_escaped(app_json *j, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t left = strlen(s);
-    puts_(j, "\"");
-    while (left) {
-        unsigned char c = *p;
-        char esc[8];
-        const char *e = NULL;
-        size_t n = 1;
-        switch (c) {
-        case '"': e = "\\\""; break;
-        case '\\': e = "\\\\"; break;
-        case '\b': e = "\\b"; break;
-        case '\f': e = "\\f"; break;
-        case '\n': e = "\\n"; break;
-        case '\r': e = "\\r"; break;
-        case '\t': e = "\\t"; break;
-        default:
-            if (c < 0x20) {
-                snprintf(esc, sizeof(esc), "\\u%04x", c);
-                e = esc;
-            } else if ((n = utf8_len(p, left)) == 0) {
-                e = "\\ufffd"; /* one replacement per invalid byte, as decoders do */
-                n = 1;
-            }
-        }
-        if (e)
-            puts_(j, e);
-        else
-            put(j, (const char *)p, n);
-        p += n;
-        left -= n;
+    size_t n = mw__json_string_len(s);
+    char *tmp = malloc(n);
+    if (!tmp) {
+        j->failed = true;
+        return;
     }
-    puts_(j, "\"");
+    mw__json_put_string(tmp, s);
+    put(j, tmp, n);
+    free(tmp);
 }
 
 /* What comes before any value: the comma, the line, the key. */

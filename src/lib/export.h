@@ -35,10 +35,6 @@ const mw__export_format *mw__export_find(const char *name);
  * null, marker as the label cell's text (the labels joined as in CSV, without CSV's quoting or
  * formula guard; "" for an unlabelled mark) or null when the sample has no mark. No header. */
 extern const mw__export_format mw__export_jsonl;
-/* s as a JSON string at p (quotes, \" \\ and \u00XX for controls; other bytes as they are):
- * returns the end; mw__json_string_len(s) bytes, quotes included. */
-char *mw__json_put_string(char *p, const char *s);
-size_t mw__json_string_len(const char *s);
 
 /* Write the whole capture (every stored sample, with mark labels) in format fmt to path
  * atomically (see mw__atomicfile_create and _commit): on any failure nothing appears at path

@@ -6,6 +6,7 @@
 
 #include "csv.h"
 #include "export.h"
+#include "jsonstr.h"
 
 /* Why the keys come from the field table and not from a list of their own: a new column of the
  * table appears in CSV and JSON Lines at once, in the same place. The fixed columns around the
@@ -32,34 +33,6 @@ static char *put_key(char *p, const char *key, bool first)
     p = put_raw(p, key);
     *p++ = '"';
     *p++ = ':';
-    return p;
-}
-
-size_t mw__json_string_len(const char *s)
-{
-    size_t len = 2;
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
-        len += (*u == '"' || *u == '\\') ? 2 : *u < 0x20 ? 6 : 1;
-    return len;
-}
-
-char *mw__json_put_string(char *p, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    *p++ = '"';
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
-        if (*u == '"' || *u == '\\') {
-            *p++ = '\\';
-            *p++ = (char)*u;
-        } else if (*u < 0x20) { /* labels lose controls when made; a loaded file's are the file's */
-            p = put_raw(p, "\\u00");
-            *p++ = hex[*u >> 4];
-            *p++ = hex[*u & 15];
-        } else {
-            *p++ = (char)*u;
-        }
-    }
-    *p++ = '"';
     return p;
 }
 
