@@ -210,6 +210,27 @@ static void put_gates(app_json *j, const app_gates *g)
     app_json_end_array(j);
 }
 
+/* Sampling gaps: samples the sampler took but memwatch could not copy in time, and the longest
+ * time between two consecutive samples kept (a suspended machine, a stopped memwatch, a loaded
+ * system: time the interval promised and did not get). */
+static void put_gaps(app_json *j, const mw__capture *c)
+{
+    const mw__ring *r = &c->ring;
+    int64_t longest = 0;
+    for (uint64_t q = mw__ring_first(r) + 1; q < mw__ring_end(r); q++) {
+        int64_t dt = mw__ring_at(r, q)->t_ns - mw__ring_at(r, q - 1)->t_ns;
+        if (dt > longest)
+            longest = dt;
+    }
+    app_json_begin_object(j, "gaps");
+    app_json_uint(j, "lost_samples", c->lost);
+    if (mw__ring_count(r) >= 2)
+        app_json_fixed(j, "longest_between_samples_s", secs(longest), 3);
+    else
+        app_json_null(j, "longest_between_samples_s");
+    app_json_end_object(j);
+}
+
 /* Why recording ended: memwatch's signal, the target's own end, or memwatch's (-t, q). */
 static const char *end_reason(const app_session *s, const app_run_end *how)
 {
@@ -251,9 +272,7 @@ void app_summary_json_build(app_json *j, const app_session *s, const app_run_end
         app_json_null(j, "duration_s");
     app_json_uint(j, "samples", c->all.n);
     app_json_uint(j, "interval_ms", s->interval_ms);
-    app_json_begin_object(j, "gaps");
-    app_json_uint(j, "lost_samples", c->lost);
-    app_json_end_object(j);
+    put_gaps(j, c);
     app_json_string(j, "rss_counts", s->opt->children ? "tree total" : "process");
     put_fields(j, c);
     put_hwm(j, s);

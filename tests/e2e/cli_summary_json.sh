@@ -6,8 +6,6 @@
 command -v jq > /dev/null || skip "jq is not installed (apt-get install jq)"
 command -v python3 > /dev/null || skip "python3 is not installed"
 
-# jqe DESC FILTER FILE: jq -e FILTER FILE is true.
-jqe() { check "$1" jq -e "$2" "$3" > /dev/null; }
 
 # ---- a launched leak with -o and two gates: the figures agree with the CSV and the summary ----------
 "$MEMWATCH" --no-tui -i 20ms -o rec.csv --summary-json s.json --fail-above 10M --fail-growth 1G -- \
@@ -76,6 +74,23 @@ kill -INT $mw
 wait $mw
 rc=$?
 jqe "SIGINT: end_reason signal, exit_status 130 (memwatch's: $rc)" ".end_reason == \"signal\" and .exit_status == 130 and $rc == 130" sig.json
+
+# ---- a sampling gap: memwatch stopped for 1.5 s (the stop is the stimulus, not a wait) ------------
+"$MEMWATCH" --no-tui -i 20ms -o gap.csv --summary-json gap.json "$ALLOC_PID" > /dev/null 2>&1 &
+mw=$!
+track $mw
+poll 10 "memwatch to record samples" has_rows 3 gap.csv
+kill -STOP $mw
+sleep 1.5
+kill -CONT $mw
+n=$(rows gap.csv)
+poll 10 "memwatch to sample again after SIGCONT" has_rows $((n + 3)) gap.csv
+kill -INT $mw
+wait $mw
+jqe "gaps.longest_between_samples_s holds the 1.5 s stop" \
+    '.gaps.longest_between_samples_s >= 1.5 and .gaps.longest_between_samples_s < 60' gap.json
+jqe "gaps without a stop: the 20 ms interval, not more than a second (sig.json)" \
+    '.gaps.longest_between_samples_s >= 0.015 and .gaps.longest_between_samples_s < 1' sig.json
 
 # ---- refused at start: exit 2, one line, nothing launched, nothing touched -------------------------
 refused() { # refused DESC PATH CAUSE

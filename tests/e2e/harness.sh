@@ -85,6 +85,10 @@ expect() {
     shift
     if out=$("$@" 2>&1); then ok "$what"; else fail "$what: ${out:-no detail}"; fi
 }
+# jqe DESC FILTER FILE: jq -e FILTER FILE is true (on failure, what the filter gave is shown).
+jqe() {
+    if jq -e "$2" "$3" > /dev/null 2>&1; then ok "$1"; else fail "$1: got $(jq -c "$2" "$3" 2>&1 | head -c 300)"; fi
+}
 finish() {
     if [ "$MW_FAILS" -gt 0 ]; then
         echo "$MW_E2E_NAME: $MW_FAILS failure(s)" >&2

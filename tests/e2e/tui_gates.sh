@@ -34,9 +34,8 @@ ok "q exits 3"
 wait_for '^memwatch: gate tripped: peak RSS [0-9.]+ MiB > --fail-above 40\.0 MiB$'
 screen_has 'gate tripped: growth' && die "the growth gate was reported though the growth ended under its limit"
 ok "stderr names the peak gate alone, after the dashboard: '$(screen | grep -m1 'gate tripped')'"
-jqe() { jq -e "$@" > /dev/null; }
-check "--summary-json written after q: exit_status 3, end_reason quit, one gate tripped" \
-    jqe '.exit_status == 3 and .end_reason == "quit" and .target.pid == '"$ALLOC_PID"' and
+jqe "--summary-json written after q: exit_status 3, end_reason quit, one gate tripped" \
+    '.exit_status == 3 and .end_reason == "quit" and .target.pid == '"$ALLOC_PID"' and
            ([.gates[] | select(.tripped) | .name] == ["--fail-above"]) and .fields.rss.peak > 41943040' \
     "$MW_TMP/s.json"
 finish
