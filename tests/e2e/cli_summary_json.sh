@@ -43,6 +43,7 @@ check "no temporary left beside it" eval '[ -z "$(ls -A | grep "^\.s\.json")" ]'
 # ---- arguments with quotes, a backslash, a newline, a tab, a control byte: back exactly through jq --
 weird=$'say "hi"\\ there\nline two\ttab\x01'
 "$MEMWATCH" --no-tui -i 20ms --summary-json w.json -- sh -c 'exit 0' "$weird" $'bad\xffbyte' > /dev/null 2>&1
+check "the run with those arguments: exit 0, the command's" [ "$?" = 0 ]
 check "quotes, backslash, newline, tab and \\x01 round-trip through jq" \
     eval '[ "$(jq -j ".target.command[3]" w.json)" = "$weird" ]'
 check "a byte that is not UTF-8 comes back as U+FFFD" \
@@ -89,8 +90,8 @@ kill -INT $mw
 wait $mw
 jqe "gaps.longest_between_samples_s holds the 1.5 s stop" \
     '.gaps.longest_between_samples_s >= 1.5 and .gaps.longest_between_samples_s < 60' gap.json
-jqe "gaps without a stop: the 20 ms interval, not more than a second (sig.json)" \
-    '.gaps.longest_between_samples_s >= 0.015 and .gaps.longest_between_samples_s < 1' sig.json
+jqe "gaps: the longest is at least the 20 ms interval (sig.json)" \
+    '.gaps.longest_between_samples_s >= 0.015' sig.json
 
 # ---- refused at start: exit 2, one line, nothing launched, nothing touched -------------------------
 refused() { # refused DESC PATH CAUSE

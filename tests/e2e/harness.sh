@@ -61,6 +61,9 @@
 # MW_E2E_PROBE_OPTIONAL=1 before sourcing this and guards its own probe-dependent checks
 # (tests/e2e/platform_none.sh covers that build).
 
+# Its parts beside it, found before the script moves into its temp dir.
+MW_HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 set -u
 
 MW_E2E_NAME=$(basename "$0" .sh)
@@ -84,10 +87,6 @@ expect() {
     local what=$1 out
     shift
     if out=$("$@" 2>&1); then ok "$what"; else fail "$what: ${out:-no detail}"; fi
-}
-# jqe DESC FILTER FILE: jq -e FILTER FILE is true (on failure, what the filter gave is shown).
-jqe() {
-    if jq -e "$2" "$3" > /dev/null 2>&1; then ok "$1"; else fail "$1: got $(jq -c "$2" "$3" 2>&1 | head -c 300)"; fi
 }
 finish() {
     if [ "$MW_FAILS" -gt 0 ]; then
@@ -460,105 +459,7 @@ export_ok() {
 }
 
 # ---- CSV files and the headless summary --------------------------------------------------------
-
-# Data rows of a capture file (lines after the header).
-# marks FILE: every mark of a capture, one label a line, read as Python's csv module reads the
-# file; a cell holding several marks joins them with " | " and doubles a label's own '|'.
-marks() {
-    /usr/bin/python3 - "$1" <<'PYEOF'
-import csv, sys
-for row in csv.DictReader(open(sys.argv[1], newline="")):
-    cell, label, i = row["marker"], "", 0
-    if cell == "":
-        continue
-    cell = cell[1:] if cell.startswith("'") else cell
-    while i <= len(cell):
-        if i == len(cell) or cell[i:i + 3] == " | ":
-            print(label)
-            label, i = "", i + 3
-            continue
-        label += cell[i]
-        i += 2 if cell[i:i + 2] == "||" else 1
-PYEOF
-}
-rows() { local n; n=$(wc -l 2>/dev/null < "$1") || n=0; [ "${n:-0}" -gt 0 ] && n=$((n - 1)); echo "${n:-0}"; }
-has_rows() { [ "$(rows "$2")" -ge "$1" ]; } # has_rows N FILE
-# last_row_ms FILE: the last row's timestamp in wall-clock milliseconds; fails when there is none.
-last_row_ms() {
-    local ts
-    ts=$(tail -1 "$1" 2>/dev/null | cut -d, -f1)
-    [ "${ts#20}" != "$ts" ] && date -u -d "$ts" +%s%3N 2>/dev/null
-}
-# Value of column COL (name from the header) in every data row of FILE.
-column() {
-    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
-                           c { print $c }' "$1"
-}
-# Largest value of a numeric column.
-column_max() { column "$1" "$2" | awk 'NR == 1 || $1 + 0 > m { m = $1 + 0 } END { printf "%.0f\n", m }'; }
-CSV_HEADER='timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,uss_bytes,swap_pss_bytes'
-
-# Parse a size as the summary prints it ("201.6 MiB", "604 KiB", "0 B") into bytes.
-size_bytes() {
-    awk -v v="$1" -v u="$2" 'BEGIN { m = 1; if (u == "KiB") m = 1024; else if (u == "MiB") m = 1048576;
-        else if (u == "GiB") m = 1073741824; printf "%.0f\n", v * m }'
-}
-# summary_peak FILE: the RSS peak in bytes from a headless summary.
-summary_peak() {
-    local l; l=$(grep -m1 '^  RSS ' "$1") || return 1
-    l=${l##*peak }; set -- $l; size_bytes "$1" "$2"
-}
-# summary_hwm FILE: the "kernel high-water mark" figure in bytes, if the summary has that line.
-summary_hwm() {
-    local l; l=$(grep -m1 'kernel high-water mark' "$1") || return 1
-    l=${l##*mark }; set -- ${l%%:*}; size_bytes "$1" "$2"
-}
-summary_samples() { sed -n 's/^  samples   \([0-9]*\) .*/\1/p' "$1"; }
+. "$MW_HARNESS_DIR/harness-files.sh"
 
 # ---- the mw-alloc test child, driven through a FIFO --------------------------------------------
-# Named, so that a script can drive several; each one's files are NAME.in, NAME.out, NAME.ready
-# in $MW_TMP.
-
-alloc_start() {
-    local name=$1 fd
-    shift
-    rm -f "$MW_TMP/$name.in" "$MW_TMP/$name.out" "$MW_TMP/$name.ready"
-    mkfifo "$MW_TMP/$name.in" || return 1
-    # ARGS first: the dashboard's header shows the command line, and tests read it there.
-    "$MW_ALLOC" "$@" --ready-file "$MW_TMP/$name.ready" <"$MW_TMP/$name.in" >"$MW_TMP/$name.out" &
-    ALLOC_PID=$!
-    track "$ALLOC_PID"
-    eval "ALLOC_PID_$name=$ALLOC_PID"
-    exec {fd}>"$MW_TMP/$name.in" # keeps the FIFO open: mw-alloc sees EOF only when we close it
-    eval "ALLOC_FD_$name=$fd"
-    wait_until 10 test -s "$MW_TMP/$name.ready"
-}
-
-alloc_replies() { wc -l <"$MW_TMP/$1.out"; }
-alloc_answered() { [ "$(alloc_replies "$1")" -gt "$2" ]; }
-
-alloc_cmd() {
-    local name=$1 cmd=$2 fd before
-    fd=$(eval echo "\$ALLOC_FD_$name")
-    before=$(alloc_replies "$name")
-    echo "$cmd" >&"$fd"
-    wait_until 30 alloc_answered "$name" "$before" || { echo "timeout"; return 1; }
-    sed -n "$((before + 1))p" "$MW_TMP/$name.out"
-}
-
-alloc_cmd_ok() {
-    local reply
-    reply=$(alloc_cmd "$1" "$2")
-    case $reply in
-    ok*) printf '%s\n' "$reply" ;;
-    *) die "mw-alloc answered '$reply' to '$2'" ;;
-    esac
-}
-
-alloc_stop() {
-    local fd pid
-    fd=$(eval echo "\$ALLOC_FD_$1")
-    pid=$(eval echo "\$ALLOC_PID_$1")
-    exec {fd}>&-
-    wait "$pid" 2>/dev/null
-}
+. "$MW_HARNESS_DIR/harness-alloc.sh"
