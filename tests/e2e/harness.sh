@@ -61,9 +61,6 @@
 # MW_E2E_PROBE_OPTIONAL=1 before sourcing this and guards its own probe-dependent checks
 # (tests/e2e/platform_none.sh covers that build).
 
-# Its parts beside it, found before the script moves into its temp dir.
-MW_HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-
 set -u
 
 MW_E2E_NAME=$(basename "$0" .sh)
@@ -459,7 +456,7 @@ export_ok() {
 }
 
 # ---- CSV files and the headless summary --------------------------------------------------------
-. "$MW_HARNESS_DIR/harness-files.sh"
+. "$MW_E2E_DIR/harness-files.sh"
 
 # ---- the mw-alloc test child, driven through a FIFO --------------------------------------------
-. "$MW_HARNESS_DIR/harness-alloc.sh"
+. "$MW_E2E_DIR/harness-alloc.sh"
