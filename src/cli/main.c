@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "summary_json.h"
 #include "markctl.h"
+#include "plotfile.h"
 #include "tui.h"
 #include "units.h"
 
@@ -143,6 +144,7 @@ typedef struct app_files {
     mw__csv_stream *out;
     app_summary_out *summary;
     app_promfile *prom;
+    app_plot_out *plot;
 } app_files;
 
 static void discard_files(app_files *f)
@@ -150,6 +152,7 @@ static void discard_files(app_files *f)
     mw__csv_stream_discard(f->out);
     app_summary_json_discard(f->summary);
     app_promfile_discard(f->prom);
+    app_plot_discard(f->plot);
     *f = (app_files){0};
 }
 
@@ -159,7 +162,7 @@ static int open_files(const app_options *o, app_files *f)
     int rc;
     *f = (app_files){0};
     if ((rc = open_output(o, &f->out)) != 0 || (rc = app_summary_json_open(o, &f->summary)) != 0 ||
-        (rc = app_promfile_open(o, &f->prom)) != 0) {
+        (rc = app_promfile_open(o, &f->prom)) != 0 || (rc = app_plot_open(o, &f->plot)) != 0) {
         discard_files(f);
         return rc;
     }
@@ -181,7 +184,7 @@ int main(int argc, char **argv)
 
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == APP_MODE_REPLAY)
-        return run_replay(&o);
+        return o.plot ? app_plot_replay(&o) : run_replay(&o);
     /* A bad PID is the first thing to hear about; then the terminal and the -o file are checked
      * before launching anything, so a failure leaves nothing behind (no process started, no
      * stray log or capture file). */
@@ -203,6 +206,7 @@ int main(int argc, char **argv)
     rc = app_session_open(&s, &o, &t, f.out);
     s.summary = f.summary; /* ours to discard below, or written at the run's end */
     s.prom = f.prom;       /* the session's from here: rewritten as it polls, freed with it */
+    s.plot = f.plot;       /* as the summary */
     if (rc != 0) {
         app_promfile_discard(s.prom);
         s.prom = NULL;
@@ -211,11 +215,13 @@ int main(int argc, char **argv)
         mw__csv_stream_discard(s.out);
         s.out = NULL;
         app_summary_json_discard(s.summary);
+        app_plot_discard(s.plot);
         app_session_destroy(&s);
         return rc;
     }
     rc = o.no_tui ? app_headless_run(&s) : app_dashboard_run(&s, NULL, &o);
     app_summary_json_discard(s.summary); /* a run that ended without its summary (EPIPE) */
+    app_plot_discard(s.plot);
     app_session_destroy(&s);
     return rc;
 }
