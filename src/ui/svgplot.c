@@ -304,8 +304,8 @@ static void header(plot *pl, const mw__plot_info *info, const panel *ps, int np)
     snprintf(pidname, sizeof(pidname), "PID %ld", (long)c->pid);
     mw__svg_printf(&pl->b, "<text class=\"title\" x=\"%d\" y=\"22\" font-size=\"16\" "
                    "font-weight=\"bold\" fill=\"" INK "\">memwatch: ", PX0);
-    /* A long command line is cut to the page's width (16 px bold: about 76 characters). */
-    char cut[80];
+    /* A long command line is cut to the page's width (16 px bold, after "memwatch: "). */
+    char cut[68];
     mw__safe_text(cut, sizeof(cut), title ? title : pidname);
     mw__svg_text(&pl->b, cut);
     mw__svg_printf(&pl->b, "%s</text>\n", strlen(cut) + 4 < strlen(title ? title : "") ? "…" : "");
