@@ -44,10 +44,15 @@ static bool is_json_lines(const char *path)
 
 static int run_replay(const app_options *o)
 {
+    app_plot_out *plot; /* --plot: made first, so a name taken is said before a long load */
+    int rc = app_plot_open(o, &plot);
+    if (rc != 0)
+        return rc;
     mw__capture cap;
     if (mw__capture_init(&cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
+        app_plot_discard(plot);
         return APP_EXIT_RUNTIME;
     }
     char err[1024];
@@ -59,6 +64,7 @@ static int run_replay(const app_options *o)
         else
             fprintf(stderr, "memwatch: cannot replay %s\n", err);
         mw__capture_destroy(&cap);
+        app_plot_discard(plot);
         return APP_EXIT_USAGE;
     }
     if (mw__ring_end(&cap.ring) == 0) {
@@ -68,14 +74,16 @@ static int run_replay(const app_options *o)
         else
             fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
         mw__capture_destroy(&cap);
+        app_plot_discard(plot);
         return APP_EXIT_USAGE;
     }
     if (got.torn_line) /* what a full disk or a kill leaves: the rows before it are good */
         fprintf(stderr, "memwatch: %s:%llu: the last line is cut short (a capture ended by a full "
                 "disk or a kill?): replaying the %llu complete rows\n", o->replay_path,
                 (unsigned long long)got.torn_line, (unsigned long long)got.rows);
-    int rc = check_terminal();
-    if (rc == 0)
+    if (plot) /* the picture instead of the dashboard: no terminal needed */
+        rc = app_plot_replayed(plot, o, &cap);
+    else if ((rc = check_terminal()) == 0)
         rc = app_dashboard_run(NULL, &cap, o);
     mw__capture_destroy(&cap);
     return rc;
@@ -184,7 +192,7 @@ int main(int argc, char **argv)
 
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == APP_MODE_REPLAY)
-        return o.plot ? app_plot_replay(&o) : run_replay(&o);
+        return run_replay(&o);
     /* A bad PID is the first thing to hear about; then the terminal and the -o file are checked
      * before launching anything, so a failure leaves nothing behind (no process started, no
      * stray log or capture file). */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "atomicfile.h"
-#include "csv.h"
 #include "plotfile.h"
 #include "svgplot.h"
 
@@ -95,33 +94,10 @@ int app_plot_finish(app_session *s)
     return write_plot(f, &s->cap, &info);
 }
 
-int app_plot_replay(const app_options *o)
+int app_plot_replayed(app_plot_out *f, const app_options *o, const mw__capture *c)
 {
-    app_plot_out *f;
-    int rc = app_plot_open(o, &f); /* first: a name taken is said before a long load */
-    if (rc != 0)
-        return rc;
-    mw__capture cap;
-    if (mw__capture_init(&cap, o->history) != 0) {
-        fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
-                o->history);
-        app_plot_discard(f);
-        return APP_EXIT_RUNTIME;
-    }
-    char err[1024], title[320];
-    mw__csv_loaded got;
-    int lrc = mw__csv_load(o->replay_path, &cap, &got, err, sizeof(err));
-    if (lrc == 0 && mw__ring_end(&cap.ring) == 0)
-        snprintf(err, sizeof(err), "%s: it holds no samples", o->replay_path);
-    if (lrc != 0 || mw__ring_end(&cap.ring) == 0) {
-        fprintf(stderr, "memwatch: cannot replay %s\n", err);
-        app_plot_discard(f);
-        mw__capture_destroy(&cap);
-        return APP_EXIT_USAGE;
-    }
-    snprintf(title, sizeof(title), "PID %ld (%s)", (long)cap.pid, o->replay_path);
-    mw__plot_info info = {.title = cap.command[0] ? NULL : title};
-    rc = write_plot(f, &cap, &info) == 0 ? APP_EXIT_OK : APP_EXIT_RUNTIME;
-    mw__capture_destroy(&cap);
-    return rc;
+    char title[320];
+    snprintf(title, sizeof(title), "PID %ld (%s)", (long)c->pid, o->replay_path);
+    mw__plot_info info = {.title = c->command[0] ? NULL : title};
+    return write_plot(f, c, &info) == 0 ? APP_EXIT_OK : APP_EXIT_RUNTIME;
 }

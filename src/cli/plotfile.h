@@ -14,7 +14,8 @@ void app_plot_discard(app_plot_out *f);
 /* At the end of a live run: draw s's capture into s->plot and commit it (freed, NULL after).
  * Prints one line and returns -1 on failure; 0 on success (or without --plot). */
 int app_plot_finish(app_session *s);
-/* memwatch --replay FILE --plot OUT: load, draw, commit; no terminal. Returns the exit status. */
-int app_plot_replay(const app_options *o);
+/* memwatch --replay FILE --plot OUT: draw the loaded capture c into f and commit it (f is freed);
+ * no terminal. Returns the exit status (1 when it cannot be written, said in one line). */
+int app_plot_replayed(app_plot_out *f, const app_options *o, const mw__capture *c);
 
 #endif

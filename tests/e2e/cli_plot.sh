@@ -59,7 +59,12 @@ def px(x, y):
     return (r, g, b) if a else (255, 255, 255)
 ink = sum(1 for y in range(90, 290) for x in range(85, 875) if px(x, y) != (255, 255, 255))
 colours = {px(x, y) for y in range(0, h, 2) for x in range(0, w, 2)}
-print(w, h, ink, len(colours))
+# The series' own colours where they belong: blue (RSS) in the upper panel, green (VSZ) below.
+blue = sum(1 for y in range(90, 296) for x in range(85, 875)
+           if (lambda r, g, b: b > r + 60 and b > g + 30)(*px(x, y)))
+green = sum(1 for y in range(340, 548) for x in range(85, 875)
+            if (lambda r, g, b: g > r + 40 and g > b + 40)(*px(x, y)))
+print(w, h, ink, len(colours), blue, green)
 EOF
 }
 
@@ -114,10 +119,12 @@ check "the date is the first sample's, in UTC ISO 8601" \
 
 rsvg-convert run.svg -o run.png 2>rsvg.err
 check "rsvg-convert renders it ($(head -c 200 rsvg.err))" test -s run.png
-read -r w h ink colours < <(png_check run.png)
+read -r w h ink colours blue green < <(png_check run.png)
 check "the PNG is 900x600 (got ${w}x$h)" test "$w" = 900 -a "$h" = 600
 check "the RSS panel is not blank ($ink pixels drawn)" test "${ink:-0}" -gt 2000
 check "several colours are drawn ($colours)" test "${colours:-0}" -ge 6
+check "RSS is drawn in blue in its panel ($blue pixels)" test "${blue:-0}" -gt 300
+check "VSZ is drawn in green in its panel ($green pixels)" test "${green:-0}" -gt 300
 
 # ---- a replay, with no terminal at all ---------------------------------------------------------
 "$MEMWATCH" --replay rec.csv --plot r.svg </dev/null >out 2>&1
@@ -127,7 +134,7 @@ check "it says nothing" test ! -s out
 check "r.svg is well-formed XML" well_formed r.svg
 check "the replay draws the marks too" test "$(grep -c '<line class="mark"' r.svg)" = 2
 check "the replay's peak is the same" grep -q "peak $peak_csv MiB at" r.svg
-rsvg-convert r.svg -o r.png && read -r w h ink colours < <(png_check r.png)
+rsvg-convert r.svg -o r.png && read -r w h ink colours blue green < <(png_check r.png)
 check "the replay renders, not blank ($ink pixels, $colours colours)" test "${ink:-0}" -gt 2000
 
 # ---- refused at start: exit 2, one line, nothing launched or written ---------------------------
@@ -160,6 +167,12 @@ fi
 st=$?
 check "--replay --plot on an existing file: exit 2 (got $st), one line" \
     test "$st" = 2 -a "$(wc -l <err)" = 1
+echo '{"timestamp":"2026-12-01T00:00:00.000Z"}' >rec.jsonl
+"$MEMWATCH" --replay rec.jsonl --plot j.svg </dev/null >out 2>err
+st=$?
+check "--replay --plot of JSON Lines: exit 2 (got $st), said in one line: $(cat err)" \
+    test "$st" = 2 -a "$(wc -l <err)" = 1 -a "$(grep -c 'is JSON Lines' err)" = 1
+check "... and j.svg is taken back (no file, no temporary)" test -z "$(ls -A | grep 'j\.svg')"
 "$MEMWATCH" --replay rec.csv --plot r2.svg -o x.csv </dev/null >out 2>err
 check "--replay --plot still takes no recording options" test $? = 2 -a ! -e r2.svg
 
