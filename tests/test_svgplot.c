@@ -161,11 +161,14 @@ Test(svgplot, marks_are_drawn_and_their_labels_escaped)
             cr_assert_eq(mw__capture_mark(&c, "a<b & \"c\" 'd' </text>"), 0);
         if (i == 6)
             cr_assert_eq(mw__capture_mark(&c, "bad \xff byte\x01"), 0);
+        if (i == 8) /* a non-character: valid UTF-8, refused by XML */
+            cr_assert_eq(mw__capture_mark(&c, "odd \xef\xbf\xbf"), 0);
     }
     char *svg = plot(&c, NULL);
     cr_expect(strstr(svg, "a&lt;b &amp; &quot;c&quot; &apos;d&apos; &lt;/text&gt;"), "%s", svg);
     cr_expect(strstr(svg, "bad \\xff byte"), "invalid UTF-8 shown as \\xff: %s", svg);
-    cr_expect_eq(count(svg, "<line class=\"mark\""), 2);
+    cr_expect(strstr(svg, "odd \\uFFFF<"), "U+FFFF escaped: %s", svg);
+    cr_expect_eq(count(svg, "<line class=\"mark\""), 3);
     for (const unsigned char *p = (const unsigned char *)svg; *p; p++)
         cr_expect(*p >= 0x20 || *p == '\n', "a control byte 0x%02x in the document", *p);
     free(svg);

@@ -49,6 +49,13 @@ void mw__svg_text(mw__svgbuf *b, const char *s)
     char safe[2048];
     mw__safe_text(safe, sizeof(safe), s);
     for (const char *p = safe; *p; p++) {
+        /* U+FFFE and U+FFFF are valid UTF-8 but not XML characters: written as escapes. */
+        if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbf &&
+            ((unsigned char)p[2] == 0xbe || (unsigned char)p[2] == 0xbf)) {
+            mw__svg_printf(b, "\\u%s", (unsigned char)p[2] == 0xbe ? "FFFE" : "FFFF");
+            p += 2;
+            continue;
+        }
         switch (*p) {
         case '&': mw__svg_printf(b, "&amp;"); break;
         case '<': mw__svg_printf(b, "&lt;"); break;

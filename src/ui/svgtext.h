@@ -18,7 +18,8 @@ __attribute__((format(printf, 2, 3)))
 void mw__svg_printf(mw__svgbuf *b, const char *fmt, ...);
 /* Text from elsewhere (a command line, a mark's label) as XML character data: made readable
  * first as on a terminal (mw__safe_text: controls and invalid UTF-8 become \xHH, bidi overrides
- * \uHHHH), then & < > " ' as entities, so the document stays well-formed whatever the bytes. */
+ * \uHHHH), then & < > " ' as entities and the two non-characters XML refuses (U+FFFE, U+FFFF)
+ * as \uFFFE, \uFFFF, so the document stays well-formed whatever the bytes. */
 void mw__svg_text(mw__svgbuf *b, const char *s);
 
 /* A step for a byte axis covering range with about want ticks: m x 1024^k, m in 1, 2, 5, 10,

@@ -167,6 +167,10 @@ fi
 st=$?
 check "--replay --plot on an existing file: exit 2 (got $st), one line" \
     test "$st" = 2 -a "$(wc -l <err)" = 1
+"$MEMWATCH" --no-tui --plot - -- true </dev/null >out 2>err
+st=$?
+check "--plot - is a usage error naming it ($st): $(cat err)" \
+    test "$st" = 2 -a "$(grep -c "^memwatch: invalid --plot '-'" err)" = 1
 echo '{"timestamp":"2026-12-01T00:00:00.000Z"}' >rec.jsonl
 "$MEMWATCH" --replay rec.jsonl --plot j.svg </dev/null >out 2>err
 st=$?
@@ -174,7 +178,8 @@ check "--replay --plot of JSON Lines: exit 2 (got $st), said in one line: $(cat 
     test "$st" = 2 -a "$(wc -l <err)" = 1 -a "$(grep -c 'is JSON Lines' err)" = 1
 check "... and j.svg is taken back (no file, no temporary)" test -z "$(ls -A | grep 'j\.svg')"
 "$MEMWATCH" --replay rec.csv --plot r2.svg -o x.csv </dev/null >out 2>err
-check "--replay --plot still takes no recording options" test $? = 2 -a ! -e r2.svg
+st=$?
+check "--replay --plot still takes no recording options ($st)" test "$st" = 2 -a ! -e r2.svg
 
 # ---- the dashboard writes it after q -----------------------------------------------------------
 start_tui "$MEMWATCH" -i 100ms --plot "$MW_TMP/tui.svg" -- "$MW_ALLOC" --alloc 12
