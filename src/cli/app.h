@@ -114,6 +114,7 @@ void app_signals_restore(void);
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
 typedef struct app_summary_out app_summary_out; /* --summary-json's file (summary_json.c) */
+typedef struct app_plot_out app_plot_out;       /* --plot's file (plotfile.c) */
 
 typedef struct app_session {
     const app_options *opt;
@@ -143,6 +144,7 @@ typedef struct app_session {
     int64_t started_ns;     /* CLOCK_MONOTONIC when the session began */
     int64_t last_info_ns;   /* when the target's info was last refreshed */
     app_summary_out *summary; /* --summary-json: made at start, written by app_run_conclude */
+    app_plot_out *plot;       /* --plot: made at start, drawn by app_run_conclude */
     struct app_markctl *ctl; /* marks from outside: the control socket and SIGUSR1 (markctl.h) */
 } app_session;
 

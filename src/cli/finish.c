@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "gates.h"
+#include "plotfile.h"
 #include "summary_json.h"
 
 void app_run_report_output(const app_session *s, bool still_watching)
@@ -66,5 +67,7 @@ int app_run_conclude(app_session *s, app_run_end *how)
     int rc = app_run_exit_status(s, how);
     if (app_summary_json_finish(s, how, &g, rc) != 0)
         rc = APP_EXIT_RUNTIME; /* the document a script asked for is missing */
+    if (app_plot_finish(s) != 0)
+        rc = APP_EXIT_RUNTIME; /* so is the picture */
     return rc;
 }

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "summary_json.h"
 #include "markctl.h"
+#include "plotfile.h"
 #include "tui.h"
 #include "units.h"
 
@@ -43,10 +44,15 @@ static bool is_json_lines(const char *path)
 
 static int run_replay(const app_options *o)
 {
+    app_plot_out *plot; /* --plot: made first, so a name taken is said before a long load */
+    int rc = app_plot_open(o, &plot);
+    if (rc != 0)
+        return rc;
     mw__capture cap;
     if (mw__capture_init(&cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
+        app_plot_discard(plot);
         return APP_EXIT_RUNTIME;
     }
     char err[1024];
@@ -58,6 +64,7 @@ static int run_replay(const app_options *o)
         else
             fprintf(stderr, "memwatch: cannot replay %s\n", err);
         mw__capture_destroy(&cap);
+        app_plot_discard(plot);
         return APP_EXIT_USAGE;
     }
     if (mw__ring_end(&cap.ring) == 0) {
@@ -67,14 +74,16 @@ static int run_replay(const app_options *o)
         else
             fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
         mw__capture_destroy(&cap);
+        app_plot_discard(plot);
         return APP_EXIT_USAGE;
     }
     if (got.torn_line) /* what a full disk or a kill leaves: the rows before it are good */
         fprintf(stderr, "memwatch: %s:%llu: the last line is cut short (a capture ended by a full "
                 "disk or a kill?): replaying the %llu complete rows\n", o->replay_path,
                 (unsigned long long)got.torn_line, (unsigned long long)got.rows);
-    int rc = check_terminal();
-    if (rc == 0)
+    if (plot) /* the picture instead of the dashboard: no terminal needed */
+        rc = app_plot_replayed(plot, o, &cap);
+    else if ((rc = check_terminal()) == 0)
         rc = app_dashboard_run(NULL, &cap, o);
     mw__capture_destroy(&cap);
     return rc;
@@ -143,6 +152,7 @@ typedef struct app_files {
     mw__csv_stream *out;
     app_summary_out *summary;
     app_promfile *prom;
+    app_plot_out *plot;
 } app_files;
 
 static void discard_files(app_files *f)
@@ -150,6 +160,7 @@ static void discard_files(app_files *f)
     mw__csv_stream_discard(f->out);
     app_summary_json_discard(f->summary);
     app_promfile_discard(f->prom);
+    app_plot_discard(f->plot);
     *f = (app_files){0};
 }
 
@@ -159,7 +170,7 @@ static int open_files(const app_options *o, app_files *f)
     int rc;
     *f = (app_files){0};
     if ((rc = open_output(o, &f->out)) != 0 || (rc = app_summary_json_open(o, &f->summary)) != 0 ||
-        (rc = app_promfile_open(o, &f->prom)) != 0) {
+        (rc = app_promfile_open(o, &f->prom)) != 0 || (rc = app_plot_open(o, &f->plot)) != 0) {
         discard_files(f);
         return rc;
     }
@@ -203,6 +214,7 @@ int main(int argc, char **argv)
     rc = app_session_open(&s, &o, &t, f.out);
     s.summary = f.summary; /* ours to discard below, or written at the run's end */
     s.prom = f.prom;       /* the session's from here: rewritten as it polls, freed with it */
+    s.plot = f.plot;       /* as the summary */
     if (rc != 0) {
         app_promfile_discard(s.prom);
         s.prom = NULL;
@@ -211,11 +223,13 @@ int main(int argc, char **argv)
         mw__csv_stream_discard(s.out);
         s.out = NULL;
         app_summary_json_discard(s.summary);
+        app_plot_discard(s.plot);
         app_session_destroy(&s);
         return rc;
     }
     rc = o.no_tui ? app_headless_run(&s) : app_dashboard_run(&s, NULL, &o);
     app_summary_json_discard(s.summary); /* a run that ended without its summary (EPIPE) */
+    app_plot_discard(s.plot);
     app_session_destroy(&s);
     return rc;
 }

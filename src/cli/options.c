@@ -19,7 +19,7 @@
 
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
-       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE };
+       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -42,6 +42,7 @@ static const struct option long_opts[] = {
     {"fail-growth", required_argument, NULL, OPT_FAIL_GROWTH},
     {"fail-leak", no_argument, NULL, OPT_FAIL_LEAK},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
+    {"plot", required_argument, NULL, OPT_PLOT},
     {"mark", required_argument, NULL, OPT_MARK},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -88,6 +89,9 @@ void app_options_usage(FILE *f)
           "      --fail-leak          exit 3 if the leak verdict is \"leak\" (needs ~40s)\n"
           "      --summary-json FILE  write the run's figures as JSON to a new FILE at the\n"
           "                           end (- = stdout; the summary then goes to stderr)\n"
+          "      --plot FILE.svg      draw RSS and VSZ over time (peak, marks, spikes) as\n"
+          "                           SVG to a new FILE at the end; with --replay: no\n"
+          "                           dashboard, just the picture\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
@@ -223,8 +227,8 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
         if (o->no_tui || o->output || o->children || o->interval_peaks || o->duration_ms ||
             o->pss_interval_ms || o->summary_json || o->fail_above_bytes ||
             o->fail_growth_bytes || o->fail_leak || o->format || o->prom_textfile)
-            return usage_error("--replay only opens a capture in the dashboard; it takes no "
-                               "recording options");
+            return usage_error("--replay only opens a capture in the dashboard (or draws it "
+                               "with --plot); it takes no recording options");
     }
     if (o->format && !o->output)
         return usage_error("--format applies only to -o FILE");
@@ -317,6 +321,11 @@ int app_options_parse(int argc, char **argv, app_options *o)
             break;
         case OPT_FAIL_LEAK: o->fail_leak = true; break;
         case OPT_SUMMARY_JSON: o->summary_json = optarg; break;
+        case OPT_PLOT:
+            if (!*optarg || strcmp(optarg, "-") == 0)
+                return usage_error("invalid --plot '%s': needs a file name for the SVG", optarg);
+            o->plot = optarg;
+            break;
         case OPT_ASCII: o->ascii = true; break;
         case OPT_DEMO: demo = true; break;
         case OPT_DEMO_WORKLOAD: o->demo_child = true; break;

@@ -43,6 +43,7 @@ typedef struct app_options {
     uint64_t fail_growth_bytes; /* --fail-growth: growth limit, 0 = none */
     bool fail_leak;          /* --fail-leak: the verdict "leak" fails the run */
     const char *summary_json; /* --summary-json FILE ("-": standard output) */
+    const char *plot;        /* --plot FILE.svg: the picture at the end (plotfile.c), or NULL */
     bool ascii;
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* svgplot.h — --plot: a capture as an SVG picture (RSS and VSZ over time, peak, marks, spikes). */
+#ifndef MW_SVGPLOT_H
+#define MW_SVGPLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "capture.h"
+
+/* Pure: a capture in, the document's bytes out; no files, no clocks. The size is bounded
+ * whatever the number of samples: past one sample per pixel column each column keeps only its
+ * min and max (a band), so a million samples make a file of the same size as a thousand. */
+
+typedef struct mw__plot_info {
+    const char *title;      /* what was watched: "./server --port 80", "PID 4242 (nginx)";
+                               NULL: the capture's command, else its PID */
+    uint64_t interval_ms;   /* the sampling interval; 0: estimated from the samples ("~") */
+    const char *rss_counts; /* "process", "tree total (-c)"; NULL: from the samples (a tree
+                               when one of them counted several processes) */
+} mw__plot_info;
+
+#define MW__PLOT_WIDTH 900
+#define MW__PLOT_HEIGHT 600
+
+/* The picture of the ring's samples of c, into *out (malloc'd, NUL-terminated, *len bytes).
+ * Panels: RSS (with the peak, and spikes between samples: kernel high-water marks above every
+ * sample), VSZ, and PSS when some sample knew it; an unknown value is a gap, never 0. Marks are
+ * vertical lines with their labels. A capture with no samples makes a picture that says so.
+ * other: the capture to draw over it (--compare); reserved, must be NULL for now (MW_EINVAL).
+ * Returns 0, MW_EINVAL, MW_ENOMEM. */
+int mw__svg_plot(const mw__capture *c, const mw__capture *other, const mw__plot_info *info,
+                 char **out, size_t *len);
+
+#endif
