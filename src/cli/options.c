@@ -54,6 +54,8 @@ static const struct option long_opts[] = {
 void app_options_usage(FILE *f)
 {
     fputs("Usage: memwatch [OPTIONS] PID\n"
+          "       memwatch [OPTIONS] -n NAME\n"
+          "       memwatch [OPTIONS]               (on a terminal: pick the process)\n"
           "       memwatch [OPTIONS] -- COMMAND [ARG...]\n"
           "       memwatch --demo [OPTIONS]\n"
           "       memwatch --replay FILE.csv [OPTIONS]\n"
@@ -70,6 +72,8 @@ void app_options_usage(FILE *f)
           "                           Prometheus (node_exporter's textfile collector)\n"
           "  -t, --duration DURATION  stop after this long\n"
           "      --no-tui             no dashboard: record (with -o) and print a summary\n"
+          "  -n, --name NAME          watch the one process of yours named NAME: its\n"
+          "                           comm or its argv[0]'s basename; several are listed\n"
           "  -c, --children           watch the process and all its descendants, summed\n"
           "      --pss                also PSS and USS (shared pages divided among the\n"
           "                           processes sharing them; smaps_rollup), read every 5s\n"
@@ -102,6 +106,8 @@ void app_options_usage(FILE *f)
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
           "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
+          "Picker: type to filter, arrows/PgUp/PgDn move, Enter watch, c or Tab tree (-c),\n"
+          "      Esc clears the filter, then quits; q quits (types, once you have typed).\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"
           "128+N when memwatch was ended by signal N; when launching a command that\n"
           "failed, its exit status (128+N if killed by signal N).\n",
