@@ -44,6 +44,14 @@ static int fetch_cmdline(void *ctx, pid_t pid, uint64_t start, char *line, size_
     return mw__probe_cmdline(pid, start, line, n, argv0, sizeof(argv0));
 }
 
+/* No process list on this OS: said as memory sampling's absence is (exit 1, the OS named). */
+static int unsupported(const char *what)
+{
+    fprintf(stderr, "memwatch: %s is not supported on this operating system (%s): give a PID\n",
+            what, MW_HOST_OS);
+    return APP_EXIT_RUNTIME;
+}
+
 static int refresh(picker *p)
 {
     int rc = mw__probe_list_processes(p->l.all_users, &p->scan, &p->nscan, &p->scan_cap);
@@ -144,9 +152,7 @@ int app_pick_run(app_options *o)
     int rc = refresh(&p);
     app_tui *tui = NULL;
     if (rc == MW_EUNSUPPORTED) {
-        fprintf(stderr, "memwatch: no process picker on this system (%s probe): give a PID\n",
-                mw__probe_name);
-        rc = APP_EXIT_USAGE;
+        rc = unsupported("the process picker");
     } else if (app_tui_start(&tui, o->ascii, err, sizeof(err)) != 0) {
         fprintf(stderr, "memwatch: %s\n", err);
         rc = APP_EXIT_RUNTIME;
@@ -215,9 +221,8 @@ int app_name_resolve(app_options *o)
     mw__safe_text(shown, sizeof(shown), o->name);
     int rc = find_named(o->name, &m, &n);
     if (rc == MW_EUNSUPPORTED)
-        fprintf(stderr, "memwatch: -n: no process list on this system (%s probe): give a PID\n",
-                mw__probe_name);
-    else if (rc != 0)
+        return unsupported("-n NAME");
+    if (rc != 0)
         fprintf(stderr, "memwatch: -n: cannot list the processes: %s\n", mw_strerror(rc));
     else if (n == 0)
         fprintf(stderr, "memwatch: no process of yours is named '%s'\n", shown);
@@ -234,5 +239,5 @@ int app_name_resolve(app_options *o)
     free(m);
     if (o->mode == APP_MODE_PID)
         return -1;
-    return rc == 0 || rc == MW_EUNSUPPORTED ? APP_EXIT_USAGE : APP_EXIT_RUNTIME;
+    return rc == 0 ? APP_EXIT_USAGE : APP_EXIT_RUNTIME;
 }
