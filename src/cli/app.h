@@ -234,4 +234,14 @@ void app_summary_print(FILE *f, const app_session *s);
  * Returns the exit status. */
 int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o);
 
+/* ---- choosing the process (pick.c) --------------------------------------------------------------
+ * Both return -1 once o names one process (o->mode = APP_MODE_PID, o->pid; the picker also sets
+ * o->children from its toggle), else the exit status with the reason printed. */
+/* The full-screen picker (no target on a terminal): 0 when the user quit it (Esc, q), 2 when
+ * stdin/stdout is not a terminal (the usage error), 1 when this OS has no process list. */
+int app_pick_run(app_options *o);
+/* -n NAME: a unique process of the user's named so (comm or argv[0]'s basename); none, or
+ * several (listed on stderr), is 2; no process list on this OS, 1. */
+int app_name_resolve(app_options *o);
+
 #endif

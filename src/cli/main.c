@@ -193,6 +193,11 @@ int main(int argc, char **argv)
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == APP_MODE_REPLAY)
         return run_replay(&o);
+    /* No target: the picker (or -n NAME) chooses one, then it is `memwatch PID`. */
+    if (o.mode == APP_MODE_PICK && (rc = app_pick_run(&o)) >= 0)
+        return rc;
+    if (o.mode == APP_MODE_NAME && (rc = app_name_resolve(&o)) >= 0)
+        return rc;
     /* A bad PID is the first thing to hear about; then the terminal and the -o file are checked
      * before launching anything, so a failure leaves nothing behind (no process started, no
      * stray log or capture file). */

@@ -30,6 +30,7 @@ static const struct option long_opts[] = {
     {"duration", required_argument, NULL, 't'},
     {"no-tui", no_argument, NULL, OPT_NO_TUI},
     {"children", no_argument, NULL, 'c'},
+    {"name", required_argument, NULL, 'n'},
     {"alert", required_argument, NULL, OPT_ALERT},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"demo", no_argument, NULL, OPT_DEMO},
@@ -54,6 +55,8 @@ static const struct option long_opts[] = {
 void app_options_usage(FILE *f)
 {
     fputs("Usage: memwatch [OPTIONS] PID\n"
+          "       memwatch [OPTIONS] -n NAME\n"
+          "       memwatch [OPTIONS]               (on a terminal: pick the process)\n"
           "       memwatch [OPTIONS] -- COMMAND [ARG...]\n"
           "       memwatch --demo [OPTIONS]\n"
           "       memwatch --replay FILE.csv [OPTIONS]\n"
@@ -70,6 +73,8 @@ void app_options_usage(FILE *f)
           "                           Prometheus (node_exporter's textfile collector)\n"
           "  -t, --duration DURATION  stop after this long\n"
           "      --no-tui             no dashboard: record (with -o) and print a summary\n"
+          "  -n, --name NAME          watch the one process of yours named NAME: its\n"
+          "                           comm or its argv[0]'s basename; several are listed\n"
           "  -c, --children           watch the process and all its descendants, summed\n"
           "      --pss                also PSS and USS (shared pages divided among the\n"
           "                           processes sharing them; smaps_rollup), read every 5s\n"
@@ -105,6 +110,8 @@ void app_options_usage(FILE *f)
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
           "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
+          "Picker: type to filter, arrows/PgUp/PgDn move, Enter watch, c or Tab tree (-c),\n"
+          "      Esc clears the filter, then quits; q quits (types, once you have typed).\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"
           "128+N when memwatch was ended by signal N; when launching a command that\n"
           "failed, its exit status (128+N if killed by signal N).\n",
@@ -202,6 +209,9 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
         return -1;
     }
     int modes = (demo ? 1 : 0) + (o->replay_path ? 1 : 0) + (dashdash ? 1 : 0);
+    if (o->name && (modes > 0 || rest > 0))
+        return usage_error("-n NAME chooses the process by its name: give no PID, command, "
+                           "--demo or --replay with it");
     if (modes > 1)
         return usage_error("choose one of PID, -- COMMAND, --demo and --replay");
     if (dashdash) {
@@ -213,9 +223,13 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
         if (rest > 0)
             return usage_error("unexpected argument '%s'", argv[optind]);
         o->mode = demo ? APP_MODE_DEMO : APP_MODE_REPLAY;
+    } else if (o->name) {
+        o->mode = APP_MODE_NAME;
+    } else if (rest == 0) {
+        if (o->no_tui) /* the picker needs the terminal */
+            return app_options_no_target();
+        o->mode = APP_MODE_PICK;
     } else {
-        if (rest == 0)
-            return usage_error("no process given: a PID, -- COMMAND, --demo or --replay FILE");
         if (rest > 1)
             return usage_error("unexpected argument '%s' (to run a command, put it after --)",
                                argv[optind + 1]);
@@ -249,6 +263,12 @@ static int decide_mode(int argc, char **argv, bool demo, app_options *o)
     return -1;
 }
 
+int app_options_no_target(void)
+{
+    return usage_error("no process given: a PID, -n NAME, -- COMMAND, --demo or --replay FILE;"
+                       " on a terminal, none opens the process picker");
+}
+
 bool app_output_is_stdout(const app_options *o) { return o->output && !strcmp(o->output, "-"); }
 
 /* -V: the version, the library's, and the licence. */
@@ -274,7 +294,7 @@ int app_options_parse(int argc, char **argv, app_options *o)
     /* The element the next option comes from; an option's value ("-i -1") is never one. */
     int elem = optind;
     /* '+': stop at the first non-option, so "memwatch -- cmd -x" keeps -x for cmd. */
-    while ((ch = getopt_long(argc, argv, "+:i:H:o:t:cvhV", long_opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+:i:H:o:t:cn:vhV", long_opts, NULL)) != -1) {
         switch (ch) {
         case 'i':
             if ((rc = parse_duration("interval", optarg, &o->interval_ms)) >= 0)
@@ -307,6 +327,12 @@ int app_options_parse(int argc, char **argv, app_options *o)
         case OPT_LOG: o->log_path = optarg; break;
         case OPT_NO_TUI: o->no_tui = true; break;
         case 'c': o->children = true; break;
+        case 'n':
+            if (!*optarg || strchr(optarg, '/'))
+                return usage_error("invalid name '%s': a process name has no '/' (for a "
+                                   "command to run, put it after --)", optarg);
+            o->name = optarg;
+            break;
         case OPT_ALERT:
             if ((rc = parse_limit("alert", optarg, &o->alert_bytes)) >= 0)
                 return rc;

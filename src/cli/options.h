@@ -13,7 +13,9 @@ typedef enum app_mode {
     APP_MODE_PID,    /* memwatch PID */
     APP_MODE_LAUNCH, /* memwatch -- COMMAND ARGS */
     APP_MODE_DEMO,   /* memwatch --demo */
-    APP_MODE_REPLAY  /* memwatch --replay FILE */
+    APP_MODE_REPLAY, /* memwatch --replay FILE */
+    APP_MODE_NAME,   /* memwatch -n NAME: resolved to APP_MODE_PID by main (pick.c) */
+    APP_MODE_PICK    /* memwatch on a terminal with no target: the picker, then APP_MODE_PID */
 } app_mode;
 
 #define APP_DEFAULT_INTERVAL_MS 250
@@ -36,6 +38,7 @@ typedef struct app_options {
     uint64_t duration_ms;    /* -t, 0 = until the target exits or the user quits */
     bool no_tui;
     bool children;
+    const char *name;        /* -n NAME: the process of that name (APP_MODE_NAME) */
     bool interval_peaks;
     uint64_t pss_interval_ms; /* --pss / --pss-interval: PSS sweep cadence, 0 = off */
     uint64_t alert_bytes;    /* 0 = none */
@@ -62,6 +65,10 @@ int app_options_parse(int argc, char **argv, app_options *o);
 /* -o -: the capture goes to standard output, so every other word memwatch says goes to stderr
  * (and nothing else may write to stdout: a launched command's output included). */
 bool app_output_is_stdout(const app_options *o);
+
+/* The usage error for no target where the picker cannot open (--no-tui, not a terminal):
+ * one line on stderr; returns APP_EXIT_USAGE. */
+int app_options_no_target(void);
 
 /* Print the help text (fits in 80 columns). */
 void app_options_usage(FILE *f);

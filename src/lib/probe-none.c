@@ -85,3 +85,26 @@ int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost)
         *cost = (mw__smaps_cost){0, 0, 0};
     return MW_EUNSUPPORTED;
 }
+
+/* No process list here: the picker and -n NAME say they are not supported. */
+int mw__probe_list_processes(int all_users, mw__proc_brief **list, size_t *n, size_t *cap)
+{
+    (void)all_users;
+    (void)list;
+    (void)cap;
+    if (n)
+        *n = 0;
+    return MW_EUNSUPPORTED;
+}
+
+int mw__probe_cmdline(pid_t pid, uint64_t start_time, char *line, size_t n, char *argv0,
+                      size_t n0)
+{
+    (void)pid;
+    (void)start_time;
+    if (line && n)
+        *line = '\0';
+    if (argv0 && n0)
+        *argv0 = '\0';
+    return MW_EUNSUPPORTED;
+}

@@ -77,4 +77,26 @@ typedef struct mw__smaps_cost {
 } mw__smaps_cost;
 int mw__probe_smaps(pid_t pid, mw__smaps_table *out, mw__smaps_cost *cost);
 
+/* The process picker and -n NAME (issue 17): every process at a glance, cheaply. */
+typedef struct mw__proc_brief {
+    pid_t pid;
+    uint64_t start_time; /* as mw_process_info's: equal with the same pid = the same process */
+    uint64_t rss;        /* resident bytes now */
+    char name[64];       /* Linux comm, raw (the process chose its bytes: escape to print) */
+} mw__proc_brief;
+
+/* The processes of this user (all_users: everyone's), kernel threads and zombies left out, into
+ * *list (grown with realloc; *cap its room; the caller frees), *n of them, in no set order.
+ * One read per process (Linux: /proc/PID/stat, which holds name, start time and RSS), plus a
+ * stat of its /proc directory for the owner; a process that ends during the walk is skipped.
+ * Errors: MW_EUNSUPPORTED (no process list on this OS), MW_ENOMEM, MW_ESYS. */
+int mw__probe_list_processes(int all_users, mw__proc_brief **list, size_t *n, size_t *cap);
+
+/* pid's command line joined and escaped as mw_process_info's (line, cut to n), and the last
+ * path component of its argv[0], raw (argv0, cut to n0), if start_time still matches (else
+ * MW_ENOPROC: the PID is someone else's now). Empty for a process without arguments.
+ * Errors: MW_ENOPROC, MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EINVAL. */
+int mw__probe_cmdline(pid_t pid, uint64_t start_time, char *line, size_t n, char *argv0,
+                      size_t n0);
+
 #endif

@@ -355,6 +355,10 @@ int mw__parse_stat(const char *buf, size_t len, mw__proc_stat *out)
     /* Field 22: starttime. */
     if (parse_field_u64(&p, end, &out->start_time, 1) != 0)
         return MW_EINVAL;
+    /* Field 24: rss in pages, for the process list (a missing or odd one is not fatal: the
+     * probe needs the fields above, the list only this one). */
+    if (skip_field(&p, end) == 0 && parse_field_u64(&p, end, &out->rss_pages, 1) == 0)
+        out->have_rss = 1;
     return 0;
 }
 

@@ -53,6 +53,8 @@ typedef struct mw__proc_stat {
     int64_t ppid;        /* field 4 */
     uint64_t flags;      /* field 9: the kernel's PF_* bits (MW__PF_KTHREAD) */
     uint64_t start_time; /* field 22: clock ticks after boot */
+    uint64_t rss_pages;  /* field 24: resident pages, when have_rss */
+    int have_rss;
 } mw__proc_stat;
 
 /* PF_KTHREAD in /proc/PID/stat's flags: the task is a kernel thread. Its status file has no Vm*

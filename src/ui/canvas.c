@@ -324,3 +324,16 @@ static char *dump(const mw__canvas *c, bool styles)
 
 char *mw__canvas_to_text(const mw__canvas *c) { return dump(c, false); }
 char *mw__canvas_styles_text(const mw__canvas *c) { return dump(c, true); }
+
+void mw__line_cell(mw__canvas *c, int x, int w, int y, const char *text, mw__style st, bool right,
+                   bool ascii)
+{
+    if (w <= 0)
+        return;
+    mw__line l;
+    mw__line_init(&l, c, x, y, w);
+    if (right)
+        mw__line_right(&l, 0, text, st);
+    else
+        mw__line_add_cut(&l, 0, text, st, ascii);
+}

@@ -103,6 +103,10 @@ bool mw__line_add_pair(mw__line *l, int gap, const char *label, mw__style lst, c
 bool mw__line_add_cut(mw__line *l, int gap, const char *text, mw__style st, bool ascii);
 /* Place text flush right, keeping `gap` columns from what is already on the left. */
 bool mw__line_right(mw__line *l, int gap, const char *text, mw__style st);
+/* One cell of a table column [x, x + w) on row y: flush right (numbers), or cut to fit with
+ * mw__line_add_cut. w 0: a column not shown, nothing drawn. */
+void mw__line_cell(mw__canvas *c, int x, int w, int y, const char *text, mw__style st, bool right,
+                   bool ascii);
 
 /* The grid as UTF-8 text, one line per row ending in '\n', trailing blanks trimmed (golden
  * tests). _styles_text gives the same shape with one letter per cell naming its style

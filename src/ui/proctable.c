@@ -125,14 +125,7 @@ static void fit(layout *lo, int x, int w, const totals *t)
 static void cell(mw__canvas *cv, const layout *lo, col_id c, int y, const char *text, mw__style st,
                  bool ascii)
 {
-    if (!lo->w[c])
-        return;
-    mw__line l;
-    mw__line_init(&l, cv, lo->x[c], y, lo->w[c]);
-    if (cols[c].right)
-        mw__line_right(&l, 0, text, st);
-    else
-        mw__line_add_cut(&l, 0, text, st, ascii);
+    mw__line_cell(cv, lo->x[c], lo->w[c], y, text, st, cols[c].right, ascii);
 }
 
 /* "processes of PID 4242: 37 (3 not readable)", then what fits of: the rows shown, what SHARE
