@@ -225,7 +225,8 @@ int app_name_resolve(app_options *o)
     if (rc != 0)
         fprintf(stderr, "memwatch: -n: cannot list the processes: %s\n", mw_strerror(rc));
     else if (n == 0)
-        fprintf(stderr, "memwatch: no process of yours is named '%s'\n", shown);
+        fprintf(stderr, "memwatch: no process %sis named '%s'\n", geteuid() == 0 ? "" : "of yours ",
+                shown); /* root looks at everyone's */
     else if (n > 1) {
         qsort(m, n, sizeof(*m), by_pid);
         fprintf(stderr, "memwatch: %zu processes are named '%s':\n", n, shown);

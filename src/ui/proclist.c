@@ -42,11 +42,11 @@ bool mw__proclist_matches(const mw__proclist *l, const mw__pick_row *r)
     return contains_nocase(name, l->filter) || contains_nocase(r->cmdline, l->filter);
 }
 
-/* Largest RSS first, then the lower PID: a stable order for equal sizes. */
-static const mw__pick_row *sort_rows;
+/* Largest RSS first, then the lower PID: a stable order for equal sizes. The rows themselves are
+ * kept in this order (sorted at each update), so the shown list, taken in row order, is too. */
 static int by_rss(const void *a, const void *b)
 {
-    const mw__pick_row *x = &sort_rows[*(const size_t *)a], *y = &sort_rows[*(const size_t *)b];
+    const mw__pick_row *x = a, *y = b;
     if (x->rss != y->rss)
         return x->rss < y->rss ? 1 : -1;
     return (x->pid > y->pid) - (x->pid < y->pid);
@@ -68,8 +68,6 @@ static int reshow(mw__proclist *l, bool top_if_lost)
     for (size_t i = 0; i < l->n; i++)
         if (mw__proclist_matches(l, &l->rows[i]))
             l->shown[l->nshown++] = i;
-    sort_rows = l->rows; /* main thread only: the picker is the only caller */
-    qsort(l->shown, l->nshown, sizeof(*l->shown), by_rss);
     size_t sel = top_if_lost ? 0 : l->sel;
     for (size_t i = 0; i < l->nshown; i++) {
         const mw__pick_row *r = &l->rows[l->shown[i]];
@@ -123,6 +121,7 @@ int mw__proclist_update(mw__proclist *l, const mw__proc_brief *b, size_t n, mw__
         r->rss = b[i].rss;
         memcpy(r->name, b[i].name, sizeof(r->name));
     }
+    qsort(rows, k, sizeof(*rows), by_rss);
     free(l->rows);
     l->rows = rows;
     l->n = k;
