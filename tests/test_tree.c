@@ -299,8 +299,9 @@ static _Noreturn void small_table(void)
     rl.rlim_cur = 64;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
         _exit(11);
+    static pid_t kids[300];
     for (int i = 0; i < 300; i++)
-        kid_start(0, 0);
+        kids[i] = kid_start(0, 0);
     await_ready(300);
     int high = high_fds();
     mw__probe *p;
@@ -316,9 +317,11 @@ static _Noreturn void small_table(void)
     if (high_fds() != high)
         _exit(16);
     mw__probe_close(p);
-    /* Its 300 children end and are reaped here: orphans would be reparented to whichever
-     * ancestor reaps (the test runner may be a subreaper) and die there unasked. */
-    close(hold[1]);
+    /* Its 300 children end and are reaped here (the test still holds the hold pipe open):
+     * orphans would be reparented to whichever ancestor reaps — the test runner may be a
+     * subreaper — and die there unasked. */
+    for (int i = 0; i < 300; i++)
+        kill(kids[i], SIGKILL);
     while (wait(NULL) > 0 || errno == EINTR) {
     }
     _exit(0);
