@@ -60,7 +60,7 @@ int app_run_exit_status(const app_session *s, const app_run_end *how)
 int app_run_conclude(app_session *s, app_run_end *how)
 {
     app_gates g;
-    app_gates_eval(s->opt, &s->cap, NULL, &g);
+    app_gates_eval(s, NULL, &g);
     app_gates_report(stderr, &g);
     how->gate_tripped = app_gates_tripped(&g);
     int rc = app_run_exit_status(s, how);

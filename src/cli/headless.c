@@ -314,7 +314,7 @@ void app_summary_print(FILE *f, const app_session *s)
     if (mw__verdict_of_ring(&c->ring, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
     app_gates gates;
-    app_gates_eval(s->opt, c, NULL, &gates);
+    app_gates_eval(s, NULL, &gates);
     app_gates_summary(f, &gates);
     print_files(f, s);
 }

@@ -202,6 +202,10 @@ static void put_gates(app_json *j, const app_gates *g)
                 app_json_int(j, "figure_bytes", x->figure);
             else
                 app_json_null(j, "figure_bytes");
+            if (k == APP_GATE_ABOVE && x->decided)
+                app_json_string(j, "figure_source", app_peak_source_key(x->source));
+            else if (k == APP_GATE_ABOVE)
+                app_json_null(j, "figure_source");
         }
         app_json_bool(j, "tripped", x->tripped);
         app_json_bool(j, "decided", x->decided);
