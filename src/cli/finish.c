@@ -39,7 +39,7 @@ int app_run_exit_status(const app_session *s, const app_run_end *how)
 {
     /* A recording that failed is news a script must get, even after Ctrl-C or a command that
      * exited by itself: the file it asked for is incomplete. */
-    if (s->out_failed) {
+    if (s->out_failed && !how->reader_gone) {
         if (!how->out_reported)
             app_run_report_output(s, false);
         return APP_EXIT_RUNTIME;

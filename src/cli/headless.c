@@ -106,7 +106,6 @@ int app_headless_run(app_session *s)
     const app_options *o = s->opt;
     int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
     app_run_end how = {0};
-    bool reader_gone = false;
     for (;;) {
         app_session_poll(s);
         bool got = app_where_ui_tick(&where, s->target.pid, s->cap.ring.end > 0);
@@ -118,7 +117,7 @@ int app_headless_run(app_session *s)
             print_alert(s);
         }
         if (s->out_failed && s->out_errno == EPIPE) {
-            reader_gone = true; /* the reader went away: end quietly, like any filter */
+            how.reader_gone = true; /* the reader went away: end quietly, like any filter */
             break;
         }
         if (s->out_failed && !how.out_reported) {
@@ -134,15 +133,15 @@ int app_headless_run(app_session *s)
             break;
         sleep_until_next_poll(s, deadline, app_headmarks_busy(&marks));
     }
-    if (!reader_gone) { /* before the run's end stops a launched command */
+    if (!how.reader_gone) { /* before the run's end stops a launched command */
         app_headmarks_end(&marks, &where, s, stderr);
         where_end(&where, s);
     }
     app_run_finish(s, &how);
     warn_peak_reset(s); /* a run shorter than one poll */
-    if (reader_gone) {
+    if (how.reader_gone) { /* no prose; the gates and --summary-json FILE are still the script's */
         app_where_ui_free(&where);
-        return APP_EXIT_OK;
+        return app_run_conclude(s, &how);
     }
     if (!s->target.gone)
         app_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */

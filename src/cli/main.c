@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "summary_json.h"
 #include "markctl.h"
+#include "outnames.h"
 #include "tui.h"
 #include "units.h"
 
@@ -182,6 +183,8 @@ int main(int argc, char **argv)
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == APP_MODE_REPLAY)
         return run_replay(&o);
+    if ((rc = app_outputs_distinct(&o)) >= 0) /* two outputs on one file: refused by name */
+        return rc;
     /* A bad PID is the first thing to hear about; then the terminal and the -o file are checked
      * before launching anything, so a failure leaves nothing behind (no process started, no
      * stray log or capture file). */
