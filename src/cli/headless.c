@@ -259,6 +259,13 @@ static void print_files(FILE *f, const app_session *s)
         fprintf(f, "  log       %s\n", s->target.log_path);
 }
 
+static void print_gates(FILE *f, const app_session *s)
+{
+    app_gates gates;
+    app_gates_eval(s, NULL, &gates);
+    app_gates_summary(f, &gates);
+}
+
 void app_summary_print(FILE *f, const app_session *s)
 {
     const mw__capture *c = &s->cap;
@@ -272,6 +279,7 @@ void app_summary_print(FILE *f, const app_session *s)
     fprintf(f, "\n  target    %s\n", state);
     if (c->all.n == 0) {
         fprintf(f, "  samples   0: the process ended before the first sample\n");
+        print_gates(f, s); /* the kernel's figure at exit may still decide --fail-above */
         print_files(f, s); /* its output is still worth reading */
         return;
     }
@@ -312,8 +320,6 @@ void app_summary_print(FILE *f, const app_session *s)
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
     if (mw__verdict_of_ring(&c->ring, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
-    app_gates gates;
-    app_gates_eval(s, NULL, &gates);
-    app_gates_summary(f, &gates);
+    print_gates(f, s);
     print_files(f, s);
 }

@@ -49,6 +49,11 @@ line=$(tripped exitmax.err)
 check "a 200 MiB process no sample saw, over --fail-above 50M: exit 3 (got $rc): '$line'" \
     eval '[ "$rc" = 3 ] && [[ "$line" =~ ^"memwatch: gate tripped: peak RSS "[0-9.]+" MiB ("(largest process per the kernel at exit|kernel high-water mark|sampled)") > --fail-above 50.0 MiB"$ ]]'
 [ "$rc" = 3 ] || note "$(cat exitmax.err exitmax.out)"
+# true ends before a 1 s sample, mostly: the summary still has its gate line, from the kernel.
+run nosample -i 1s --fail-above 100K -- true
+check "true over --fail-above 100K: exit 3 (got $rc), the summary's gate line even with no sample" \
+    eval '[ "$rc" = 3 ] && grep -q "^  gate      TRIPPED: peak RSS .* > --fail-above 100 KiB$" nosample.out'
+[ "$rc" = 3 ] || note "$(cat nosample.err nosample.out)"
 
 run above_ok -i 10ms --fail-above 500M -- "${leak41[@]}"
 check "--fail-above 500M on a 41 MiB peak: exit 0, no gate line (got $rc)" \
