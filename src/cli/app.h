@@ -208,6 +208,7 @@ typedef struct app_run_end {
     bool out_reported;    /* the -o failure is already on stderr */
     bool ended_by_us;     /* set by app_run_finish: memwatch ended the launched command */
     bool gate_tripped;    /* set by app_run_conclude: a --fail-* gate tripped */
+    bool reader_gone;     /* -o -'s reader went away (EPIPE): a filter's end, not a failure */
 } app_run_end;
 
 /* Stop sampling, flush and close -o; then a launched command still running is left running

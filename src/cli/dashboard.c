@@ -407,6 +407,28 @@ static int frame_timeout(const dash *d)
     return ms > FRAME_MAX_MS ? FRAME_MAX_MS : (int)ms;
 }
 
+/* One poll of the live session: samples, marks from outside (--mark, SIGUSR1; a refused one is
+ * said too: its sender may not be there to hear it), the "where it went" worker. True: news. */
+static bool poll_live(dash *d)
+{
+    char why[160];
+    bool news = false;
+    app_session_poll(d->s);
+    note_session_events(d);
+    for (app_mark_news x; app_markctl_news(d->s->ctl, &x); news = true) {
+        if (x.refused) {
+            say(d, true, "mark from outside: %s",
+                app_mark_refusal(x.refused, why, sizeof(why)));
+            continue;
+        }
+        say(d, false, "mark added '%s' (from outside)", x.label);
+        app_where_ui_mark(&d->where, x.label);
+    }
+    /* The baseline is read once the first sample is in, on the worker; a diff is news. */
+    bool diff = app_where_ui_tick(&d->where, d->s->target.pid, d->cap->ring.end > 0);
+    return news || (diff && d->st.where);
+}
+
 int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
 {
     dash d;
@@ -443,18 +465,8 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
                 break;
             }
         }
-        if (s) {
-            size_t n = app_session_poll(s);
-            note_session_events(&d);
-            (void)n;
-            for (app_mark_news x; app_markctl_news(s->ctl, &x); last_frame = 0) { /* --mark, USR1 */
-                say(&d, false, "mark added '%s' (from outside)", x.label);
-                app_where_ui_mark(&d.where, x.label);
-            }
-            /* The baseline is read once the first sample is in, on the worker. */
-            if (app_where_ui_tick(&d.where, s->target.pid, d.cap->ring.end > 0) && d.st.where)
-                last_frame = 0; /* a diff came: show it now */
-        }
+        if (s && poll_live(&d))
+            last_frame = 0; /* news to show now */
         int64_t now = mw__now_ns();
         /* Redraw at most every frame period: new samples, the clock and "+N new" change. */
         if (now - last_frame >= (int64_t)(FRAME_MIN_MS - 10) * 1000000) { /* wake-up jitter */
@@ -464,14 +476,9 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
         mw__key k = app_tui_key(d.tui, frame_timeout(&d));
         if (k == MW__KEY_NONE)
             continue;
-        bool done = false;
-        do {
-            if (handle_key(&d, k)) {
-                done = true;
-                break;
-            }
-            k = app_tui_key(d.tui, 0); /* drain a burst (e.g. a resize storm) before drawing */
-        } while (k != MW__KEY_NONE);
+        bool done = handle_key(&d, k);
+        while (!done && (k = app_tui_key(d.tui, 0)) != MW__KEY_NONE) /* a burst, before drawing */
+            done = handle_key(&d, k); /* (e.g. a resize storm) */
         if (done)
             break;
         frame(&d);
@@ -484,7 +491,6 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
     free(d.procs);
     if (!s)
         return quit_sig ? 128 + quit_sig : APP_EXIT_OK;
-
     /* The screen's message is gone with the dashboard: the -o failure goes to stderr too. */
     app_run_end how = {.quit_signal = quit_sig, .leave_running = d.leave_running};
     app_run_finish(s, &how);

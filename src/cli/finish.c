@@ -40,7 +40,7 @@ int app_run_exit_status(const app_session *s, const app_run_end *how)
 {
     /* A recording that failed is news a script must get, even after Ctrl-C or a command that
      * exited by itself: the file it asked for is incomplete. */
-    if (s->out_failed) {
+    if (s->out_failed && !how->reader_gone) {
         if (!how->out_reported)
             app_run_report_output(s, false);
         return APP_EXIT_RUNTIME;
@@ -61,7 +61,7 @@ int app_run_exit_status(const app_session *s, const app_run_end *how)
 int app_run_conclude(app_session *s, app_run_end *how)
 {
     app_gates g;
-    app_gates_eval(s->opt, &s->cap, NULL, &g);
+    app_gates_eval(s, NULL, &g);
     app_gates_report(stderr, &g);
     how->gate_tripped = app_gates_tripped(&g);
     int rc = app_run_exit_status(s, how);

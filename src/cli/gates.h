@@ -12,12 +12,22 @@
 
 typedef enum app_gate_kind { APP_GATE_ABOVE, APP_GATE_GROWTH, APP_GATE_LEAK, APP_GATE_COUNT } app_gate_kind;
 
+/* Where --fail-above's figure comes from: the largest of these proven lower bounds of the peak. */
+typedef enum app_peak_source {
+    APP_PEAK_SAMPLED,  /* the highest sample */
+    APP_PEAK_HWM,      /* the watched process's kernel high-water mark above every sample */
+    APP_PEAK_SPIKE,    /* -c: one process's kernel high-water mark above every sample of it */
+    APP_PEAK_EXIT,     /* wait4's max RSS: the largest single process waited for */
+    APP_PEAK_SOURCE_COUNT
+} app_peak_source;
+
 typedef struct app_gate {
     bool on;              /* asked for on the command line */
     bool decided;         /* its figure is known: a sample was taken (--fail-leak: a verdict) */
     bool tripped;         /* decided, and over the limit (--fail-leak: the verdict is "leak") */
     uint64_t limit;       /* bytes (0 for --fail-leak) */
     int64_t figure;       /* bytes: the peak RSS, or the growth (final - initial, signed) */
+    app_peak_source source; /* --fail-above: which proven peak the figure is */
     mw_leak_result leak;  /* --fail-leak: the verdict (valid when have_leak) */
     bool have_leak;
 } app_gate;
@@ -31,10 +41,11 @@ typedef struct app_gates {
 const char *app_gate_option(app_gate_kind k);
 /* Whether any gate was asked for. */
 bool app_gates_asked(const app_options *o);
-/* Judge the capture's whole run against o's gates. leak: a verdict already reached over the
+/* Judge the session's whole run against its gates. leak: a verdict already reached over the
  * capture (the dashboard's floor index), or NULL to judge the capture's ring now. */
-void app_gates_eval(const app_options *o, const mw__capture *c, const mw_leak_result *leak,
-                    app_gates *out);
+void app_gates_eval(const app_session *s, const mw_leak_result *leak, app_gates *out);
+/* The source's name in JSON ("sampled", "kernel_hwm", "process_hwm", "exit_maxrss"). */
+const char *app_peak_source_key(app_peak_source src);
 bool app_gates_tripped(const app_gates *g);
 /* One line per tripped gate on f, naming the figure and the limit:
  * "memwatch: gate tripped: peak RSS 120.3 MiB > --fail-above 100.0 MiB". */

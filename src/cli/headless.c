@@ -106,7 +106,6 @@ int app_headless_run(app_session *s)
     const app_options *o = s->opt;
     int64_t deadline = o->duration_ms ? s->started_ns + (int64_t)o->duration_ms * 1000000 : 0;
     app_run_end how = {0};
-    bool reader_gone = false;
     for (;;) {
         app_session_poll(s);
         bool got = app_where_ui_tick(&where, s->target.pid, s->cap.ring.end > 0);
@@ -118,7 +117,7 @@ int app_headless_run(app_session *s)
             print_alert(s);
         }
         if (s->out_failed && s->out_errno == EPIPE) {
-            reader_gone = true; /* the reader went away: end quietly, like any filter */
+            how.reader_gone = true; /* the reader went away: end quietly, like any filter */
             break;
         }
         if (s->out_failed && !how.out_reported) {
@@ -134,15 +133,15 @@ int app_headless_run(app_session *s)
             break;
         sleep_until_next_poll(s, deadline, app_headmarks_busy(&marks));
     }
-    if (!reader_gone) { /* before the run's end stops a launched command */
+    if (!how.reader_gone) { /* before the run's end stops a launched command */
         app_headmarks_end(&marks, &where, s, stderr);
         where_end(&where, s);
     }
     app_run_finish(s, &how);
     warn_peak_reset(s); /* a run shorter than one poll */
-    if (reader_gone) {
+    if (how.reader_gone) { /* no prose; the gates and --summary-json FILE are still the script's */
         app_where_ui_free(&where);
-        return APP_EXIT_OK;
+        return app_run_conclude(s, &how);
     }
     if (!s->target.gone)
         app_target_refresh(&s->target); /* a PID left running: its state now (e.g. exec'd) */
@@ -260,6 +259,13 @@ static void print_files(FILE *f, const app_session *s)
         fprintf(f, "  log       %s\n", s->target.log_path);
 }
 
+static void print_gates(FILE *f, const app_session *s)
+{
+    app_gates gates;
+    app_gates_eval(s, NULL, &gates);
+    app_gates_summary(f, &gates);
+}
+
 void app_summary_print(FILE *f, const app_session *s)
 {
     const mw__capture *c = &s->cap;
@@ -273,6 +279,7 @@ void app_summary_print(FILE *f, const app_session *s)
     fprintf(f, "\n  target    %s\n", state);
     if (c->all.n == 0) {
         fprintf(f, "  samples   0: the process ended before the first sample\n");
+        print_gates(f, s); /* the kernel's figure at exit may still decide --fail-above */
         print_files(f, s); /* its output is still worth reading */
         return;
     }
@@ -313,8 +320,6 @@ void app_summary_print(FILE *f, const app_session *s)
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
     if (mw__verdict_of_ring(&c->ring, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
-    app_gates gates;
-    app_gates_eval(s->opt, c, NULL, &gates);
-    app_gates_summary(f, &gates);
+    print_gates(f, s);
     print_files(f, s);
 }

@@ -37,7 +37,12 @@ void app_headmarks_turn(app_headmarks *h, app_where_ui *w, app_session *s, bool 
 {
     app_mark_news x;
     while (app_markctl_news(s->ctl, &x)) {
-        char at[16];
+        char at[16], why[160];
+        if (x.refused) { /* SIGUSR1 or a --mark: its sender may not be there to hear it */
+            fprintf(f, "memwatch: mark from outside: %s\n",
+                    app_mark_refusal(x.refused, why, sizeof(why)));
+            continue;
+        }
         fprintf(f, "memwatch: mark '%s' at %s\n", x.label, mw__format_clock(at, sizeof(at), x.at_ns));
         if (!w->w)
             continue; /* before the first sample: the start's baseline comes after it anyway */

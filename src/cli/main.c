@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "summary_json.h"
 #include "markctl.h"
+#include "outnames.h"
 #include "plotfile.h"
 #include "tui.h"
 #include "units.h"
@@ -193,6 +194,8 @@ int main(int argc, char **argv)
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == APP_MODE_REPLAY)
         return run_replay(&o);
+    if ((rc = app_outputs_distinct(&o)) >= 0) /* two outputs on one file: refused by name */
+        return rc;
     /* No target: the picker (or -n NAME) chooses one, then it is `memwatch PID`. */
     if (o.mode == APP_MODE_PICK && (rc = app_pick_run(&o)) >= 0)
         return rc;

@@ -200,16 +200,16 @@ bool app_markctl_news(app_markctl *m, app_mark_news *out)
 static int mark(app_markctl *m, app_session *s, const char *label)
 {
     int rc = app_session_mark(s, label);
-    if (rc != 0)
-        return rc;
     if (m->news_count == NEWS_MAX) { /* the loop is far behind: the oldest news goes */
         m->news_head = (m->news_head + 1) % NEWS_MAX;
         m->news_count--;
     }
     app_mark_news *x = &m->news[(m->news_head + m->news_count++) % NEWS_MAX];
-    snprintf(x->label, sizeof(x->label), "%s", mw__capture_last_mark(&s->cap)->label);
+    x->refused = rc; /* a refusal is news too: a SIGUSR1 has nobody else to hear it */
+    snprintf(x->label, sizeof(x->label), "%s",
+             rc ? (label ? label : "") : mw__capture_last_mark(&s->cap)->label);
     x->at_ns = s->cap.have_t0 ? mw__now_ns() - s->cap.t0_ns : 0;
-    return 0;
+    return rc;
 }
 
 static void serve(app_markctl *m, app_session *s, client *c)

@@ -24,6 +24,7 @@
 typedef struct app_mark_news {
     char label[MW__MARK_LABEL_MAX];
     int64_t at_ns; /* since the capture's first sample (0 before it) */
+    int refused;   /* 0, or app_session_mark's rc: the loop says why (app_mark_refusal) */
 } app_mark_news;
 
 /* The control directory into dir; create: make it (0700) when missing. Returns 0, or -1 with why

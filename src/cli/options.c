@@ -195,15 +195,22 @@ static bool is_negative_number(const char *s)
     return true;
 }
 
+/* What the option loop carries between options besides o. */
+typedef struct parse_state {
+    bool demo, pss;
+    int mark_words; /* argv elements --mark took: 1 (--mark=PID, --ma=PID) or 2 (--ma PID) */
+} parse_state;
+
 /* After the options: which mode the rest of the command line asks for, and whether the options
  * fit it. Returns -1 to go on, or an exit status (the error printed). */
-static int decide_mode(int argc, char **argv, bool demo, app_options *o)
+static int decide_mode(int argc, char **argv, const parse_state *ps, app_options *o)
 {
+    bool demo = ps->demo;
     bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
     int rest = argc - optind;
     if (o->mark_pid) { /* a client: LABEL is the one word left ("--" first for one like "-x") */
         int words = optind - 1 - (dashdash ? 1 : 0); /* --mark PID, or --mark=PID: nothing else */
-        if (rest > 1 || words != (strcmp(argv[1], "--mark") == 0 ? 2 : 1))
+        if (rest > 1 || words != ps->mark_words)
             return usage_error("--mark PID [LABEL] takes no other options or arguments");
         o->mark_label = rest ? argv[optind] : NULL;
         return -1;
@@ -280,12 +287,114 @@ static void print_version(void)
            PACKAGE_VERSION, mw_version());
 }
 
+/* An output's name: an empty one is refused here, before anything is created. */
+static int set_file(const char *opt, const char *arg, const char **out)
+{
+    if (!*arg)
+        return usage_error("%s: an empty file name", opt);
+    *out = arg;
+    return -1;
+}
+
+/* The options that take a value to check. -1 to go on, or an exit status (the error printed). */
+static int parse_valued(int ch, app_options *o)
+{
+    int rc;
+    switch (ch) {
+    case 'i': return parse_duration("interval", optarg, &o->interval_ms);
+    case 't':
+        if (mw__parse_duration_ms(optarg, &o->duration_ms) != 0 || o->duration_ms == 0)
+            return usage_error("invalid duration '%s': expected e.g. 30s, 5m, 2h", optarg);
+        return -1;
+    case 'H': {
+        unsigned long long n;
+        if (!parse_count(optarg, &n) || n == 0 || n > APP_HISTORY_MAX)
+            return usage_error("invalid history size '%s': must be 1 .. %llu samples", optarg,
+                               APP_HISTORY_MAX);
+        o->history = (size_t)n;
+        return -1;
+    }
+    case OPT_FORMAT:
+        if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0)
+            return usage_error("invalid --format '%s': expected csv or jsonl", optarg);
+        o->format = optarg;
+        return -1;
+    case OPT_PROM_TEXTFILE:
+        if ((rc = set_file("--prom-textfile", optarg, &o->prom_textfile)) >= 0)
+            return rc;
+        if (strcmp(optarg, "-") == 0)
+            return usage_error("invalid --prom-textfile '%s': needs a file name (the "
+                               "textfile collector reads files)", optarg);
+        return -1;
+    case 'n':
+        if (!*optarg || strchr(optarg, '/'))
+            return usage_error("invalid name '%s': a process name has no '/' (for a "
+                               "command to run, put it after --)", optarg);
+        o->name = optarg;
+        return -1;
+    case OPT_PLOT:
+        if (!*optarg || strcmp(optarg, "-") == 0)
+            return usage_error("invalid --plot '%s': needs a file name for the SVG", optarg);
+        o->plot = optarg;
+        return -1;
+    case OPT_ALERT: return parse_limit("alert", optarg, &o->alert_bytes);
+    case OPT_FAIL_ABOVE: return parse_limit("--fail-above", optarg, &o->fail_above_bytes);
+    case OPT_FAIL_GROWTH: return parse_limit("--fail-growth", optarg, &o->fail_growth_bytes);
+    case OPT_PSS_INTERVAL:
+        if (mw__parse_duration_ms(optarg, &o->pss_interval_ms) != 0)
+            return usage_error("invalid PSS interval '%s': expected e.g. 500ms, 2s, 1m", optarg);
+        if (o->pss_interval_ms < APP_PSS_INTERVAL_MIN_MS || o->pss_interval_ms > INTERVAL_MAX_MS)
+            return usage_error("invalid PSS interval '%s': must be between 100ms and 1h "
+                               "(each reading walks the page tables)", optarg);
+        return -1;
+    default: return -2; /* not one of these */
+    }
+}
+
+/* One option from getopt_long (elem: the argv element it came from). -1 to go on, or an exit
+ * status (the error printed, or 0 after --help and --version). */
+static int parse_one(int ch, int argc, char **argv, int elem, app_options *o, parse_state *ps)
+{
+    int rc = parse_valued(ch, o);
+    if (rc != -2)
+        return rc;
+    switch (ch) {
+    case 'o': return set_file("-o", optarg, &o->output);
+    case OPT_LOG: return set_file("--log", optarg, &o->log_path);
+    case OPT_SUMMARY_JSON: return set_file("--summary-json", optarg, &o->summary_json);
+    case OPT_NO_TUI: o->no_tui = true; break;
+    case 'c': o->children = true; break;
+    case OPT_FAIL_LEAK: o->fail_leak = true; break;
+    case OPT_ASCII: o->ascii = true; break;
+    case OPT_DEMO: ps->demo = true; break;
+    case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
+    case OPT_REPLAY: o->replay_path = optarg; break;
+    case OPT_MARK:
+        o->mark_pid = optarg;
+        ps->mark_words = optind - elem; /* however getopt spelt it: --mark, --ma, =PID */
+        break;
+    case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
+    case OPT_PSS: ps->pss = true; break;
+    case 'v': o->verbose = true; break;
+    case 'h': app_options_usage(stdout); return APP_EXIT_OK;
+    case 'V': print_version(); return APP_EXIT_OK;
+    case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+    default:
+        if (elem < argc && is_negative_number(argv[elem]))
+            return usage_error("invalid PID '%s': must be a positive number", argv[elem]);
+        if (optopt)
+            return usage_error("unknown option '-%c'", optopt);
+        return usage_error("unknown option '%s'", argv[optind - 1]);
+    }
+    return -1;
+}
+
 int app_options_parse(int argc, char **argv, app_options *o)
 {
     memset(o, 0, sizeof(*o));
     o->interval_ms = APP_DEFAULT_INTERVAL_MS;
     o->history = APP_DEFAULT_HISTORY;
-    bool demo = false, pss = false;
+    parse_state ps = {0};
     int rc;
 
     opterr = 0;
@@ -295,98 +404,15 @@ int app_options_parse(int argc, char **argv, app_options *o)
     int elem = optind;
     /* '+': stop at the first non-option, so "memwatch -- cmd -x" keeps -x for cmd. */
     while ((ch = getopt_long(argc, argv, "+:i:H:o:t:cn:vhV", long_opts, NULL)) != -1) {
-        switch (ch) {
-        case 'i':
-            if ((rc = parse_duration("interval", optarg, &o->interval_ms)) >= 0)
-                return rc;
-            break;
-        case 't':
-            if (mw__parse_duration_ms(optarg, &o->duration_ms) != 0 || o->duration_ms == 0)
-                return usage_error("invalid duration '%s': expected e.g. 30s, 5m, 2h", optarg);
-            break;
-        case 'H': {
-            unsigned long long n;
-            if (!parse_count(optarg, &n) || n == 0 || n > APP_HISTORY_MAX)
-                return usage_error("invalid history size '%s': must be 1 .. %llu samples",
-                                   optarg, APP_HISTORY_MAX);
-            o->history = (size_t)n;
-            break;
-        }
-        case 'o': o->output = optarg; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0)
-                return usage_error("invalid format '%s': expected csv or jsonl", optarg);
-            o->format = optarg;
-            break;
-        case OPT_PROM_TEXTFILE:
-            if (!*optarg || strcmp(optarg, "-") == 0)
-                return usage_error("invalid --prom-textfile '%s': needs a file name (the "
-                                   "textfile collector reads files)", optarg);
-            o->prom_textfile = optarg;
-            break;
-        case OPT_LOG: o->log_path = optarg; break;
-        case OPT_NO_TUI: o->no_tui = true; break;
-        case 'c': o->children = true; break;
-        case 'n':
-            if (!*optarg || strchr(optarg, '/'))
-                return usage_error("invalid name '%s': a process name has no '/' (for a "
-                                   "command to run, put it after --)", optarg);
-            o->name = optarg;
-            break;
-        case OPT_ALERT:
-            if ((rc = parse_limit("alert", optarg, &o->alert_bytes)) >= 0)
-                return rc;
-            break;
-        case OPT_FAIL_ABOVE:
-            if ((rc = parse_limit("--fail-above", optarg, &o->fail_above_bytes)) >= 0)
-                return rc;
-            break;
-        case OPT_FAIL_GROWTH:
-            if ((rc = parse_limit("--fail-growth", optarg, &o->fail_growth_bytes)) >= 0)
-                return rc;
-            break;
-        case OPT_FAIL_LEAK: o->fail_leak = true; break;
-        case OPT_SUMMARY_JSON: o->summary_json = optarg; break;
-        case OPT_PLOT:
-            if (!*optarg || strcmp(optarg, "-") == 0)
-                return usage_error("invalid --plot '%s': needs a file name for the SVG", optarg);
-            o->plot = optarg;
-            break;
-        case OPT_ASCII: o->ascii = true; break;
-        case OPT_DEMO: demo = true; break;
-        case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
-        case OPT_REPLAY: o->replay_path = optarg; break;
-        case OPT_MARK: o->mark_pid = optarg; break;
-        case OPT_INTERVAL_PEAKS: o->interval_peaks = true; break;
-        case OPT_PSS: pss = true; break;
-        case OPT_PSS_INTERVAL:
-            if (mw__parse_duration_ms(optarg, &o->pss_interval_ms) != 0)
-                return usage_error("invalid PSS interval '%s': expected e.g. 500ms, 2s, 1m", optarg);
-            if (o->pss_interval_ms < APP_PSS_INTERVAL_MIN_MS || o->pss_interval_ms > INTERVAL_MAX_MS)
-                return usage_error("invalid PSS interval '%s': must be between 100ms and 1h "
-                                   "(each reading walks the page tables)", optarg);
-            break;
-        case 'v': o->verbose = true; break;
-        case 'h': app_options_usage(stdout); return APP_EXIT_OK;
-        case 'V':
-            print_version();
-            return APP_EXIT_OK;
-        case ':':
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (elem < argc && is_negative_number(argv[elem]))
-                return usage_error("invalid PID '%s': must be a positive number", argv[elem]);
-            if (optopt)
-                return usage_error("unknown option '-%c'", optopt);
-            return usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+        if ((rc = parse_one(ch, argc, argv, elem, o, &ps)) >= 0)
+            return rc;
         elem = optind;
     }
 
     if (o->demo_child)
         return -1;
-    if (pss && !o->pss_interval_ms) /* the default cadence: 5 s, or the interval if longer */
+    if (ps.pss && !o->pss_interval_ms) /* the default cadence: 5 s, or the interval if longer */
         o->pss_interval_ms = o->interval_ms > APP_PSS_INTERVAL_MS ? o->interval_ms
                                                                    : APP_PSS_INTERVAL_MS;
-    return decide_mode(argc, argv, demo, o);
+    return decide_mode(argc, argv, &ps, o);
 }

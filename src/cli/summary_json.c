@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "csv.h"
 #include "stats.h"
 #include "summary_json.h"
 
@@ -40,8 +41,8 @@ int app_summary_json_open(const app_options *o, app_summary_out **out)
         int rc = mw__atomicfile_create(o->summary_json, false, &f->file);
         if (rc != 0) {
             char err[768];
-            mw__file_error(err, sizeof(err), "write the summary to", o->summary_json,
-                           strerror(errno));
+            mw__output_refusal(o->summary_json, errno, "write the summary to", "a summary", err,
+                               sizeof(err));
             fprintf(stderr, "memwatch: --summary-json: %s\n", err);
             free(f->path);
             free(f);
@@ -202,6 +203,10 @@ static void put_gates(app_json *j, const app_gates *g)
                 app_json_int(j, "figure_bytes", x->figure);
             else
                 app_json_null(j, "figure_bytes");
+            if (k == APP_GATE_ABOVE && x->decided)
+                app_json_string(j, "figure_source", app_peak_source_key(x->source));
+            else if (k == APP_GATE_ABOVE)
+                app_json_null(j, "figure_source");
         }
         app_json_bool(j, "tripped", x->tripped);
         app_json_bool(j, "decided", x->decided);
@@ -237,6 +242,8 @@ static const char *end_reason(const app_session *s, const app_run_end *how)
     const app_target *t = &s->target;
     if (how->quit_signal)
         return "signal";
+    if (how->reader_gone)
+        return "reader_gone";
     if (!how->ended_by_us && (app_session_ended(s) || t->gone || t->reaped)) {
         if (t->reused)
             return "reused";

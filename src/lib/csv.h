@@ -88,6 +88,12 @@ typedef struct mw__csv_stream mw__csv_stream;
  * hint "for standard output, use -o -"), MW_ESYS (cannot create: the cause from strerror),
  * MW_ENOMEM. errno is set to the cause. */
 int mw__csv_stream_open(const char *path, mw__csv_stream **out, char *err, size_t errlen);
+/* Why a new output file could not be made at path (errno e, from an O_EXCL|O_NOFOLLOW create):
+ * "cannot VERB PATH: it is a symbolic link, and memwatch never writes through one; ...", "...it
+ * exists, and memwatch never appends to or overwrites WHAT; ...", or strerror(e). The -o wording,
+ * shared by every output file. MW_EALREADY (a regular file), MW_EINVAL, or MW_ESYS. */
+int mw__output_refusal(const char *path, int e, const char *verb, const char *what, char *err,
+                       size_t errlen);
 /* A stream on fd, which becomes the stream's (closed by _close); name is used in messages.
  * Errors: MW_ENOMEM (fd closed). */
 int mw__csv_stream_open_fd(int fd, const char *name, mw__csv_stream **out);

@@ -89,10 +89,16 @@ static mw__csv_stream *stream_new(const char *path, int fd, const mw__export_for
  * nothing at path is opened, so a FIFO cannot block us and a link is never followed. */
 static int explain_existing(const char *path, int e, char *err, size_t errlen)
 {
+    return mw__output_refusal(path, e, "record to", "a capture", err, errlen);
+}
+
+int mw__output_refusal(const char *path, int e, const char *verb, const char *what, char *err,
+                       size_t errlen)
+{
     struct stat ls, ts;
     char why[256];
     if ((e != EEXIST && e != EISDIR) || lstat(path, &ls) != 0) {
-        mw__file_error(err, errlen, "record to", path, strerror(e));
+        mw__file_error(err, errlen, verb, path, strerror(e));
         errno = e;
         return MW_ESYS;
     }
@@ -111,12 +117,12 @@ static int explain_existing(const char *path, int e, char *err, size_t errlen)
         snprintf(why, sizeof(why), "it is a symbolic link, and memwatch never writes through "
                                    "one; choose another name%s", hint);
     else if (S_ISREG(ls.st_mode))
-        snprintf(why, sizeof(why), "it exists, and memwatch never appends to or overwrites a "
-                                   "capture; remove it or choose another name");
+        snprintf(why, sizeof(why), "it exists, and memwatch never appends to or overwrites %s; "
+                                   "remove it or choose another name", what);
     else
         snprintf(why, sizeof(why), "it is %s, not a regular file%s",
                  mw__file_kind((unsigned)ls.st_mode), hint);
-    mw__file_error(err, errlen, "record to", path, why);
+    mw__file_error(err, errlen, verb, path, why);
     errno = S_ISREG(ls.st_mode) ? EEXIST : EINVAL;
     return S_ISREG(ls.st_mode) ? MW_EALREADY : MW_EINVAL;
 }

@@ -132,4 +132,19 @@ for v in --version -V; do
     check "$v prints 'memwatch $want' (configure.ac) and exits 0" \
         eval '[ $rc -eq 0 ] && [ -n "$want" ] && grep -q "^memwatch $want\b" out && [ ! -s err ]'
 done
+# Messages name the option; an empty file name is said as such, not as a system error.
+bad "--format xml"                --no-tui --format xml -o x.csv 1
+bad "-o: empty"                   --no-tui -o '' 1
+bad "--summary-json: empty"       --no-tui --summary-json '' 1
+bad "--prom-textfile: empty"      --no-tui --prom-textfile '' 1
+bad "--log: empty"                --no-tui --log '' -- true
+# --mark's getopt abbreviations are --mark: a PID nobody watches, not "takes no other options".
+for spelling in "--ma 1 x" "--ma=1 x" "--mar 1"; do
+    # shellcheck disable=SC2086
+    "$MEMWATCH" $spelling < /dev/null > out 2> err
+    rc=$?
+    check "memwatch $spelling: taken as --mark (exit $rc: $(head -c 120 err))" \
+        eval '[ "$rc" = 1 ] && grep -q "no memwatch of yours is watching PID 1" err'
+done
+bad "--mark takes no other" --ma 1 -i 1s
 finish

@@ -21,11 +21,39 @@ run above -i 10ms --fail-above 20M -- "${leak41[@]}"
 peak=$(summary_peak above.out)
 line=$(tripped above.err)
 check "--fail-above 20M on a 41 MiB peak: exit 3 (got $rc)" [ "$rc" = 3 ]
-expect "one line names the peak as the summary has it and the limit: '$line'" \
+# The sampled peak, or a proven peak above it (a last step no sample saw: the kernel's mark).
+expect "one line names the peak, its source and the limit: '$line'" \
     eval '[ "$(tripped above.err | wc -l)" = 1 ] &&
-          [[ "$line" =~ ^"memwatch: gate tripped: peak RSS "([0-9.]+)" MiB > --fail-above 20.0 MiB"$ ]] &&
-          [ "$(size_bytes "${BASH_REMATCH[1]}" MiB)" = "$peak" ] && [ "$peak" -gt $((20 << 20)) ]'
+          [[ "$line" =~ ^"memwatch: gate tripped: peak RSS "([0-9.]+)" MiB ("([a-z -]+)") > --fail-above 20.0 MiB"$ ]] &&
+          { [ "${BASH_REMATCH[2]}" != sampled ] || [ "$(size_bytes "${BASH_REMATCH[1]}" MiB)" = "$peak" ]; } &&
+          [ "$peak" -gt $((20 << 20)) ]'
 check "the summary says the gate tripped" grep -q '^  gate      TRIPPED: peak RSS .* > --fail-above 20.0 MiB$' above.out
+
+# ---- --fail-above: peaks no sample saw, proven by the kernel -----------------------------------
+# 100 MiB spikes held 50 ms between 1 s samples: only the kernel's high-water mark proves them.
+run hwm -i 1s -t 3500ms --fail-above 50M --summary-json hwm.json -- \
+    "$MW_ALLOC" --spike-every 700 --spike-mib 100 --hold 50 --steps 4
+line=$(tripped hwm.err)
+check "spikes between samples over --fail-above 50M: exit 3 (got $rc): '$line'" \
+    eval '[ "$rc" = 3 ] && [[ "$line" =~ ^"memwatch: gate tripped: peak RSS "[0-9.]+" MiB (kernel high-water mark) > --fail-above 50.0 MiB"$ ]]'
+[ "$rc" = 3 ] || note "$(cat hwm.err hwm.out)"
+check "the summary's gate line names the kernel's mark" \
+    grep -q '^  gate      TRIPPED: peak RSS .* (kernel high-water mark) > --fail-above 50.0 MiB$' hwm.out
+if command -v jq > /dev/null; then
+    jqe "the JSON gate names its figure's source" '.gates[0].figure_source == "kernel_hwm" and
+        .gates[0].tripped and .gates[0].figure_bytes == .hwm.proven_peak_bytes' hwm.json
+fi
+# 200 MiB taken and the process gone before the first 1 s sample: wait4's max RSS proves it.
+run exitmax -i 1s --fail-above 50M -- python3 -c 'b = bytearray(200 * 1024 * 1024)'
+line=$(tripped exitmax.err)
+check "a 200 MiB process no sample saw, over --fail-above 50M: exit 3 (got $rc): '$line'" \
+    eval '[ "$rc" = 3 ] && [[ "$line" =~ ^"memwatch: gate tripped: peak RSS "[0-9.]+" MiB ("(largest process per the kernel at exit|kernel high-water mark|sampled)") > --fail-above 50.0 MiB"$ ]]'
+[ "$rc" = 3 ] || note "$(cat exitmax.err exitmax.out)"
+# true ends before a 1 s sample, mostly: the summary still has its gate line, from the kernel.
+run nosample -i 1s --fail-above 100K -- true
+check "true over --fail-above 100K: exit 3 (got $rc), the summary's gate line even with no sample" \
+    eval '[ "$rc" = 3 ] && grep -q "^  gate      TRIPPED: peak RSS .* > --fail-above 100 KiB$" nosample.out'
+[ "$rc" = 3 ] || note "$(cat nosample.err nosample.out)"
 
 run above_ok -i 10ms --fail-above 500M -- "${leak41[@]}"
 check "--fail-above 500M on a 41 MiB peak: exit 0, no gate line (got $rc)" \

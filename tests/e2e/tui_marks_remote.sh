@@ -42,4 +42,19 @@ st=$(wait_exit)
 check "q quits, status 0" test "$st" = 0
 check "the socket is gone with the dashboard" test ! -e "$DIR/mw-$MW.sock"
 check "... and the target's entry" test ! -e "$DIR/target-$ALLOC_PID-$MW"
+
+# ---- a mark memwatch refuses (its sample's cell is full) is said on the message line ------------
+start_tui env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" "$MEMWATCH" -i 1m "$ALLOC_PID"
+wait_for '^interval 1m  1/100000 samples'
+label=$(printf 'L%.0s' {1..40})
+refused=0
+for i in $(seq 1 60); do # one sample a minute: every mark lands on the first one's cell
+    "$MEMWATCH" --mark "$ALLOC_PID" "$label$i" > /dev/null 2>&1 || { refused=$i; break; }
+done
+check "42-byte marks on one sample: one is refused (after $refused)" test "$refused" -gt 1
+check "the message line says the refusal and why" \
+    wait_screen "mark from outside: mark not added: this sample holds too many marks"
+send q
+st=$(wait_exit)
+check "q quits, status 0" test "$st" = 0
 finish
