@@ -232,7 +232,7 @@ Test(svgplot, a_spike_between_samples_is_marked)
     mw__capture_destroy(&c);
 }
 
-Test(svgplot, no_samples_says_so_and_an_overlay_is_not_drawn_yet)
+Test(svgplot, no_samples_says_so_and_an_empty_overlay_is_refused)
 {
     mw__capture c, d;
     cr_assert_eq(mw__capture_init(&c, 10), 0);

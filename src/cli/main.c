@@ -7,11 +7,11 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "csv.h"
+#include "loadcsv.h"
 #include "summary_json.h"
 #include "markctl.h"
 #include "outnames.h"
@@ -29,20 +29,6 @@ static int check_terminal(void)
     return 0;
 }
 
-/* A file the CSV reader refused that starts like a JSON object: a -o --format jsonl recording.
- * Only a regular file is opened (a FIFO would block). */
-static bool is_json_lines(const char *path)
-{
-    struct stat st;
-    char first = 0;
-    int fd = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    if (fd < 0)
-        return false;
-    bool json = read(fd, &first, 1) == 1 && first == '{';
-    close(fd);
-    return json;
-}
-
 static int run_replay(const app_options *o)
 {
     app_plot_out *plot; /* --plot: made first, so a name taken is said before a long load */
@@ -50,38 +36,10 @@ static int run_replay(const app_options *o)
     if (rc != 0)
         return rc;
     mw__capture cap;
-    if (mw__capture_init(&cap, o->history) != 0) {
-        fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
-                o->history);
+    if ((rc = app_capture_load(o->replay_path, o->history, "--replay", &cap)) != 0) {
         app_plot_discard(plot);
-        return APP_EXIT_RUNTIME;
+        return rc;
     }
-    char err[1024];
-    mw__csv_loaded got;
-    if (mw__csv_load(o->replay_path, &cap, &got, err, sizeof(err)) != 0) {
-        if (is_json_lines(o->replay_path))
-            fprintf(stderr, "memwatch: %s is JSON Lines; --replay reads the CSV format\n",
-                    o->replay_path);
-        else
-            fprintf(stderr, "memwatch: cannot replay %s\n", err);
-        mw__capture_destroy(&cap);
-        app_plot_discard(plot);
-        return APP_EXIT_USAGE;
-    }
-    if (mw__ring_end(&cap.ring) == 0) {
-        if (got.torn_line)
-            fprintf(stderr, "memwatch: cannot replay %s: it holds no complete row (line %llu is "
-                    "cut short)\n", o->replay_path, (unsigned long long)got.torn_line);
-        else
-            fprintf(stderr, "memwatch: cannot replay %s: it holds no samples\n", o->replay_path);
-        mw__capture_destroy(&cap);
-        app_plot_discard(plot);
-        return APP_EXIT_USAGE;
-    }
-    if (got.torn_line) /* what a full disk or a kill leaves: the rows before it are good */
-        fprintf(stderr, "memwatch: %s:%llu: the last line is cut short (a capture ended by a full "
-                "disk or a kill?): replaying the %llu complete rows\n", o->replay_path,
-                (unsigned long long)got.torn_line, (unsigned long long)got.rows);
     if (plot) /* the picture instead of the dashboard: no terminal needed */
         rc = app_plot_replayed(plot, o, &cap);
     else if ((rc = check_terminal()) == 0)

@@ -19,7 +19,8 @@
 
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
-       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT };
+       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT,
+       OPT_COMPARE, OPT_COMPARE_AT };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -44,6 +45,8 @@ static const struct option long_opts[] = {
     {"fail-leak", no_argument, NULL, OPT_FAIL_LEAK},
     {"summary-json", required_argument, NULL, OPT_SUMMARY_JSON},
     {"plot", required_argument, NULL, OPT_PLOT},
+    {"compare", required_argument, NULL, OPT_COMPARE},
+    {"compare-at", required_argument, NULL, OPT_COMPARE_AT},
     {"mark", required_argument, NULL, OPT_MARK},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -97,6 +100,10 @@ void app_options_usage(FILE *f)
           "      --plot FILE.svg      draw RSS and VSZ over time (peak, marks, spikes) as\n"
           "                           SVG to a new FILE at the end; with --replay: no\n"
           "                           dashboard, just the picture\n"
+          "      --compare OTHER.csv  draw a saved capture over the --plot picture (t=0:\n"
+          "                           each one's first sample) and compare peak, growth\n"
+          "                           and trend\n"
+          "      --compare-at LABEL   with --replay: t=0 at the mark LABEL in both\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
@@ -251,6 +258,13 @@ static int decide_mode(int argc, char **argv, const parse_state *ps, app_options
             return usage_error("--replay only opens a capture in the dashboard (or draws it "
                                "with --plot); it takes no recording options");
     }
+    if (o->compare && !o->plot) /* the dashboard does not draw the overlay (yet) */
+        return usage_error("--compare draws in the --plot picture: add --plot FILE.svg");
+    if (o->compare_at && !o->compare)
+        return usage_error("--compare-at applies only with --compare");
+    if (o->compare_at && o->mode != APP_MODE_REPLAY)
+        return usage_error("--compare-at needs --replay (a live run's marks are not known at "
+                           "start)");
     if (o->format && !o->output)
         return usage_error("--format applies only to -o FILE");
     if (app_output_is_stdout(o) && !o->no_tui)
@@ -336,6 +350,16 @@ static int parse_valued(int ch, app_options *o)
         if (!*optarg || strcmp(optarg, "-") == 0)
             return usage_error("invalid --plot '%s': needs a file name for the SVG", optarg);
         o->plot = optarg;
+        return -1;
+    case OPT_COMPARE:
+        if (!*optarg)
+            return usage_error("invalid --compare '': needs a capture file (CSV)");
+        o->compare = optarg;
+        return -1;
+    case OPT_COMPARE_AT:
+        if (!*optarg)
+            return usage_error("invalid --compare-at '': needs a mark's label");
+        o->compare_at = optarg;
         return -1;
     case OPT_ALERT: return parse_limit("alert", optarg, &o->alert_bytes);
     case OPT_FAIL_ABOVE: return parse_limit("--fail-above", optarg, &o->fail_above_bytes);

@@ -47,6 +47,8 @@ typedef struct app_options {
     bool fail_leak;          /* --fail-leak: the verdict "leak" fails the run */
     const char *summary_json; /* --summary-json FILE ("-": standard output) */
     const char *plot;        /* --plot FILE.svg: the picture at the end (plotfile.c), or NULL */
+    const char *compare;     /* --compare OTHER.csv: drawn over the --plot picture, or NULL */
+    const char *compare_at;  /* --compare-at LABEL: t=0 at this mark in both (--replay), or NULL */
     bool ascii;
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */

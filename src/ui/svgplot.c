@@ -2,6 +2,7 @@
 /* svgplot.c — --plot: a capture as an SVG picture (RSS and VSZ over time, peak, marks, spikes). */
 #include "config.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,48 +10,10 @@
 #include <time.h>
 
 #include "svgplot.h"
+#include "svgcompare.h"
+#include "svgplotint.h"
 #include "svgtext.h"
 #include "units.h"
-
-/* The page: a header (title, subtitle, legend), then the panels stacked between TOP and BOTTOM
- * over one time axis, whose labels sit under the last panel. */
-#define PX0 80
-#define PX1 880
-#define NCOLS (PX1 - PX0) /* one column per pixel: the most a band ever holds */
-#define TOP 72
-#define BOTTOM 552
-#define GAP 24 /* between panels: the next panel's title */
-#define INK "#222222"
-#define GRID "#dddddd"
-#define PEAK_COLOUR "#c0392b"
-#define SPIKE_COLOUR "#e67e00"
-#define MARK_COLOUR "#6a3d9a"
-
-typedef struct col {
-    uint64_t min, max; /* of the known values in the column */
-    uint64_t hwm;      /* highest kernel high-water mark of an HWM_ROSE sample, 0 if none */
-    uint32_t n, known; /* samples in the column; those that knew the field */
-} col;
-
-typedef struct panel {
-    const char *name, *note, *colour;
-    mw__field f;
-    bool spikes;          /* mark high-water marks above the column's samples (RSS) */
-    int y0, y1;           /* the plot area, top and bottom pixel */
-    uint64_t lo, hi, step; /* the axis */
-    uint64_t nknown, peak;
-    int64_t peak_t;       /* CLOCK_MONOTONIC of the (first) peak sample */
-    bool has_spike;
-} panel;
-
-typedef struct plot {
-    const mw__capture *c;
-    const mw__ring *r;
-    uint64_t from, to;    /* the ring's samples */
-    int64_t t_from, span; /* the time window, ns (span >= 1) */
-    col cols[NCOLS];
-    mw__svgbuf b;
-} plot;
 
 static double x_of(const plot *pl, int64_t t)
 {
@@ -69,9 +32,20 @@ static double y_of(const panel *p, uint64_t v)
     return p->y1 - f * (p->y1 - p->y0);
 }
 
-static double elapsed_s(const plot *pl, int64_t t) { return (double)(t - pl->c->t0_ns) / 1e9; }
+static double elapsed_s(const plot *pl, int64_t t) { return (double)(t - pl->anchor) / 1e9; }
 
-/* One pass over the samples: the columns, the peak, and the known range for the axis. */
+static int64_t t_of(const plot *pl, const mw__sample *s) { return s->t_ns + pl->shift; }
+
+/* Which capture the scans and draws below read: c, or the other one moved onto c's clock. */
+static void use(plot *pl, const mw__capture *c, int64_t shift)
+{
+    pl->r = &c->ring;
+    pl->from = mw__ring_first(pl->r);
+    pl->to = mw__ring_end(pl->r);
+    pl->shift = shift;
+}
+
+/* One pass over the samples: the columns, the peak, and the known range (p->lo, p->hi, raw). */
 static void scan(plot *pl, panel *p)
 {
     memset(pl->cols, 0, sizeof(pl->cols));
@@ -79,7 +53,7 @@ static void scan(plot *pl, panel *p)
     uint64_t lo = 0, hi = 0;
     for (uint64_t q = pl->from; q < pl->to; q++) {
         const mw__sample *s = mw__ring_at(pl->r, q);
-        col *c = &pl->cols[col_of(pl, s->t_ns)];
+        col *c = &pl->cols[col_of(pl, t_of(pl, s))];
         c->n++;
         if (!mw__field_known(p->f, s->valid))
             continue; /* an unknown is no value: a gap, never 0 */
@@ -93,7 +67,7 @@ static void scan(plot *pl, panel *p)
         if (p->nknown == 1 || v > hi) {
             hi = v;
             p->peak = v;
-            p->peak_t = s->t_ns;
+            p->peak_t = t_of(pl, s);
         }
         /* A tree's mark is a sum of marks: no height to draw (as the dashboard). */
         if (p->spikes && (s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > c->hwm)
@@ -106,6 +80,14 @@ static void scan(plot *pl, panel *p)
             if (pl->cols[i].hwm > hi)
                 hi = pl->cols[i].hwm;
         }
+    p->lo = lo;
+    p->hi = hi;
+}
+
+/* The axis of readable steps over the raw range scan left. */
+static void axis(panel *p)
+{
+    uint64_t lo = p->lo, hi = p->hi;
     /* A flat series still gets an axis of readable steps around its value. */
     uint64_t range = hi - lo;
     if (range < hi / 50)
@@ -130,10 +112,10 @@ static void panel_frame(plot *pl, const panel *p, bool last)
     }
     double t0 = elapsed_s(pl, pl->t_from), t1 = elapsed_s(pl, pl->t_from + pl->span);
     double step = mw__svg_time_step(t1 - t0);
-    for (double t = (double)(int64_t)(t0 / step) * step; t <= t1 + step / 1000; t += step) {
+    for (double t = floor(t0 / step) * step; t <= t1 + step / 1000; t += step) {
         if (t < t0 - step / 1000)
             continue;
-        double x = x_of(pl, pl->c->t0_ns + (int64_t)(t * 1e9 + 0.5));
+        double x = x_of(pl, pl->anchor + (int64_t)(t * 1e9 + 0.5));
         mw__svg_printf(&pl->b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"" GRID
                        "\"/>\n", x, p->y0, x, p->y1);
         if (last)
@@ -165,11 +147,12 @@ static void draw_points(plot *pl, const panel *p)
         }
         if (!known)
             continue;
-        lx = x_of(pl, s->t_ns);
+        lx = x_of(pl, t_of(pl, s));
         ly = y_of(p, mw__sample_field(s, p->f));
         if (!open) {
             mw__svg_printf(&pl->b, "<polyline class=\"series\" fill=\"none\" stroke=\"%s\" "
-                           "stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"", p->colour);
+                           "stroke-width=\"1.5\" stroke-linejoin=\"round\"%s points=\"",
+                           p->colour, p->who ? " stroke-dasharray=\"5 3\"" : "");
             open = true;
             run = 0;
         }
@@ -229,12 +212,21 @@ static void draw_peak(plot *pl, const panel *p)
     double x = x_of(pl, p->peak_t), y = y_of(p, p->peak);
     bool left = x > (PX0 + PX1) / 2.0;
     double ty = y - 8 < p->y0 + 12 ? y + 16 : y - 8;
-    mw__svg_printf(&pl->b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"" PEAK_COLOUR "\"/>\n"
-                   "<text class=\"peak\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\""
-                   PEAK_COLOUR "\" text-anchor=\"%s\">peak %s at %s</text>\n", x, y,
-                   left ? x - 6 : x + 6, ty, left ? "end" : "start",
+    const char *ink = p->who ? OTHER_COLOUR : PEAK_COLOUR;
+    if (p->who) /* under this run's label when the two peaks are close */
+        ty += 13;
+    mw__svg_printf(&pl->b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>\n"
+                   "<text class=\"peak%s\" x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\" "
+                   "text-anchor=\"%s\">peak %s at %s", x, y, ink, p->who ? " other" : "",
+                   left ? x - 6 : x + 6, ty, ink, left ? "end" : "start",
                    mw__format_bytes(v, sizeof(v), p->peak),
                    mw__svg_elapsed(t, sizeof(t), elapsed_s(pl, p->peak_t)));
+    if (p->who) {
+        mw__svg_printf(&pl->b, " (");
+        mw__svg_text(&pl->b, p->who);
+        mw__svg_printf(&pl->b, ")");
+    }
+    mw__svg_printf(&pl->b, "</text>\n");
 }
 
 /* Marks cross every panel; their labels are staggered on three rows so neighbours stay legible. */
@@ -246,7 +238,7 @@ static void draw_marks(plot *pl, int top, int bottom)
         const mw__sample *s = mw__ring_at(pl->r, c->marks[i].seq);
         if (!s)
             continue;
-        double x = x_of(pl, s->t_ns);
+        double x = x_of(pl, t_of(pl, s));
         mw__svg_printf(&pl->b, "<line class=\"mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
                        "stroke=\"" MARK_COLOUR "\" stroke-dasharray=\"4 3\"/>\n"
                        "<text class=\"mark\" x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\""
@@ -280,69 +272,6 @@ static bool any_known(const plot *pl, mw__field f)
     return false;
 }
 
-static bool any_tree(const plot *pl)
-{
-    for (uint64_t q = pl->from; q < pl->to; q++)
-        if (mw__ring_at(pl->r, q)->nprocs > 1)
-            return true;
-    return false;
-}
-
-/* Title (what was watched, and when in UTC), subtitle (what the picture holds), legend. */
-static void header(plot *pl, const mw__plot_info *info, const panel *ps, int np)
-{
-    const mw__capture *c = pl->c;
-    const mw__sample *first = mw__ring_at(pl->r, pl->from);
-    char when[40] = "", pidname[48];
-    if (first) {
-        time_t sec = (time_t)(mw__capture_wall_ns(c, first) / 1000000000);
-        struct tm tm;
-        gmtime_r(&sec, &tm);
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    const char *title = info && info->title ? info->title : c->command[0] ? c->command : NULL;
-    snprintf(pidname, sizeof(pidname), "PID %ld", (long)c->pid);
-    mw__svg_printf(&pl->b, "<text class=\"title\" x=\"%d\" y=\"22\" font-size=\"16\" "
-                   "font-weight=\"bold\" fill=\"" INK "\">memwatch: ", PX0);
-    /* A long command line is cut to the page's width (16 px bold, after "memwatch: "). */
-    char cut[68];
-    mw__safe_text(cut, sizeof(cut), title ? title : pidname);
-    mw__svg_text(&pl->b, cut);
-    mw__svg_printf(&pl->b, "%s</text>\n", strlen(cut) + 4 < strlen(title ? title : "") ? "…" : "");
-    if (!first)
-        return;
-    char iv[32], span[32], counts[64];
-    uint64_t n = pl->to - pl->from;
-    uint64_t ms = info && info->interval_ms ? info->interval_ms
-                  : n > 1 ? (uint64_t)(pl->span / 1000000 / (int64_t)(n - 1)) : 0;
-    snprintf(counts, sizeof(counts), "%s", info && info->rss_counts ? info->rss_counts
-                                           : any_tree(pl) ? "tree total" : "process");
-    mw__svg_printf(&pl->b, "<text class=\"subtitle\" x=\"%d\" y=\"40\" font-size=\"12\" fill=\""
-                   INK "\">%s: %llu samples, every %s%s, over %s; RSS counts: %s", PX0,
-                   when, (unsigned long long)n, info && info->interval_ms ? "" : "~",
-                   mw__format_interval(iv, sizeof(iv), ms ? ms : 1),
-                   mw__svg_elapsed(span, sizeof(span), n > 1 ? (double)pl->span / 1e9 : 0), counts);
-    if (mw__ring_dropped(pl->r))
-        mw__svg_printf(&pl->b, "; the %llu oldest samples were no longer kept",
-                       (unsigned long long)mw__ring_dropped(pl->r));
-    mw__svg_printf(&pl->b, "</text>\n<g class=\"legend\" font-size=\"11\" fill=\"" INK "\">\n");
-    int x = PX0;
-    for (int i = 0; i < np; i++, x += 70)
-        mw__svg_printf(&pl->b, "<line x1=\"%d\" y1=\"55\" x2=\"%d\" y2=\"55\" stroke=\"%s\" "
-                       "stroke-width=\"3\"/><text x=\"%d\" y=\"59\">%s</text>\n", x, x + 18,
-                       ps[i].colour, x + 22, ps[i].name);
-    mw__svg_printf(&pl->b, "<circle cx=\"%d\" cy=\"55\" r=\"4\" fill=\"" PEAK_COLOUR "\"/>"
-                   "<text x=\"%d\" y=\"59\">peak (sampled)</text>\n", x + 4, x + 12);
-    x += 110;
-    mw__svg_printf(&pl->b, "<polygon fill=\"" SPIKE_COLOUR "\" points=\"%d,59 %d,52 %d,52\"/>"
-                   "<text x=\"%d\" y=\"59\">spike between samples (kernel high-water mark)"
-                   "</text>\n", x + 4, x, x + 8, x + 12);
-    x += 300;
-    mw__svg_printf(&pl->b, "<line x1=\"%d\" y1=\"50\" x2=\"%d\" y2=\"61\" stroke=\"" MARK_COLOUR
-                   "\" stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"59\">mark</text>\n</g>\n",
-                   x + 4, x + 4, x + 10);
-}
-
 static int finish(plot *pl, char **out, size_t *len)
 {
     mw__svg_printf(&pl->b, "</svg>\n");
@@ -355,27 +284,87 @@ static int finish(plot *pl, char **out, size_t *len)
     return 0;
 }
 
-static void layout(panel *ps, int np)
+static void layout(panel *ps, int np, int top)
 {
-    int h = (BOTTOM - TOP - GAP * (np - 1)) / np;
+    int h = (BOTTOM - top - GAP * (np - 1)) / np;
     for (int i = 0; i < np; i++) {
-        ps[i].y0 = TOP + 12 + i * (h + GAP);
+        ps[i].y0 = top + 12 + i * (h + GAP);
         ps[i].y1 = ps[i].y0 + h - 12;
     }
+}
+
+/* --compare: the time window over both captures on c's clock, the other's shift onto it, and
+ * elapsed time 0 (each capture's first sample, or its mark labelled align_mark). */
+static int align(plot *pl, const mw__plot_info *info)
+{
+    const char *label = info ? info->align_mark : NULL;
+    int64_t a = pl->c->t0_ns, b = 0;
+    if (pl->o && (!mw__compare_anchor(pl->c, label, &a) || !mw__compare_anchor(pl->o, label, &b)))
+        return MW_EINVAL;
+    int64_t shift = a - b, end = mw__ring_at(pl->r, pl->to - 1)->t_ns;
+    pl->anchor = a;
+    pl->other_shift = shift;
+    pl->t_from = mw__ring_at(pl->r, pl->from)->t_ns;
+    if (pl->o) {
+        const mw__ring *r = &pl->o->ring;
+        int64_t of = mw__ring_at(r, mw__ring_first(r))->t_ns + shift;
+        int64_t ol = mw__ring_at(r, mw__ring_end(r) - 1)->t_ns + shift;
+        pl->t_from = of < pl->t_from ? of : pl->t_from;
+        end = ol > end ? ol : end;
+    }
+    pl->span = end - pl->t_from;
+    if (pl->span < 1)
+        pl->span = 1000000000; /* one sample: a second's axis */
+    return 0;
+}
+
+/* A panel of c, and over it the other capture's series in its own style: one axis for both. */
+static void draw_both(plot *pl, panel *p, bool last)
+{
+    panel q = *p;
+    int64_t shift = pl->other_shift;
+    q.colour = OTHER_COLOUR;
+    q.who = pl->other_name;
+    q.spikes = false; /* the other's spikes would be taken for this run's */
+    if (pl->o) {
+        use(pl, pl->o, shift);
+        scan(pl, &q);
+        use(pl, pl->c, 0);
+    }
+    scan(pl, p);
+    if (pl->o && q.nknown) {
+        p->lo = !p->nknown || q.lo < p->lo ? q.lo : p->lo;
+        p->hi = !p->nknown || q.hi > p->hi ? q.hi : p->hi;
+    }
+    axis(p);
+    draw_panel(pl, p, last);
+    if (!pl->o)
+        return;
+    use(pl, pl->o, shift);
+    scan(pl, &q); /* the columns again, now the other's */
+    q.lo = p->lo, q.hi = p->hi, q.step = p->step, q.y0 = p->y0, q.y1 = p->y1;
+    mw__svg_printf(&pl->b, "<g class=\"%s other\">\n", p->name);
+    if (q.nknown > NCOLS)
+        draw_bands(pl, &q);
+    else
+        draw_points(pl, &q);
+    if (q.nknown)
+        draw_peak(pl, &q);
+    mw__svg_printf(&pl->b, "</g>\n");
+    use(pl, pl->c, 0);
 }
 
 int mw__svg_plot(const mw__capture *c, const mw__capture *other, const mw__plot_info *info,
                  char **out, size_t *len)
 {
-    if (!c || other || !out || !len)
+    if (!c || !out || !len || (other && mw__ring_end(&other->ring) == mw__ring_first(&other->ring)))
         return MW_EINVAL;
     plot *pl = calloc(1, sizeof(*pl));
     if (!pl)
         return MW_ENOMEM;
     pl->c = c;
-    pl->r = &c->ring;
-    pl->from = mw__ring_first(pl->r);
-    pl->to = mw__ring_end(pl->r);
+    use(pl, c, 0);
+    pl->other_name = info && info->other_name ? info->other_name : "other";
     panel ps[3] = {
         {.name = "RSS", .note = "resident memory", .colour = "#1f5fa8", .f = MW__FIELD_RSS,
          .spikes = true},
@@ -389,27 +378,30 @@ int mw__svg_plot(const mw__capture *c, const mw__capture *other, const mw__plot_
                    "font-family=\"sans-serif\">\n<rect width=\"100%%\" height=\"100%%\" "
                    "fill=\"#ffffff\"/>\n", MW__PLOT_WIDTH, MW__PLOT_HEIGHT, MW__PLOT_WIDTH,
                    MW__PLOT_HEIGHT);
+    int rc = 0;
+    pl->o = other;
     if (pl->from == pl->to) {
-        header(pl, info, ps, np);
+        pl->o = NULL; /* nothing to compare with */
+        mw__svg_header(pl, info, ps, np);
         mw__svg_printf(&pl->b, "<text x=\"450\" y=\"300\" font-size=\"14\" text-anchor=\"middle\" "
                        "fill=\"" INK "\">no samples were taken</text>\n");
-    } else {
-        pl->t_from = mw__ring_at(pl->r, pl->from)->t_ns;
-        pl->span = mw__ring_at(pl->r, pl->to - 1)->t_ns - pl->t_from;
-        if (pl->span < 1)
-            pl->span = 1000000000; /* one sample: a second's axis */
-        header(pl, info, ps, np);
-        layout(ps, np);
-        for (int i = 0; i < np; i++) {
-            scan(pl, &ps[i]); /* the columns are shared: each panel fills them in turn */
-            draw_panel(pl, &ps[i], i == np - 1);
-        }
+    } else if ((rc = align(pl, info)) == 0) {
+        mw__svg_header(pl, info, ps, np);
+        layout(ps, np, other ? TOP + ROW : TOP);
+        for (int i = 0; i < np; i++) /* the columns are shared: each panel fills them in turn */
+            draw_both(pl, &ps[i], i == np - 1);
         draw_marks(pl, ps[0].y0, ps[np - 1].y1);
         mw__svg_printf(&pl->b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
-                       "fill=\"" INK "\">elapsed time since the first sample</text>\n",
-                       (PX0 + PX1) / 2, BOTTOM + 34);
+                       "fill=\"" INK "\">elapsed time since %s</text>\n", (PX0 + PX1) / 2,
+                       BOTTOM + 34, info && info->align_mark && other ? "the mark"
+                       : other ? "each capture's first sample" : "the first sample");
     }
-    int rc = finish(pl, out, len);
+    if (rc != 0) {
+        free(pl->b.p);
+        free(pl);
+        return rc;
+    }
+    rc = finish(pl, out, len);
     free(pl);
     return rc;
 }

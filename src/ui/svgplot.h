@@ -17,6 +17,8 @@ typedef struct mw__plot_info {
     uint64_t interval_ms;   /* the sampling interval; 0: estimated from the samples ("~") */
     const char *rss_counts; /* "process", "tree total (-c)"; NULL: from the samples (a tree
                                when one of them counted several processes) */
+    const char *other_name; /* --compare: the other capture's name (its file), for the legend */
+    const char *align_mark; /* --compare-at: t=0 at this mark in both; NULL: each first sample */
 } mw__plot_info;
 
 #define MW__PLOT_WIDTH 900
@@ -26,8 +28,10 @@ typedef struct mw__plot_info {
  * Panels: RSS (with the peak, and spikes between samples: kernel high-water marks above every
  * sample), VSZ, and PSS when some sample knew it; an unknown value is a gap, never 0. Marks are
  * vertical lines with their labels. A capture with no samples makes a picture that says so.
- * other: the capture to draw over it (--compare); reserved, must be NULL for now (MW_EINVAL).
- * Returns 0, MW_EINVAL, MW_ENOMEM. */
+ * other (--compare), or NULL: a capture drawn over each panel, dashed in its own colour with its
+ * own peak, on one time axis (t=0: each capture's first sample, or its align_mark) and one
+ * y-axis over both, with a line comparing their peak, growth and trend; it must hold samples,
+ * and align_mark be a mark of both (else MW_EINVAL). Returns 0, MW_EINVAL, MW_ENOMEM. */
 int mw__svg_plot(const mw__capture *c, const mw__capture *other, const mw__plot_info *info,
                  char **out, size_t *len);
 

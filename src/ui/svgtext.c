@@ -98,6 +98,11 @@ double mw__svg_time_step(double span_s)
 
 char *mw__svg_time_label(char *buf, size_t n, double t, double step)
 {
+    if (t <= -step / 1000) { /* before a --compare-at mark */
+        char pos[32];
+        snprintf(buf, n, "-%s", mw__svg_time_label(pos, sizeof(pos), -t, step));
+        return buf;
+    }
     if (t < step / 1000) {
         snprintf(buf, n, "0s");
         return buf;
@@ -112,8 +117,11 @@ char *mw__svg_time_label(char *buf, size_t n, double t, double step)
 
 char *mw__svg_elapsed(char *buf, size_t n, double t)
 {
-    if (t < 0)
-        t = 0;
+    if (t < 0) { /* before a --compare-at mark */
+        char pos[32];
+        snprintf(buf, n, "-%s", mw__svg_elapsed(pos, sizeof(pos), -t));
+        return buf;
+    }
     if (t < 60) {
         snprintf(buf, n, "%.3f s", t);
         return buf;

@@ -4,69 +4,7 @@
 # shellcheck source=tests/e2e/harness.sh
 . "$(dirname "$0")/harness.sh"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || skip "no $PY (apt-get install python3; the PNG is read with Python's zlib)"
-command -v rsvg-convert >/dev/null 2>&1 ||
-    skip "no rsvg-convert to render the SVG with (apt-get install librsvg2-bin)"
-export XDG_RUNTIME_DIR=$MW_TMP/xdg # marks from outside: a private control directory
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-
-# well_formed FILE: xmllint if there is one, else Python's XML parser.
-well_formed() {
-    if command -v xmllint >/dev/null 2>&1; then
-        xmllint --noout "$1"
-    else
-        "$PY" -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$1"
-    fi
-}
-
-# png_check FILE: a minimal PNG decoder (zlib and the five row filters); prints the non-white
-# pixels in the RSS panel's area and the number of distinct colours in the picture.
-png_check() {
-    "$PY" - "$1" <<'EOF'
-import struct, sys, zlib
-data = open(sys.argv[1], 'rb').read()
-assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
-pos, idat = 8, b''
-while pos < len(data):
-    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if kind == b'IHDR':
-        w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
-    elif kind == b'IDAT':
-        idat += body
-    pos += 12 + n
-assert depth == 8 and ctype in (2, 6), 'unexpected PNG format %d/%d' % (depth, ctype)
-bpp = 4 if ctype == 6 else 3
-raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
-for y in range(h):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    rows.append(line)
-    prev = line
-def px(x, y):
-    r, g, b = rows[y][x * bpp:x * bpp + 3]
-    a = rows[y][x * bpp + 3] if bpp == 4 else 255
-    return (r, g, b) if a else (255, 255, 255)
-ink = sum(1 for y in range(90, 290) for x in range(85, 875) if px(x, y) != (255, 255, 255))
-colours = {px(x, y) for y in range(0, h, 2) for x in range(0, w, 2)}
-# The series' own colours where they belong: blue (RSS) in the upper panel, green (VSZ) below.
-blue = sum(1 for y in range(90, 296) for x in range(85, 875)
-           if (lambda r, g, b: b > r + 60 and b > g + 30)(*px(x, y)))
-green = sum(1 for y in range(340, 548) for x in range(85, 875)
-            if (lambda r, g, b: g > r + 40 and g > b + 40)(*px(x, y)))
-print(w, h, ink, len(colours), blue, green)
-EOF
-}
+. "$MW_E2E_DIR/harness-plot.sh"
 
 # ---- a headless run of mw-alloc with two marks from outside ------------------------------------
 mkfifo in
@@ -119,7 +57,7 @@ check "the date is the first sample's, in UTC ISO 8601" \
 
 rsvg-convert run.svg -o run.png 2>rsvg.err
 check "rsvg-convert renders it ($(head -c 200 rsvg.err))" test -s run.png
-read -r w h ink colours blue green < <(png_check run.png)
+read -r w h ink colours blue green _ < <(png_check run.png)
 check "the PNG is 900x600 (got ${w}x$h)" test "$w" = 900 -a "$h" = 600
 check "the RSS panel is not blank ($ink pixels drawn)" test "${ink:-0}" -gt 2000
 check "several colours are drawn ($colours)" test "${colours:-0}" -ge 6
@@ -134,7 +72,7 @@ check "it says nothing" test ! -s out
 check "r.svg is well-formed XML" well_formed r.svg
 check "the replay draws the marks too" test "$(grep -c '<line class="mark"' r.svg)" = 2
 check "the replay's peak is the same" grep -q "peak $peak_csv MiB at" r.svg
-rsvg-convert r.svg -o r.png && read -r w h ink colours blue green < <(png_check r.png)
+rsvg-convert r.svg -o r.png && read -r w h ink colours blue green _ < <(png_check r.png)
 check "the replay renders, not blank ($ink pixels, $colours colours)" test "${ink:-0}" -gt 2000
 
 # ---- refused at start: exit 2, one line, nothing launched or written ---------------------------
