@@ -188,6 +188,33 @@ check "the other run's file has it too" test "$(marks s4.csv)" = "after the stal
 check "the new run warned of nothing (its stale neighbour is no concern)" \
     eval '! grep -v "^memwatch: mark \|^memwatch: where it went" s3.err'
 
+# ---- a socket that refuses while its PID lives is not proven stale: left alone -----------------
+# (What a memwatch between bind and listen looked like; now it is a PID reused or a half-started
+# run.) Python binds without listening, under its own PID, with a target entry.
+"$PY" -c 'import os, socket, sys, time
+d, t, me = sys.argv[1], sys.argv[2], os.getpid()
+socket.socket(socket.AF_UNIX).bind(f"{d}/mw-{me}.sock")
+os.symlink(f"mw-{me}.sock", f"{d}/target-{t}-{me}")
+print(me, flush=True)
+time.sleep(600)' "$DIR" "$ALLOC_PID" >half.out 2>&1 &
+HALF=$!
+track "$HALF"
+wait_until 10 test -s half.out || fail "the half-started socket did not appear: $(cat half.out)"
+"$MEMWATCH" --mark "$ALLOC_PID" x >o.txt 2>e.txt
+st=$?
+check "--mark to a refusing socket whose PID lives: exit 1 ($(cat e.txt))" test "$st" = 1
+check "... its socket and entry are left alone" \
+    eval '[ -S "$DIR/mw-$HALF.sock" ] && [ -L "$DIR/target-$ALLOC_PID-$HALF" ]'
+watch_bg s5
+kill -TERM "$BG"
+wait "$BG"
+check "... a starting memwatch's sweep leaves them too" test -S "$DIR/mw-$HALF.sock"
+kill "$HALF"
+wait "$HALF" 2>/dev/null
+"$MEMWATCH" --mark "$ALLOC_PID" x >o.txt 2>e.txt
+check "once that PID is gone, --mark removes them" \
+    eval '[ ! -e "$DIR/mw-$HALF.sock" ] && [ ! -e "$DIR/target-$ALLOC_PID-$HALF" ]'
+
 # ---- memwatches started at the same instant: neither's sweep takes the other's socket -------------
 # Bound under a temporary name, listening, then renamed: a socket at its real name always accepts.
 for round in 1 2 3; do
