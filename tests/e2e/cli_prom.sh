@@ -102,6 +102,29 @@ check "a textfile replaced during the run is left alone: exit 1, one line saying
           [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "replaced or removed" err.txt'
 rm -f textfiles/theirs.prom
 
+# ---- periodic rewrites do not fsync on the main loop; the placeholder and the last one do ----------
+if ! command -v strace > /dev/null; then
+    note "SKIP the fsync count: strace is not installed (apt-get install strace)"
+else
+    strace -f -e trace=fsync,fdatasync -o fsync.txt \
+        "$MEMWATCH" --no-tui -i 100ms --prom-textfile textfiles/sync.prom "$target" > out.txt 2> err.txt &
+    st_pid=$!
+    track "$st_pid"
+    wait_until 10 eval 'mw=$(pgrep -P "$st_pid" -x memwatch)' || fail "memwatch under strace did not start"
+    track "$mw"
+    # Two rewrites after the first (5 s apart): samples_total changes twice.
+    seen=()
+    wait_until 20 eval 'n=$(sed -n "s/^memwatch_samples_total{[^}]*} //p" textfiles/sync.prom 2>/dev/null);
+                        [ -n "$n" ] && [ "${seen[-1]:-}" != "$n" ] && seen+=("$n"); [ ${#seen[@]} -ge 3 ]' ||
+        fail "the textfile was not rewritten twice: samples_total ${seen[*]:-none}"
+    kill -INT "$mw"
+    wait "$st_pid"
+    syncs=$(grep -cE '(fsync|fdatasync)\(' fsync.txt)
+    check "rewrites at samples_total ${seen[*]}: 4 fsyncs in all (placeholder and last: file and directory), got $syncs" \
+        [ "$syncs" -eq 4 ]
+    rm -f textfiles/sync.prom
+fi
+
 # ---- a decimal-comma locale: the figures keep Prometheus's '.' ----------------------------------
 # memwatch calls setlocale(LC_ALL, ""): printf's %f would write "1,5" there. A real de_DE locale,
 # built into a private LOCPATH, so the test runs on a machine that has only C.UTF-8.
