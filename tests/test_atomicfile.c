@@ -107,6 +107,22 @@ Test(atomicfile, overwrite_replaces_an_existing_target, .init = mkdir_tmp, .fini
     cr_assert_eq(count_entries(dir), 1);
 }
 
+/* The textfile's periodic rewrites: no fsync, but the same rename, so the same whole file. */
+Test(atomicfile, no_sync_still_replaces_whole_and_leaves_no_temporary, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+    write_file(in_dir("m.prom"), "old\n", 4);
+    mw__atomicfile *f = start("m.prom", true);
+    mw__atomicfile_no_sync(f);
+    cr_assert_eq(mw__atomicfile_write(f, "new 1\n", 6), 0);
+    cr_assert_eq(mw__atomicfile_commit(f), 0);
+    mw__atomicfile_destroy(f);
+    char *got = read_file(in_dir("m.prom"), NULL);
+    cr_assert_str_eq(got, "new 1\n");
+    free(got);
+    cr_assert_eq(count_entries(dir), 1);
+}
+
 /* A write that fails half way, the way a full disk does: RLIMIT_FSIZE makes write() fail with
  * EFBIG past 4 KiB, whoever we are (Criterion runs each test in its own process). */
 Test(atomicfile, failed_write_reports_its_cause_and_leaves_no_file, .init = mkdir_tmp,

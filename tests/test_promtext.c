@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "locale_fixtures.h"
 #include "promtext.h"
 
 static char text[MW__PROM_TEXT_MAX];
@@ -136,6 +137,37 @@ Test(promtext, comm_is_escaped_per_the_exposition_format)
     mw__sample s = sample_with(0);
     mw__prom_figures f = figures(&s, "q\"u\\o");
     cr_assert_not_null(strstr(format(&f), "{pid=\"77\",comm=\"q\\\"u\\\\o\"} "));
+}
+
+/* Every sequence the one validator (mw__utf8_len) refuses, each byte shown as '?': Prometheus
+ * rejects a textfile whose label is not valid UTF-8. */
+Test(promtext, comm_with_surrogates_overlongs_or_beyond_u10ffff_is_valid_utf8)
+{
+    char v[128];
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "a\xed\xa0\x80" "b"), "a???b"); /* U+D800 */
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "\xe0\x80\x80" "c"), "???c"); /* overlong */
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "\xc0\xaf" "d"), "??d");       /* overlong / */
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "\xf0\x80\x80\x80"), "????");  /* overlong */
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "\xf4\x90\x80\x80"), "????");  /* > U+10FFFF */
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "\xf5\x80" "e"), "??e");
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "cut\xe2\x82"), "cut??");
+    cr_assert_str_eq(mw__prom_label_value(v, sizeof(v), "\xf4\x8f\xbf\xbf\xed\x9f\xbf"),
+                     "\xf4\x8f\xbf\xbf\xed\x9f\xbf"); /* U+10FFFF and U+D7FF are fine */
+}
+
+/* The program calls setlocale(LC_ALL, ""): in de_DE printf's %.3f writes "1,5", which
+ * Prometheus's parser rejects. */
+Test(promtext, a_decimal_comma_locale_still_writes_a_point)
+{
+    use_comma_locale();
+    mw__sample s = sample_with(0);
+    mw__prom_figures f = figures(&s, "x");
+    const char *t = format(&f);
+    setlocale(LC_NUMERIC, "C");
+    cr_assert_not_null(strstr(t, "memwatch_growth_bytes_per_second{pid=\"77\",comm=\"x\"} -1536.250\n"), "%s", t);
+    cr_assert_not_null(strstr(t, "} 1796153574.180\n"), "%s", t);
+    for (const char *c = strchr(t, ','); c; c = strchr(c + 1, ','))
+        cr_assert(!(c[-1] >= '0' && c[-1] <= '9'), "a decimal comma:\n%s", t); /* only ",comm" */
 }
 
 Test(promtext, a_small_buffer_is_refused)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "locale_fixtures.h"
 
 /* One string value at the top level, as the writer prints it (without the final newline). */
 static const char *one_string(app_json *j, const char *s)
@@ -89,8 +90,7 @@ Test(summary_json, numbers_nesting_and_empty_containers)
 
 Test(summary_json, a_decimal_comma_locale_still_writes_a_point)
 {
-    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "fr_FR.UTF-8"))
-        cr_skip_test("no locale with a decimal comma installed");
+    use_comma_locale();
     app_json j;
     app_json_init(&j);
     app_json_begin_array(&j, NULL);

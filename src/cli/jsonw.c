@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixedfmt.h"
 #include "jsonstr.h"
 #include "jsonw.h"
 
@@ -137,28 +138,12 @@ void app_json_int(app_json *j, const char *key, int64_t v)
 
 void app_json_fixed(app_json *j, const char *key, double v, int decimals)
 {
-    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 6)
-        decimals = 6;
     if (!isfinite(v)) {
         app_json_null(j, key);
         return;
     }
-    /* By hand: printf's %f writes the locale's decimal point (a comma in de_DE), not JSON's. */
-    char b[48];
-    double a = v < 0 ? -v : v;
-    double x = a * scale[decimals];
-    if (x >= 9e18) { /* beyond int64 the fraction is noise anyway */
-        snprintf(b, sizeof(b), "%s%.0f", v < 0 ? "-" : "", a);
-    } else {
-        uint64_t u = (uint64_t)(x + 0.5); /* rounds half up; no libm needed */
-        uint64_t ip = u / (uint64_t)scale[decimals], fp = u % (uint64_t)scale[decimals];
-        int k = snprintf(b, sizeof(b), "%s%" PRIu64, v < 0 && u ? "-" : "", ip);
-        if (decimals)
-            snprintf(b + k, sizeof(b) - (size_t)k, ".%0*" PRIu64, decimals, fp);
-    }
+    char b[MW__FIXED_MAX];
+    mw__fixed_format(b, sizeof(b), v, decimals); /* not %f: the locale's comma is not JSON */
     value_start(j, key);
     puts_(j, b);
 }

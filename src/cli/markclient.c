@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@
 #define CANDIDATES_MAX 64
 
 /* lstat, never stat: a link planted where the directory should be is refused, not followed. */
-static int check_dir(const char *dir, char *err, size_t errlen)
+int app_markdir_check(const char *dir, char *err, size_t errlen)
 {
     struct stat st;
     if (lstat(dir, &st) != 0) {
@@ -42,16 +43,33 @@ static int check_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-int app_markdir(char *dir, size_t n, bool create, char *err, size_t errlen)
+/* $XDG_RUNTIME_DIR/memwatch into dir if that variable names a usable directory: absolute, a real
+ * directory of this user's that it can write (our own subdirectory is then checked for 0700
+ * itself, whatever mode the runtime directory has). */
+static bool xdg_markdir(char *dir, size_t n)
 {
     const char *x = getenv("XDG_RUNTIME_DIR");
     struct stat st;
-    /* Usable: absolute, a real directory of this user's that it can write. Our own subdirectory
-     * is then checked for 0700 itself, whatever mode the runtime directory has. */
-    if (x && x[0] == '/' && lstat(x, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-        access(x, W_OK | X_OK) == 0)
-        snprintf(dir, n, "%s/memwatch", x);
-    else
+    if (!x || x[0] != '/' || lstat(x, &st) != 0 || !S_ISDIR(st.st_mode) ||
+        st.st_uid != geteuid() || access(x, W_OK | X_OK) != 0)
+        return false;
+    snprintf(dir, n, "%s/memwatch", x);
+    return true;
+}
+
+size_t app_markdirs(char dirs[][PATH_MAX - 64], size_t n)
+{
+    size_t k = 0;
+    if (k < n && xdg_markdir(dirs[k], sizeof(dirs[k])))
+        k++;
+    if (k < n)
+        snprintf(dirs[k++], sizeof(dirs[0]), "/tmp/memwatch-%ld", (long)geteuid());
+    return k;
+}
+
+int app_markdir(char *dir, size_t n, bool create, char *err, size_t errlen)
+{
+    if (!xdg_markdir(dir, n))
         snprintf(dir, n, "/tmp/memwatch-%ld", (long)geteuid());
     if (create) {
         if (mkdir(dir, 0700) == 0)
@@ -61,7 +79,7 @@ int app_markdir(char *dir, size_t n, bool create, char *err, size_t errlen)
             return -1;
         }
     }
-    return check_dir(dir, err, errlen);
+    return app_markdir_check(dir, err, errlen);
 }
 
 const char *app_mark_label_problem(const char *label)
@@ -104,6 +122,8 @@ void app_markdir_forget(const char *dir, long mwpid)
     char name[64];
     snprintf(name, sizeof(name), "mw-%ld.sock", mwpid);
     unlink_if(dir, name, S_IFSOCK);
+    snprintf(name, sizeof(name), "mw-%ld.sock.new", mwpid); /* died between bind and rename */
+    unlink_if(dir, name, S_IFSOCK);
     DIR *d = opendir(dir);
     if (!d)
         return;
@@ -115,10 +135,12 @@ void app_markdir_forget(const char *dir, long mwpid)
     closedir(d);
 }
 
-/* Every memwatch that may watch pid: the one whose own PID it is, and each target-pid-M entry. */
-static size_t candidates(const char *dir, long pid, long *out, size_t max)
+/* Every memwatch that may watch pid: the one whose own PID it is, and each target-pid-M entry;
+ * appended to out[0..have), skipping a memwatch already there (found in the other directory).
+ * Returns how many were added. */
+static size_t candidates(const char *dir, long pid, long *out, size_t have, size_t max)
 {
-    size_t n = 0;
+    size_t n = have;
     DIR *d = opendir(dir);
     if (!d)
         return 0;
@@ -136,7 +158,16 @@ static size_t candidates(const char *dir, long pid, long *out, size_t max)
             out[n++] = b;
     }
     closedir(d);
-    return n;
+    return n - have;
+}
+
+bool app_markdir_unreachable(const char *dir, long mw, int e)
+{
+    if (e != ECONNREFUSED && e != ENOENT)
+        return false;
+    if (kill((pid_t)mw, 0) != 0 && errno == ESRCH)
+        app_markdir_forget(dir, mw); /* killed with -9: its entries stayed */
+    return true;
 }
 
 int app_markdir_connect(const char *dir, long mw)
@@ -192,10 +223,8 @@ static int read_reply(int fd, char *buf, size_t n)
 static int ask(const char *dir, long mw, const char *label)
 {
     int fd = app_markdir_connect(dir, mw);
-    if (fd < 0 && (errno == ECONNREFUSED || errno == ENOENT)) {
-        app_markdir_forget(dir, mw); /* killed with -9: its entries stayed */
+    if (fd < 0 && app_markdir_unreachable(dir, mw, errno))
         return -1;
-    }
     if (fd < 0) {
         fprintf(stderr, "memwatch: cannot reach memwatch PID %ld: %s\n", mw, strerror(errno));
         return 1;
@@ -241,22 +270,36 @@ int app_mark_client(const char *pid_arg, const char *label)
         fprintf(stderr, "memwatch: --mark: label refused: %s (see 'memwatch --help')\n", why);
         return APP_EXIT_USAGE;
     }
-    char dir[PATH_MAX - 64], err[PATH_MAX];
+    /* Both directories: a memwatch started without XDG_RUNTIME_DIR (cron, sudo, a service) is in
+     * /tmp even when this shell has the variable. A directory not safe to use is named and
+     * skipped: nothing in it is touched. */
+    char dirs[2][PATH_MAX - 64], err[PATH_MAX];
+    size_t ndirs = app_markdirs(dirs, 2);
     long cand[CANDIDATES_MAX];
-    size_t n = 0;
-    if (app_markdir(dir, sizeof(dir), false, err, sizeof(err)) == 0)
-        n = candidates(dir, pid, cand, CANDIDATES_MAX);
-    else if (errno != ENOENT) { /* a directory not safe to use: say so, touch nothing */
-        fprintf(stderr, "memwatch: --mark: %s\n", err);
-        return APP_EXIT_RUNTIME;
-    }
+    size_t where[CANDIDATES_MAX], n = 0;
     int added = 0, refused = 0;
+    bool unsafe = false; /* named on stderr; an exit 1 only if no run was marked elsewhere */
+    for (size_t d = 0; d < ndirs; d++) {
+        if (app_markdir_check(dirs[d], err, sizeof(err)) != 0) {
+            if (errno != ENOENT) {
+                fprintf(stderr, "memwatch: --mark: %s\n", err);
+                unsafe = true;
+            }
+            continue;
+        }
+        size_t had = n;
+        n += candidates(dirs[d], pid, cand, n, CANDIDATES_MAX);
+        for (size_t i = had; i < n; i++)
+            where[i] = d;
+    }
     for (size_t i = 0; i < n; i++) {
-        int rc = ask(dir, cand[i], label);
+        int rc = ask(dirs[where[i]], cand[i], label);
         added += rc == 0;
         refused += rc == 1;
     }
     if (!added && !refused) {
+        if (unsafe)
+            return APP_EXIT_RUNTIME;
         fprintf(stderr, "memwatch: no memwatch of yours is watching PID %ld\n", pid);
         return APP_EXIT_RUNTIME;
     }

@@ -50,14 +50,16 @@ const char *app_mark_refusal(int rc, char *buf, size_t n)
     return buf;
 }
 
-/* Entries of memwatches killed with -9: their sockets refuse connections. A live one gets a
- * connection that ends at once, which it drops like any silent client. */
+/* Entries of memwatches killed with -9: their sockets refuse connections and their PIDs are gone
+ * (a refusal alone proves nothing: see app_markdir_unreachable). A live one gets a connection
+ * that ends at once, which it drops like any silent client. */
 static void sweep_stale(const char *dir, long me)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
-    long dead[32];
+    long mws[32];
+    int why[32];
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 32) {
@@ -66,32 +68,40 @@ static void sweep_stale(const char *dir, long me)
         if (sscanf(e->d_name, "mw-%ld.sock%n", &mw, &end) != 1 || e->d_name[end] || mw == me)
             continue;
         int fd = app_markdir_connect(dir, mw);
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
-        else if (errno == ECONNREFUSED)
-            dead[n++] = mw;
+            continue;
+        }
+        mws[n] = mw;
+        why[n++] = errno;
     }
-    closedir(d);
+    closedir(d); /* entries are removed after the walk: readdir and unlink do not mix */
     for (size_t i = 0; i < n; i++)
-        app_markdir_forget(dir, dead[i]);
+        app_markdir_unreachable(dir, mws[i], why[i]);
 }
 
 /* Bind with a umask that leaves the socket 0600 from its first moment (the directory is 0700
- * anyway: this is the second lock). */
+ * anyway: this is the second lock). Bound at path ".new", listening, and only then renamed to
+ * path: a socket at its real name always accepts, so a client or another memwatch's sweep never
+ * sees a live memwatch's socket refuse (between bind and listen it would). */
 static int listen_on(const char *path)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+    int len = snprintf(a.sun_path, sizeof(a.sun_path), "%s.new", path);
+    if (len < 0 || (size_t)len >= sizeof(a.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
     mode_t old = umask(0177);
     int rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
     umask(old);
-    if (rc != 0 || listen(fd, CLIENTS_MAX) != 0) {
+    if (rc != 0 || listen(fd, CLIENTS_MAX) != 0 || rename(a.sun_path, path) != 0) {
         int e = errno;
         if (rc == 0)
-            unlink(path);
+            unlink(a.sun_path);
         close(fd);
         errno = e;
         return -1;
@@ -117,7 +127,7 @@ app_markctl *app_markctl_open(pid_t target, char *warn, size_t n)
     long me = (long)getpid();
     sweep_stale(m->dir, me);
     int len = snprintf(m->sock, sizeof(m->sock), "%s/mw-%ld.sock", m->dir, me);
-    if (len < 0 || (size_t)len >= sizeof(m->sock)) {
+    if (len < 0 || (size_t)len + 4 >= sizeof(m->sock)) { /* + ".new" while it starts */
         snprintf(warn, n, "no control socket (memwatch --mark cannot reach this run): the path "
                           "under %s is too long for a socket", m->dir);
         m->sock[0] = '\0';

@@ -3,6 +3,7 @@
 #ifndef APP_MARKCTL_H
 #define APP_MARKCTL_H
 
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +32,9 @@ typedef struct app_mark_news {
  * in err ("/tmp/memwatch-0 is not a directory of yours with mode 0700"); errno ENOENT when it
  * does not exist (create false). */
 int app_markdir(char *dir, size_t n, bool create, char *err, size_t errlen);
+/* The checks every use of a control directory makes (lstat: a directory, not a link; this user's;
+ * mode 0700): 0, or -1 with why in err and errno (ENOENT: it does not exist). */
+int app_markdir_check(const char *dir, char *err, size_t errlen);
 /* Why a label is refused ("it has control characters"...), or NULL when it is good: the keyboard
  * can type neither control characters nor more than a mark holds. */
 const char *app_mark_label_problem(const char *label);
@@ -42,6 +46,15 @@ const char *app_mark_refusal(int rc, char *buf, size_t n);
 int app_markdir_connect(const char *dir, long mwpid);
 /* Remove the entries of memwatch PID mwpid (its socket refused a connection: it died by -9). */
 void app_markdir_forget(const char *dir, long mwpid);
+/* After app_markdir_connect failed with errno e: true if memwatch mwpid cannot be reached
+ * (ECONNREFUSED, ENOENT). Its entries are removed only when it is proven dead — kill(mwpid, 0)
+ * fails with ESRCH — never on a refusal alone (a PID that lives may be a memwatch that has not
+ * finished starting, or one whose PID was reused: left alone either way). */
+bool app_markdir_unreachable(const char *dir, long mwpid, int e);
+/* The directories a memwatch of this user may have put its socket in: $XDG_RUNTIME_DIR/memwatch
+ * (when that variable names a usable directory) and /tmp/memwatch-UID, the one a memwatch started
+ * without it uses. Writes up to 2 paths of n bytes each into dirs; returns how many. */
+size_t app_markdirs(char dirs[][PATH_MAX - 64], size_t n);
 
 /* ---- the server: one per live session (session.c owns it) ---------------------------------- */
 typedef struct app_markctl app_markctl;

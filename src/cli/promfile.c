@@ -42,11 +42,16 @@ static int set_error(app_promfile *p, const char *cause)
     return MW_ESYS;
 }
 
-/* Put text at path through a temporary and a rename. Remembers the new file as ours. */
-static int publish(app_promfile *p, const char *text, bool overwrite)
+/* Put text at path through a temporary and a rename. Remembers the new file as ours. Without
+ * sync, no fsync: a periodic rewrite must not stall the main loop on a busy disk (the rename keeps
+ * it atomic for readers; see mw__atomicfile_no_sync); the placeholder and the run's last rewrite
+ * are made durable. */
+static int publish(app_promfile *p, const char *text, bool overwrite, bool sync)
 {
     mw__atomicfile *f = NULL;
     int rc = mw__atomicfile_create(p->path, overwrite, &f);
+    if (rc == 0 && !sync)
+        mw__atomicfile_no_sync(f);
     if (rc == 0)
         rc = mw__atomicfile_write(f, text, strlen(text));
     if (rc == 0)
@@ -93,7 +98,7 @@ int app_promfile_open(const app_options *o, app_promfile **out)
         explain_existing(&ls, why, sizeof(why));
         set_error(p, why);
     } else {
-        publish(p, "# memwatch: no sample yet\n", false);
+        publish(p, "# memwatch: no sample yet\n", false, true);
     }
     if (p->failed) {
         fprintf(stderr, "memwatch: --prom-textfile: %s\n", p->err);
@@ -185,7 +190,7 @@ void app_promfile_tick(app_session *s, bool final)
         set_error(p, "the figures do not fit the buffer"); /* a bug: never with a 64-byte name */
         return;
     }
-    publish(p, p->text, true);
+    publish(p, p->text, true, final);
 }
 
 bool app_promfile_report(const app_session *s)

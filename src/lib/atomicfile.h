@@ -33,6 +33,13 @@ int mw__atomicfile_write(mw__atomicfile *f, const void *buf, size_t len);
  * MW_ESYS. On failure nothing is at path; _destroy removes the temporary. */
 int mw__atomicfile_commit(mw__atomicfile *f);
 
+/* Make mw__atomicfile_commit skip its two fsyncs (the file's and the directory's). Why it is safe
+ * for a file rewritten every few seconds (the Prometheus textfile): readers still see the old
+ * file or the new one whole, since the rename alone is atomic for them; only durability across a
+ * machine crash is given up, and a file replaced 5 s later needs none. Why it matters: fsync can
+ * block for seconds on a busy disk, and the rewrite runs on the program's main thread. */
+void mw__atomicfile_no_sync(mw__atomicfile *f);
+
 /* Free f; if it was not committed, close and remove its temporary. NULL is a no-op. Keeps
  * errno, so a caller can destroy first and report the cause after. */
 void mw__atomicfile_destroy(mw__atomicfile *f);

@@ -7,7 +7,7 @@
 #include "jsonstr.h"
 
 /* The length of the valid UTF-8 sequence at p (at most left bytes), 0 if it is not one. */
-static size_t utf8_len(const unsigned char *p, size_t left)
+size_t mw__utf8_len(const unsigned char *p, size_t left)
 {
     unsigned char c = p[0];
     size_t n;
@@ -69,7 +69,7 @@ static size_t walk(char *p, const char *s)
         } else if (*u < 0x20) {
             char esc[6] = {'\\', 'u', '0', '0', hex[*u >> 4], hex[*u & 15]};
             EMIT(esc, 6);
-        } else if ((n = utf8_len(u, left)) == 0) {
+        } else if ((n = mw__utf8_len(u, left)) == 0) {
             EMIT("\\ufffd", 6); /* one replacement per invalid byte, as decoders do */
             n = 1;
         } else {

@@ -13,4 +13,9 @@
 char *mw__json_put_string(char *p, const char *s);
 size_t mw__json_string_len(const char *s);
 
+/* The one UTF-8 validator (every writer that must emit valid UTF-8 asks it): the length (1..4) of
+ * the valid sequence at p, which has `left` >= 1 bytes, or 0 if p[0] does not start one (a stray
+ * continuation byte, an overlong form, a surrogate, a sequence cut short, above U+10FFFF). */
+size_t mw__utf8_len(const unsigned char *p, size_t left);
+
 #endif

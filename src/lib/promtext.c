@@ -2,11 +2,14 @@
 /* promtext.c — format a run's current figures as Prometheus text exposition (metric names, HELP, TYPE, escaped labels). */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fields.h"
+#include "fixedfmt.h"
+#include "jsonstr.h"
 #include "promtext.h"
 
 /* The figures a sample gives, each a gauge in bytes. Why a table of its own and not a column of
@@ -65,24 +68,11 @@ static void gauge_u64(out *o, const char *name, const char *help, uint64_t v)
     metric(o, name, "gauge", help, num);
 }
 
-/* The length of a valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-             : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (n == 2 && s[0] < 0xc2)
-        return 0; /* overlong */
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 char *mw__prom_label_value(char *buf, size_t n, const char *comm)
 {
-    size_t k = 0;
+    size_t k = 0, left = strlen(comm);
     for (const unsigned char *s = (const unsigned char *)comm; *s && k + 3 < n;) {
-        size_t len = utf8_len(s);
+        size_t len = mw__utf8_len(s, left);
         if (*s == '\\' || *s == '"' || *s == '\n') {
             buf[k++] = '\\';
             buf[k++] = *s == '\n' ? 'n' : (char)*s;
@@ -95,6 +85,7 @@ char *mw__prom_label_value(char *buf, size_t n, const char *comm)
             break;
         }
         s += len ? len : 1;
+        left -= len ? len : 1;
     }
     if (n)
         buf[k < n ? k : n - 1] = '\0';
@@ -117,9 +108,9 @@ static void sample_figures(out *o, const mw__prom_figures *f)
         if (mw__field_known(sample_metrics[i].field, s->valid))
             gauge_u64(o, sample_metrics[i].name, sample_metrics[i].help,
                       mw__sample_field(s, sample_metrics[i].field));
-    if (f->have_trend) {
-        char num[48];
-        snprintf(num, sizeof(num), "%.3f", f->growth_bps);
+    if (f->have_trend && isfinite(f->growth_bps)) {
+        char num[MW__FIXED_MAX];
+        mw__fixed_format(num, sizeof(num), f->growth_bps, 3); /* not %f: no decimal comma */
         metric(o, "memwatch_growth_bytes_per_second", "gauge",
                "Least-squares slope of RSS over the samples memwatch keeps (the dashboard's "
                "trend); absent until a line can be fitted.", num);
@@ -139,7 +130,7 @@ size_t mw__prom_format(char *buf, size_t n, const mw__prom_figures *f)
     metric(&o, "memwatch_samples_total", "counter", "Samples memwatch has taken of the process.",
            num);
     if (f->last) {
-        snprintf(num, sizeof(num), "%.3f", f->last_sample_s);
+        mw__fixed_format(num, sizeof(num), f->last_sample_s, 3);
         metric(&o, "memwatch_last_sample_timestamp_seconds", "gauge",
                "Unix time of the newest sample.", num);
     }

@@ -72,13 +72,14 @@ st=$?
 check "--mark an unwatched PID: exit 1 (got $st)" test "$st" = 1
 check "... with one line: $(cat e.txt)" test "$(cat e.txt)" = \
     "memwatch: no memwatch of yours is watching PID $$"
-for bad in "$(printf 'a\tb')" "$(printf '%048d' 0)"; do
-    "$MEMWATCH" --mark "$T" "$bad" >o.txt 2>e.txt
+# Each refusal names its own reason.
+for bad in "$(printf 'a\tb')|it has control characters" "$(printf '%048d' 0)|it is longer than a mark holds (at most 47 bytes)"; do
+    "$MEMWATCH" --mark "$T" "${bad%%|*}" >o.txt 2>e.txt
     st=$?
-    check "bad label: exit 2 (got $st), one line: $(cat e.txt)" \
-        test "$st" = 2 -a "$(wc -l <e.txt)" = 1 -a ! -s o.txt
+    check "bad label: exit 2 (got $st), one line naming '${bad#*|}': $(cat e.txt)" \
+        eval '[ "$st" = 2 ] && [ "$(wc -l <e.txt)" = 1 ] && [ ! -s o.txt ] &&
+              grep -qF -- "--mark: label refused: ${bad#*|}" e.txt'
 done
-grep -q "control characters" e.txt || grep -q "at most 47 bytes" e.txt || fail "the label's reason is named"
 for args in "--mark 12x x" "--mark $T two words" "-i 1s --mark $T x"; do
     # shellcheck disable=SC2086 # the words are the point
     "$MEMWATCH" $args >o.txt 2>e.txt
@@ -150,14 +151,20 @@ watch_bg s3
 M3=$BG
 check "the next run removed the stale socket of the one killed" test ! -e "$DIR/mw-$M2.sock"
 wait_until 10 has_rows 2 s3.csv || die "no samples in s3.csv"
-# A client that connects and says nothing is dropped; sampling goes on meanwhile.
-rows0=$(rows s3.csv)
+# A client that connects and says nothing is dropped; sampling goes on WHILE it is connected
+# (rows of -o grow before its answer, the close, comes).
 t0=$(now_ms)
-got=$("$PY" -c "$SAY" "$DIR/mw-$M3.sock" 2>&1)
+"$PY" -c "$SAY" "$DIR/mw-$M3.sock" >silent.out 2>&1 &
+silent=$!
+wait_until 10 eval '[ -n "$(ls -l /proc/$silent/fd 2>/dev/null | grep socket)" ] || [ -s silent.out ]'
+rows0=$(rows s3.csv)
+check "sampling goes on while the silent client is connected (rows $rows0 -> more, no reply yet)" \
+    eval 'wait_until 10 eval "[ \"\$(rows s3.csv)\" -gt $((rows0 + 2)) ] || [ -s silent.out ]" &&
+          [ ! -s silent.out ]'
+wait "$silent"
 took=$(($(now_ms) - t0))
-check "a silent client is dropped (got $got after $took ms, under 5000)" \
-    test "$got" = "b''" -a "$took" -lt 5000
-wait_until 10 eval '[ "$(rows s3.csv)" -gt "$rows0" ]' || fail "sampling stalled behind a silent client"
+check "a silent client is dropped (got $(cat silent.out) after $took ms, under 5000)" \
+    test "$(cat silent.out)" = "b''" -a "$took" -lt 5000
 # Two runs watch the same process: each gets the mark, and says so.
 watch_bg s4
 M4=$BG
@@ -180,6 +187,71 @@ check "the new run's file has the mark, and no other" test "$(marks s3.csv)" = "
 check "the other run's file has it too" test "$(marks s4.csv)" = "after the stale"
 check "the new run warned of nothing (its stale neighbour is no concern)" \
     eval '! grep -v "^memwatch: mark \|^memwatch: where it went" s3.err'
+
+# ---- a socket that refuses while its PID lives is not proven stale: left alone -----------------
+# (What a memwatch between bind and listen looked like; now it is a PID reused or a half-started
+# run.) Python binds without listening, under its own PID, with a target entry.
+"$PY" -c 'import os, socket, sys, time
+d, t, me = sys.argv[1], sys.argv[2], os.getpid()
+socket.socket(socket.AF_UNIX).bind(f"{d}/mw-{me}.sock")
+os.symlink(f"mw-{me}.sock", f"{d}/target-{t}-{me}")
+print(me, flush=True)
+time.sleep(600)' "$DIR" "$ALLOC_PID" >half.out 2>&1 &
+HALF=$!
+track "$HALF"
+wait_until 10 test -s half.out || fail "the half-started socket did not appear: $(cat half.out)"
+"$MEMWATCH" --mark "$ALLOC_PID" x >o.txt 2>e.txt
+st=$?
+check "--mark to a refusing socket whose PID lives: exit 1 ($(cat e.txt))" test "$st" = 1
+check "... its socket and entry are left alone" \
+    eval '[ -S "$DIR/mw-$HALF.sock" ] && [ -L "$DIR/target-$ALLOC_PID-$HALF" ]'
+watch_bg s5
+kill -TERM "$BG"
+wait "$BG"
+check "... a starting memwatch's sweep leaves them too" test -S "$DIR/mw-$HALF.sock"
+kill "$HALF"
+wait "$HALF" 2>/dev/null
+"$MEMWATCH" --mark "$ALLOC_PID" x >o.txt 2>e.txt
+check "once that PID is gone, --mark removes them" \
+    eval '[ ! -e "$DIR/mw-$HALF.sock" ] && [ ! -e "$DIR/target-$ALLOC_PID-$HALF" ]'
+
+# ---- memwatches started at the same instant: neither's sweep takes the other's socket -------------
+# Bound under a temporary name, listening, then renamed: a socket at its real name always accepts.
+for round in 1 2 3; do
+    "$MEMWATCH" --no-tui -i 50ms "$ALLOC_PID" >/dev/null 2>"r$round-a.err" & A=$!
+    "$MEMWATCH" --no-tui -i 50ms "$ALLOC_PID" >/dev/null 2>"r$round-b.err" & B=$!
+    track "$A" "$B"
+    wait_until 10 eval '[ -S "$DIR/mw-$A.sock" ] && [ -S "$DIR/mw-$B.sock" ] &&
+                        [ -L "$DIR/target-$ALLOC_PID-$A" ] && [ -L "$DIR/target-$ALLOC_PID-$B" ]' ||
+        fail "round $round: both sockets and entries should be there: $(ls "$DIR")"
+    # A mark needs a first sample: each is marked by its own PID until it takes one.
+    wait_until 10 "$MEMWATCH" --mark "$A" "first $round" >/dev/null 2>&1 || fail "round $round: $A never marked"
+    wait_until 10 "$MEMWATCH" --mark "$B" "first $round" >/dev/null 2>&1 || fail "round $round: $B never marked"
+    out=$("$MEMWATCH" --mark "$ALLOC_PID" "both $round" 2>&1)
+    check "round $round: two memwatches started together both get --mark ($(tr "\n" " " <<<"$out"))" \
+        eval 'grep -qx "memwatch: mark '\''both $round'\'' added (memwatch PID $A watching PID $ALLOC_PID)" <<<"$out" &&
+              grep -qx "memwatch: mark '\''both $round'\'' added (memwatch PID $B watching PID $ALLOC_PID)" <<<"$out"'
+    kill -TERM "$A" "$B"
+    wait "$A" "$B"
+done
+
+# ---- a memwatch started without XDG_RUNTIME_DIR is in /tmp: --mark finds it from a login shell ----
+env -u XDG_RUNTIME_DIR "$MEMWATCH" --no-tui -i 50ms "$ALLOC_PID" >/dev/null 2>tmp.err &
+TM=$!
+track "$TM"
+TMPDIR_MW=/tmp/memwatch-$(id -u)
+poll 10 "the socket of the run without XDG_RUNTIME_DIR in $TMPDIR_MW" test -S "$TMPDIR_MW/mw-$TM.sock"
+check "... and not in \$XDG_RUNTIME_DIR" test ! -e "$DIR/mw-$TM.sock"
+wait_until 10 "$MEMWATCH" --mark "$TM" warm >/dev/null 2>&1 || fail "the run in /tmp never marked"
+out=$("$MEMWATCH" --mark "$ALLOC_PID" "from xdg" 2>&1)
+st=$?
+check "--mark with XDG_RUNTIME_DIR set reaches the run in /tmp: exit 0 (got $st): $out" \
+    eval '[ $st = 0 ] && grep -qx "memwatch: mark '\''from xdg'\'' added (memwatch PID $TM watching PID $ALLOC_PID)" <<<"$out"'
+check "... once, though it is looked for in both directories" \
+    test "$(grep -c "memwatch PID $TM " <<<"$out")" = 1
+kill -TERM "$TM"
+wait "$TM"
+check "its socket in /tmp is gone with it" test ! -e "$TMPDIR_MW/mw-$TM.sock"
 
 # ---- an unsafe directory: no socket, one warning, nothing followed --------------------------------
 mkdir -m 700 "$MW_TMP/xdg2" "$MW_TMP/elsewhere"

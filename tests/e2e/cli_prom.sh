@@ -86,17 +86,98 @@ check "node_exporter serves memwatch_target_running 0" \
 check "no temporary is left after the run" [ "$(ls -A textfiles)" = memwatch.prom ]
 
 # ---- someone else's file at the name during the run: never replaced, reported, exit 1 -------------
-"$MEMWATCH" --no-tui -i 100ms -t 3s --prom-textfile textfiles/theirs.prom "$target" > out.txt 2> err.txt &
+# The run ends when the test says (SIGINT after the replacement), not on a timer a slow machine
+# could outrun; the last rewrite then finds the file is not ours.
+"$MEMWATCH" --no-tui -i 100ms --prom-textfile textfiles/theirs.prom "$target" > out.txt 2> err.txt &
 mw=$!
 track "$mw"
-wait_until 10 grep -qs '^memwatch_samples_total' textfiles/theirs.prom
+wait_until 10 grep -qs '^memwatch_samples_total' textfiles/theirs.prom ||
+    fail "the textfile never had a sample: $(cat err.txt)"
 echo 'their_metric 1' > textfiles/new.tmp && mv textfiles/new.tmp textfiles/theirs.prom
+kill -INT "$mw"
 wait "$mw"
 rc=$?
 check "a textfile replaced during the run is left alone: exit 1, one line saying so" \
     eval '[ $rc -eq 1 ] && [ "$(cat textfiles/theirs.prom)" = "their_metric 1" ] &&
           [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "replaced or removed" err.txt'
 rm -f textfiles/theirs.prom
+
+# ---- periodic rewrites do not fsync on the main loop; the placeholder and the last one do ----------
+if ! command -v strace > /dev/null; then
+    note "SKIP the fsync count: strace is not installed (apt-get install strace)"
+else
+    strace -f -e trace=fsync,fdatasync -o fsync.txt \
+        "$MEMWATCH" --no-tui -i 100ms --prom-textfile textfiles/sync.prom "$target" > out.txt 2> err.txt &
+    st_pid=$!
+    track "$st_pid"
+    wait_until 10 eval 'mw=$(pgrep -P "$st_pid" -x memwatch)' || fail "memwatch under strace did not start"
+    track "$mw"
+    # Two rewrites after the first (5 s apart): samples_total changes twice.
+    seen=()
+    wait_until 20 eval 'n=$(sed -n "s/^memwatch_samples_total{[^}]*} //p" textfiles/sync.prom 2>/dev/null);
+                        [ -n "$n" ] && [ "${seen[-1]:-}" != "$n" ] && seen+=("$n"); [ ${#seen[@]} -ge 3 ]' ||
+        fail "the textfile was not rewritten twice: samples_total ${seen[*]:-none}"
+    kill -INT "$mw"
+    wait "$st_pid"
+    syncs=$(grep -cE '(fsync|fdatasync)\(' fsync.txt)
+    check "rewrites at samples_total ${seen[*]}: 4 fsyncs in all (placeholder and last: file and directory), got $syncs" \
+        [ "$syncs" -eq 4 ]
+    rm -f textfiles/sync.prom
+fi
+
+# ---- a decimal-comma locale: the figures keep Prometheus's '.' ----------------------------------
+# memwatch calls setlocale(LC_ALL, ""): printf's %f would write "1,5" there. A real de_DE locale,
+# built into a private LOCPATH, so the test runs on a machine that has only C.UTF-8.
+if ! command -v localedef > /dev/null; then
+    note "SKIP the decimal-comma locale case: localedef is not installed (apt-get install locales)"
+elif ! { mkdir -p loc && localedef -i de_DE -f UTF-8 "$PWD/loc/de_DE.UTF-8"; } > localedef.log 2>&1 &&
+    [ ! -d loc/de_DE.UTF-8 ]; then
+    fail "localedef -i de_DE -f UTF-8 failed (is the locales package installed?): $(tail -2 localedef.log)"
+else
+    de() { LOCPATH="$PWD/loc" LC_ALL=de_DE.UTF-8 "$@"; }
+    comma=$(de python3 -c 'import locale; locale.setlocale(locale.LC_ALL, ""); print(locale.format_string("%.1f", 1.5))')
+    check "the built locale writes a decimal comma (1.5 is '$comma')" [ "$comma" = "1,5" ]
+    LOCPATH="$PWD/loc" LC_ALL=de_DE.UTF-8 "$MEMWATCH" --no-tui -i 100ms --prom-textfile textfiles/de.prom "$target" > out.txt 2> err.txt &
+    mw=$!
+    track "$mw"
+    check "under de_DE.UTF-8 the textfile gets a growth figure (three samples or more)" \
+        wait_until 20 grep -qs '^memwatch_growth_bytes_per_second{' textfiles/de.prom
+    expect "promtool accepts the file written under de_DE.UTF-8 (checked under that locale too)" \
+        de sh -c "promtool check metrics < textfiles/de.prom"
+    kill -INT "$mw"
+    wait "$mw"
+    check "every figure of the last rewrite under de_DE.UTF-8 has a point, no comma" \
+        eval 'grep -Eq "^memwatch_last_sample_timestamp_seconds\{.*\} [0-9]+\.[0-9]{3}$" textfiles/de.prom &&
+              ! grep -v "^#" textfiles/de.prom | grep -Eq "[0-9],[0-9]"'
+    expect "promtool accepts the final file written under de_DE.UTF-8" \
+        de sh -c "promtool check metrics < textfiles/de.prom"
+    rm -f textfiles/de.prom
+fi
+
+# ---- a process name that is not valid UTF-8: each bad byte a '?', the file still valid ------------
+# A surrogate (ED A0 80) and an overlong NUL (E0 80 80): a check that only counts continuation
+# bytes lets both through, and Prometheus rejects the file.
+python3 -c 'import sys, time
+open("/proc/self/comm", "wb").write(b"a\xed\xa0\x80b\xe0\x80\x80")
+print("ready", flush=True)
+time.sleep(600)' > badname.out &
+bad=$!
+track "$bad"
+wait_until 10 grep -qs ready badname.out || fail "python did not rename itself"
+comm_hex=$(od -An -tx1 "/proc/$bad/comm" | tr -d ' \n')
+check "the process's comm holds the invalid bytes ($comm_hex)" [ "$comm_hex" = 61eda08062e080800a ]
+"$MEMWATCH" --no-tui -i 100ms --prom-textfile textfiles/bad.prom "$bad" > out.txt 2> err.txt &
+mw=$!
+track "$mw"
+check "the textfile for the badly named process gets a sample" \
+    wait_until 10 grep -qs '^memwatch_samples_total' textfiles/bad.prom
+kill -INT "$mw"
+wait "$mw"
+kill "$bad" 2> /dev/null
+check "each invalid byte of comm is a '?' in the label" grep -qF 'comm="a???b???"' textfiles/bad.prom
+expect "promtool accepts the file of a process whose name is not valid UTF-8" \
+    sh -c "promtool check metrics < textfiles/bad.prom"
+rm -f textfiles/bad.prom
 
 # ---- the file's first creation follows the rules of every output ---------------------------------
 before=$(cksum < "$prom")
