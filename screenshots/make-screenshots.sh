@@ -10,7 +10,8 @@
 #
 # Makes: leak.png (the demo's steady leak and its trend), sawtooth-spike.png (sawtooth, the 120 MiB
 # spike and its peak marker), help.png (the help overlay over that screen), tree.png (a Python
-# multiprocessing pool under -c --pss: RSS beside PSS, and the process table, key t). Each capture is kept
+# multiprocessing pool under -c --pss: RSS beside PSS, and the process table, key t), picker.png (memwatch
+# with no target: the process picker, filtered). Each capture is kept
 # as HTML beside the PNG's name in a temp dir only; the PNGs are what README shows.
 set -u
 
@@ -159,4 +160,21 @@ wait_for '^processes of PID' 5
 grab tree
 tm send-keys -t shot t q k
 
-for name in leak sawtooth-spike help tree; do render "$name"; done
+# The picker: memwatch with no target, over the same pool started again, filtered to python.
+tm kill-server >/dev/null 2>&1
+python3 "$tmp/pool.py" >/dev/null 2>&1 &
+pool=$!
+tm new-session -d -s shot -x "$COLS" -y "$ROWS" -c "$tmp" \
+    env -u LC_ALL -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 "$MEMWATCH" ||
+    die "tmux could not start"
+tm set-option -g remain-on-exit on >/dev/null
+wait_for '^memwatch: pick a process' 10
+sleep 3 # the pool's workers grow for the GROWTH column (a picture, not a test)
+tm send-keys -t shot -l python
+wait_for '^filter: python' 5
+grab picker
+tm send-keys -t shot Escape Escape
+kill "$pool" 2>/dev/null
+wait "$pool" 2>/dev/null
+
+for name in leak sawtooth-spike help tree picker; do render "$name"; done
