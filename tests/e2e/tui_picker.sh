@@ -37,8 +37,10 @@ me=$(pgrep -P "$(pane_pid)" | head -1)
 # Filtered to memwatch, so that its own row would be on screen if it were listed.
 send_text "memwatch"
 wait_for "^filter: memwatch_"
-# (the pane's runner, whose command line names memwatch, is listed: the filter has been applied)
-settle 5 eval 'rows | grep -q memwatch'
+# The filter has been applied once the title's "K of N" counts fewer rows than processes (a
+# runner's command line naming memwatch may be cut off the screen's width: not a sign to wait for).
+filtered() { screen | awk 'NR == 1 { if (match($0, /[0-9]+ of [0-9]+$/)) { split(substr($0, RSTART), f, " "); exit !(f[1] < f[3]) } exit 1 }'; }
+settle 5 filtered
 check "memwatch itself ($me) is not listed" eval "! rows | grep -Eq '^ *$me '"
 send Escape
 wait_for "^filter: _"
