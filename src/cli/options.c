@@ -12,6 +12,7 @@
 
 #include "memwatch.h"
 #include "options.h"
+#include "tui.h"
 #include "units.h"
 
 #define INTERVAL_MIN_MS 1ull
@@ -19,7 +20,7 @@
 
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
-       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT };
+       OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT, OPT_COLOR };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
     {"name", required_argument, NULL, 'n'},
     {"alert", required_argument, NULL, OPT_ALERT},
     {"ascii", no_argument, NULL, OPT_ASCII},
+    {"color", required_argument, NULL, OPT_COLOR},
     {"demo", no_argument, NULL, OPT_DEMO},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
@@ -98,7 +100,8 @@ void app_options_usage(FILE *f)
           "                           SVG to a new FILE at the end; with --replay: no\n"
           "                           dashboard, just the picture\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
-          "      --demo               watch a built-in demo workload\n"
+          "      --color WHEN         auto (default: colour unless NO_COLOR is set or\n"
+          "                           the terminal has none), always, or never\n"          "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
           "      --mark PID [LABEL]   add a mark to every running memwatch of yours that\n"
           "                           watches PID (or is PID), then exit; SIGUSR1 to a\n"
@@ -353,6 +356,16 @@ int app_options_parse(int argc, char **argv, app_options *o)
             o->plot = optarg;
             break;
         case OPT_ASCII: o->ascii = true; break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                o->color = APP_COLOR_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                o->color = APP_COLOR_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                o->color = APP_COLOR_NEVER;
+            else
+                return usage_error("invalid --color '%s': expected auto, always or never", optarg);
+            break;
         case OPT_DEMO: demo = true; break;
         case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
         case OPT_REPLAY: o->replay_path = optarg; break;

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# tui_looks.sh — the dashboard's looks: readable colours, --color, NO_COLOR, the time and y-axis keys.
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
+
+alloc_start t --alloc 16 || die "mw-alloc did not start"
+
+esc=$(printf '\033')
+# Every colour escape on screen, one per line ("38;5;29", "31", ...): foreground and background.
+colour_codes() {
+    tm capture-pane -e -p -t mw | grep -o "$esc\\[[0-9;]*m" | tr -d "$esc[m" | tr ';' '\n' |
+        awk '/^$/ {next} {a[NR]=$0} END {for (i = 1; i <= NR; i++) {
+            if (a[i] == 38 || a[i] == 48) { if (a[i+1] == 5) print a[i] ";5;" a[i+2]; i += 2 }
+            else if (a[i] ~ /^(3[0-7]|4[0-7]|9[0-7]|10[0-7])$/) print a[i] } }' | sort -u
+}
+# The colours palette.c allows on a 256-colour terminal (>= 4.5:1 on white and black).
+readable_only() {
+    local codes c
+    codes=$(colour_codes)
+    [ -n "$codes" ] || why "no colour at all" || return
+    for c in $codes; do
+        case $c in
+        38\;5\;29 | 38\;5\;63 | 38\;5\;98 | 38\;5\;131 | 38\;5\;163 | 38\;5\;243) ;;
+        *) why "colour $c on screen (not one readable on white and on black)"; return 1 ;;
+        esac
+    done
+}
+no_colour() {
+    local codes
+    codes=$(colour_codes)
+    [ -z "$codes" ] || why "colour escapes: $(echo $codes)"
+}
+dashboard_up() { wait_for '^q quit'; wait_for '▲ peak'; }
+
+start_tui "$MEMWATCH" "$ALLOC_PID"
+dashboard_up
+settle 10 readable_only
+send q
+[ "$(wait_exit)" = 0 ] || die "default colours: bad exit status"
+ok "default: only colours readable on white and on black (256-colour xterm palette)"
+
+start_tui "$MEMWATCH" --color=never "$ALLOC_PID"
+dashboard_up
+settle 10 no_colour
+send q
+[ "$(wait_exit)" = 0 ] || die "--color=never: bad exit status"
+ok "--color=never: no colour escapes"
+
+start_tui env NO_COLOR=1 "$MEMWATCH" "$ALLOC_PID"
+dashboard_up
+settle 10 no_colour
+send q
+wait_exit >/dev/null
+ok "NO_COLOR=1: no colour escapes (auto)"
+
+start_tui env NO_COLOR= "$MEMWATCH" --color=auto "$ALLOC_PID"
+dashboard_up
+settle 10 readable_only
+send q
+wait_exit >/dev/null
+ok "NO_COLOR empty: colour (an empty NO_COLOR does not count)"
+
+start_tui env NO_COLOR=1 "$MEMWATCH" --color=always "$ALLOC_PID"
+dashboard_up
+settle 10 readable_only
+send q
+wait_exit >/dev/null
+ok "--color=always overrides NO_COLOR"
