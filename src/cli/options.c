@@ -112,7 +112,7 @@ void app_options_usage(FILE *f)
           "\n"
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
-          "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
+          "      arrows/Home/End scroll, z/Z zoom, 0 y-axis from 0, ?/F1 help, q/F10 quit.\n"
           "Picker: type to filter, arrows/PgUp/PgDn move, Enter watch, c or Tab tree (-c),\n"
           "      Esc clears the filter, then quits; q quits (types, once you have typed).\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"

@@ -259,6 +259,8 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, 1, cols);
     uint64_t dlo, dhi;
     data_range(cols, 1, sp->hidden_peaks, &dlo, &dhi);
+    if (sp->y_zero)
+        dlo = 0;
     mw__axis ax;
     mw__axis_fit(dlo, dhi, rows, &ax);
 

@@ -89,6 +89,7 @@ typedef struct mw__ui_state {
     size_t where_top;         /* its first row shown; the view keeps it in range */
     int where_page;           /* rows it showed last frame (PgUp / PgDn) */
     size_t table_order_cap;
+    bool y_zero;              /* key 0: the y-axis starts at 0 (default: fitted to the data) */
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);

@@ -67,3 +67,30 @@ settle 10 readable_only
 send q
 wait_exit >/dev/null
 ok "--color=always overrides NO_COLOR"
+
+# ---- 0: the y-axis from 0 ------------------------------------------------------------------------
+# The RSS chart's lowest y-axis label: the last label left of ┤ or └ down to its x-axis (└).
+rss_lowest() {
+    screen | awk '/^RSS / { on = 1; next }
+        on && /[┤└]/ { l = $0; sub(/[┤└].*/, "", l); gsub(/^ +| +$/, "", l); if (l != "") low = l
+                      if ($0 ~ /└/) { print low; exit } }'
+}
+# A zero label: "0 MiB", "0.0 MiB", "0 B".
+lowest_zero() { rss_lowest | grep -Eq '^0(\.0+)? [KMGT]?i?B$' || why "lowest RSS label '$(rss_lowest)', want 0"; }
+lowest_not_zero() {
+    local l; l=$(rss_lowest)
+    [ -n "$l" ] && ! printf '%s\n' "$l" | grep -Eq '^0(\.0+)? ' || why "lowest RSS label '$l'"
+}
+start_tui "$MEMWATCH" "$ALLOC_PID"
+dashboard_up
+settle 10 lowest_not_zero
+! screen_has 'y from 0' || die "'y from 0' before the key"
+send 0
+wait_for 'y from 0'
+settle 10 lowest_zero
+send 0
+wait_screen_gone 'y from 0'
+settle 10 lowest_not_zero
+send q
+[ "$(wait_exit)" = 0 ] || die "y from 0: bad exit status"
+ok "0 pins the y-axis at 0 (lowest label 0 MiB, 'y from 0'), 0 again fits it to the data"
