@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* test_looks.c — the dashboard's view options (y-axis from 0) as golden screens and their keys. */
+/* test_looks.c — the dashboard's view options (y-axis from 0, wall-clock times) as golden screens. */
 #include "config.h"
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys.h"
+#include "timefmt.h"
 #include "ui_fixtures.h"
 #include "view.h"
 
@@ -88,5 +89,69 @@ Test(looks, zero_key_pins_the_y_axis_at_zero_and_says_so)
     free(fitted);
     free(pinned);
     free(back);
+    done(&d);
+}
+
+/* 2025-12-01 19:24:36 UTC as CLOCK_REALTIME - CLOCK_MONOTONIC for a capture whose samples start
+ * at 1000 s of CLOCK_MONOTONIC (fx_leak): the first sample is then at 19:41:16 UTC. */
+#define WALL_OFFSET_NS (1764617076LL * FX_S)
+
+Test(looks, when_is_elapsed_or_wall_clock_with_ms_if_asked)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    char b[32];
+    mw__timefmt tf = {.t0_ns = 1000 * FX_S, .wall_offset_ns = WALL_OFFSET_NS};
+    int64_t t = 1074 * FX_S + 250000000; /* 74.25 s after t0 */
+    cr_expect_str_eq(mw__format_when(b, sizeof(b), t, &tf), "00:01:14");
+    tf.ms = true;
+    cr_expect_str_eq(mw__format_when(b, sizeof(b), t, &tf), "00:01:14.250");
+    tf.wall = true;
+    cr_expect_str_eq(mw__format_when(b, sizeof(b), t, &tf), "19:42:30.250");
+    tf.ms = false;
+    cr_expect_str_eq(mw__format_when(b, sizeof(b), t, &tf), "19:42:30");
+    tf.wall = false;
+    cr_expect_str_eq(mw__format_when(b, sizeof(b), 900 * FX_S, &tf), "00:00:00",
+                     "before t0 counts as 0");
+}
+
+Test(looks, T_key_writes_chart_times_in_wall_clock)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    dash d = {0};
+    fx_capture(&d.cap, 3600);
+    d.cap.wall_offset_ns = WALL_OFFSET_NS;
+    mw__ui_init(&d.st);
+    fx_leak(&d.cap, 300, FX_S / 4, -1);
+    char *elapsed = render(&d, 80, 24);
+    cr_expect(strstr(elapsed, "at 00:01:14"), "%s", elapsed);
+    cr_expect(!strstr(elapsed, "wall clock"), "%s", elapsed);
+    cr_assert_eq(mw__ui_key(&d.st, 'T', &d.cap), MW__ACT_NONE);
+    char *wall = render(&d, 80, 24);
+    fx_golden("view-wallclock-80x24", wall);
+    cr_expect(strstr(wall, "peak 118.7 MiB at 19:42:30"), "%s", wall);
+    cr_expect(strstr(wall, "19:41:16 \u2192 19:42:31"), "%s", wall);
+    cr_expect(strstr(wall, "wall clock"), "the status line says so:\n%s", wall);
+    mw__ui_key(&d.st, 'T', &d.cap);
+    char *back = render(&d, 80, 24);
+    cr_expect_str_eq(back, elapsed);
+    free(elapsed);
+    free(wall);
+    free(back);
+    done(&d);
+}
+
+Test(looks, a_window_under_a_minute_has_milliseconds)
+{
+    dash d = {0};
+    fx_capture(&d.cap, 3600);
+    mw__ui_init(&d.st);
+    fx_leak(&d.cap, 30, FX_S / 4, -1); /* 7.25 s */
+    char *t = render(&d, 100, 24); /* wide enough for the window's times too */
+    fx_golden("view-subsecond-100x24", t);
+    cr_expect(strstr(t, "at 00:00:07.250"), "%s", t);
+    cr_expect(strstr(t, "00:00:00.000 \u2192 00:00:07.500"), "%s", t);
+    free(t);
     done(&d);
 }

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "gates.h"
 #include "summary_json.h"
+#include "timefmt.h"
 #include "headmarks.h"
 #include "markctl.h"
 #include "stats.h"
@@ -155,15 +156,18 @@ int app_headless_run(app_session *s)
     return app_run_conclude(s, &how);
 }
 
+/* The run's length: under a minute, the summary's times get milliseconds. */
+static int64_t run_ns(const mw__capture *c) { return c->all.last.t_ns - c->t0_ns; }
+
 static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,
                          const mw__sample *peak, const char *what)
 {
-    char a[32], b[32], p[32], at[16];
+    char a[32], b[32], p[32], at[64];
     fprintf(f, "  %-9s initial %s, final %s, peak %s at %s", name,
             mw__format_bytes(a, sizeof(a), mw__sample_field(&c->all.first, fld)),
             mw__format_bytes(b, sizeof(b), mw__sample_field(&c->all.last, fld)),
             mw__format_bytes(p, sizeof(p), mw__sample_field(peak, fld)),
-            mw__format_clock(at, sizeof(at), peak->t_ns - c->t0_ns));
+            mw__format_at(at, sizeof(at), peak->t_ns, c->t0_ns, c->wall_offset_ns, run_ns(c)));
     if (what)
         fprintf(f, " (%s)", what);
     fputc('\n', f);
@@ -174,7 +178,7 @@ static void print_field(FILE *f, const char *name, const mw__capture *c, mw__fie
                         uint64_t every_ms, const char *what)
 {
     const mw__field_span *sp = &c->all.field[fld];
-    char a[32], b[32], p[32], at[16], ev[32], lt[16];
+    char a[32], b[32], p[32], at[64], ev[32], lt[16];
     if (!sp->known)
         return;
     bool now = mw__field_known(fld, c->all.last.valid);
@@ -183,7 +187,7 @@ static void print_field(FILE *f, const char *name, const mw__capture *c, mw__fie
             mw__format_bytes(b, sizeof(b), sp->last), now ? "" : " at ",
             now ? "" : mw__format_clock(lt, sizeof(lt), sp->last_t_ns - c->t0_ns),
             mw__format_bytes(p, sizeof(p), sp->max),
-            mw__format_clock(at, sizeof(at), sp->max_t_ns - c->t0_ns),
+            mw__format_at(at, sizeof(at), sp->max_t_ns, c->t0_ns, c->wall_offset_ns, run_ns(c)),
             mw__format_interval(ev, sizeof(ev), every_ms), what);
 }
 

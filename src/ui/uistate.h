@@ -90,6 +90,7 @@ typedef struct mw__ui_state {
     int where_page;           /* rows it showed last frame (PgUp / PgDn) */
     size_t table_order_cap;
     bool y_zero;              /* key 0: the y-axis starts at 0 (default: fitted to the data) */
+    bool wall_time;           /* key T: chart times in local wall-clock time, not elapsed */
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);

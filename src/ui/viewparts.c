@@ -136,8 +136,8 @@ void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw_
     char span[16] = "all";
     if (st->zoom)
         mw__format_span(span, sizeof(span), mw__zoom_span_ns(st->zoom));
-    snprintf(buf, sizeof(buf), "%s  zoom %s%s", st->paused ? "paused" : "live", span,
-             st->y_zero ? "  y from 0" : "");
+    snprintf(buf, sizeof(buf), "%s  zoom %s%s%s", st->paused ? "paused" : "live", span,
+             st->wall_time ? "  wall clock" : "", st->y_zero ? "  y from 0" : "");
     mw__line_add(&l, 0, buf, MW__ST_DIM);
     if (info->gone)
         mw__line_add(&l, 2, "process ended: data kept, e exports", MW__ST_DIM);

@@ -94,3 +94,28 @@ settle 10 lowest_not_zero
 send q
 [ "$(wait_exit)" = 0 ] || die "y from 0: bad exit status"
 ok "0 pins the y-axis at 0 (lowest label 0 MiB, 'y from 0'), 0 again fits it to the data"
+
+# ---- T: wall-clock times ------------------------------------------------------------------------
+# The RSS title row: "RSS 17.6 MiB  ▲ peak 17.6 MiB at 00:00:00.000   00:00:00.000 → 00:00:09.750 (9s)"
+rss_title() { screen | grep -m1 '^RSS '; }
+elapsed_times() { rss_title | grep -Eq 'at 00:00:[0-9]{2}\.[0-9]{3} .*00:00:00\.[0-9]{3} → 00:00:' || why "title: $(rss_title)"; }
+# Wall clock: the window starts at memwatch's start (local time, the minute it started or the next).
+wall_times() {
+    local t; t=$(rss_title)
+    printf '%s\n' "$t" | grep -Eq "at ($m0|$m1):[0-9]{2}\.[0-9]{3} .*($m0|$m1):[0-9]{2}\.[0-9]{3} → " ||
+        why "title: $t (want $m0 or $m1)"
+}
+m0=$(date +%H:%M)
+start_tui "$MEMWATCH" "$ALLOC_PID"
+dashboard_up
+m1=$(date -d '+1 min' +%H:%M)
+settle 10 elapsed_times
+send T
+wait_for 'wall clock'
+settle 10 wall_times
+send T
+wait_screen_gone 'wall clock'
+settle 10 elapsed_times
+send q
+[ "$(wait_exit)" = 0 ] || die "T: bad exit status"
+ok "T: the chart's times in wall-clock time ($m0), milliseconds in a window under a minute; T again: elapsed"
