@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "stats.h"
 #include "timefmt.h"
 #include "ui_fixtures.h"
 #include "view.h"
@@ -16,6 +17,13 @@ typedef struct dash {
     mw__ui_state st;
     mw__canvas cv;
 } dash;
+
+static void open_dash(dash *d)
+{
+    memset(d, 0, sizeof(*d));
+    fx_capture(&d->cap, 3600);
+    mw__ui_init(&d->st);
+}
 
 static void done(dash *d)
 {
@@ -64,9 +72,8 @@ static void lowest_label(const char *text, const char *chart, char *out, size_t 
 
 Test(looks, zero_key_pins_the_y_axis_at_zero_and_says_so)
 {
-    dash d = {0};
-    fx_capture(&d.cap, 3600);
-    mw__ui_init(&d.st);
+    dash d;
+    open_dash(&d);
     fx_leak(&d.cap, 300, FX_S / 4, -1);
     char *fitted = render(&d, 80, 24);
     char lo[32];
@@ -119,10 +126,9 @@ Test(looks, T_key_writes_chart_times_in_wall_clock)
 {
     setenv("TZ", "UTC", 1);
     tzset();
-    dash d = {0};
-    fx_capture(&d.cap, 3600);
+    dash d;
+    open_dash(&d);
     d.cap.wall_offset_ns = WALL_OFFSET_NS;
-    mw__ui_init(&d.st);
     fx_leak(&d.cap, 300, FX_S / 4, -1);
     char *elapsed = render(&d, 80, 24);
     cr_expect(strstr(elapsed, "at 00:01:14"), "%s", elapsed);
@@ -144,14 +150,56 @@ Test(looks, T_key_writes_chart_times_in_wall_clock)
 
 Test(looks, a_window_under_a_minute_has_milliseconds)
 {
-    dash d = {0};
-    fx_capture(&d.cap, 3600);
-    mw__ui_init(&d.st);
+    dash d;
+    open_dash(&d);
     fx_leak(&d.cap, 30, FX_S / 4, -1); /* 7.25 s */
     char *t = render(&d, 100, 24); /* wide enough for the window's times too */
     fx_golden("view-subsecond-100x24", t);
     cr_expect(strstr(t, "at 00:00:07.250"), "%s", t);
     cr_expect(strstr(t, "00:00:00.000 \u2192 00:00:07.500"), "%s", t);
     free(t);
+    done(&d);
+}
+
+/* n samples of a process that holds still at rss, 250 ms apart. */
+static void flat(mw__capture *c, int n, uint64_t rss)
+{
+    for (int i = 0; i < n; i++) {
+        mw__sample s = fx_sample(1000 * FX_S + i * FX_S / 4, rss, 3 * rss);
+        s.hwm = rss;
+        mw__capture_add(c, &s);
+    }
+}
+
+Test(looks, a_flat_series_has_no_r2)
+{
+    dash d;
+    open_dash(&d);
+    flat(&d.cap, 300, 16 * FX_MIB);
+    char *t = render(&d, 80, 24);
+    fx_golden("view-flat-80x24", t);
+    cr_expect(strstr(t, "trend +0 B/min (R\u00b2 \u2014)"), "%s", t);
+    cr_expect(strstr(t, "growth +0 B (+0.0%) since start"), "a 16 MiB start has a percentage:\n%s", t);
+    free(t);
+    d.st.ascii = true;
+    t = render(&d, 80, 24);
+    cr_expect(strstr(t, "trend +0 B/min (R^2 -)"), "%s", t);
+    free(t);
+    done(&d);
+}
+
+Test(looks, growth_from_a_start_under_1_MiB_has_no_percentage)
+{
+    dash d;
+    open_dash(&d);
+    flat(&d.cap, 1, 600 * 1024); /* caught mid-exec */
+    fx_leak(&d.cap, 299, FX_S / 4, -1);
+    char *t = render(&d, 80, 24);
+    cr_expect(strstr(t, "since start"), "%s", t);
+    cr_expect(!strstr(t, "%) since start"), "no percentage of a 600 KiB start:\n%s", t);
+    free(t);
+    double pct = 0;
+    cr_expect(!mw__growth_percent(1024 * 1024 - 1, 100, &pct));
+    cr_expect(mw__growth_percent(1024 * 1024, 1024 * 1024, &pct) && pct == 100.0);
     done(&d);
 }

@@ -305,13 +305,20 @@ void app_summary_print(FILE *f, const app_session *s)
                       "non-dumpable), and a sum without it would not add up"
                     : "no reading finished before the end");
     int64_t g = mw__summary_growth(&c->all);
-    double pct = c->all.first.rss ? 100.0 * (double)g / (double)c->all.first.rss : 0.0;
-    fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);
+    double pct;
+    if (mw__growth_percent(c->all.first.rss, g, &pct))
+        fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);
+    else /* a start under 1 MiB (caught mid-exec): a percentage of it means nothing */
+        fprintf(f, "  growth    %s (from %s at the first sample: no percentage)\n",
+                mw__format_bytes_signed(buf, sizeof(buf), g),
+                mw__format_bytes(buf2, sizeof(buf2), c->all.first.rss));
     mw__trend tr;
     if (mw__trend_fit(&c->ring, mw__ring_first(&c->ring), mw__ring_end(&c->ring), MW__FIELD_RSS,
                       &tr)) {
-        fprintf(f, "  trend     %s/min (R\xc2\xb2 %.2f) over the last %s\n",
-                mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)), tr.r2,
+        char r2[16];
+        fprintf(f, "  trend     %s/min (%s) over the last %s\n",
+                mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)),
+                mw__format_r2(r2, sizeof(r2), tr.r2, tr.flat, s->opt->ascii),
                 mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
     }
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */

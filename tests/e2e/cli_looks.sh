@@ -26,3 +26,26 @@ check "the peak is late in an 8-step leak (elapsed $el >= 00:00:00.5)" \
     [ "$(secs_of_day "${el%.*}")${el#*.}" -ge 0500 ]
 check "VSZ peak has the same form" \
     grep -Eq '^  VSZ .* peak .* at 00:00:0[0-9]\.[0-9]{3} \([0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\)' sum.txt
+
+# ---- growth: a percentage only of a start of 1 MiB or more ----------------------------------------
+init=$(sed -n 's/^  RSS       initial \([0-9.]* [KMG]*i*B\),.*/\1/p' sum.txt)
+growth=$(grep -m1 '^  growth ' sum.txt)
+note "launched leak: initial $init; $growth"
+case $init in
+*KiB | *" B")
+    check "a launched command's start under 1 MiB ($init): growth without a percentage" \
+        grep -Eq "^  growth    \+[0-9.]+ MiB \(from $init at the first sample: no percentage\)$" sum.txt ;;
+*)
+    check "a start of 1 MiB or more ($init): growth with a percentage" \
+        grep -Eq '^  growth    \+[0-9.]+ MiB \(\+[0-9.]+%\)$' sum.txt ;;
+esac
+
+# ---- a process that holds still: R² is undefined, said as such; its 16 MiB start has a % ----------
+alloc_start still --alloc 16 || die "mw-alloc did not start"
+"$MEMWATCH" --no-tui -t 1s "$ALLOC_PID" >flat.txt 2>flat.err
+check "flat run: exit 0" [ $? = 0 ]
+note "flat: $(grep -E '^  (trend|growth)' flat.txt | tr '\n' ' ')"
+check "flat: 'trend +0 B/min (R² —)'" grep -q '^  trend     +0 B/min (R² —) over the last' flat.txt
+check "flat: a 16 MiB start has its percentage" grep -Eq '^  growth    \+0 B \(\+0\.0%\)$' flat.txt
+"$MEMWATCH" --no-tui --ascii -t 1s "$ALLOC_PID" >flat-ascii.txt 2>&1
+check "flat, --ascii: 'R^2 -'" grep -q '^  trend     +0 B/min (R^2 -) over the last' flat-ascii.txt
