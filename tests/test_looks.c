@@ -32,17 +32,21 @@ static void done(dash *d)
     mw__capture_destroy(&d->cap);
 }
 
-static char *render(dash *d, int w, int h)
+/* The screen for a live run, with `gaps` sampling gaps counted. */
+static char *render_gaps(dash *d, int w, int h, uint64_t gaps)
 {
     mw__view_info in;
     memset(&in, 0, sizeof(in));
     in.state = "running";
     in.interval_ms = 250;
+    in.gaps = gaps;
     in.elapsed_ns = mw__ring_last(&d->cap.ring)->t_ns - d->cap.t0_ns;
     cr_assert_eq(mw__canvas_resize(&d->cv, w, h), 0);
     mw__view_build(&d->cv, &d->cap, &in, &d->st);
     return mw__canvas_to_text(&d->cv);
 }
+
+static char *render(dash *d, int w, int h) { return render_gaps(d, w, h, 0); }
 
 /* The lowest y-axis label of a chart: the last labelled row from its title down to its x-axis
  * (the row holding └), e.g. "0 MiB" or "100 MiB". */
@@ -201,5 +205,23 @@ Test(looks, growth_from_a_start_under_1_MiB_has_no_percentage)
     double pct = 0;
     cr_expect(!mw__growth_percent(1024 * 1024 - 1, 100, &pct));
     cr_expect(mw__growth_percent(1024 * 1024, 1024 * 1024, &pct) && pct == 100.0);
+    done(&d);
+}
+
+Test(looks, header_counts_sampling_gaps)
+{
+    dash d;
+    open_dash(&d);
+    fx_leak(&d.cap, 300, FX_S / 4, -1);
+    char *t = render_gaps(&d, 80, 24, 2);
+    fx_golden("view-gaps-80x24", t);
+    cr_expect(strstr(t, "300/3600 samples  2 gaps\n"), "%s", t);
+    free(t);
+    t = render_gaps(&d, 80, 24, 1);
+    cr_expect(strstr(t, "samples  1 gap\n"), "%s", t);
+    free(t);
+    t = render(&d, 80, 24);
+    cr_expect(!strstr(t, " gap"), "no gaps, no word:\n%s", t);
+    free(t);
     done(&d);
 }

@@ -288,6 +288,9 @@ void app_summary_print(FILE *f, const app_session *s)
     if (c->lost)
         fprintf(f, " (%" PRIu64 " lost: memwatch could not keep up)", c->lost);
     fprintf(f, "\n");
+    if (s->gaps.count)
+        fprintf(f, "  gaps      %" PRIu64 " longer than twice the interval (longest %.1f s)\n",
+                s->gaps.count, (double)s->gaps.longest_ns / 1e9);
     if (s->opt->children) /* -c: how many processes were summed (the header's "N procs") */
         fprintf(f, "  processes %u at the RSS peak, %u at the last sample (the target and its "
                    "descendants)\n", (unsigned)c->all.peak_rss.nprocs, (unsigned)c->all.last.nprocs);

@@ -52,6 +52,7 @@ typedef struct mw__view_info {
     bool gone;                /* the process ended: no more samples will come */
     int64_t elapsed_ns;       /* since watching began (replay: the capture's length) */
     uint64_t interval_ms;     /* the sampler's interval now (ignored in replay) */
+    uint64_t gaps;            /* times between samples over twice the interval (live only) */
     bool replay;              /* showing a saved capture */
     const char *replay_file;  /* its name, for the header */
     const char *log_file;     /* where a launched command's output goes, for the header; NULL */

@@ -68,6 +68,11 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
         snprintf(buf, sizeof(buf), "%llu lost", (unsigned long long)c->lost);
         mw__line_add(&l, 2, buf, MW__ST_ERROR);
     }
+    if (info->gaps) { /* a stopped or starved memwatch: the chart joins across the hole */
+        snprintf(buf, sizeof(buf), "%llu gap%s", (unsigned long long)info->gaps,
+                 info->gaps == 1 ? "" : "s");
+        mw__line_add(&l, 2, buf, MW__ST_DIM);
+    }
     const mw__sample *last = mw__ring_last(&c->ring);
     if (last && (last->nprocs > 1 || last->unreadable > 0)) {
         /* Processes of the tree the sample could not read (permission) are in no sum: say so. */

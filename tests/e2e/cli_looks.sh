@@ -49,3 +49,22 @@ check "flat: 'trend +0 B/min (R² —)'" grep -q '^  trend     +0 B/min (R² —
 check "flat: a 16 MiB start has its percentage" grep -Eq '^  growth    \+0 B \(\+0\.0%\)$' flat.txt
 "$MEMWATCH" --no-tui --ascii -t 1s "$ALLOC_PID" >flat-ascii.txt 2>&1
 check "flat, --ascii: 'R^2 -'" grep -q '^  trend     +0 B/min (R^2 -) over the last' flat-ascii.txt
+
+# ---- sampling gaps: memwatch stopped for 1.5 s twice (the stops are the stimulus, not waits) -------
+"$MEMWATCH" --no-tui -i 100ms -o gap.csv "$ALLOC_PID" >gap.txt 2>gap.err &
+mw=$!
+track $mw
+poll 10 "memwatch to record samples" has_rows 3 gap.csv
+for stop in 1 2; do
+    kill -STOP $mw
+    sleep 1.5
+    kill -CONT $mw
+    n=$(rows gap.csv)
+    poll 10 "memwatch to sample again after SIGCONT $stop" has_rows $((n + 3)) gap.csv
+done
+kill -INT $mw
+wait $mw
+note "gaps: $(grep '^  gaps' gap.txt)"
+check "two 1.5 s stops: 'gaps      2 longer than twice the interval (longest 1.5 s or more)'" \
+    grep -Eq '^  gaps      2 longer than twice the interval \(longest ([2-9]|1\.[5-9])[0-9.]* s\)$' gap.txt
+check "the steady run before had no gaps line" eval '! grep -q "^  gaps" flat.txt'

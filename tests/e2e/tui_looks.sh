@@ -119,3 +119,17 @@ settle 10 elapsed_times
 send q
 [ "$(wait_exit)" = 0 ] || die "T: bad exit status"
 ok "T: the chart's times in wall-clock time ($m0), milliseconds in a window under a minute; T again: elapsed"
+
+# ---- a sampling gap is counted in the header --------------------------------------------------------
+start_tui "$MEMWATCH" "$ALLOC_PID"
+dashboard_up
+! screen_has ' gaps? ' || die "a gap counted before any stop: $(screen | sed -n 2p)"
+mw=$(pgrep -x -P "$(pane_pid)" memwatch)
+[ -n "$mw" ] || die "memwatch not found under the pane"
+kill -STOP "$mw"
+sleep 1.5 # the stop is the stimulus: 6 intervals of 250 ms without a sample
+kill -CONT "$mw"
+wait_for '^interval 250ms .* 1 gap( |$)'
+send q
+[ "$(wait_exit)" = 0 ] || die "gap: bad exit status"
+ok "a 1.5 s stop of memwatch: '1 gap' in the header"
