@@ -133,3 +133,17 @@ wait_for '^interval 250ms .* 1 gap( |$)'
 send q
 [ "$(wait_exit)" = 0 ] || die "gap: bad exit status"
 ok "a 1.5 s stop of memwatch: '1 gap' in the header"
+
+# ---- the launch-mode quit prompt fits in 80 columns, whole ----------------------------------------
+rm -f "$MW_TMP/q.ready"
+# --leak ... --steps: it leaks 3 MiB, then holds until ended (no stdin needed).
+start_tui -s 80x24 "$MEMWATCH" -- "$MW_ALLOC" --leak 1 --every 100 --steps 3 --ready-file "$MW_TMP/q.ready"
+poll 10 "mw-alloc's ready file" test -s "$MW_TMP/q.ready"
+qpid=$(cat "$MW_TMP/q.ready")
+track "$qpid"
+wait_for '^now RSS'
+send q
+wait_for '^command still running: k = end it and quit, d = leave it running, other = stay$'
+send k
+[ "$(wait_exit)" = 0 ] || die "quit prompt: bad exit status"
+ok "80 columns: the launch-mode quit prompt shows whole"
