@@ -68,3 +68,16 @@ note "gaps: $(grep '^  gaps' gap.txt)"
 check "two 1.5 s stops: 'gaps      2 longer than twice the interval (longest 1.5 s or more)'" \
     grep -Eq '^  gaps      2 longer than twice the interval \(longest ([2-9]|1\.[5-9])[0-9.]* s\)$' gap.txt
 check "the steady run before had no gaps line" eval '! grep -q "^  gaps" flat.txt'
+
+# ---- a mark's line: elapsed and wall clock, to the ms in the first minute ---------------------------
+"$MEMWATCH" --no-tui -i 50ms -o mark.csv "$ALLOC_PID" >mark.txt 2>mark.err &
+mw=$!
+track $mw
+poll 10 "memwatch to record samples" has_rows 3 mark.csv
+kill -USR1 $mw
+poll 10 "stderr: the mark's line" grep -q "^memwatch: mark 'M1' at " mark.err
+kill -INT $mw
+wait $mw
+note "$(grep "^memwatch: mark" mark.err)"
+check "mark line: 'at 00:00:0N.NNN (HH:MM:SS.NNN)'" \
+    grep -Eq "^memwatch: mark 'M1' at 00:00:[0-5][0-9]\.[0-9]{3} \([0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\)$" mark.err
