@@ -17,8 +17,8 @@ static const struct {
     {MW__ST_NORMAL, true, MW__COLOR_NONE, MW__COLOR_NONE},
     {MW__ST_DIM, true, MW__COLOR_NONE, MW__COLOR_NONE},
     {MW__ST_TITLE, true, MW__COLOR_NONE, MW__COLOR_NONE},
-    {MW__ST_RSS, true, 29, MW__COLOR_NONE},       /* bars, and RSS figures in the tables */
-    {MW__ST_VSZ, false, 63, 6},                   /* bars only */
+    {MW__ST_RSS, true, 29, MW__COLOR_NONE},       /* bars, its title's value, table figures */
+    {MW__ST_VSZ, true, 63, MW__COLOR_NONE},       /* bars, and the value in its title row */
     {MW__ST_RANGE, false, 243, 3},                /* the min..max wick: a glyph, no text */
     {MW__ST_PEAK, true, 131, MW__COLOR_NONE},     /* marker and its label */
     {MW__ST_MARK, true, 163, MW__COLOR_NONE},

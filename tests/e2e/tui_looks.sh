@@ -40,6 +40,21 @@ send q
 [ "$(wait_exit)" = 0 ] || die "default colours: bad exit status"
 ok "default: only colours readable on white and on black (256-colour xterm palette)"
 
+# 8 colours: none reads on both backgrounds, so no text is coloured; only the min..max wick (a
+# glyph) may be yellow.
+eight_colours_ok() {
+    local c
+    for c in $(colour_codes); do
+        [ "$c" = 33 ] || { why "colour $c on an 8-colour terminal"; return 1; }
+    done
+}
+start_tui env TERM=xterm "$MEMWATCH" "$ALLOC_PID"
+dashboard_up
+settle 10 eight_colours_ok
+send q
+wait_exit >/dev/null
+ok "TERM=xterm (8 colours): text in the terminal's own colours"
+
 start_tui "$MEMWATCH" --color=never "$ALLOC_PID"
 dashboard_up
 settle 10 no_colour
