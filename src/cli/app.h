@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "csv.h"
+#include "gaps.h"
 #include "memwatch.h"
 #include "sample.h"
 #include "options.h"
@@ -122,6 +123,7 @@ typedef struct app_session {
     mw_watcher *watcher;
     uint64_t interval_ms;   /* current sampling interval */
     mw__capture cap;
+    mw__gaps gaps;          /* times between samples over twice the interval (header, summary) */
     uint64_t next_seq;      /* next watcher sample to copy into the capture */
     mw_stats *buf;          /* drain buffer */
     size_t bufcap;

@@ -376,6 +376,7 @@ static void fill_info(dash *d, mw__view_info *info)
     info->gone = s->target.gone || app_session_ended(s);
     info->log_file = s->target.log_path[0] ? s->target.log_path : NULL;
     info->interval_ms = s->interval_ms;
+    info->gaps = s->gaps.count;
     info->gate = app_gates_live(s, &d->st.floor, d->gate, sizeof(d->gate));
     const mw__sample *last = mw__ring_last(&d->cap->ring);
     /* The clock stops when the process does: elapsed then means "how long it ran watched". */

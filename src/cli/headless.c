@@ -12,6 +12,7 @@
 #include "app.h"
 #include "gates.h"
 #include "summary_json.h"
+#include "timefmt.h"
 #include "headmarks.h"
 #include "markctl.h"
 #include "stats.h"
@@ -154,15 +155,18 @@ int app_headless_run(app_session *s)
     return app_run_conclude(s, &how);
 }
 
+/* The run's length: under a minute, the summary's times get milliseconds. */
+static int64_t run_ns(const mw__capture *c) { return c->all.last.t_ns - c->t0_ns; }
+
 static void print_series(FILE *f, const char *name, const mw__capture *c, mw__field fld,
                          const mw__sample *peak, const char *what)
 {
-    char a[32], b[32], p[32], at[16];
+    char a[32], b[32], p[32], at[64];
     fprintf(f, "  %-9s initial %s, final %s, peak %s at %s", name,
             mw__format_bytes(a, sizeof(a), mw__sample_field(&c->all.first, fld)),
             mw__format_bytes(b, sizeof(b), mw__sample_field(&c->all.last, fld)),
             mw__format_bytes(p, sizeof(p), mw__sample_field(peak, fld)),
-            mw__format_clock(at, sizeof(at), peak->t_ns - c->t0_ns));
+            mw__format_at(at, sizeof(at), peak->t_ns, c->t0_ns, c->wall_offset_ns, run_ns(c)));
     if (what)
         fprintf(f, " (%s)", what);
     fputc('\n', f);
@@ -173,7 +177,7 @@ static void print_field(FILE *f, const char *name, const mw__capture *c, mw__fie
                         uint64_t every_ms, const char *what)
 {
     const mw__field_span *sp = &c->all.field[fld];
-    char a[32], b[32], p[32], at[16], ev[32], lt[16];
+    char a[32], b[32], p[32], at[64], ev[32], lt[16];
     if (!sp->known)
         return;
     bool now = mw__field_known(fld, c->all.last.valid);
@@ -182,7 +186,7 @@ static void print_field(FILE *f, const char *name, const mw__capture *c, mw__fie
             mw__format_bytes(b, sizeof(b), sp->last), now ? "" : " at ",
             now ? "" : mw__format_clock(lt, sizeof(lt), sp->last_t_ns - c->t0_ns),
             mw__format_bytes(p, sizeof(p), sp->max),
-            mw__format_clock(at, sizeof(at), sp->max_t_ns - c->t0_ns),
+            mw__format_at(at, sizeof(at), sp->max_t_ns, c->t0_ns, c->wall_offset_ns, run_ns(c)),
             mw__format_interval(ev, sizeof(ev), every_ms), what);
 }
 
@@ -291,6 +295,9 @@ void app_summary_print(FILE *f, const app_session *s)
     if (c->lost)
         fprintf(f, " (%" PRIu64 " lost: memwatch could not keep up)", c->lost);
     fprintf(f, "\n");
+    if (s->gaps.count)
+        fprintf(f, "  gaps      %" PRIu64 " longer than twice the interval (longest %.1f s)\n",
+                s->gaps.count, (double)s->gaps.longest_ns / 1e9);
     if (s->opt->children) /* -c: how many processes were summed (the header's "N procs") */
         fprintf(f, "  processes %u at the RSS peak, %u at the last sample (the target and its "
                    "descendants)\n", (unsigned)c->all.peak_rss.nprocs, (unsigned)c->all.last.nprocs);
@@ -308,13 +315,20 @@ void app_summary_print(FILE *f, const app_session *s)
                       "non-dumpable), and a sum without it would not add up"
                     : "no reading finished before the end");
     int64_t g = mw__summary_growth(&c->all);
-    double pct = c->all.first.rss ? 100.0 * (double)g / (double)c->all.first.rss : 0.0;
-    fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);
+    double pct;
+    if (mw__growth_percent(c->all.first.rss, g, &pct))
+        fprintf(f, "  growth    %s (%+.1f%%)\n", mw__format_bytes_signed(buf, sizeof(buf), g), pct);
+    else /* a start under 1 MiB (caught mid-exec): a percentage of it means nothing */
+        fprintf(f, "  growth    %s (from %s at the first sample: no percentage)\n",
+                mw__format_bytes_signed(buf, sizeof(buf), g),
+                mw__format_bytes(buf2, sizeof(buf2), c->all.first.rss));
     mw__trend tr;
     if (mw__trend_fit(&c->ring, mw__ring_first(&c->ring), mw__ring_end(&c->ring), MW__FIELD_RSS,
                       &tr)) {
-        fprintf(f, "  trend     %s/min (R\xc2\xb2 %.2f) over the last %s\n",
-                mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)), tr.r2,
+        char r2[16];
+        fprintf(f, "  trend     %s/min (%s) over the last %s\n",
+                mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)),
+                mw__format_r2(r2, sizeof(r2), tr.r2, tr.flat, s->opt->ascii),
                 mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
     }
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */

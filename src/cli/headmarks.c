@@ -7,6 +7,7 @@
 
 #include "headmarks.h"
 #include "markctl.h"
+#include "timefmt.h"
 #include "units.h"
 
 /* The diff the worker just handed over is the oldest mark's: print it, and forget it, so the
@@ -37,13 +38,19 @@ void app_headmarks_turn(app_headmarks *h, app_where_ui *w, app_session *s, bool 
 {
     app_mark_news x;
     while (app_markctl_news(s->ctl, &x)) {
-        char at[16], why[160];
+        char at[64], why[160];
         if (x.refused) { /* SIGUSR1 or a --mark: its sender may not be there to hear it */
             fprintf(f, "memwatch: mark from outside: %s\n",
                     app_mark_refusal(x.refused, why, sizeof(why)));
             continue;
         }
-        fprintf(f, "memwatch: mark '%s' at %s\n", x.label, mw__format_clock(at, sizeof(at), x.at_ns));
+        /* Elapsed and wall clock (to match the application's own log), ms in the first minute. */
+        if (s->cap.have_t0)
+            mw__format_at(at, sizeof(at), s->cap.t0_ns + x.at_ns, s->cap.t0_ns,
+                          s->cap.wall_offset_ns, x.at_ns);
+        else
+            mw__format_clock(at, sizeof(at), x.at_ns);
+        fprintf(f, "memwatch: mark '%s' at %s\n", x.label, at);
         if (!w->w)
             continue; /* before the first sample: the start's baseline comes after it anyway */
         if (h->n == APP_HEADMARKS_MAX) { /* far behind: the oldest's growth joins the next's */

@@ -148,6 +148,7 @@ int main(int argc, char **argv)
     if (o.mark_pid)
         return app_mark_client(o.mark_pid, o.mark_label);
     app_signals_install();
+    app_tui_set_color((app_color)o.color);
 
     /* A replay's file problems come first: they are what the user needs to hear about. */
     if (o.mode == APP_MODE_REPLAY)

@@ -12,6 +12,7 @@
 
 #include "memwatch.h"
 #include "options.h"
+#include "tui.h"
 #include "units.h"
 
 #define INTERVAL_MIN_MS 1ull
@@ -20,7 +21,7 @@
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
        OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT,
-       OPT_COMPARE, OPT_COMPARE_AT };
+       OPT_COMPARE, OPT_COMPARE_AT, OPT_COLOR };
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -34,6 +35,7 @@ static const struct option long_opts[] = {
     {"name", required_argument, NULL, 'n'},
     {"alert", required_argument, NULL, OPT_ALERT},
     {"ascii", no_argument, NULL, OPT_ASCII},
+    {"color", required_argument, NULL, OPT_COLOR},
     {"demo", no_argument, NULL, OPT_DEMO},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
@@ -105,7 +107,8 @@ void app_options_usage(FILE *f)
           "                           and trend\n"
           "      --compare-at LABEL   with --replay: t=0 at the mark LABEL in both\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
-          "      --demo               watch a built-in demo workload\n"
+          "      --color WHEN         auto (default: colour unless NO_COLOR is set or\n"
+          "                           the terminal has none), always, or never\n"          "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
           "      --mark PID [LABEL]   add a mark to every running memwatch of yours that\n"
           "                           watches PID (or is PID), then exit; SIGUSR1 to a\n"
@@ -116,7 +119,8 @@ void app_options_usage(FILE *f)
           "\n"
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
-          "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
+          "      arrows/Home/End scroll, z/Z zoom, T clock time, 0 y-axis from 0,\n"
+          "      ?/F1 help, q/F10 quit.\n"
           "Picker: type to filter, arrows/PgUp/PgDn move, Enter watch, c or Tab tree (-c),\n"
           "      Esc clears the filter, then quits; q quits (types, once you have typed).\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"
@@ -360,6 +364,16 @@ static int parse_valued(int ch, app_options *o)
         if (!*optarg)
             return usage_error("invalid --compare-at '': needs a mark's label");
         o->compare_at = optarg;
+        return -1;
+    case OPT_COLOR:
+        if (strcmp(optarg, "auto") == 0)
+            o->color = APP_COLOR_AUTO;
+        else if (strcmp(optarg, "always") == 0)
+            o->color = APP_COLOR_ALWAYS;
+        else if (strcmp(optarg, "never") == 0)
+            o->color = APP_COLOR_NEVER;
+        else
+            return usage_error("invalid --color '%s': expected auto, always or never", optarg);
         return -1;
     case OPT_ALERT: return parse_limit("alert", optarg, &o->alert_bytes);
     case OPT_FAIL_ABOVE: return parse_limit("--fail-above", optarg, &o->fail_above_bytes);

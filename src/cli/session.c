@@ -146,6 +146,7 @@ static void add_sample(app_session *s, const mw_stats *st)
     mw__sample_from_stats(&x, st);
     write_held_row(s); /* the previous newest: no mark can join it any more */
     mw__capture_add(&s->cap, &x); /* flags it when marks were waiting for it */
+    mw__gaps_add(&s->gaps, x.t_ns, s->interval_ms);
     s->out_held = true;
     if (s->opt->alert_bytes) {
         bool above = x.rss >= s->opt->alert_bytes;

@@ -102,6 +102,14 @@ static void fit_add(fit_acc *acc, int64_t t_ns, double value)
     acc->tlast = t_ns;
 }
 
+bool mw__growth_percent(uint64_t first_rss, int64_t growth, double *pct)
+{
+    if (first_rss < MW__GROWTH_PCT_MIN_START)
+        return false;
+    *pct = 100.0 * (double)growth / (double)first_rss;
+    return true;
+}
+
 /* The line through what fit_add gathered: the one least-squares implementation. */
 static bool fit_finish(const fit_acc *acc, mw__trend *out)
 {
@@ -118,9 +126,10 @@ static bool fit_finish(const fit_acc *acc, mw__trend *out)
         return false;
     out->slope = sxy / sxx;
     out->intercept = acc->v0 + (acc->sy - out->slope * acc->sx) / n;
-    if (syy <= 0.0)
+    if (syy <= 0.0) {
         out->r2 = 1.0; /* a perfectly flat line is perfectly fitted */
-    else {
+        out->flat = true;
+    } else {
         double r2 = (sxy * sxy) / (sxx * syy);
         out->r2 = r2 < 0.0 ? 0.0 : (r2 > 1.0 ? 1.0 : r2);
     }

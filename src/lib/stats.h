@@ -51,8 +51,16 @@ typedef struct mw__trend {
     double slope;       /* bytes per second */
     double intercept;   /* bytes at the first point's time */
     double r2;          /* coefficient of determination, 0..1 (1 when all values are equal) */
+    bool flat;          /* all values equal: R² is undefined (0/0); shown as "—", not 1.00 */
     double span_s;      /* seconds between first and last point */
 } mw__trend;
+
+/* Growth as a percentage of the first sample's RSS, only when that start means something: at
+ * least 1 MiB. A smaller first sample is a process caught starting (a launched command sampled
+ * mid-exec, before its libraries are mapped), and a percentage of it reads "+159975 %".
+ * Returns false (no percentage: show the absolute growth only) below that. */
+#define MW__GROWTH_PCT_MIN_START (1024u * 1024u)
+bool mw__growth_percent(uint64_t first_rss, int64_t growth, double *pct);
 
 /* Fit; returns false (and n < 2 or span 0) when no line can be fitted. */
 bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, mw__trend *out);

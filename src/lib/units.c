@@ -221,6 +221,18 @@ static void two_units(char *buf, size_t n, uint64_t a, char ua, uint64_t b, char
         snprintf(buf, n, "%llu%c", (unsigned long long)a, ua);
 }
 
+char *mw__format_r2(char *buf, size_t n, double r2, bool flat, bool ascii)
+{
+    if (!buf || !n)
+        return buf;
+    const char *name = ascii ? "R^2" : "R\u00b2";
+    if (flat)
+        snprintf(buf, n, "%s %s", name, ascii ? "-" : "\u2014");
+    else
+        snprintf(buf, n, "%s %.2f", name, r2);
+    return buf;
+}
+
 char *mw__format_span(char *buf, size_t n, int64_t ns)
 {
     if (!buf || !n)

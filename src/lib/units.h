@@ -3,6 +3,7 @@
 #ifndef MW_UNITS_H
 #define MW_UNITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,9 @@ char *mw__format_clock(char *buf, size_t n, int64_t ns);
 /* A time span for an axis, truncated to two units: "800ms", "45s", "12m", "12m5s", "3h20m",
  * "2d4h". Negative counts as 0. Returns buf. */
 char *mw__format_span(char *buf, size_t n, int64_t ns);
+/* A fit's R²: "R² 0.97"; a flat series (zero variance, R² undefined) "R² —"; ascii "R^2 -".
+ * Returns buf. */
+char *mw__format_r2(char *buf, size_t n, double r2, bool flat, bool ascii);
 
 /* Text that came from another process (its name, its command line, a replayed file's marks) made
  * safe to print on a terminal: any process may name itself with bytes a terminal obeys (ESC ] 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "timefmt.h"
 #include "units.h"
 
 /* Glyphs by mode. Every marker differs by shape, not only by colour (monochrome, NO_COLOR). */
@@ -76,7 +77,10 @@ static void draw_cell(mw__canvas *cv, int x, int y, int r, int rows, int lmin, i
 static void title_row(mw__canvas *cv, int x, int y, int w, const mw__chart_spec *sp,
                       const mw__chart_result *res, const glyphs *g)
 {
-    char buf[96], v1[32], t1[16], t2[16], sp1[16];
+    char buf[112], v1[32], t1[24], t2[24], sp1[16];
+    /* Milliseconds once the window is under a minute: whole seconds cannot place a sample. */
+    mw__timefmt tf = {.t0_ns = sp->t0_ns, .wall_offset_ns = sp->wall_offset_ns, .wall = sp->wall,
+                      .ms = sp->t_to - sp->t_from < MW__TIME_MS_BELOW_NS};
     mw__line l;
     mw__line_init(&l, cv, x, y, w);
     mw__line_add(&l, 0, sp->title, MW__ST_TITLE);
@@ -92,12 +96,12 @@ static void title_row(mw__canvas *cv, int x, int y, int w, const mw__chart_spec 
     char peak[8] = {0};
     mw__utf8_put(peak, g->peak);
     snprintf(buf, sizeof(buf), "%s peak %s at %s", peak, mw__format_bytes(v1, sizeof(v1), res->peak),
-             mw__format_clock(t1, sizeof(t1), res->peak_t_ns));
+             mw__format_when(t1, sizeof(t1), res->peak_t_ns + sp->t0_ns, &tf));
     mw__line_add(&l, 2, buf, MW__ST_PEAK);
     if (sp->note && !mw__line_add(&l, 2, sp->note, MW__ST_DIM) && sp->short_note)
         mw__line_add(&l, 2, sp->short_note, MW__ST_DIM);
-    snprintf(buf, sizeof(buf), "%s%s%s (%s)", mw__format_clock(t1, sizeof(t1), sp->t_from - sp->t0_ns),
-             g->arrow, mw__format_clock(t2, sizeof(t2), sp->t_to - sp->t0_ns),
+    snprintf(buf, sizeof(buf), "%s%s%s (%s)", mw__format_when(t1, sizeof(t1), sp->t_from, &tf),
+             g->arrow, mw__format_when(t2, sizeof(t2), sp->t_to, &tf),
              mw__format_span(sp1, sizeof(sp1), sp->t_to - sp->t_from));
     if (!mw__line_right(&l, 2, buf, MW__ST_DIM))
         mw__line_right(&l, 2, sp1, MW__ST_DIM);
@@ -259,6 +263,8 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, 1, cols);
     uint64_t dlo, dhi;
     data_range(cols, 1, sp->hidden_peaks, &dlo, &dhi);
+    if (sp->y_zero)
+        dlo = 0;
     mw__axis ax;
     mw__axis_fit(dlo, dhi, rows, &ax);
 

@@ -98,6 +98,9 @@ typedef struct mw__chart_spec {
     int64_t t0_ns;         /* time origin for labels: the capture's first sample */
     int64_t t_from, t_to;  /* the time window shown */
     uint64_t from, to;     /* the sequence range holding it */
+    bool y_zero;           /* the y-axis from 0, not fitted to the window's lowest value */
+    bool wall;             /* times as local wall-clock time (t + wall_offset_ns), not elapsed */
+    int64_t wall_offset_ns; /* the capture's CLOCK_REALTIME - CLOCK_MONOTONIC */
 } mw__chart_spec;
 
 typedef struct mw__chart_result {

@@ -31,6 +31,10 @@ const mw__keyrow mw__keytab[] = {
     {{{'r', MW__ACT_BASELINE}},
      "r", "reset the baseline for growth figures", 10, "r", "baseline", NULL},
     {{{'e', MW__ACT_EXPORT}}, "e", "export the whole history to CSV", 5, "e", "export", NULL},
+    {{{'T', MW__ACT_WALL_TIME}}, "T", "times: elapsed / wall clock (local HH:MM:SS)", 0, NULL,
+     NULL, NULL},
+    {{{'0', MW__ACT_Y_ZERO}}, "0", "y-axis from 0 / fitted to the data (default)", 0, NULL,
+     NULL, NULL},
     {{{'?', MW__ACT_HELP}, {'h', MW__ACT_HELP}, {MW__KEY_ESC, MW__ACT_CLOSE}},
      "? / h", "this help (Esc closes any overlay or table)", 3, "?", "help", NULL},
     {{{'q', MW__ACT_QUIT}, {MW__KEY_CTRL_C, MW__ACT_QUIT}},
@@ -295,6 +299,12 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
     case MW__ACT_MARK:
         st->prompt = false;
         return MW__ACT_MARK;
+    case MW__ACT_Y_ZERO:
+        st->y_zero = !st->y_zero;
+        return MW__ACT_NONE;
+    case MW__ACT_WALL_TIME:
+        st->wall_time = !st->wall_time;
+        return MW__ACT_NONE;
     default:
         return a; /* NONE, or a side effect for the caller */
     }

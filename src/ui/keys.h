@@ -68,7 +68,9 @@ typedef enum mw__action {
     MW__ACT_MARK_BEGIN,   /* open the label prompt */
     MW__ACT_PROMPT_CHAR,  /* append the key to the label */
     MW__ACT_PROMPT_BACK,  /* delete the label's last character */
-    MW__ACT_MARK_CANCEL   /* close the prompt, no mark */
+    MW__ACT_MARK_CANCEL,  /* close the prompt, no mark */
+    MW__ACT_Y_ZERO,       /* toggle: the y-axis starts at 0 instead of fitting the data */
+    MW__ACT_WALL_TIME     /* toggle: chart times as wall-clock time instead of elapsed */
 } mw__action;
 
 /* ---- The key table ----------------------------------------------------------------------------

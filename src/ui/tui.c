@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "palette.h"
 #include "tui.h"
 
 struct app_tui {
@@ -74,45 +75,57 @@ int app_tui_check(char *err, size_t n)
     return 0;
 }
 
-enum { C_NONE = -1 };
+/* The command line's --color, the same for every screen this process opens. */
+static app_color color_mode = APP_COLOR_AUTO;
+
+void app_tui_set_color(app_color mode) { color_mode = mode; }
+
+static bool want_color(void)
+{
+    if (color_mode == APP_COLOR_NEVER || !has_colors())
+        return false;
+    const char *nc = getenv("NO_COLOR");
+    return color_mode == APP_COLOR_ALWAYS || !(nc && *nc);
+}
 
 /* Styles keep their meaning without colour: bold, reverse, dim and distinct glyphs carry it.
- * With colour, plain chart bars need no extra emphasis (the `colour` attributes). A chart's
- * colour is one row here (see the chart table, chart.h). */
+ * With colour, plain chart bars need no extra emphasis (the `colour` attributes). Which colour
+ * is palette.c's: only colours readable on light and dark backgrounds colour text. */
 static void setup_styles(app_tui *t)
 {
     static const struct {
         mw__style st;
-        short fg;
         attr_t mono, colour;
     } map[] = {
-        {MW__ST_NORMAL, C_NONE, A_NORMAL, A_NORMAL},
-        {MW__ST_DIM, C_NONE, A_DIM, A_DIM},
-        {MW__ST_TITLE, C_NONE, A_BOLD, A_BOLD},
-        {MW__ST_RSS, COLOR_GREEN, A_NORMAL, A_NORMAL},
-        {MW__ST_VSZ, COLOR_CYAN, A_NORMAL, A_NORMAL},
-        {MW__ST_RANGE, COLOR_YELLOW, A_DIM, A_NORMAL},
-        {MW__ST_PEAK, COLOR_RED, A_BOLD, A_BOLD},
-        {MW__ST_MARK, COLOR_MAGENTA, A_BOLD, A_BOLD},
-        {MW__ST_ALERT, COLOR_RED, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
-        {MW__ST_STATUS, COLOR_CYAN, A_BOLD, A_BOLD},
-        {MW__ST_ERROR, COLOR_RED, A_BOLD, A_BOLD},
-        {MW__ST_HELP, C_NONE, A_NORMAL, A_NORMAL},
-        {MW__ST_HWM, COLOR_YELLOW, A_BOLD, A_BOLD},
-        {MW__ST_PAUSED, COLOR_YELLOW, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
-        {MW__ST_GROWTH, COLOR_YELLOW, A_BOLD, A_BOLD},
-        {MW__ST_KEY, C_NONE, A_BOLD, A_BOLD},
-        {MW__ST_PSS, COLOR_BLUE, A_NORMAL, A_BOLD},
-        {MW__ST_LEAK, COLOR_RED, A_BOLD | A_REVERSE, A_BOLD},
-        {MW__ST_NOLEAK, COLOR_GREEN, A_BOLD, A_BOLD},
+        {MW__ST_NORMAL, A_NORMAL, A_NORMAL},
+        {MW__ST_DIM, A_DIM, A_DIM},
+        {MW__ST_TITLE, A_BOLD, A_BOLD},
+        {MW__ST_RSS, A_NORMAL, A_NORMAL},
+        {MW__ST_VSZ, A_NORMAL, A_NORMAL},
+        {MW__ST_RANGE, A_DIM, A_NORMAL},
+        {MW__ST_PEAK, A_BOLD, A_BOLD},
+        {MW__ST_MARK, A_BOLD, A_BOLD},
+        {MW__ST_ALERT, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
+        {MW__ST_STATUS, A_BOLD, A_BOLD},
+        {MW__ST_ERROR, A_BOLD, A_BOLD},
+        {MW__ST_HELP, A_NORMAL, A_NORMAL},
+        {MW__ST_HWM, A_BOLD, A_BOLD},
+        {MW__ST_PAUSED, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
+        {MW__ST_GROWTH, A_BOLD, A_BOLD},
+        {MW__ST_KEY, A_BOLD, A_BOLD},
+        {MW__ST_PSS, A_NORMAL, A_BOLD},
+        {MW__ST_LEAK, A_BOLD | A_REVERSE, A_BOLD},
+        {MW__ST_NOLEAK, A_BOLD, A_BOLD},
     };
+    bool many = t->color && COLORS >= 256;
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         mw__style st = map[i].st;
+        short fg = mw__palette_color(st, many);
         t->attrs[st] = map[i].mono;
         t->pairs[st] = 0;
-        if (t->color && map[i].fg != C_NONE) {
+        if (t->color && fg != MW__COLOR_NONE) {
             short pair = (short)(i + 1);
-            init_pair(pair, map[i].fg, -1);
+            init_pair(pair, fg, -1);
             t->pairs[st] = pair;
             t->attrs[st] = map[i].colour;
         }
@@ -147,8 +160,7 @@ int app_tui_start(app_tui **out, bool ascii, char *err, size_t n)
     typeahead(-1);
     curs_set(0);
     t->unicode = !ascii && utf8_locale();
-    const char *nc = getenv("NO_COLOR");
-    t->color = has_colors() && !(nc && *nc);
+    t->color = want_color();
     if (t->color) {
         start_color();
         use_default_colors();

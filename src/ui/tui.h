@@ -16,8 +16,14 @@ typedef struct app_tui app_tui;
  * that can address the cursor. On failure err gets one line (suggesting --no-tui). */
 int app_tui_check(char *err, size_t n);
 
+/* --color: auto uses colour when the terminal has it and NO_COLOR is unset or empty; always
+ * ignores NO_COLOR (still only on a terminal with colours); never draws none. */
+typedef enum app_color { APP_COLOR_AUTO = 0, APP_COLOR_ALWAYS, APP_COLOR_NEVER } app_color;
+/* Set once from the command line, before app_tui_start (the picker's and the dashboard's). */
+void app_tui_set_color(app_color mode);
+
 /* Take over the terminal (alternate screen, no echo, keypad). ascii forces ASCII output; colour
- * is used when the terminal has it and NO_COLOR is not set. Returns 0 or -1 with err set. */
+ * follows app_tui_set_color. Returns 0 or -1 with err set. */
 int app_tui_start(app_tui **out, bool ascii, char *err, size_t n);
 /* Give the terminal back exactly as it was. Idempotent; NULL is a no-op. */
 void app_tui_stop(app_tui *t);

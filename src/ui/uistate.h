@@ -52,6 +52,7 @@ typedef struct mw__view_info {
     bool gone;                /* the process ended: no more samples will come */
     int64_t elapsed_ns;       /* since watching began (replay: the capture's length) */
     uint64_t interval_ms;     /* the sampler's interval now (ignored in replay) */
+    uint64_t gaps;            /* times between samples over twice the interval (live only) */
     bool replay;              /* showing a saved capture */
     const char *replay_file;  /* its name, for the header */
     const char *log_file;     /* where a launched command's output goes, for the header; NULL */
@@ -89,6 +90,8 @@ typedef struct mw__ui_state {
     size_t where_top;         /* its first row shown; the view keeps it in range */
     int where_page;           /* rows it showed last frame (PgUp / PgDn) */
     size_t table_order_cap;
+    bool y_zero;              /* key 0: the y-axis starts at 0 (default: fitted to the data) */
+    bool wall_time;           /* key T: chart times in local wall-clock time, not elapsed */
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);

@@ -36,7 +36,8 @@ static int64_t axis_span_ns(int64_t d)
 /* The trend line of RSS over [from, to), in bytes per minute, on at most ~1024 evenly spaced
  * samples: the window can hold a million, and a frame must stay cheap. Fewer than three samples
  * show no trend: two points are just the rate. */
-static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2)
+static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2,
+                       bool *flat)
 {
     uint64_t n = to > from ? to - from : 0;
     mw__trend tr;
@@ -44,6 +45,7 @@ static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *pe
         return false;
     *per_min = tr.slope * 60.0;
     *r2 = tr.r2;
+    *flat = tr.flat;
     return true;
 }
 
@@ -62,9 +64,10 @@ static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st
     char buf[128], v[32];
     const mw__sample *first = &c->all.first;
     int64_t d = (int64_t)(now->rss - first->rss);
-    if (first->rss)
+    double pct;
+    if (mw__growth_percent(first->rss, d, &pct))
         snprintf(buf, sizeof(buf), "%s (%+.1f%%) since start", mw__format_bytes_signed(v, sizeof(v), d),
-                 (double)d * 100.0 / (double)first->rss);
+                 pct);
     else
         growth_text(buf, sizeof(buf), d, "start");
     mw__line_add_pair(l, 2, "growth", MW__ST_TITLE, buf, growth_style(d));
@@ -129,9 +132,10 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
         mw__line_add_pair(l, 2, "rate", MW__ST_TITLE, buf, growth_style((int64_t)per_min));
     }
     double slope, r2;
-    if (fit_window(r, w->from, w->to, &slope, &r2)) {
-        snprintf(buf, sizeof(buf), "%s/min (%s %.2f)", mw__format_bytes_signed(v, sizeof(v), (int64_t)slope),
-                 st->ascii ? "R^2" : "R\u00b2", r2);
+    bool flat;
+    if (fit_window(r, w->from, w->to, &slope, &r2, &flat)) {
+        snprintf(buf, sizeof(buf), "%s/min (%s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)slope),
+                 mw__format_r2(sp, sizeof(sp), r2, flat, st->ascii));
         mw__line_add_pair(l, 3, "trend", MW__ST_TITLE, buf, growth_style((int64_t)slope));
     }
     verdict_segments(l, st);
@@ -231,6 +235,7 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .field = row->field, .style = row->style, .ascii = st->ascii,
             .hidden_peaks = row->hwm_peaks, .alert = row->alert ? info->alert_bytes : 0,
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
+            .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
         };
         mw__chart_draw(cv, 0, y + top, cv->w, bottom - top, &c->ring, &st->index, &sp, NULL);
         top = bottom;

@@ -68,6 +68,11 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
         snprintf(buf, sizeof(buf), "%llu lost", (unsigned long long)c->lost);
         mw__line_add(&l, 2, buf, MW__ST_ERROR);
     }
+    if (info->gaps) { /* a stopped or starved memwatch: the chart joins across the hole */
+        snprintf(buf, sizeof(buf), "%llu gap%s", (unsigned long long)info->gaps,
+                 info->gaps == 1 ? "" : "s");
+        mw__line_add(&l, 2, buf, MW__ST_DIM);
+    }
     const mw__sample *last = mw__ring_last(&c->ring);
     if (last && (last->nprocs > 1 || last->unreadable > 0)) {
         /* Processes of the tree the sample could not read (permission) are in no sum: say so. */
@@ -136,7 +141,8 @@ void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw_
     char span[16] = "all";
     if (st->zoom)
         mw__format_span(span, sizeof(span), mw__zoom_span_ns(st->zoom));
-    snprintf(buf, sizeof(buf), "%s  zoom %s", st->paused ? "paused" : "live", span);
+    snprintf(buf, sizeof(buf), "%s  zoom %s%s%s", st->paused ? "paused" : "live", span,
+             st->wall_time ? "  wall clock" : "", st->y_zero ? "  y from 0" : "");
     mw__line_add(&l, 0, buf, MW__ST_DIM);
     if (info->gone)
         mw__line_add(&l, 2, "process ended: data kept, e exports", MW__ST_DIM);

@@ -58,6 +58,9 @@ bad "history '0'"        --no-tui -H 0 $$
 bad "history '99999999999999'" --no-tui -H 99999999999999 $$
 bad "history '-5'"       --no-tui -H -5 $$
 bad "alert '12Q'"        --no-tui --alert 12Q $$
+bad "--color 'yes'"      --no-tui --color=yes $$
+bad "--color ''"         --no-tui --color= $$
+bad "--color 'Never'"    --no-tui --color Never $$
 bad "duration '0'"       --no-tui -t 0 $$
 bad "duration 'soon'"    --no-tui -t soon $$
 bad "--bogus"            --bogus $$

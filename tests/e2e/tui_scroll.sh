@@ -15,9 +15,10 @@ awk 'BEGIN {
     }
 }' >"$csv"
 
-# span: "FROM TO SPAN" from the RSS chart's "00:08:44 → 00:09:44 (1m)" label.
+# span: "FROM TO SPAN" from the RSS chart's "00:08:44 → 00:09:44 (1m)" label (a window under a
+# minute has milliseconds, "00:09:49.000 → 00:09:59.000 (10s)": whole seconds are compared).
 span() {
-    screen | sed -n 's/^RSS .*  \([0-9:]*\) → \([0-9:]*\) (\([0-9a-z]*\))$/\1 \2 \3/p' | head -1
+    screen | sed -En 's/^RSS .*  ([0-9:]+)(\.[0-9]+)? → ([0-9:]+)(\.[0-9]+)? \(([0-9a-z]+)\)$/\1 \3 \5/p' | head -1
 }
 span_is() { [ "$(span)" = "$1" ]; }
 expect_span() { poll 5 "the time span '$1' (now '$(span)')" span_is "$1"; }
