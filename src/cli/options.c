@@ -20,6 +20,7 @@
 enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVAL_PEAKS, OPT_LOG, OPT_PSS, OPT_PSS_INTERVAL,
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
        OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT };
+enum { OPT_NO_MOUSE = 400 }; /* apart: options added on other branches then merge cleanly */
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
     {"name", required_argument, NULL, 'n'},
     {"alert", required_argument, NULL, OPT_ALERT},
     {"ascii", no_argument, NULL, OPT_ASCII},
+    {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
     {"demo", no_argument, NULL, OPT_DEMO},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
@@ -98,6 +100,7 @@ void app_options_usage(FILE *f)
           "                           SVG to a new FILE at the end; with --replay: no\n"
           "                           dashboard, just the picture\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
+          "      --no-mouse           leave the mouse to the terminal (its own selection)\n"
           "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
           "      --mark PID [LABEL]   add a mark to every running memwatch of yours that\n"
@@ -110,6 +113,8 @@ void app_options_usage(FILE *f)
           "Keys: space/p pause, +/- interval, e export CSV, m mark, r reset baseline,\n"
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
           "      arrows/Home/End scroll, z/Z zoom, ?/F1 help, q/F10 quit.\n"
+          "Mouse: wheel scrolls (zooms with Ctrl/Shift or over a time axis), a click on\n"
+          "      a chart shows time and value; Shift+drag selects text (most terminals).\n"
           "Picker: type to filter, arrows/PgUp/PgDn move, Enter watch, c or Tab tree (-c),\n"
           "      Esc clears the filter, then quits; q quits (types, once you have typed).\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"
@@ -353,6 +358,7 @@ int app_options_parse(int argc, char **argv, app_options *o)
             o->plot = optarg;
             break;
         case OPT_ASCII: o->ascii = true; break;
+        case OPT_NO_MOUSE: o->no_mouse = true; break;
         case OPT_DEMO: demo = true; break;
         case OPT_DEMO_WORKLOAD: o->demo_child = true; break;
         case OPT_REPLAY: o->replay_path = optarg; break;

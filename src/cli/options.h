@@ -48,6 +48,7 @@ typedef struct app_options {
     const char *summary_json; /* --summary-json FILE ("-": standard output) */
     const char *plot;        /* --plot FILE.svg: the picture at the end (plotfile.c), or NULL */
     bool ascii;
+    bool no_mouse;           /* --no-mouse: the dashboard leaves the mouse to the terminal */
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */
     const char *mark_pid;    /* --mark PID [LABEL]: mark a running memwatch's capture, then exit */

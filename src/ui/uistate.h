@@ -64,6 +64,17 @@ typedef struct mw__view_info {
     mw__where_info where;     /* the where overlay's content, while st->where is open */
 } mw__view_info;
 
+/* Where the view drew a chart last frame, for the mouse (mouse.h): its rectangle, the plot's
+ * columns (right of the y-axis labels) and the window they slice into equal times. */
+#define MW__PLACES_MAX 8
+typedef struct mw__chart_place {
+    int x, y, w, h;
+    int plot_x, plot_w;
+    int chart;                /* its row in mw__charts */
+    int64_t t_from, t_to;
+    uint64_t from, to;
+} mw__chart_place;
+
 /* The dashboard's own state: changed only by mw__ui_apply (keys.h) and read by the view.
  * Initialise with mw__ui_init, free with mw__ui_destroy. */
 typedef struct mw__ui_state {
@@ -89,6 +100,8 @@ typedef struct mw__ui_state {
     size_t where_top;         /* its first row shown; the view keeps it in range */
     int where_page;           /* rows it showed last frame (PgUp / PgDn) */
     size_t table_order_cap;
+    mw__chart_place places[MW__PLACES_MAX]; /* the view's record of its charts (mouse.h) */
+    int nplaces;
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);
