@@ -126,5 +126,5 @@ check "--no-mouse: no mouse reports asked of the terminal (flags $(flags))" \
     eval '[ "$(flags)" = "0 0" ]'
 st=$(dashboard_quit)
 check "--no-mouse: q quits with status 0 (got $st)" [ "$st" = 0 ]
-alloc_stop m
+# mw-alloc is left to the harness: the tmux server holds its FIFO open, so it would see no EOF
 finish
