@@ -283,8 +283,14 @@ static bool handle_key(dash *d, mw__key k)
         return answer_quit(d, k);
     /* A message holds the status row (live/paused, zoom) only until the next key, or it would
      * hide that row for good; a resize or repaint is not the user answering it. */
-    if (k != MW__KEY_RESIZE)
+    if (k != MW__KEY_RESIZE) {
         d->msg[0] = '\0';
+        d->msg_error = false;
+    }
+    if (k == MW__KEY_MOUSE) /* the wheel as a key; a click's readout as the message */
+        k = mw__mouse_key(&d->st, d->cap, app_tui_mouse_last(d->tui), d->msg, sizeof(d->msg));
+    if (k == MW__KEY_NONE)
+        return false;
     mw__action a = mw__ui_key(&d->st, k, d->cap);
     switch (a) {
     case MW__ACT_QUIT: return ask_before_quit(d, ASK_EXPORT);
@@ -443,6 +449,8 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
         return APP_EXIT_RUNTIME;
     }
     mw__ui_init(&d.st);
+    if (!o->no_mouse)
+        app_tui_mouse_on(d.tui);
     d.st.ascii = !app_tui_unicode(d.tui);
     d.st.color = app_tui_color(d.tui);
     if (!s)

@@ -22,6 +22,7 @@ enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVA
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
        OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT,
        OPT_COMPARE, OPT_COMPARE_AT, OPT_COLOR };
+enum { OPT_NO_MOUSE = 400 }; /* apart: options added on other branches then merge cleanly */
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
     {"alert", required_argument, NULL, OPT_ALERT},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"color", required_argument, NULL, OPT_COLOR},
+    {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
     {"demo", no_argument, NULL, OPT_DEMO},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
@@ -108,7 +110,9 @@ void app_options_usage(FILE *f)
           "      --compare-at LABEL   with --replay: t=0 at the mark LABEL in both\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --color WHEN         auto (default: colour unless NO_COLOR is set or\n"
-          "                           the terminal has none), always, or never\n"          "      --demo               watch a built-in demo workload\n"
+          "                           the terminal has none), always, or never\n"
+          "      --no-mouse           leave the mouse to the terminal (its own selection)\n"
+          "      --demo               watch a built-in demo workload\n"
           "      --replay FILE        open a saved capture (CSV) in the dashboard\n"
           "      --mark PID [LABEL]   add a mark to every running memwatch of yours that\n"
           "                           watches PID (or is PID), then exit; SIGUSR1 to a\n"
@@ -121,6 +125,8 @@ void app_options_usage(FILE *f)
           "      w where it went (smaps growth since the mark; e over it exports it),\n"
           "      arrows/Home/End scroll, z/Z zoom, T clock time, 0 y-axis from 0,\n"
           "      ?/F1 help, q/F10 quit.\n"
+          "Mouse: wheel scrolls (zooms with Ctrl/Shift or over a time axis), a click on\n"
+          "      a chart shows time and value; Shift+drag selects text (most terminals).\n"
           "Picker: type to filter, arrows/PgUp/PgDn move, Enter watch, c or Tab tree (-c),\n"
           "      Esc clears the filter, then quits; q quits (types, once you have typed).\n"
           "Exit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-* gate tripped;\n"
@@ -403,6 +409,7 @@ static int parse_one(int ch, int argc, char **argv, int elem, app_options *o, pa
     case OPT_NO_TUI: o->no_tui = true; break;
     case 'c': o->children = true; break;
     case OPT_FAIL_LEAK: o->fail_leak = true; break;
+    case OPT_NO_MOUSE: o->no_mouse = true; break;
     case OPT_ASCII: o->ascii = true; break;
     case OPT_DEMO: ps->demo = true; break;
     case OPT_DEMO_WORKLOAD: o->demo_child = true; break;

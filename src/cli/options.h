@@ -51,6 +51,7 @@ typedef struct app_options {
     const char *compare_at;  /* --compare-at LABEL: t=0 at this mark in both (--replay), or NULL */
     bool ascii;
     int color;               /* --color: an app_color (tui.h), APP_COLOR_AUTO = 0 */
+    bool no_mouse;           /* --no-mouse: the dashboard leaves the mouse to the terminal */
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */
     const char *mark_pid;    /* --mark PID [LABEL]: mark a running memwatch's capture, then exit */

@@ -278,6 +278,8 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     }
     mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, pw, cols);
     summarise(r, sp, cols, pw, res);
+    res->plot_x = px;
+    res->plot_w = pw;
 
     if (h == 1) {
         /* "RSS ▁▂▅▇ 812.4 MiB": the title and value frame a sparkline. */

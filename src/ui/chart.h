@@ -112,6 +112,7 @@ typedef struct mw__chart_result {
     int peak_col;          /* its column, relative to the plot's left edge; -1 if not drawn */
     uint64_t hidden_hwm;   /* highest high-water mark above its column's samples; 0 if none */
     bool over_alert;       /* some sample in the window is at or above the alert */
+    int plot_x, plot_w;    /* the plot's columns on the canvas (right of the y-axis labels) */
 } mw__chart_result;
 
 /* Draw the chart in the rectangle (x, y, w, h) of cv:

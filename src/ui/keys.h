@@ -27,7 +27,8 @@ enum {
     MW__KEY_F1 = -13,
     MW__KEY_F10 = -14,
     MW__KEY_PGUP = -15,
-    MW__KEY_PGDN = -16
+    MW__KEY_PGDN = -16,
+    MW__KEY_MOUSE = -17   /* a click or a wheel turn: the event is app_tui_mouse_last's */
 };
 
 typedef enum mw__action {

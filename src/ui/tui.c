@@ -31,6 +31,7 @@ struct app_tui {
     short pairs[MW__ST_COUNT];
     mw__cell *shown;            /* what the screen holds now (NULL: unknown, repaint all) */
     int shown_w, shown_h;
+    mw__mouse mouse;            /* the last mouse event app_tui_key reported as MW__KEY_MOUSE */
 };
 
 static bool utf8_locale(void)
@@ -203,9 +204,41 @@ void app_tui_size(const app_tui *t, int *w, int *h)
     *h = LINES;
 }
 
-mw__key app_tui_key(app_tui *t, int timeout_ms)
+void app_tui_mouse_on(app_tui *t)
 {
     (void)t;
+    /* No click resolution: a press is reported at once (a click should not wait 166 ms for a
+     * possible double click). ncurses turns on xterm's SGR reports (1006) itself when the
+     * terminal's kmous is "\E[<", as xterm-256color's is: no 223-column limit. */
+    mouseinterval(0);
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+}
+
+const mw__mouse *app_tui_mouse_last(const app_tui *t) { return &t->mouse; }
+
+/* A KEY_MOUSE: the event as a pure struct (mouse.h); MW__KEY_NONE when it is none of ours (with
+ * the mouse off ncurses still reads the report, so it never arrives as typed keys). */
+static mw__key mouse_event(app_tui *t)
+{
+    MEVENT me;
+    if (getmouse(&me) != OK)
+        return MW__KEY_NONE;
+    mw__mouse ev = {.x = me.x, .y = me.y, .ctrl = (me.bstate & BUTTON_CTRL) != 0,
+                    .shift = (me.bstate & BUTTON_SHIFT) != 0};
+    if (me.bstate & BUTTON1_PRESSED)
+        ev.button = MW__MOUSE_CLICK;
+    else if (me.bstate & BUTTON4_PRESSED)
+        ev.button = MW__MOUSE_WHEEL_UP;
+    else if (me.bstate & BUTTON5_PRESSED)
+        ev.button = MW__MOUSE_WHEEL_DOWN;
+    else
+        return MW__KEY_NONE;
+    t->mouse = ev;
+    return MW__KEY_MOUSE;
+}
+
+mw__key app_tui_key(app_tui *t, int timeout_ms)
+{
     wtimeout(stdscr, timeout_ms);
     wint_t ch;
     int r = wget_wch(stdscr, &ch);
@@ -226,6 +259,7 @@ mw__key app_tui_key(app_tui *t, int timeout_ms)
         case KEY_RESIZE: return MW__KEY_RESIZE;
         case KEY_F(1): return MW__KEY_F1;
         case KEY_F(10): return MW__KEY_F10;
+        case KEY_MOUSE: return mouse_event(t);
         default: return MW__KEY_NONE;
         }
     }

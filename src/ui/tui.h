@@ -8,6 +8,7 @@
 
 #include "canvas.h"
 #include "keys.h"
+#include "mouse.h"
 
 /* Owned by the main thread; curses is never touched from any other thread. */
 typedef struct app_tui app_tui;
@@ -35,6 +36,10 @@ void app_tui_size(const app_tui *t, int *w, int *h);
 /* Wait up to timeout_ms for a key; returns it as an mw__key, or MW__KEY_NONE on timeout or when
  * a signal interrupted the wait. */
 mw__key app_tui_key(app_tui *t, int timeout_ms);
+/* Report the mouse (click, wheel) as MW__KEY_MOUSE keys; off unless called (--no-mouse leaves
+ * the terminal's own selection working). app_tui_mouse_last gives that key's event. */
+void app_tui_mouse_on(app_tui *t);
+const mw__mouse *app_tui_mouse_last(const app_tui *t);
 /* Copy the canvas to the screen, sending only the cells that changed since the last frame. */
 void app_tui_draw(app_tui *t, const mw__canvas *cv);
 /* Forget what is on screen so the next draw repaints everything (after a resize). */

@@ -65,6 +65,17 @@ typedef struct mw__view_info {
     mw__where_info where;     /* the where overlay's content, while st->where is open */
 } mw__view_info;
 
+/* Where the view drew a chart last frame, for the mouse (mouse.h): its rectangle, the plot's
+ * columns (right of the y-axis labels) and the window they slice into equal times. */
+#define MW__PLACES_MAX 8
+typedef struct mw__chart_place {
+    int x, y, w, h;
+    int plot_x, plot_w;
+    int chart;                /* its row in mw__charts */
+    int64_t t_from, t_to;
+    uint64_t from, to;
+} mw__chart_place;
+
 /* The dashboard's own state: changed only by mw__ui_apply (keys.h) and read by the view.
  * Initialise with mw__ui_init, free with mw__ui_destroy. */
 typedef struct mw__ui_state {
@@ -92,6 +103,8 @@ typedef struct mw__ui_state {
     size_t table_order_cap;
     bool y_zero;              /* key 0: the y-axis starts at 0 (default: fitted to the data) */
     bool wall_time;           /* key T: chart times in local wall-clock time, not elapsed */
+    mw__chart_place places[MW__PLACES_MAX]; /* the view's record of its charts (mouse.h) */
+    int nplaces;
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);

@@ -237,7 +237,11 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
             .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
         };
-        mw__chart_draw(cv, 0, y + top, cv->w, bottom - top, &c->ring, &st->index, &sp, NULL);
+        mw__chart_result res;
+        mw__chart_draw(cv, 0, y + top, cv->w, bottom - top, &c->ring, &st->index, &sp, &res);
+        if (st->nplaces < MW__PLACES_MAX) /* for the mouse: what a click lands on */
+            st->places[st->nplaces++] = (mw__chart_place){0, y + top, cv->w, bottom - top,
+                res.plot_x, res.plot_w, i, w->t_from, w->t_to, w->from, w->to};
         top = bottom;
     }
 }
@@ -246,6 +250,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
                     mw__ui_state *st)
 {
     mw__canvas_clear(cv);
+    st->nplaces = 0;
     int W = cv->w, H = cv->h;
     if (W < MW__VIEW_MIN_W || H < MW__VIEW_MIN_H) {
         mw__view_too_small(cv);
@@ -308,8 +313,10 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     long pid = info->pid ? info->pid : (long)c->pid;
     if (table && table_h)
         mw__proctable_draw(cv, 0, 2 + charts, W, table_h, &info->procs, pid, st);
-    else if (table) /* no room for both: the table covers the charts and figures */
+    else if (table) { /* no room for both: the table covers the charts and figures */
         mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, pid, st);
+        st->nplaces = 0; /* nothing to click on */
+    }
     mw__view_status(cv, H - 2, info, st);
     mw__view_footer(cv, H - 1, st);
     if (st->where)

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* mouse.c — what a click or a wheel turn means over the charts the view drew (pure, no curses). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "chart.h"
+#include "mouse.h"
+#include "stats.h"
+#include "units.h"
+
+static const mw__chart_place *place_at(const mw__ui_state *st, int x, int y)
+{
+    for (int i = 0; i < st->nplaces; i++) {
+        const mw__chart_place *p = &st->places[i];
+        if (x >= p->x && x < p->x + p->w && y >= p->y && y < p->y + p->h)
+            return p;
+    }
+    return NULL;
+}
+
+/* The sample in [from, to) whose time is nearest t; to if the range is empty. */
+static uint64_t nearest(const mw__ring *r, uint64_t from, uint64_t to, int64_t t)
+{
+    if (from < mw__ring_first(r))
+        from = mw__ring_first(r);
+    if (to > mw__ring_end(r))
+        to = mw__ring_end(r);
+    if (from >= to)
+        return to;
+    uint64_t a = mw__ring_seek_time(r, from, to, t);
+    if (a == to)
+        return to - 1;
+    if (a > from && t - mw__ring_at(r, a - 1)->t_ns <= mw__ring_at(r, a)->t_ns - t)
+        return a - 1;
+    return a;
+}
+
+/* "00:00:12.250  RSS 41.3 MiB": the sample nearest the middle of the column clicked. Columns
+ * slice the window as mw__chart_columns does: column i holds [t_from + span*i/n, ...+1). */
+static void readout(const mw__chart_place *p, const mw__capture *c, int x, char *text, size_t n)
+{
+    int col = x - p->plot_x;
+    if (p->h < 3 || p->plot_w <= 0 || col < 0)
+        return; /* the y-axis labels, or a sparkline: no column under the pointer */
+    double span = (double)(p->t_to - p->t_from);
+    int64_t t = p->t_from + (int64_t)(span * (col + 0.5) / p->plot_w);
+    uint64_t seq = nearest(&c->ring, p->from, p->to, t);
+    const mw__sample *s = mw__ring_at(&c->ring, seq);
+    mw__field f = mw__charts[p->chart].field;
+    if (!s || !mw__field_known(f, s->valid)) {
+        snprintf(text, n, "no %s sample there", mw__charts[p->chart].title);
+        return;
+    }
+    char clock[32], val[32];
+    int64_t ns = s->t_ns - c->t0_ns;
+    mw__format_clock(clock, sizeof(clock), ns);
+    mw__format_bytes(val, sizeof(val), mw__sample_field(s, f));
+    snprintf(text, n, "%s.%03d  %s %s", clock,
+             (int)((ns < 0 ? 0 : ns) / 1000000 % 1000), mw__charts[p->chart].title, val);
+}
+
+mw__key mw__mouse_key(const mw__ui_state *st, const mw__capture *c, const mw__mouse *ev,
+                      char *text, size_t n)
+{
+    if (n)
+        text[0] = '\0';
+    const mw__chart_place *p = place_at(st, ev->x, ev->y);
+    /* Overlays cover the charts: what is under the pointer is not a chart then. */
+    if (!p || st->help || st->where || st->prompt)
+        return MW__KEY_NONE;
+    if (ev->button == MW__MOUSE_CLICK) {
+        readout(p, c, ev->x, text, n);
+        return MW__KEY_NONE;
+    }
+    if (ev->button != MW__MOUSE_WHEEL_UP && ev->button != MW__MOUSE_WHEEL_DOWN)
+        return MW__KEY_NONE;
+    bool up = ev->button == MW__MOUSE_WHEEL_UP;
+    /* Most terminals send no modifier with the wheel (or keep Shift+wheel for their own
+     * scrollback), so the time axis row under each chart zooms too. */
+    bool on_axis = p->h >= 3 && ev->y == p->y + p->h - 1;
+    if (ev->ctrl || ev->shift || on_axis)
+        return up ? 'z' : 'Z';
+    return up ? MW__KEY_LEFT : MW__KEY_RIGHT;
+}
