@@ -84,8 +84,9 @@ awk 'BEGIN {
             int(i / 60), i % 60, i, rss, rss + 52428800, rss - 1048576, rss
     }
 }' > ten.csv
-# span: "FROM TO SPAN" from the RSS chart's "00:08:44 → 00:09:44 (1m)" label.
-span() { screen | sed -n 's/^RSS .*  \([0-9:]*\) → \([0-9:]*\) (\([0-9a-z]*\))$/\1 \2 \3/p' | head -1; }
+# span: "FROM TO SPAN" from the RSS chart's "00:08:44 → 00:09:44 (1m)" label (milliseconds in a
+# window under a minute: "00:09:49.000 → 00:09:59.000 (10s)").
+span() { screen | sed -n 's/^RSS .*  \([0-9:.]*\) → \([0-9:.]*\) (\([0-9a-z]*\))$/\1 \2 \3/p' | head -1; }
 span_is() { [ "$(span)" = "$1" ]; }
 start_tui "$MEMWATCH" --replay ten.csv
 wait_for 'ten\.csv  600/100000 samples .*REPLAY'
@@ -106,11 +107,11 @@ check "Ctrl+wheel up over the plot zooms in" poll 5 "span ... 5m" span_is '00:04
 wheel 68 $mid $((title + 4))
 check "Shift+wheel up over the plot zooms in" poll 5 "span ... 1m" span_is '00:08:59 00:09:59 1m'
 wheel 64 $mid $((axis + 1))
-check "wheel up over the time axis zooms in" poll 5 "span ... 10s" span_is '00:09:49 00:09:59 10s'
+check "wheel up over the time axis zooms in" poll 5 "span ... 10s" span_is '00:09:49.000 00:09:59.000 10s'
 wheel 64 $mid 1
 click $mid $((title + 3)) # handled after the wheel: once its readout shows, the wheel was too
 poll 5 "a readout after the wheel over the header" has_readout
-check "the wheel over the header does nothing" span_is '00:09:49 00:09:59 10s'
+check "the wheel over the header does nothing" span_is '00:09:49.000 00:09:59.000 10s'
 read -r t v u <<<"$(readout)"
 s=$(awk -v t="$t" 'BEGIN { split(t, a, ":"); print a[1] * 3600 + a[2] * 60 + a[3] }')
 want=$(awk -v s="$s" 'BEGIN { printf "%.1f MiB", 100 + s * 0.2 }') # the file's RSS at second s
