@@ -92,8 +92,10 @@ check "a label like an option, after --: $(cat o.txt)" grep -q "mark '-dash' add
 # ---- another user: refused --------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
     as_nobody() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$@"; }
-    # Its own client: the directory is not nobody's, so it is not used at all.
-    as_nobody env XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" "$MEMWATCH" --mark "$T" intruder >o.txt 2>e.txt
+    # Its own client: the directory is not nobody's, so it is not used at all. (setpriv execs
+    # memwatch itself, as every test here does: a build tree under a 0700 directory, a fresh
+    # clone in mktemp -d, stays runnable; `env` in between would need the search permission.)
+    XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" as_nobody "$MEMWATCH" --mark "$T" intruder >o.txt 2>e.txt
     st=$?
     check "nobody's --mark: exit 1 (got $st): $(cat e.txt)" test "$st" = 1
     # Past the directory and the socket's mode (opened here on purpose), the peer check is what
