@@ -155,7 +155,10 @@ static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates
                                   MW__FIELD_RSS, &tr)) {
         app_json_begin_object(j, "trend");
         app_json_fixed(j, "bytes_per_s", tr.slope, 3);
-        app_json_fixed(j, "r2", tr.r2, 4);
+        if (tr.flat) /* every value equal: R² is 0/0, undefined (the summary shows "—") */
+            app_json_null(j, "r2");
+        else
+            app_json_fixed(j, "r2", tr.r2, 4);
         app_json_fixed(j, "window_s", tr.span_s, 3);
         app_json_end_object(j);
     } else {
@@ -215,22 +218,17 @@ static void put_gates(app_json *j, const app_gates *g)
     app_json_end_array(j);
 }
 
-/* Sampling gaps: samples the sampler took but memwatch could not copy in time, and the longest
- * time between two consecutive samples kept (a suspended machine, a stopped memwatch, a loaded
- * system: time the interval promised and did not get). */
-static void put_gaps(app_json *j, const mw__capture *c)
+/* Sampling gaps over the whole run (the session counts every sample as it is kept, so samples
+ * the history has since dropped still count): samples the sampler took but memwatch could not copy
+ * in time; times between two samples longer than twice the interval then in force (a suspended
+ * machine, a stopped memwatch, a loaded system); and the longest time between two samples. */
+static void put_gaps(app_json *j, const app_session *s)
 {
-    const mw__ring *r = &c->ring;
-    int64_t longest = 0;
-    for (uint64_t q = mw__ring_first(r) + 1; q < mw__ring_end(r); q++) {
-        int64_t dt = mw__ring_at(r, q)->t_ns - mw__ring_at(r, q - 1)->t_ns;
-        if (dt > longest)
-            longest = dt;
-    }
     app_json_begin_object(j, "gaps");
-    app_json_uint(j, "lost_samples", c->lost);
-    if (mw__ring_count(r) >= 2)
-        app_json_fixed(j, "longest_between_samples_s", secs(longest), 3);
+    app_json_uint(j, "lost_samples", s->cap.lost);
+    app_json_uint(j, "longer_than_twice_interval", s->gaps.count);
+    if (s->gaps.have && s->cap.all.n >= 2)
+        app_json_fixed(j, "longest_between_samples_s", secs(s->gaps.longest_ns), 3);
     else
         app_json_null(j, "longest_between_samples_s");
     app_json_end_object(j);
@@ -279,7 +277,7 @@ void app_summary_json_build(app_json *j, const app_session *s, const app_run_end
         app_json_null(j, "duration_s");
     app_json_uint(j, "samples", c->all.n);
     app_json_uint(j, "interval_ms", s->interval_ms);
-    put_gaps(j, c);
+    put_gaps(j, s);
     app_json_string(j, "rss_counts", s->opt->children ? "tree total" : "process");
     put_fields(j, c);
     put_hwm(j, s);

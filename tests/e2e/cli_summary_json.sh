@@ -94,8 +94,17 @@ kill -INT $mw
 wait $mw
 jqe "gaps.longest_between_samples_s holds the 1.5 s stop" \
     '.gaps.longest_between_samples_s >= 1.5 and .gaps.longest_between_samples_s < 60' gap.json
+jqe "gaps.longer_than_twice_interval counts that stop" '.gaps.longer_than_twice_interval >= 1' gap.json
 jqe "gaps: the longest is at least the 20 ms interval (sig.json)" \
     '.gaps.longest_between_samples_s >= 0.015' sig.json
+
+# ---- a process that holds still: R² undefined, null (never a made-up 1.0) ------------------------
+"$MEMWATCH" --no-tui -i 20ms -t 1s --summary-json flat.json "$ALLOC_PID" > flat.txt 2>&1
+if grep -q '(R² —)' flat.txt; then
+    jqe "a flat series: trend.r2 null, the slope 0" '.trend.r2 == null and .trend.bytes_per_s == 0' flat.json
+else # the process moved a page during the second: then R² is a number
+    jqe "a series that moved: trend.r2 a number" '.trend.r2 | type == "number"' flat.json
+fi
 
 # ---- refused at start: exit 2, one line, nothing launched, nothing touched -------------------------
 refused() { # refused DESC PATH CAUSE
