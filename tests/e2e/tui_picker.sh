@@ -61,7 +61,9 @@ MW_ALLOC="$MW_TMP/${tag}b" alloc_start c --alloc 2 || die "a third copy did not 
 c=$ALLOC_PID
 wait_for "^ *$c +${tag}b +.* new "
 ok "a process that appeared after the picker opened says 'new', and the filter holds it"
-check "three rows match now" eval '[ "$(rows | wc -l)" = 3 ]'
+# (a screen is read as drawn: a capture can catch a refresh half written, so poll for it)
+check "three rows match now" wait_until 5 eval '[ "$(rows | wc -l)" = 3 ]'
+[ "$(rows | wc -l)" = 3 ] || note "rows: $(rows | tr '\n' '/')"
 send_text "B"
 wait_for "^filter: ${tag}B_"
 settle 10 eval '[ "$(row_pids)" = "$b $c " ]'
