@@ -123,7 +123,7 @@ wall_times() {
 m0=$(date +%H:%M)
 start_tui "$MEMWATCH" "$ALLOC_PID"
 dashboard_up
-m1=$(date -d '+1 min' +%H:%M)
+m1=$(date +%H:%M) # memwatch started between the two readings: its minute is one of them
 settle 10 elapsed_times
 send T
 wait_for 'wall clock'
