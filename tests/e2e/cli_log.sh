@@ -127,8 +127,12 @@ for try in 1 2; do
     fi
     # The child's PID fell outside the planted range: the dashboard runs; end it, try a new range.
     note "try $try: the command's PID was not in the planted range"
+    # q may be asked about first: the unexported capture (a slow run passes its 10 s), then the
+    # command still running.
     send q
-    wait_screen 'k = end it' 5 && send k
+    wait_screen 'e = export and quit|k = end it' 5
+    screen_has 'e = export and quit' && send q && wait_screen 'k = end it' 5
+    screen_has 'k = end it' && send k
     wait_exit > /dev/null
     rm -f memwatch-*.log
 done
