@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mouse.h"
+#include "units.h"
 #include "ui_fixtures.h"
 #include "view.h"
 
