@@ -138,6 +138,42 @@ Test(svgplot, a_run_is_well_formed_with_title_axes_and_legend)
     mw__capture_destroy(&c);
 }
 
+static char *titled(const char *command)
+{
+    mw__capture c;
+    cr_assert_eq(mw__capture_init(&c, 10), 0);
+    snprintf(c.command, sizeof(c.command), "%s", command);
+    for (int i = 0; i < 3; i++)
+        add(&c, i * SEC, 10 * MIB, 20 * MIB);
+    char *svg = plot(&c, NULL);
+    mw__capture_destroy(&c);
+    return svg;
+}
+
+Test(svgplot, a_long_title_drops_the_programs_directory_then_is_cut_with_an_ellipsis)
+{
+    /* 69 characters: two over the width, so the directory goes and the rest fits uncut */
+    char *svg = titled("/check/work/main/build-asan/tests/helpers/mw-alloc --ready-file ready");
+    cr_expect(strstr(svg, ">memwatch: mw-alloc --ready-file ready</text>"), "%s", svg);
+    free(svg);
+    svg = titled("/usr/bin/python3 -c 'import time; time.sleep(1000)' --with a very long tail of args");
+    cr_expect(strstr(svg, ">memwatch: python3 -c &apos;import time; time.sleep(1000)&apos; --with a very long tail…</text>"),
+              "%s", svg);
+    free(svg);
+    /* exactly the width: shown whole, no ellipsis */
+    svg = titled("./p 345678901234567890123456789012345678901234567890123456789012345");
+    cr_expect(strstr(svg, ">memwatch: ./p 345678901234567890123456789012345678901234567890123456789012345</text>"),
+              "%s", svg);
+    free(svg);
+    /* short, but escaping pushes it past the width: cut, and said so */
+    char esc[64];
+    memset(esc, '\x01', 40);
+    esc[40] = '\0';
+    svg = titled(esc);
+    cr_expect(strstr(svg, "…</text>"), "%s", svg);
+    free(svg);
+}
+
 Test(svgplot, the_peak_is_labelled_with_its_value_and_time)
 {
     mw__capture c;

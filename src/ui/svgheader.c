@@ -2,6 +2,7 @@
 /* svgheader.c — --plot's picture: its title, subtitle, --compare line and legend. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,29 @@ static void compare_row(plot *pl, const mw__plot_info *info)
     mw__svg_printf(&pl->b, "</text></g>\n");
 }
 
+/* The title's text: a command line that does not fit the page's width (16 px bold, after
+ * "memwatch: ") first loses its program's directory, then is cut with "…". */
+static void title_text(mw__svgbuf *b, const char *title)
+{
+    enum { FIT = 67 };
+    const char *end = title + strcspn(title, " "), *slash = NULL;
+    for (const char *p = title; p < end; p++)
+        if (*p == '/')
+            slash = p;
+    if (strlen(title) > FIT && slash && slash + 1 < end)
+        title = slash + 1;
+    char cut[FIT + 1], whole[512];
+    mw__safe_text(cut, sizeof(cut), title);
+    /* Escaping never shortens text: longer than the cut means cut; shorter text fits `whole`,
+     * and comparing the two tells whether an escape pushed it past the cut. */
+    bool was_cut = strlen(title) > FIT ||
+                   strlen(mw__safe_text(whole, sizeof(whole), title)) > strlen(cut);
+    for (size_t n = strlen(cut); was_cut && n > 0 && cut[n - 1] == ' '; n--)
+        cut[n - 1] = '\0';
+    mw__svg_text(b, cut);
+    mw__svg_printf(b, "%s</text>\n", was_cut ? "…" : "");
+}
+
 /* Title (what was watched, and when in UTC), subtitle (what the picture holds), legend. */
 void mw__svg_header(plot *pl, const mw__plot_info *info, const panel *ps, int np)
 {
@@ -52,11 +76,7 @@ void mw__svg_header(plot *pl, const mw__plot_info *info, const panel *ps, int np
     snprintf(pidname, sizeof(pidname), "PID %ld", (long)c->pid);
     mw__svg_printf(&pl->b, "<text class=\"title\" x=\"%d\" y=\"22\" font-size=\"16\" "
                    "font-weight=\"bold\" fill=\"" INK "\">memwatch: ", PX0);
-    /* A long command line is cut to the page's width (16 px bold, after "memwatch: "). */
-    char cut[68];
-    mw__safe_text(cut, sizeof(cut), title ? title : pidname);
-    mw__svg_text(&pl->b, cut);
-    mw__svg_printf(&pl->b, "%s</text>\n", strlen(cut) + 4 < strlen(title ? title : "") ? "…" : "");
+    title_text(&pl->b, title ? title : pidname);
     if (!first)
         return;
     char iv[32], span[32], counts[64];
