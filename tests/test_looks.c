@@ -189,6 +189,11 @@ Test(looks, a_flat_series_has_no_r2)
     t = render(&d, 80, 24);
     cr_expect(strstr(t, "trend +0 B/min (R^2 -)"), "%s", t);
     free(t);
+    d.st.ascii = false;
+    t = render(&d, 160, 24); /* wide enough for the verdict's floor fit: flat too */
+    cr_expect(strstr(t, "(R\u00b2 \u2014)  no leak"), "%s", t);
+    cr_expect(!strstr(t, "1.00"), "no R² of 1.00 anywhere:\n%s", t);
+    free(t);
     done(&d);
 }
 

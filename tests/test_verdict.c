@@ -71,6 +71,8 @@ static double tiny_creep(double t) { return 100 * MIB + t * 50 * 1024 / 60; }
 
 static double long_teeth(double t) { return 200 * MIB + saw(t, 60 * MIB, 15) + t * 4 * MIB / 60; }
 
+static double constant(double t) { return 100 * MIB + 0 * t; }
+
 static double per_min(const mw_leak_result *r) { return r->floor_slope * 60 / MIB; }
 
 Test(verdict, pure_leak_is_a_leak)
@@ -80,6 +82,17 @@ Test(verdict, pure_leak_is_a_leak)
     cr_expect(fabs(per_min(&r) - 1.0) < 0.05, "slope %.3f MiB/min", per_min(&r));
     cr_expect_gt(r.r2, 0.99);
     cr_expect_str_eq(r.reason, "floor +1.0 MiB/min over 1m40s, R\u00b2 1.00");
+}
+
+Test(verdict, a_constant_floor_is_no_leak_with_an_undefined_r2)
+{
+    mw_leak_result r = judge(constant, 120);
+    cr_expect_eq(r.verdict, MW_LEAK_NO, "%s", r.reason);
+    cr_expect(mw__verdict_fit_flat(&r), "every floor equal: the fit is flat (r2 %f)", r.r2);
+    mw_leak_result l = judge(pure_leak, 120);
+    cr_expect(!mw__verdict_fit_flat(&l), "a climb is not flat");
+    mw_leak_result n = judge(noisy_flat, 120);
+    cr_expect(!mw__verdict_fit_flat(&n), "noise around a level is a fit, not flat");
 }
 
 Test(verdict, sawtooth_without_leak_is_no_leak)

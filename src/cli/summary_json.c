@@ -179,7 +179,10 @@ static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates
     app_json_string(j, "reason", v.reason);
     if (v.windows) {
         app_json_fixed(j, "floor_bytes_per_s", v.floor_slope, 3);
-        app_json_fixed(j, "r2", v.r2, 4);
+        if (mw__verdict_fit_flat(&v)) /* every floor equal: R² undefined, as the trend's */
+            app_json_null(j, "r2");
+        else
+            app_json_fixed(j, "r2", v.r2, 4);
         app_json_fixed(j, "span_s", v.span_s, 3);
         app_json_uint(j, "windows", v.windows);
     }

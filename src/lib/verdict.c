@@ -235,6 +235,11 @@ static void judge(const mw__point *pts, size_t k, mw_leak_result *out)
     }
 }
 
+bool mw__verdict_fit_flat(const mw_leak_result *v)
+{
+    return v->windows && v->r2 == 1.0 && v->floor_slope == 0.0;
+}
+
 void mw__verdict_decide(const mw__floor *f, mw_leak_result *out)
 {
     memset(out, 0, sizeof(*out));

@@ -106,6 +106,9 @@ int mw__floor_sync(mw__floor *f, const mw__ring *r);
 
 /* Judge what the index holds. O(blocks). */
 void mw__verdict_decide(const mw__floor *f, mw_leak_result *out);
+/* Whether the floors' fit was a flat line: every floor equal, so R² is undefined (0/0; the fit
+ * reports 1 with a slope of exactly 0, which no other line can give). Shown as "—", not 1.00. */
+bool mw__verdict_fit_flat(const mw_leak_result *v);
 /* One-shot: the RSS of the ring's samples. 0 or MW_ENOMEM. */
 int mw__verdict_of_ring(const mw__ring *r, mw_leak_result *out);
 

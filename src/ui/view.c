@@ -93,22 +93,26 @@ static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st
 static void verdict_segments(mw__line *l, const mw__ui_state *st)
 {
     mw_leak_result v;
-    char buf[128], rate[32];
+    char buf[128], rate[32], r2[16];
     mw__verdict_decide(&st->floor, &v);
+    const char *word = v.verdict == MW_LEAK_YES ? "leak" : v.verdict == MW_LEAK_NO ? "no leak"
+                       : v.windows ? "leak? not sure" /* the figures say why */ : NULL;
+    mw__style wst = v.verdict == MW_LEAK_YES ? MW__ST_LEAK
+                    : v.verdict == MW_LEAK_NO ? MW__ST_NOLEAK : MW__ST_DIM;
     if (v.windows) {
-        snprintf(buf, sizeof(buf), "%s/min over %s (%s %.2f)",
+        snprintf(buf, sizeof(buf), "%s/min over %s (%s)",
                  mw__format_bytes_signed(rate, sizeof(rate), (int64_t)(v.floor_slope * 60.0)),
                  mw__format_span((char[16]){0}, 16, (int64_t)(v.span_s * 1e9)),
-                 st->ascii ? "R^2" : "R\u00b2", v.r2);
-        mw__line_add_pair(l, 3, "floor", MW__ST_TITLE, buf, growth_style((int64_t)v.floor_slope));
+                 mw__format_r2(r2, sizeof(r2), v.r2, mw__verdict_fit_flat(&v), st->ascii));
+        /* the figures only with room for the word after them: the word is the verdict */
+        int need = (l->any ? 3 : 0) + mw__text_width("floor ") + mw__text_width(buf) + 2 +
+                   mw__text_width(word);
+        if (l->end - l->x >= need)
+            mw__line_add_pair(l, 3, "floor", MW__ST_TITLE, buf, growth_style((int64_t)v.floor_slope));
     }
-    if (v.verdict == MW_LEAK_YES)
-        mw__line_add(l, 2, "leak", MW__ST_LEAK);
-    else if (v.verdict == MW_LEAK_NO)
-        mw__line_add(l, 2, "no leak", MW__ST_NOLEAK);
-    else if (v.windows) /* the figures say why */
-        mw__line_add(l, 2, "leak? not sure", MW__ST_DIM);
-    else {
+    if (word) {
+        mw__line_add(l, 2, word, wst);
+    } else {
         snprintf(buf, sizeof(buf), "leak? %s", v.reason);
         if (!mw__line_add(l, 3, buf, MW__ST_DIM))
             mw__line_add(l, 3, "leak? not sure", MW__ST_DIM);
