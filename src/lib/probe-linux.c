@@ -175,10 +175,10 @@ int mw__probe_sample(mw__probe *p, mw_stats *out, int *peak_reset_err)
     if (rc != 0)
         return rc;
     /* An exiting process drops its address space (its Vm* lines vanish) a moment before it
-     * becomes a zombie: that is the end, not a kernel thread with zero memory. */
-    if (out->virtual_size != 0)
-        p->had_mm = 1;
-    else if (p->had_mm)
+     * becomes a zombie: that is the end. Kernel threads were refused at open, and every user
+     * process has mappings, so no address space is never a sample of zeros, even the first
+     * (a command that exits at once can be caught there). */
+    if (out->virtual_size == 0)
         return MW_ENOPROC;
 
     int reset_err = 0;

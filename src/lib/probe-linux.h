@@ -78,7 +78,6 @@ struct mw__probe {
     int clear_fd;    /* /proc/PID/clear_refs with MW__PROBE_RESET_PEAK, else -1 */
     int clear_err;   /* why clear_fd could not be opened (0 if it was) */
     int use_scan;    /* tree: no children files here, scan /proc/ * /stat instead */
-    int had_mm;      /* a sample showed an address space (not a kernel thread) */
     mw__growbuf buf; /* status text (and other files, one at a time) */
     mw__ptree tree;   /* the processes read (one without MW__PROBE_TREE) and their records */
 };
