@@ -11,7 +11,8 @@
 # Makes: leak.png (the demo's steady leak and its trend), sawtooth-spike.png (sawtooth, the 120 MiB
 # spike and its peak marker), help.png (the help overlay over that screen), tree.png (a Python
 # multiprocessing pool under -c --pss: RSS beside PSS, and the process table, key t), picker.png (memwatch
-# with no target: the process picker, filtered). Each capture is kept
+# with no target: the process picker, filtered), compare.png (a replay with --compare: a script
+# before and after a fix). Each capture is kept
 # as HTML beside the PNG's name in a temp dir only; the PNGs are what README shows.
 set -u
 
@@ -177,4 +178,32 @@ tm send-keys -t shot Escape Escape
 kill "$pool" 2>/dev/null
 wait "$pool" 2>/dev/null
 
-for name in leak sawtooth-spike help tree picker; do render "$name"; done
+# --compare: one script recorded before and after a fix (it kept every request's buffer; after
+# the fix it keeps one in four), the fixed run replayed with the old one drawn over it as dots.
+tm kill-server >/dev/null 2>&1
+cat >"$tmp/serve.py" <<'EOF'
+import sys, time
+keep_every = int(sys.argv[1])
+kept, scratch = [], []
+for i in range(100):
+    buf = bytearray(1 << 20)
+    scratch.append(buf)
+    if i % keep_every == 0:
+        kept.append(buf)
+    if i % 10 == 9:
+        scratch.clear()  # a batch done: its scratch buffers go
+    time.sleep(0.08)
+EOF
+for run in before:1 after:4; do
+    "$MEMWATCH" --no-tui -i 100ms -o "$tmp/${run%:*}.csv" -- python3 "$tmp/serve.py" "${run#*:}" \
+        >"$tmp/${run%:*}.log" 2>&1 || die "recording ${run%:*} failed: $(cat "$tmp/${run%:*}.log")"
+done
+tm new-session -d -s shot -x "$COLS" -y "$ROWS" -c "$tmp" \
+    env -u LC_ALL -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 \
+    "$MEMWATCH" --replay after.csv --compare before.csv || die "tmux could not start"
+tm set-option -g remain-on-exit on >/dev/null
+wait_for '^compare ' 10
+grab compare
+tm send-keys -t shot q
+
+for name in leak sawtooth-spike help tree picker compare; do render "$name"; done

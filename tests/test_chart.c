@@ -230,3 +230,83 @@ Test(chart, degenerate_sizes_and_windows_are_safe)
     free(draw(40, 6, &sp, &res));
     cr_expect_not(res.have);
 }
+
+/* --compare: another ring drawn as dots over this one. */
+static mw__ring other;
+
+static void other_push(int64_t t_s10, uint64_t rss_mib)
+{
+    mw__sample s = fx_sample(t_s10 * FX_S / 10, rss_mib * FX_MIB, 2 * rss_mib * FX_MIB);
+    mw__ring_push(&other, &s);
+}
+
+/* Rows of text holding `cp` in column x, counted from the top (-1: none). */
+static int row_of(const char *text, const char *glyph, int x)
+{
+    int row = 0;
+    for (const char *l = text; *l; row++) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        int col = 0;
+        for (const char *p = l; p < l + n; col++) {
+            if (col == x && strncmp(p, glyph, strlen(glyph)) == 0)
+                return row;
+            mw__utf8_next(&p);
+        }
+        l = e ? e + 1 : l + n;
+    }
+    return -1;
+}
+
+static size_t count_of(const char *text, const char *glyph)
+{
+    size_t k = 0;
+    for (const char *p = text; (p = strstr(p, glyph)); p += strlen(glyph))
+        k++;
+    return k;
+}
+
+Test(chart, the_other_capture_is_dots_on_one_axis_ending_where_it_ended)
+{
+    cr_assert_eq(mw__ring_init(&other, 64), 0);
+    for (int i = 0; i <= 40; i++)
+        push(i, 100, 0); /* this run: flat at 100 MiB for 4 s */
+    for (int i = 0; i <= 20; i++)
+        other_push(1000 + i, 300); /* the other: 300 MiB for 2 s, on a clock 100 s later */
+    mw__chart_spec sp = spec_all(false);
+    sp.hidden_peaks = false;
+    sp.other = &other;
+    sp.other_shift_ns = -100 * FX_S;
+    sp.other_name = "before.csv";
+    mw__chart_result res;
+    char *t = draw(100, 12, &sp, &res);
+    cr_expect(strstr(t, "\u2022 before.csv \u25b2 300.0 MiB"), "its legend and peak:\n%s", t);
+    cr_expect(res.other_have);
+    cr_expect_eq(res.other_peak, 300 * FX_MIB);
+    cr_expect_eq(res.peak, 100 * FX_MIB, "this run's peak is its own");
+    /* one axis for both: the dots at the top, this run's bars low */
+    int first = res.plot_x, half = res.plot_x + res.plot_w / 2;
+    int dot_row = row_of(t, "\u2022", first), bar_row = row_of(t, "\u2588", first);
+    cr_expect(dot_row >= 1 && dot_row + 6 <= bar_row, "300 MiB far above 100 MiB's bars:\n%s", t);
+    cr_expect_eq(row_of(t, "\u2022", half - 2), dot_row, "... across its first half:\n%s", t);
+    cr_expect_eq(row_of(t, "\u2022", half + 3), -1, "none after its last sample:\n%s", t);
+    size_t dots = count_of(t, "\u2022") - 1; /* less the legend's */
+    cr_expect(dots >= (size_t)res.plot_w / 2 - 1 && dots <= (size_t)res.plot_w / 2 + 1,
+              "one dot a column for half the plot (%zu of %d)", dots, res.plot_w);
+    free(t);
+
+    sp.ascii = true;
+    t = draw(100, 12, &sp, &res);
+    cr_expect(strstr(t, "o before.csv ^ 300.0 MiB"), "ASCII legend:\n%s", t);
+    cr_expect_eq(row_of(t, "o", first), dot_row, "ASCII dots:\n%s", t);
+    free(t);
+
+    sp.other_shift_ns = 0; /* now wholly outside the window */
+    sp.ascii = false;
+    t = draw(100, 12, &sp, &res);
+    cr_expect(!res.other_have);
+    cr_expect(strstr(t, "\u2022 before.csv: none here"), "%s", t);
+    cr_expect_eq(count_of(t, "\u2022"), 1, "no dots, the legend only:\n%s", t);
+    free(t);
+    mw__ring_destroy(&other);
+}

@@ -230,3 +230,44 @@ Test(looks, header_counts_sampling_gaps)
     free(t);
     done(&d);
 }
+
+/* --compare: the other capture as dots, its legend in each chart, a row comparing the two; a
+ * still picture (replay) also covers the other's longer run. */
+Test(looks, a_compared_capture_is_dots_a_legend_and_a_row)
+{
+    dash d;
+    open_dash(&d);
+    fx_leak(&d.cap, 240, FX_S / 4, -1); /* 60 s, 100 -> 115 MiB */
+    mw__capture other;
+    fx_capture(&other, 1000);
+    flat(&other, 320, 108 * FX_MIB); /* 80 s at 108 MiB */
+    mw__view_info in;
+    memset(&in, 0, sizeof(in));
+    in.replay = true;
+    in.gone = true;
+    in.replay_file = "after.csv";
+    in.elapsed_ns = mw__ring_last(&d.cap.ring)->t_ns - d.cap.t0_ns;
+    in.other = &other;
+    in.other_name = "before.csv";
+    in.other_shift_ns = d.cap.t0_ns - other.t0_ns;
+    in.aligned = "t=0 at each start";
+    in.compare_line = "peak 115.0 MiB vs 108.0 MiB (+6%), growth +15.0 MiB vs +0 B, "
+                      "trend +15.0 MiB/min vs +0 B/min";
+    cr_assert_eq(mw__canvas_resize(&d.cv, 100, 30), 0);
+    mw__view_build(&d.cv, &d.cap, &in, &d.st);
+    char *t = mw__canvas_to_text(&d.cv);
+    fx_golden("view-compare-100x30", t);
+    cr_expect(strstr(t, "\u2022 before.csv \u25b2 108.0 MiB"), "RSS legend:\n%s", t);
+    cr_expect(strstr(t, "compare \u2022 before.csv (t=0 at each start): peak 115.0 MiB vs 108.0 "
+                        "MiB (+6%)"), "the row:\n%s", t);
+    cr_expect(strstr(t, "\u2192 00:01:19"), "the window reaches the other's end (79.75 s):\n%s", t);
+    free(t);
+    in.other = NULL; /* without it: this run's own 60 s, no legend, no row */
+    mw__view_build(&d.cv, &d.cap, &in, &d.st);
+    t = mw__canvas_to_text(&d.cv);
+    cr_expect(!strstr(t, "before.csv") && !strstr(t, "\u2022"), "%s", t);
+    cr_expect(strstr(t, "\u2192 00:00:59.750 (59s)"), "%s", t);
+    free(t);
+    mw__capture_destroy(&other);
+    done(&d);
+}

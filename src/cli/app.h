@@ -147,6 +147,7 @@ typedef struct app_session {
     int64_t last_info_ns;   /* when the target's info was last refreshed */
     app_summary_out *summary; /* --summary-json: made at start, written by app_run_conclude */
     app_plot_out *plot;       /* --plot: made at start, drawn by app_run_conclude */
+    struct app_compare *compare; /* --compare's capture (borrowed from main.c), or NULL */
     struct app_markctl *ctl; /* marks from outside: the control socket and SIGUSR1 (markctl.h) */
 } app_session;
 
@@ -233,9 +234,11 @@ void app_run_report_output(const app_session *s, bool still_watching);
 int app_headless_run(app_session *s);
 /* Print the end-of-run summary of a capture to f. */
 void app_summary_print(FILE *f, const app_session *s);
-/* The dashboard on a live session (s) or a replayed capture (s == NULL, replay != NULL).
+/* The dashboard on a live session (s; its compare is s->compare) or a replayed capture (s ==
+ * NULL, replay != NULL; compare: --compare's capture, or NULL).
  * Returns the exit status. */
-int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o);
+int app_dashboard_run(app_session *s, mw__capture *replay, struct app_compare *compare,
+                      const app_options *o);
 
 /* ---- choosing the process (pick.c) --------------------------------------------------------------
  * Both return -1 once o names one process (o->mode = APP_MODE_PID, o->pid; the picker also sets

@@ -3,16 +3,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app.h"
-#include "export.h"
+#include "dash.h"
+#include "compare.h"
 #include "gates.h"
 #include "keys.h"
 #include "tui.h"
@@ -27,106 +25,10 @@
 #define FRAME_MIN_MS 200
 #define FRAME_MAX_MS 250  /* keys and the clock stay responsive at slow rates */
 
-/* A live capture is worth keeping, so `q` asks before throwing it away, once this much of it is
- * in no export: at least 10 samples covering at least 10 s (a glance at a process is not). */
-#define UNSAVED_MIN_SAMPLES 10
-#define UNSAVED_MIN_NS (10 * 1000000000LL)
-
-/* What `q` is waiting for an answer to, in this order: the export, then the launched command. */
-typedef enum quit_question { ASK_NONE = 0, ASK_EXPORT, ASK_COMMAND } quit_question;
-
-typedef struct dash {
-    app_session *s;        /* NULL in replay */
-    mw__capture *cap;     /* the session's capture, or the replayed one */
-    const app_options *o;
-    app_tui *tui;
-    mw__canvas cv;
-    mw__ui_state st;
-    char msg[1024];
-    bool msg_error;
-    quit_question confirm_quit; /* asking before quitting (ASK_NONE: not asking) */
-    uint64_t exported_n;  /* samples ever taken (all.n) at the last export that succeeded */
-    int64_t exported_t;   /* time of the newest sample in it */
-    bool leave_running;   /* the user chose to quit and leave it running */
-    int peak_reset_error; /* last reported --interval-peaks failure */
-    bool out_reported;    /* the -o failure has been shown */
-    char state[512];      /* the header's state and command, escaped (names are the process's */
-    char command[4096];   /*   own choice of bytes): filled each frame */
-    char gate[256];       /* a gate over its limit, for the growth row */
-    mw_tree_process *procs; /* the process table's rows, fetched each frame while it is open */
-    size_t procs_cap;
-    app_where_ui where;   /* "where it went": the smaps worker (live only) and its newest diff */
-} dash;
-
-static void say(dash *d, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Set the status line. Formats are always literals here; user text only ever fills a %s. */
-static void say(dash *d, bool error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
-    va_end(ap);
-    d->msg_error = error;
-}
-
-static bool child_running(const dash *d)
-{
-    return d->s && d->s->target.launched && !d->s->target.reaped && !d->s->target.gone;
-}
-
-/* The demo is ours alone: quitting ends it without asking. */
-static bool must_ask_before_quit(const dash *d)
-{
-    return child_running(d) && d->o->mode == APP_MODE_LAUNCH;
-}
-
-static void export_capture(dash *d)
-{
-    if (d->cap->ring.end == 0) {
-        say(d, true, "nothing to export yet: no sample taken");
-        return;
-    }
-    char stamp[32], path[128], err[768];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-    long pid = d->s ? (long)d->s->target.pid : (long)d->cap->pid;
-    const mw__export_format *fmt = mw__export_formats[0];
-    size_t rows = 0;
-    int rc = 0;
-    /* Two exports in the same second get -2, -3...: an existing file is never replaced. */
-    for (int n = 1; n < 100; n++) {
-        if (n == 1)
-            snprintf(path, sizeof(path), "memwatch-%ld-%s%s", pid, stamp, fmt->suffix);
-        else
-            snprintf(path, sizeof(path), "memwatch-%ld-%s-%d%s", pid, stamp, n, fmt->suffix);
-        rc = mw__export(d->cap, fmt, path, false, &rows, err, sizeof(err));
-        if (rc != MW_EALREADY)
-            break;
-    }
-    if (rc != 0) {
-        say(d, true, "export failed: %s", err);
-        return;
-    }
-    d->exported_n = d->cap->all.n;
-    d->exported_t = d->cap->all.last.t_ns;
-    char cwd[512];
-    char full[700];
-    if (getcwd(cwd, sizeof(cwd)))
-        snprintf(full, sizeof(full), "%s/%s", cwd, path);
-    else
-        snprintf(full, sizeof(full), "%s", path);
-    char count[32];
-    snprintf(count, sizeof(count), "%zu", rows);
-    say(d, false, "exported %s rows to %s", count, full);
-}
-
 static void change_interval(dash *d, bool faster)
 {
     if (!d->s) {
-        say(d, true, "replay: the interval is fixed by the file");
+        app_dash_say(d, true, "replay: the interval is fixed by the file");
         return;
     }
     uint64_t cur = d->s->interval_ms;
@@ -134,11 +36,11 @@ static void change_interval(dash *d, bool faster)
     char lbl[32];
     mw__format_interval(lbl, sizeof(lbl), next);
     if (next == cur) {
-        say(d, false, "interval %s is the %s step", lbl, faster ? "fastest" : "slowest");
+        app_dash_say(d, false, "interval %s is the %s step", lbl, faster ? "fastest" : "slowest");
         return;
     }
     app_session_set_interval(d->s, next);
-    say(d, false, "sampling every %s", lbl);
+    app_dash_say(d, false, "sampling every %s", lbl);
 }
 
 /* z / Z that changed nothing: say why, or the key looks broken. */
@@ -146,75 +48,13 @@ static void zoom_limit(dash *d, mw__action a)
 {
     char span[16];
     if (a == MW__ACT_ZOOM_OUT_LIMIT)
-        say(d, false, "zoom: everything captured is on screen");
+        app_dash_say(d, false, "zoom: everything captured is on screen");
     else if (d->st.zoom == 0)
-        say(d, false, "zoom: everything captured is on screen, shorter than the closest step (%s)",
+        app_dash_say(d, false, "zoom: everything captured is on screen, shorter than the closest step (%s)",
             mw__format_span(span, sizeof(span), mw__zoom_span_ns(MW__ZOOM_LEVELS - 1)));
     else
-        say(d, false, "zoom: %s is the closest step",
+        app_dash_say(d, false, "zoom: %s is the closest step",
             mw__format_span(span, sizeof(span), mw__zoom_span_ns(d->st.zoom)));
-}
-
-/* The part of a live capture in no export, when it is worth asking about (see UNSAVED_*): a
- * replay is on disk already, and so is everything with -o recording (unless the file failed;
- * the newest row is written as the session closes); the demo's workload is not worth keeping.
- * Writes its span into buf. */
-static bool unsaved(const dash *d, char *span, size_t n)
-{
-    const mw__capture *c = d->cap;
-    if (!d->s || d->o->mode == APP_MODE_DEMO || (d->o->output && !d->s->out_failed))
-        return false;
-    int64_t from = d->exported_n ? d->exported_t : c->all.first.t_ns;
-    int64_t ns = c->all.last.t_ns - from;
-    if (c->all.n - d->exported_n < UNSAVED_MIN_SAMPLES || ns < UNSAVED_MIN_NS)
-        return false;
-    mw__format_span(span, n, ns);
-    return true;
-}
-
-/* q (or F10): ask about what quitting would lose, the capture first, then the launched command;
- * returns true when there is nothing (left) to ask. */
-static bool ask_before_quit(dash *d, quit_question from)
-{
-    char span[16];
-    if (from <= ASK_EXPORT && unsaved(d, span, sizeof(span))) {
-        d->confirm_quit = ASK_EXPORT; /* these prompts stay within 80 columns */
-        say(d, true, "%s of samples not exported: e = export and quit, q = quit, other = stay",
-            span);
-        return false;
-    }
-    if (must_ask_before_quit(d)) {
-        d->confirm_quit = ASK_COMMAND;
-        say(d, true, "command still running: k = end it and quit, d = leave it running, "
-                     "other = stay");
-        return false;
-    }
-    return true;
-}
-
-/* The answer to a quit prompt. Returns true when the loop should end. */
-static bool answer_quit(dash *d, mw__key k)
-{
-    quit_question q = d->confirm_quit;
-    d->confirm_quit = ASK_NONE;
-    bool ctrl_c = k == MW__KEY_CTRL_C || k == 3;
-    if (q == ASK_EXPORT && (k == 'e' || k == 'E')) {
-        export_capture(d);
-        if (d->msg_error)
-            return false; /* the export failed: stay, with the reason on screen */
-        return ask_before_quit(d, ASK_COMMAND);
-    }
-    if (q == ASK_EXPORT && (k == 'q' || k == 'Q' || k == MW__KEY_F10 || ctrl_c))
-        return ask_before_quit(d, ASK_COMMAND);
-    /* Ending the command takes its own key: a second q must not kill what d would keep. */
-    if (q == ASK_COMMAND && (k == 'k' || k == 'K' || k == 'y' || k == 'Y' || ctrl_c))
-        return true;
-    if (q == ASK_COMMAND && (k == 'd' || k == 'D')) {
-        d->leave_running = true;
-        return true;
-    }
-    say(d, false, "quit cancelled");
-    return false;
 }
 
 /* t opened the process table: only a live -c run has a tree to list; else say why instead of
@@ -223,10 +63,10 @@ static void table_opened(dash *d)
 {
     if (!d->s) {
         d->st.table = false;
-        say(d, false, "the process table is live only: a replay has no processes");
+        app_dash_say(d, false, "the process table is live only: a replay has no processes");
     } else if (!d->o->children) {
         d->st.table = false;
-        say(d, false, "the process table needs -c (watch the process and all its descendants)");
+        app_dash_say(d, false, "the process table needs -c (watch the process and all its descendants)");
     }
 }
 
@@ -265,10 +105,10 @@ static void where_opened(dash *d)
 {
     if (!d->s) {
         d->st.where = false;
-        say(d, false, "where it went is live only: a replay has no process to read");
+        app_dash_say(d, false, "where it went is live only: a replay has no process to read");
     } else if (!d->where.w) {
         d->st.where = false;
-        say(d, true, d->where.failed ? "where it went: cannot start its reader thread"
+        app_dash_say(d, true, d->where.failed ? "where it went: cannot start its reader thread"
                                      : "where it went: no sample yet");
     } else {
         app_where_show(d->where.w);
@@ -280,7 +120,7 @@ static bool handle_key(dash *d, mw__key k)
 {
     /* A resize (or Ctrl-L) is not the user answering: the question stays, redrawn below. */
     if (d->confirm_quit && k != MW__KEY_RESIZE)
-        return answer_quit(d, k);
+        return app_dash_answer_quit(d, k);
     /* A message holds the status row (live/paused, zoom) only until the next key, or it would
      * hide that row for good; a resize or repaint is not the user answering it. */
     if (k != MW__KEY_RESIZE) {
@@ -293,17 +133,17 @@ static bool handle_key(dash *d, mw__key k)
         return false;
     mw__action a = mw__ui_key(&d->st, k, d->cap);
     switch (a) {
-    case MW__ACT_QUIT: return ask_before_quit(d, ASK_EXPORT);
+    case MW__ACT_QUIT: return app_dash_ask_before_quit(d, ASK_EXPORT);
     case MW__ACT_FASTER: change_interval(d, true); break;
     case MW__ACT_SLOWER: change_interval(d, false); break;
-    case MW__ACT_EXPORT: export_capture(d); break;
+    case MW__ACT_EXPORT: app_dash_export(d); break;
     case MW__ACT_MARK: {
         char why[160];
         int rc = d->s ? app_session_mark(d->s, d->st.label) : mw__capture_mark(d->cap, d->st.label);
         if (rc != 0)
-            say(d, true, "%s", app_mark_refusal(rc, why, sizeof(why)));
+            app_dash_say(d, true, "%s", app_mark_refusal(rc, why, sizeof(why)));
         else /* an unlabelled mark got its number: say which */
-            say(d, false, "mark added '%s'", mw__capture_last_mark(d->cap)->label);
+            app_dash_say(d, false, "mark added '%s'", mw__capture_last_mark(d->cap)->label);
         if (rc == 0) /* the where overlay counts from here on: read it now */
             app_where_ui_mark(&d->where, mw__capture_last_mark(d->cap)->label);
         break;
@@ -330,11 +170,11 @@ static void note_session_events(dash *d)
         app_tui_bell(d->tui);
         char thr[32];
         mw__format_bytes(thr, sizeof(thr), d->o->alert_bytes);
-        say(d, true, "ALERT: RSS crossed %s", thr);
+        app_dash_say(d, true, "ALERT: RSS crossed %s", thr);
     }
     if (s->out_failed && !d->out_reported) {
         d->out_reported = true;
-        say(d, true, "recording stopped: %s (the history in memory is intact; press e to "
+        app_dash_say(d, true, "recording stopped: %s (the history in memory is intact; press e to "
                      "export it)", s->out_err);
     }
     if (d->o->interval_peaks) {
@@ -342,13 +182,13 @@ static void note_session_events(dash *d)
         if (mw_watcher_get_status(s->watcher, &ws) == 0 && ws.peak_reset_error &&
             ws.peak_reset_error != d->peak_reset_error) {
             d->peak_reset_error = ws.peak_reset_error;
-            say(d, true, "--interval-peaks: cannot reset the peak: %s",
+            app_dash_say(d, true, "--interval-peaks: cannot reset the peak: %s",
                 mw_strerror(ws.peak_reset_error));
         }
     }
     uint32_t hidden = app_session_pss_news(s);
     if (hidden)
-        say(d, true, "--pss: %u process%s hide smaps_rollup (another user's, or non-dumpable): "
+        app_dash_say(d, true, "--pss: %u process%s hide smaps_rollup (another user's, or non-dumpable): "
                      "no PSS while a sum would leave them out", hidden, hidden == 1 ? "" : "es");
 }
 
@@ -361,6 +201,8 @@ static void fill_info(dash *d, mw__view_info *info)
     info->pss_interval_ms = d->o->pss_interval_ms;
     fill_procs(d, &info->procs);
     app_where_ui_fill(&d->where, &info->where);
+    if (d->compare)
+        app_compare_fill(d->compare, d->cap, mw__now_ns(), info);
     if (!d->s) {
         info->replay = true;
         info->replay_file = d->o->replay_path;
@@ -424,11 +266,11 @@ static bool poll_live(dash *d)
     note_session_events(d);
     for (app_mark_news x; app_markctl_news(d->s->ctl, &x); news = true) {
         if (x.refused) {
-            say(d, true, "mark from outside: %s",
+            app_dash_say(d, true, "mark from outside: %s",
                 app_mark_refusal(x.refused, why, sizeof(why)));
             continue;
         }
-        say(d, false, "mark added '%s' (from outside)", x.label);
+        app_dash_say(d, false, "mark added '%s' (from outside)", x.label);
         app_where_ui_mark(&d->where, x.label);
     }
     /* The baseline is read once the first sample is in, on the worker; a diff is news. */
@@ -436,11 +278,13 @@ static bool poll_live(dash *d)
     return news || (diff && d->st.where);
 }
 
-int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
+int app_dashboard_run(app_session *s, mw__capture *replay, struct app_compare *compare,
+                      const app_options *o)
 {
     dash d;
     memset(&d, 0, sizeof(d));
     d.s = s;
+    d.compare = s ? s->compare : compare;
     d.cap = s ? &s->cap : replay;
     d.o = o;
     char err[256];
@@ -454,7 +298,7 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
     d.st.ascii = !app_tui_unicode(d.tui);
     d.st.color = app_tui_color(d.tui);
     if (!s)
-        say(&d, false, "replay of %s: press ? for keys", o->replay_path);
+        app_dash_say(&d, false, "replay of %s: press ? for keys", o->replay_path);
 
     int quit_sig = 0;
     int64_t last_frame = 0;
@@ -467,7 +311,7 @@ int app_dashboard_run(app_session *s, mw__capture *replay, const app_options *o)
              * Ctrl-C means now; at the export question it answers like q, so a running
              * command is still asked about. */
             quit_question q = d.confirm_quit;
-            if (sig == SIGINT && q != ASK_COMMAND && !ask_before_quit(&d, ASK_COMMAND)) {
+            if (sig == SIGINT && q != ASK_COMMAND && !app_dash_ask_before_quit(&d, ASK_COMMAND)) {
                 last_frame = 0; /* show the question now */
             } else {
                 quit_sig = sig;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "compare.h"
 #include "csv.h"
 #include "loadcsv.h"
 #include "summary_json.h"
@@ -40,10 +41,20 @@ static int run_replay(const app_options *o)
         app_plot_discard(plot);
         return rc;
     }
-    if (plot) /* the picture instead of the dashboard: no terminal needed */
-        rc = app_plot_replayed(plot, o, &cap);
+    app_compare *k = NULL;
+    if ((rc = app_compare_open(o, &k)) == 0 && k && o->compare_at &&
+        !app_compare_align_mark(k, &cap)) { /* a saved run will not reach it: refused */
+        fprintf(stderr, "memwatch: --compare-at: %s has no mark '%s'\n", o->replay_path,
+                o->compare_at);
+        rc = APP_EXIT_USAGE;
+    }
+    if (rc != 0)
+        app_plot_discard(plot);
+    else if (plot) /* the picture instead of the dashboard: no terminal needed */
+        rc = app_plot_replayed(plot, o, &cap, k);
     else if ((rc = check_terminal()) == 0)
-        rc = app_dashboard_run(NULL, &cap, o);
+        rc = app_dashboard_run(NULL, &cap, k, o);
+    app_compare_free(k);
     mw__capture_destroy(&cap);
     return rc;
 }
@@ -112,6 +123,7 @@ typedef struct app_files {
     app_summary_out *summary;
     app_promfile *prom;
     app_plot_out *plot;
+    app_compare *compare; /* not a file written, but read at start like them: --compare */
 } app_files;
 
 static void discard_files(app_files *f)
@@ -120,6 +132,7 @@ static void discard_files(app_files *f)
     app_summary_json_discard(f->summary);
     app_promfile_discard(f->prom);
     app_plot_discard(f->plot);
+    app_compare_free(f->compare);
     *f = (app_files){0};
 }
 
@@ -128,7 +141,7 @@ static int open_files(const app_options *o, app_files *f)
 {
     int rc;
     *f = (app_files){0};
-    if ((rc = open_output(o, &f->out)) != 0 || (rc = app_summary_json_open(o, &f->summary)) != 0 ||
+    if ((rc = app_compare_open(o, &f->compare)) != 0 || (rc = open_output(o, &f->out)) != 0 || (rc = app_summary_json_open(o, &f->summary)) != 0 ||
         (rc = app_promfile_open(o, &f->prom)) != 0 || (rc = app_plot_open(o, &f->plot)) != 0) {
         discard_files(f);
         return rc;
@@ -182,6 +195,7 @@ int main(int argc, char **argv)
     s.summary = f.summary; /* ours to discard below, or written at the run's end */
     s.prom = f.prom;       /* the session's from here: rewritten as it polls, freed with it */
     s.plot = f.plot;       /* as the summary */
+    s.compare = f.compare; /* borrowed: freed below */
     if (rc != 0) {
         app_promfile_discard(s.prom);
         s.prom = NULL;
@@ -192,11 +206,13 @@ int main(int argc, char **argv)
         app_summary_json_discard(s.summary);
         app_plot_discard(s.plot);
         app_session_destroy(&s);
+        app_compare_free(f.compare);
         return rc;
     }
-    rc = o.no_tui ? app_headless_run(&s) : app_dashboard_run(&s, NULL, &o);
+    rc = o.no_tui ? app_headless_run(&s) : app_dashboard_run(&s, NULL, NULL, &o);
     app_summary_json_discard(s.summary); /* a run that ended without its summary (EPIPE) */
     app_plot_discard(s.plot);
     app_session_destroy(&s);
+    app_compare_free(f.compare);
     return rc;
 }

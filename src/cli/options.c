@@ -104,10 +104,11 @@ void app_options_usage(FILE *f)
           "      --plot FILE.svg      draw RSS and VSZ over time (peak, marks, spikes) as\n"
           "                           SVG to a new FILE at the end; with --replay: no\n"
           "                           dashboard, just the picture\n"
-          "      --compare OTHER.csv  draw a saved capture over the --plot picture (t=0:\n"
-          "                           each one's first sample) and compare peak, growth\n"
-          "                           and trend\n"
-          "      --compare-at LABEL   with --replay: t=0 at the mark LABEL in both\n"
+          "      --compare OTHER.csv  draw a saved capture over the charts (dots) and the\n"
+          "                           --plot picture (t=0: each one's first sample), and\n"
+          "                           compare peak, growth and trend\n"
+          "      --compare-at LABEL   t=0 at the mark LABEL in both (a live run: once it\n"
+          "                           has that mark; at the starts until then)\n"
           "      --ascii              ASCII charts (default: Unicode in a UTF-8 locale)\n"
           "      --color WHEN         auto (default: colour unless NO_COLOR is set or\n"
           "                           the terminal has none), always, or never\n"
@@ -268,13 +269,11 @@ static int decide_mode(int argc, char **argv, const parse_state *ps, app_options
             return usage_error("--replay only opens a capture in the dashboard (or draws it "
                                "with --plot); it takes no recording options");
     }
-    if (o->compare && !o->plot) /* the dashboard does not draw the overlay (yet) */
-        return usage_error("--compare draws in the --plot picture: add --plot FILE.svg");
+    if (o->compare && o->no_tui && !o->plot)
+        return usage_error("--compare draws in the dashboard or the --plot picture: with "
+                           "--no-tui, add --plot FILE.svg");
     if (o->compare_at && !o->compare)
         return usage_error("--compare-at applies only with --compare");
-    if (o->compare_at && o->mode != APP_MODE_REPLAY)
-        return usage_error("--compare-at needs --replay (a live run's marks are not known at "
-                           "start)");
     if (o->format && !o->output)
         return usage_error("--format applies only to -o FILE");
     if (app_output_is_stdout(o) && !o->no_tui)

@@ -8,17 +8,14 @@
 #include <string.h>
 
 #include "atomicfile.h"
-#include "loadcsv.h"
+#include "compare.h"
 #include "plotfile.h"
-#include "svgcompare.h"
 #include "svgplot.h"
 
 struct app_plot_out {
     mw__atomicfile *file;
     char *path;
     const app_options *o;
-    bool compare;       /* --compare: other holds the other capture */
-    mw__capture other;
 };
 
 static void say(const char *path, const char *cause)
@@ -26,22 +23,6 @@ static void say(const char *path, const char *cause)
     char err[768];
     mw__file_error(err, sizeof(err), "write the plot to", path, cause);
     fprintf(stderr, "memwatch: --plot: %s\n", err);
-}
-
-/* --compare: the other capture, loaded at start; a --compare-at mark it lacks is refused. */
-static int open_compare(app_plot_out *f)
-{
-    int64_t t;
-    int rc = app_capture_load(f->o->compare, f->o->history, "--compare", &f->other);
-    if (rc != 0)
-        return rc;
-    f->compare = true;
-    if (f->o->compare_at && !mw__compare_anchor(&f->other, f->o->compare_at, &t)) {
-        fprintf(stderr, "memwatch: --compare-at: %s has no mark '%s'\n", f->o->compare,
-                f->o->compare_at);
-        return APP_EXIT_USAGE;
-    }
-    return 0;
 }
 
 int app_plot_open(const app_options *o, app_plot_out **out)
@@ -62,11 +43,6 @@ int app_plot_open(const app_options *o, app_plot_out **out)
         free(f);
         return APP_EXIT_USAGE;
     }
-    int rc = o->compare ? open_compare(f) : 0;
-    if (rc != 0) {
-        app_plot_discard(f);
-        return rc;
-    }
     *out = f;
     return 0;
 }
@@ -76,18 +52,17 @@ void app_plot_discard(app_plot_out *f)
     if (!f)
         return;
     mw__atomicfile_destroy(f->file);
-    if (f->compare)
-        mw__capture_destroy(&f->other);
     free(f->path);
     free(f);
 }
 
 /* Draw, write, commit, free f. One line and -1 on failure. */
-static int write_plot(app_plot_out *f, const mw__capture *c, const mw__plot_info *info)
+static int write_plot(app_plot_out *f, const mw__capture *c, const app_compare *k,
+                      const mw__plot_info *info)
 {
     char *svg = NULL;
     size_t len = 0;
-    int rc = mw__svg_plot(c, f->compare ? &f->other : NULL, info, &svg, &len);
+    int rc = mw__svg_plot(c, k ? app_compare_other(k) : NULL, info, &svg, &len);
     int e = ENOMEM;
     if (rc == 0) {
         rc = mw__atomicfile_write(f->file, svg, len);
@@ -121,21 +96,21 @@ int app_plot_finish(app_session *s)
         .rss_counts = s->opt->children ? "tree total (-c)" : "process",
         .other_name = s->opt->compare,
     };
-    return write_plot(f, &s->cap, &info);
+    if (s->compare) {
+        info.align_mark = app_compare_align_mark(s->compare, &s->cap);
+        if (s->opt->compare_at && !info.align_mark)
+            fprintf(stderr, "memwatch: --compare-at: this run has no mark '%s': the plot aligns "
+                            "both captures at their first samples\n", s->opt->compare_at);
+    }
+    return write_plot(f, &s->cap, s->compare, &info);
 }
 
-int app_plot_replayed(app_plot_out *f, const app_options *o, const mw__capture *c)
+int app_plot_replayed(app_plot_out *f, const app_options *o, const mw__capture *c,
+                      const app_compare *k)
 {
     char title[320];
     snprintf(title, sizeof(title), "PID %ld (%s)", (long)c->pid, o->replay_path);
     mw__plot_info info = {.title = c->command[0] ? NULL : title, .other_name = o->compare,
                           .align_mark = o->compare_at};
-    int64_t t;
-    if (o->compare_at && !mw__compare_anchor(c, o->compare_at, &t)) {
-        fprintf(stderr, "memwatch: --compare-at: %s has no mark '%s'\n", o->replay_path,
-                o->compare_at);
-        app_plot_discard(f);
-        return APP_EXIT_USAGE;
-    }
-    return write_plot(f, c, &info) == 0 ? APP_EXIT_OK : APP_EXIT_RUNTIME;
+    return write_plot(f, c, k, &info) == 0 ? APP_EXIT_OK : APP_EXIT_RUNTIME;
 }

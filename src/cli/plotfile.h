@@ -4,6 +4,7 @@
 #define APP_PLOTFILE_H
 
 #include "app.h"
+#include "compare.h"
 
 /* At start, before anything is launched: make the file (a temporary beside it, O_EXCL,
  * no-follow; an existing path is refused), like -o. *out is NULL when --plot is not given.
@@ -14,8 +15,10 @@ void app_plot_discard(app_plot_out *f);
 /* At the end of a live run: draw s's capture into s->plot and commit it (freed, NULL after).
  * Prints one line and returns -1 on failure; 0 on success (or without --plot). */
 int app_plot_finish(app_session *s);
-/* memwatch --replay FILE --plot OUT: draw the loaded capture c into f and commit it (f is freed);
+/* memwatch --replay FILE --plot OUT: draw the loaded capture c (and --compare's k, or NULL;
+ * run_replay checked that both have a --compare-at mark) into f and commit it (f is freed);
  * no terminal. Returns the exit status (1 when it cannot be written, said in one line). */
-int app_plot_replayed(app_plot_out *f, const app_options *o, const mw__capture *c);
+int app_plot_replayed(app_plot_out *f, const app_options *o, const mw__capture *c,
+                      const app_compare *k);
 
 #endif

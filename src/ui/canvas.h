@@ -30,6 +30,7 @@ typedef enum mw__style {
     MW__ST_PSS,     /* PSS chart bars */
     MW__ST_LEAK,    /* the verdict "leak": red */
     MW__ST_NOLEAK,  /* the verdict "no leak": green */
+    MW__ST_OTHER,   /* --compare: the other capture's dots and its legend */
     MW__ST_COUNT
 } mw__style;
 

@@ -16,6 +16,7 @@ typedef struct glyphs {
     uint32_t wick, wick_short; /* the min..max range above a column's body */
     uint32_t vline, tick, corner, hline;
     uint32_t peak, mark_axis, mark_line, hidden, alert_line;
+    uint32_t other;     /* --compare: the other capture's dots */
     const char *spark;  /* 8 levels for sparklines, as UTF-8 / ASCII, one code point each */
     const char *arrow;  /* between the window's times */
 } glyphs;
@@ -24,12 +25,14 @@ static const glyphs UTF8 = {
     {0x2581, 0x2582, 0x2583, 0x2584, 0x2585, 0x2586, 0x2587, 0x2588},
     0x2502, 0x2577, 0x2502, 0x2524, 0x2514, 0x2500,
     0x25b2, 0x2534, 0x250a, 0x25b3, 0x254c,
+    0x2022,
     "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588", " \u2192 ",
 };
 static const glyphs ASCII = {
     {'.', '.', '.', ':', ':', ':', ':', '#'},
     '|', '|', '|', '+', '+', '-',
     '^', '+', ':', '*', '-',
+    'o',
     "_.-:=+*#", " - ",
 };
 
@@ -98,6 +101,16 @@ static void title_row(mw__canvas *cv, int x, int y, int w, const mw__chart_spec 
     snprintf(buf, sizeof(buf), "%s peak %s at %s", peak, mw__format_bytes(v1, sizeof(v1), res->peak),
              mw__format_when(t1, sizeof(t1), res->peak_t_ns + sp->t0_ns, &tf));
     mw__line_add(&l, 2, buf, MW__ST_PEAK);
+    if (sp->other && sp->other_name) {
+        char dot[8] = {0};
+        mw__utf8_put(dot, g->other);
+        if (res->other_have)
+            snprintf(buf, sizeof(buf), "%s %s %s %s", dot, sp->other_name, peak,
+                     mw__format_bytes(v1, sizeof(v1), res->other_peak));
+        else
+            snprintf(buf, sizeof(buf), "%s %s: none here", dot, sp->other_name);
+        mw__line_add(&l, 2, buf, MW__ST_OTHER);
+    }
     if (sp->note && !mw__line_add(&l, 2, sp->note, MW__ST_DIM) && sp->short_note)
         mw__line_add(&l, 2, sp->short_note, MW__ST_DIM);
     snprintf(buf, sizeof(buf), "%s%s%s (%s)", mw__format_when(t1, sizeof(t1), sp->t_from, &tf),
@@ -243,6 +256,44 @@ static void data_range(const mw__chart_col *cols, int n, bool hidden, uint64_t *
         *lo = *hi = 0;
 }
 
+/* --compare: the other capture's columns over the same window, on its own clock. Columns after
+ * its last sample are emptied: it ended there, and a held value would draw a run it never had. */
+static void other_columns(const mw__chart_spec *sp, int n, mw__chart_col *out)
+{
+    const mw__ring *o = sp->other;
+    uint64_t first = mw__ring_first(o), end = mw__ring_end(o);
+    int64_t from = sp->t_from - sp->other_shift_ns, to = sp->t_to - sp->other_shift_ns;
+    /* its samples up to the window's end only: the last column would take every later one */
+    uint64_t stop = mw__ring_seek_time(o, first, end, to + 1);
+    mw__chart_columns(o, sp->other_ix, first, stop, from, to, sp->field, n, out);
+    int64_t last = mw__ring_at(o, end - 1)->t_ns;
+    for (int i = 0; i < n; i++)
+        if (to > from && from + (to - from) * i / n > last)
+            out[i].n = 0, out[i].carried = false;
+}
+
+/* Its dots: one per column, in the cell holding the column's highest value (drawn over this
+ * capture's bars: where the two meet, the dot shows which is which). */
+static void draw_other(mw__canvas *cv, int x, int y, int rows, const mw__chart_col *oc, int n,
+                       const mw__axis *ax, const glyphs *g)
+{
+    for (int i = 0; i < n; i++) {
+        if (!oc[i].n && !oc[i].carried)
+            continue;
+        int l = level(ax, oc[i].max, rows);
+        mw__canvas_put(cv, x + i, y + rows - 1 - (l > 0 ? (l - 1) / 8 : 0), g->other, MW__ST_OTHER);
+    }
+}
+
+static void other_summary(const mw__chart_col *oc, int n, mw__chart_result *res)
+{
+    for (int i = 0; i < n; i++)
+        if (oc[i].n && (!res->other_have || oc[i].max > res->other_peak)) {
+            res->other_peak = oc[i].max;
+            res->other_have = true;
+        }
+}
+
 void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *r,
                     const mw__chart_index *ix, const mw__chart_spec *sp, mw__chart_result *res)
 {
@@ -257,12 +308,22 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     /* The y-axis comes from one column over the whole window (cheap with the index); the
      * labels it needs then decide how wide the plot is. */
     int rows = h >= 3 ? h - 2 : 1;
-    mw__chart_col *cols = malloc((size_t)w * sizeof(*cols));
+    bool other = sp->other && mw__ring_end(sp->other) > mw__ring_first(sp->other);
+    mw__chart_col *cols = malloc((size_t)w * 2 * sizeof(*cols)), *oc = cols + w;
     if (!cols)
         return;
     mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, 1, cols);
-    uint64_t dlo, dhi;
+    uint64_t dlo, dhi, olo, ohi;
     data_range(cols, 1, sp->hidden_peaks, &dlo, &dhi);
+    if (other) { /* one axis for both: the other's values in the window fit on it too */
+        other_columns(sp, 1, oc);
+        data_range(oc, 1, false, &olo, &ohi);
+        bool mine = cols[0].n || cols[0].carried, theirs = oc[0].n || oc[0].carried;
+        if (theirs && (!mine || olo < dlo))
+            dlo = olo;
+        if (theirs && (!mine || ohi > dhi))
+            dhi = ohi;
+    }
     if (sp->y_zero)
         dlo = 0;
     mw__axis ax;
@@ -280,6 +341,10 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     summarise(r, sp, cols, pw, res);
     res->plot_x = px;
     res->plot_w = pw;
+    if (other) {
+        other_columns(sp, pw, oc);
+        other_summary(oc, pw, res);
+    }
 
     if (h == 1) {
         /* "RSS ▁▂▅▇ 812.4 MiB": the title and value frame a sparkline. */
@@ -304,6 +369,8 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
             if (gw)
                 draw_gutter(cv, x, y + 1, gw, rows, &ax, g);
             draw_plot(cv, px, y + 1, pw, rows, cols, &ax, sp, g);
+            if (other)
+                draw_other(cv, px, y + 1, rows, oc, pw, &ax, g);
             int ay = y + 1 + rows;
             for (int i = 0; i < pw; i++) {
                 bool mark = cols[i].n && (cols[i].flags & MW_SAMPLE_MARK);

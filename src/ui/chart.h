@@ -101,6 +101,12 @@ typedef struct mw__chart_spec {
     bool y_zero;           /* the y-axis from 0, not fitted to the window's lowest value */
     bool wall;             /* times as local wall-clock time (t + wall_offset_ns), not elapsed */
     int64_t wall_offset_ns; /* the capture's CLOCK_REALTIME - CLOCK_MONOTONIC */
+    /* --compare: another capture's field drawn over the plot as dots (its columns' highest
+     * value), on one y-axis with this one, from its first sample to its last only */
+    const mw__ring *other;  /* NULL: none */
+    const mw__chart_index *other_ix;
+    int64_t other_shift_ns; /* added to the other's times to put them on this capture's clock */
+    const char *other_name; /* its legend in the title row: "• before.csv ▲ 95.0 MiB" */
 } mw__chart_spec;
 
 typedef struct mw__chart_result {
@@ -113,6 +119,8 @@ typedef struct mw__chart_result {
     uint64_t hidden_hwm;   /* highest high-water mark above its column's samples; 0 if none */
     bool over_alert;       /* some sample in the window is at or above the alert */
     int plot_x, plot_w;    /* the plot's columns on the canvas (right of the y-axis labels) */
+    bool other_have;       /* --compare: the other capture has samples in the window */
+    uint64_t other_peak;   /* ... and its highest there */
 } mw__chart_result;
 
 /* Draw the chart in the rectangle (x, y, w, h) of cv:

@@ -33,6 +33,7 @@ static const struct {
     {MW__ST_PSS, true, 98, MW__COLOR_NONE},
     {MW__ST_LEAK, true, 131, MW__COLOR_NONE},
     {MW__ST_NOLEAK, true, 29, MW__COLOR_NONE},
+    {MW__ST_OTHER, true, 243, MW__COLOR_NONE},    /* --compare: dots (a shape of their own) */
 };
 
 short mw__palette_color(mw__style st, bool many)

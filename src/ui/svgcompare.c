@@ -38,11 +38,11 @@ typedef struct figures {
 static figures figures_of(const mw__capture *c)
 {
     figures f = {0};
-    mw__summary s;
+    /* Peak and growth from the running summary (O(1), and true for a run longer than the
+     * history kept); the trend over the samples kept, as the summary fits it. */
     uint64_t from = mw__ring_first(&c->ring), to = mw__ring_end(&c->ring);
-    mw__summary_of_range(&s, &c->ring, from, to);
-    f.peak = s.field[MW__FIELD_RSS].max;
-    f.growth = mw__summary_growth(&s);
+    f.peak = c->all.field[MW__FIELD_RSS].max;
+    f.growth = mw__summary_growth(&c->all);
     mw__trend tr;
     f.have_trend = mw__trend_fit(&c->ring, from, to, MW__FIELD_RSS, &tr);
     f.per_min = f.have_trend ? tr.slope * 60 : 0;
@@ -54,7 +54,7 @@ static char *trend_text(char *buf, size_t n, const figures *f)
     if (!f->have_trend)
         snprintf(buf, n, "—");
     else
-        snprintf(buf, n, "%+.1f MiB/min", f->per_min / (1024.0 * 1024.0));
+        snprintf(buf, n, "%s/min", mw__format_bytes_signed((char[32]){0}, 32, (int64_t)f->per_min));
     return buf;
 }
 

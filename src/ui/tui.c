@@ -117,6 +117,7 @@ static void setup_styles(app_tui *t)
         {MW__ST_PSS, A_NORMAL, A_BOLD},
         {MW__ST_LEAK, A_BOLD | A_REVERSE, A_BOLD},
         {MW__ST_NOLEAK, A_BOLD, A_BOLD},
+        {MW__ST_OTHER, A_BOLD, A_BOLD},
     };
     bool many = t->color && COLORS >= 256;
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {

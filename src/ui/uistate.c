@@ -20,6 +20,7 @@ void mw__ui_destroy(mw__ui_state *st)
     if (!st)
         return;
     mw__chart_index_destroy(&st->index);
+    mw__chart_index_destroy(&st->other_index);
     mw__floor_destroy(&st->floor);
     free(st->table_order);
     st->table_order = NULL;

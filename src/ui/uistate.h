@@ -63,6 +63,12 @@ typedef struct mw__view_info {
     uint64_t pss_interval_ms; /* how often PSS is read (--pss), for the PSS chart's title; 0: off */
     mw__proc_rows procs;      /* the process table's rows, while st->table is open */
     mw__where_info where;     /* the where overlay's content, while st->where is open */
+    /* --compare: another capture drawn over the charts as dots, and a row comparing the two */
+    const mw__capture *other; /* NULL: none */
+    const char *other_name;   /* its file, for the legends (already safe to show) */
+    int64_t other_shift_ns;   /* added to its times to put them on this capture's clock */
+    const char *aligned;      /* how: "t=0 at each start", "t=0 at mark 'warm'" */
+    const char *compare_line; /* "peak 120 MiB vs 95 MiB (+26%), growth ..., trend ..."; NULL */
 } mw__view_info;
 
 /* Where the view drew a chart last frame, for the mouse (mouse.h): its rectangle, the plot's
@@ -92,6 +98,7 @@ typedef struct mw__ui_state {
     bool prompt;              /* typing a mark label */
     char label[MW__MARK_LABEL_MAX]; /* the label typed (UTF-8), also after Enter for the caller */
     mw__chart_index index;    /* min/max cache over the capture's ring (see chart.h) */
+    mw__chart_index other_index; /* ... and over --compare's other capture */
     mw__floor floor;          /* the RSS floor index behind the leak verdict (verdict.h) */
     bool table;               /* the process table is open (key t) */
     size_t table_top;         /* its first row shown (scrolling); the view keeps it in range */

@@ -31,6 +31,19 @@ static int64_t axis_span_ns(int64_t d)
     return (d + step - 1) / step * step;
 }
 
+/* A still picture showing everything (replay, ended, paused) with --compare: the window also
+ * covers the other capture, which may start earlier (aligned at a mark) or run longer. */
+static void whole_other(mw__window *w, const mw__view_info *info)
+{
+    const mw__ring *o = &info->other->ring;
+    if (mw__ring_end(o) == mw__ring_first(o))
+        return;
+    int64_t of = mw__ring_at(o, mw__ring_first(o))->t_ns + info->other_shift_ns;
+    int64_t ol = mw__ring_at(o, mw__ring_end(o) - 1)->t_ns + info->other_shift_ns;
+    w->t_from = of < w->t_from ? of : w->t_from;
+    w->t_to = ol > w->t_to ? ol : w->t_to;
+}
+
 /* ---- growth figures ------------------------------------------------------------------------ */
 
 /* The trend line of RSS over [from, to), in bytes per minute, on at most ~1024 evenly spaced
@@ -187,6 +200,17 @@ static bool hwm_note(char *buf, size_t n, const mw__capture *c)
     return true;
 }
 
+/* "compare with before.csv (t=0 at each start): peak 120 MiB vs 95 MiB (+26%), growth ...":
+ * what --compare's dots are, and the two runs' figures side by side. */
+static void compare_row(mw__line *l, const mw__view_info *info, bool ascii)
+{
+    char buf[512];
+    snprintf(buf, sizeof(buf), "%s %s (%s): %s", ascii ? "o" : "\u2022", info->other_name,
+             info->aligned ? info->aligned : "t=0 at each start", info->compare_line);
+    mw__line_add(l, 0, "compare", MW__ST_TITLE);
+    mw__line_add_cut(l, 1, buf, MW__ST_OTHER, ascii);
+}
+
 /* ---- layout -------------------------------------------------------------------------------- */
 
 /* Whether chart row i is drawn: the newest sample has what it needs (PSS only with --pss). */
@@ -241,6 +265,12 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
             .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
         };
+        if (info->other) {
+            sp.other = &info->other->ring;
+            sp.other_ix = &st->other_index;
+            sp.other_shift_ns = info->other_shift_ns;
+            sp.other_name = info->other_name;
+        }
         mw__chart_result res;
         mw__chart_draw(cv, 0, y + top, cv->w, bottom - top, &c->ring, &st->index, &sp, &res);
         if (st->nplaces < MW__PLACES_MAX) /* for the mouse: what a click lands on */
@@ -261,6 +291,8 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         return;
     }
     mw__chart_index_update(&st->index, &c->ring);
+    if (info->other)
+        mw__chart_index_update(&st->other_index, &info->other->ring);
     mw__floor_sync(&st->floor, &c->ring); /* on failure it stays empty: "no samples yet" */
     mw__window w;
     mw__view_window(st, c, &w);
@@ -270,11 +302,14 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
      * picture (paused, exited, replay) uses the exact span. */
     if (!w.empty && !st->paused && st->zoom == 0 && !info->gone && !info->replay)
         w.t_to = w.t_from + axis_span_ns(w.t_to - w.t_from);
+    else if (!w.empty && st->zoom == 0 && info->other)
+        whole_other(&w, info);
 
     mw__view_header(cv, c, info, st);
     char hwm[128];
     bool have_hwm = !w.empty && hwm_note(hwm, sizeof(hwm), c);
-    int stats = H >= 18 ? 3 + have_hwm : 1;
+    bool have_cmp = !w.empty && info->other && info->compare_line;
+    int stats = H >= 18 ? 3 + have_hwm + have_cmp : 1;
     int charts = H - 2 - stats - 2;
     /* The process table takes the rows it needs (title, column names, one per process) under the
      * charts, up to half of their room, so the charts stay in sight; a small screen gives it
@@ -311,6 +346,10 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
             if (have_hwm) {
                 mw__line_init(&l, cv, 0, y + 3, W);
                 mw__line_add_cut(&l, 0, hwm, MW__ST_HWM, st->ascii);
+            }
+            if (have_cmp) {
+                mw__line_init(&l, cv, 0, y + 3 + have_hwm, W);
+                compare_row(&l, info, st->ascii);
             }
         }
     }

@@ -99,8 +99,16 @@ csv.writer(sys.stdout, lineterminator="\n").writerows(r)' >nomark.csv
 check "nomark.csv has no mark" test -z "$(marks nomark.csv)"
 refused "a mark missing from the replay" "^memwatch: --compare-at: nomark.csv has no mark 'half'" \
     --replay nomark.csv --compare b.csv --compare-at half --plot x.svg
-refused "--compare without --plot" "^memwatch: --compare draws in the --plot picture" \
+refused "--compare with --no-tui and no --plot" \
+    "^memwatch: --compare draws in the dashboard or the --plot picture: with --no-tui, add --plot" \
     --compare b.csv "${live[@]:0:1}" -- "$MW_ALLOC" --ready-file ready2
-refused "--compare-at on a live run" "^memwatch: --compare-at needs --replay" \
-    --compare b.csv --compare-at half "${live[@]}"
+
+# ---- --compare-at on a live run that never makes the mark: aligned at the starts, and said ---------
+"$MEMWATCH" --no-tui -i 50ms --plot at.svg --compare b.csv --compare-at half -- "$MW_ALLOC" \
+    --leak 1 --every 100 --steps 3 --then-exit 0 </dev/null >out 2>err
+st=$?
+check "a live run with --compare-at and no such mark exits 0 (got $st)" test "$st" = 0
+check "... says its picture is aligned at the starts: $(cat err)" \
+    grep -q "^memwatch: --compare-at: this run has no mark 'half': the plot aligns both captures at their first samples" err
+check "... and the picture says so too" grep -q "elapsed time since each capture's first sample" at.svg
 finish
