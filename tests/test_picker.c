@@ -204,6 +204,32 @@ Test(picker, scrolls_to_keep_the_selection_on_screen)
     cr_assert_eq(mw__picker_page(10), 6);
 }
 
+Test(picker, a_click_lands_on_the_process_row_under_it)
+{
+    mw__proc_brief many[40];
+    for (int i = 0; i < 40; i++)
+        many[i] = brief(1000 + i, "worker", 100 - (uint64_t)i);
+    update(many, 40);
+    char *t = draw(80, 10, false); /* rows 3..8 hold processes 0..5 */
+    free(t);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 0), -1, "the title");
+    cr_expect_eq(mw__picker_row_at(&l, 10, 2), -1, "the column names");
+    cr_expect_eq(mw__picker_row_at(&l, 10, 3), 0);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 8), 5);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 9), -1, "the help line");
+    mw__proclist_end(&l);
+    t = draw(80, 10, false); /* scrolled: the last six */
+    free(t);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 3), 34);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 8), 39);
+    update(many, 2); /* two processes: the rows under them are empty */
+    t = draw(80, 10, false);
+    free(t);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 4), 1);
+    cr_expect_eq(mw__picker_row_at(&l, 10, 5), -1, "below the last process");
+    cr_expect_eq(mw__picker_row_at(&l, 3, 2), -1, "too small to list any");
+}
+
 Test(picker, golden_80x24)
 {
     update(base, NBASE);

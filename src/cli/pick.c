@@ -68,6 +68,25 @@ enum { GO_ON = -1, WATCH = -2 };
 /* One key: GO_ON, WATCH, or the exit status. Esc clears a filter with text, else quits; q and c
  * are keys only while the filter is empty (then they type: names hold those letters); Tab
  * toggles the tree at any time. */
+/* The mouse, as in htop: the wheel moves the selection three rows, a click selects the row under
+ * it, and a click on the selected row watches it (Enter). */
+static int on_mouse(picker *p, const mw__mouse *ev, int h)
+{
+    if (!ev)
+        return GO_ON;
+    if (ev->button == MW__MOUSE_WHEEL_UP || ev->button == MW__MOUSE_WHEEL_DOWN) {
+        mw__proclist_move(&p->l, ev->button == MW__MOUSE_WHEEL_UP ? -3 : 3);
+        return GO_ON;
+    }
+    long k = mw__picker_row_at(&p->l, h, ev->y);
+    if (ev->button != MW__MOUSE_CLICK || k < 0)
+        return GO_ON;
+    if ((size_t)k == p->l.sel)
+        return WATCH;
+    mw__proclist_move(&p->l, k - (long)p->l.sel);
+    return GO_ON;
+}
+
 static int on_key(picker *p, mw__key k, int page)
 {
     bool typing = p->l.filter[0] != '\0';
@@ -124,6 +143,8 @@ static int loop(picker *p, app_tui *tui)
             app_tui_invalidate(tui);
         else if (k == MW__KEY_CTRL_C)
             rc = 128 + 2;
+        else if (k == MW__KEY_MOUSE)
+            rc = on_mouse(p, app_tui_mouse_last(tui), h);
         else if (k != MW__KEY_NONE)
             rc = on_key(p, k, mw__picker_page(h));
         if (now_ms() >= next) {
@@ -158,6 +179,8 @@ int app_pick_run(app_options *o)
         rc = APP_EXIT_RUNTIME;
     } else {
         p.view.ascii = !app_tui_unicode(tui);
+        if (!o->no_mouse)
+            app_tui_mouse_on(tui);
         rc = loop(&p, tui);
         app_tui_stop(tui);
     }

@@ -117,6 +117,15 @@ static void draw_help(mw__canvas *cv, const mw__proclist *l, bool ascii)
     mw__line_add(&k, 2, "type to filter", MW__ST_DIM);
 }
 
+long mw__picker_row_at(const mw__proclist *l, int h, int y)
+{
+    int page = mw__picker_page(h);
+    if (h < TOP_ROWS + BOTTOM_ROWS + 1 || y < TOP_ROWS || y >= TOP_ROWS + page)
+        return -1;
+    size_t k = l->top + (size_t)(y - TOP_ROWS);
+    return k < l->nshown ? (long)k : -1;
+}
+
 void mw__picker_draw(mw__canvas *cv, mw__proclist *l, const mw__picker_opts *o)
 {
     mw__canvas_clear(cv);

@@ -26,5 +26,9 @@ typedef struct mw__picker_opts {
 void mw__picker_draw(mw__canvas *cv, mw__proclist *l, const mw__picker_opts *o);
 /* Rows of processes the screen of height h shows: PgUp/PgDn move by this. */
 int mw__picker_page(int h);
+/* The shown row (index into l->shown) on screen row y of a picker last drawn h rows high, or
+ * -1 for any other row (title, filter, column names, help, below the last process): what a
+ * click lands on. */
+long mw__picker_row_at(const mw__proclist *l, int h, int y);
 
 #endif

@@ -75,6 +75,37 @@ ok "Down, Enter: the dashboard opens on PID $c (the second row)"
 st=$(dashboard_quit)
 [ "$st" = 0 ] || die "the dashboard after the picker exited $st"
 
+# ---- the mouse: the wheel moves the selection, a click selects, a click on the selection watches --
+# (xterm's SGR reports, as a terminal sends them once the program asks for the mouse; X, Y from 1)
+click() { tm send-keys -t mw -l -- "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' "$1" "$2" "$1" "$2")"; }
+wheel() { tm send-keys -t mw -l -- "$(printf '\033[<%d;%d;%dM' "$1" "$2" "$3")"; }
+# the PID on the selected row: the one that starts in reverse video (ESC[...;7m)
+selected() { tm capture-pane -e -p -t mw | grep -E $'^\033\\[([0-9]+;)*7m' | sed $'s/\033\\[[0-9;]*m//g' | awk '{ print $1; exit }'; }
+start_tui "$MEMWATCH"
+wait_for "^memwatch: pick a process"
+check "the picker asks the terminal for mouse reports" eval '[ "$(tmux_fmt "#{mouse_any_flag}")" = 1 ]'
+send_text "$tag"
+settle 10 eval '[ "$(row_pids)" = "$a $b $c " ]'
+check "the first row is selected" wait_until 5 eval '[ "$(selected)" = "$a" ]'
+wheel 65 10 5
+check "the wheel down moves the selection (to the last of three: $c)" wait_until 5 eval '[ "$(selected)" = "$c" ]'
+wheel 64 10 5
+check "the wheel up moves it back to the first ($a)" wait_until 5 eval '[ "$(selected)" = "$a" ]'
+y=$(($(screen | grep -En -m1 "^ *$b " | cut -d: -f1)))
+click 10 "$y"
+check "a click on $b's row selects it" wait_until 5 eval '[ "$(selected)" = "$b" ]'
+check "... and does not watch it yet" eval "! screen_has '^PID $b '"
+click 10 "$y"
+wait_for "^PID $b "
+ok "a click on the selected row watches it: the dashboard opens on PID $b"
+st=$(dashboard_quit)
+[ "$st" = 0 ] || die "the dashboard after the picker exited $st"
+start_tui "$MEMWATCH" --no-mouse
+wait_for "^memwatch: pick a process"
+check "--no-mouse: the picker leaves the mouse to the terminal" eval '[ "$(tmux_fmt "#{mouse_any_flag}")" = 0 ]'
+send q
+check "q quits the picker" eval '[ "$(wait_exit)" = 0 ]'
+
 # ---- c selects the tree ---------------------------------------------------------------------------
 reply=$(alloc_cmd a "fork 1 4")
 case $reply in "ok pids="*) track "${reply#ok pids=}" ;; *) die "fork: $reply" ;; esac
