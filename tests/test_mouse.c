@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mouse.h"
+#include "timefmt.h"
 #include "units.h"
 #include "ui_fixtures.h"
 #include "view.h"
@@ -167,4 +168,40 @@ Test(mouse, a_view_too_small_for_charts_leaves_nothing_to_click)
     cr_assert_eq(st.nplaces, 0);
     char got[96];
     cr_assert_eq(at(5, 2, MW__MOUSE_WHEEL_UP, false, got, sizeof(got)), MW__KEY_NONE);
+}
+
+Test(mouse, the_readout_follows_the_clock_key_and_names_the_compared_capture)
+{
+    const mw__chart_place *p = rss();
+    char got[128];
+    st.wall_time = true; /* key T: the readout's time is the wall clock's, as the axis's */
+    cap.wall_offset_ns = 0;
+    at(p->plot_x, p->y + 2, MW__MOUSE_CLICK, false, got, sizeof(got));
+    char want[64];
+    mw__timefmt tf = {.t0_ns = cap.t0_ns, .wall = true, .ms = true};
+    mw__format_when(want, sizeof(want), cap.t0_ns + 2 * STEP_NS, &tf);
+    cr_assert(strncmp(got, want, strlen(want)) == 0, "got '%s', want '%s...'", got, want);
+    st.wall_time = false;
+
+    /* --compare: a flat 7 MiB run, 10 s long, starting with this one */
+    mw__capture other;
+    fx_capture(&other, 200);
+    for (int i = 0; i <= 100; i++) {
+        mw__sample s = fx_sample(50 * FX_S + i * STEP_NS, 7 * FX_MIB, 300 * FX_MIB);
+        mw__capture_add(&other, &s);
+    }
+    mw__view_info in;
+    memset(&in, 0, sizeof(in));
+    in.replay = in.gone = true;
+    in.replay_file = "ramp.csv";
+    in.other = &other;
+    in.other_name = "flat.csv";
+    in.other_shift_ns = cap.t0_ns - other.t0_ns;
+    mw__view_build(&cv, &cap, &in, &st);
+    p = rss();
+    at(p->plot_x, p->y + 2, MW__MOUSE_CLICK, false, got, sizeof(got));
+    cr_assert_str_eq(got, "00:00:00.200  RSS 10.2 MiB  \u2022 flat.csv 7.0 MiB");
+    at(p->plot_x + p->plot_w - 1, p->y + 2, MW__MOUSE_CLICK, false, got, sizeof(got));
+    cr_assert_str_eq(got, "00:00:29.700  RSS 39.0 MiB", "after the other's end: this run alone");
+    mw__capture_destroy(&other);
 }

@@ -8,6 +8,7 @@
 #include "chart.h"
 #include "mouse.h"
 #include "stats.h"
+#include "timefmt.h"
 #include "units.h"
 
 static const mw__chart_place *place_at(const mw__ui_state *st, int x, int y)
@@ -37,9 +38,30 @@ static uint64_t nearest(const mw__ring *r, uint64_t from, uint64_t to, int64_t t
     return a;
 }
 
-/* "00:00:12.250  RSS 41.3 MiB": the sample nearest the middle of the column clicked. Columns
- * slice the window as mw__chart_columns does: column i holds [t_from + span*i/n, ...+1). */
-static void readout(const mw__chart_place *p, const mw__capture *c, int x, char *text, size_t n)
+/* --compare: "  • before.csv 30.1 MiB", the other capture's sample nearest the time t (on this
+ * capture's clock), when t falls within its run; "" otherwise. */
+static void other_value(const mw__ui_state *st, mw__field f, int64_t t, char *out, size_t n)
+{
+    out[0] = '\0';
+    const mw__ring *o = st->other ? &st->other->ring : NULL;
+    if (!o || mw__ring_end(o) == mw__ring_first(o))
+        return;
+    int64_t at = t - st->other_shift_ns;
+    if (at < mw__ring_at(o, mw__ring_first(o))->t_ns || at > mw__ring_last(o)->t_ns)
+        return;
+    const mw__sample *s = mw__ring_at(o, nearest(o, mw__ring_first(o), mw__ring_end(o), at));
+    char val[32];
+    if (s && mw__field_known(f, s->valid))
+        snprintf(out, n, "  %s %s %s", st->ascii ? "o" : "\u2022",
+                 st->other_name ? st->other_name : "other",
+                 mw__format_bytes(val, sizeof(val), mw__sample_field(s, f)));
+}
+
+/* "00:00:12.250  RSS 41.3 MiB": the sample nearest the middle of the column clicked, its time
+ * as the charts show times (elapsed, or wall clock after T). Columns slice the window as
+ * mw__chart_columns does: column i holds [t_from + span*i/n, ...+1). */
+static void readout(const mw__ui_state *st, const mw__chart_place *p, const mw__capture *c, int x,
+                    char *text, size_t n)
 {
     int col = x - p->plot_x;
     if (p->h < 3 || p->plot_w <= 0 || col < 0)
@@ -53,12 +75,13 @@ static void readout(const mw__chart_place *p, const mw__capture *c, int x, char 
         snprintf(text, n, "no %s sample there", mw__charts[p->chart].title);
         return;
     }
-    char clock[32], val[32];
-    int64_t ns = s->t_ns - c->t0_ns;
-    mw__format_clock(clock, sizeof(clock), ns);
-    mw__format_bytes(val, sizeof(val), mw__sample_field(s, f));
-    snprintf(text, n, "%s.%03d  %s %s", clock,
-             (int)((ns < 0 ? 0 : ns) / 1000000 % 1000), mw__charts[p->chart].title, val);
+    char clock[32], val[32], other[96];
+    mw__timefmt tf = {.t0_ns = c->t0_ns, .wall_offset_ns = c->wall_offset_ns,
+                      .wall = st->wall_time, .ms = true};
+    other_value(st, f, s->t_ns, other, sizeof(other));
+    snprintf(text, n, "%s  %s %s%s", mw__format_when(clock, sizeof(clock), s->t_ns, &tf),
+             mw__charts[p->chart].title, mw__format_bytes(val, sizeof(val), mw__sample_field(s, f)),
+             other);
 }
 
 mw__key mw__mouse_key(const mw__ui_state *st, const mw__capture *c, const mw__mouse *ev,
@@ -71,7 +94,7 @@ mw__key mw__mouse_key(const mw__ui_state *st, const mw__capture *c, const mw__mo
     if (!p || st->help || st->where || st->prompt)
         return MW__KEY_NONE;
     if (ev->button == MW__MOUSE_CLICK) {
-        readout(p, c, ev->x, text, n);
+        readout(st, p, c, ev->x, text, n);
         return MW__KEY_NONE;
     }
     if (ev->button != MW__MOUSE_WHEEL_UP && ev->button != MW__MOUSE_WHEEL_DOWN)

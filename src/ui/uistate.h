@@ -112,6 +112,9 @@ typedef struct mw__ui_state {
     bool wall_time;           /* key T: chart times in local wall-clock time, not elapsed */
     mw__chart_place places[MW__PLACES_MAX]; /* the view's record of its charts (mouse.h) */
     int nplaces;
+    const mw__capture *other; /* ... and of --compare's capture drawn over them (info's, kept */
+    int64_t other_shift_ns;   /*   by the program until the next frame), for a click's readout */
+    const char *other_name;
 } mw__ui_state;
 
 void mw__ui_init(mw__ui_state *st);

@@ -285,6 +285,9 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
 {
     mw__canvas_clear(cv);
     st->nplaces = 0;
+    st->other = info->other;
+    st->other_shift_ns = info->other_shift_ns;
+    st->other_name = info->other_name;
     int W = cv->w, H = cv->h;
     if (W < MW__VIEW_MIN_W || H < MW__VIEW_MIN_H) {
         mw__view_too_small(cv);
