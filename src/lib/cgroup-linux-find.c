@@ -33,7 +33,8 @@ static int is_under(const char *path, const char *dir)
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
         dl--;
-    return dl > 0 && strncmp(path, dir, dl) == 0 && (path[dl] == '\0' || path[dl] == '/' || dl == 1);
+    return dl > 0 && strncmp(path, dir, dl) == 0 &&
+           (path[dl] == '\0' || path[dl] == '/' || dl == 1);
 }
 
 /* Whether the v2 hierarchy at dir offers the memory controller (its cgroup.controllers). */
@@ -131,8 +132,9 @@ static int find_path(const char *spec, const char *root, const hier *h, mw__cgro
         version = 1, base = NULL;
     else if (spec[0] == '/' && h->v2[0] && is_under(full, h->v2)) {
         if (!h->v2_mem)
-            return mw__cg_fail(why, n, MW_EUNSUPPORTED, "%s: the cgroup v2 hierarchy at %s does not offer "
-                        "the memory controller", spec, h->v2);
+            return mw__cg_fail(why, n, MW_EUNSUPPORTED,
+                               "%s: the cgroup v2 hierarchy at %s does not offer the memory "
+                               "controller", spec, h->v2);
         version = 2, base = NULL;
     }
     if (base && snprintf(full, sizeof(full), "%s%s%s", base, spec[0] == '/' ? "" : "/", spec) >=
@@ -140,8 +142,9 @@ static int find_path(const char *spec, const char *root, const hier *h, mw__cgro
         return mw__cg_fail(why, n, MW_EINVAL, "the cgroup's path is too long");
     char *real = realpath(full, NULL);
     if (!real)
-        return mw__cg_fail(why, n, errno == EACCES ? MW_EPERM : errno == ENOMEM ? MW_ENOMEM : MW_ENOPROC,
-                    "%s: %s", full, errno == EACCES ? "permission denied" : "no such cgroup");
+        return mw__cg_fail(why, n,
+                           errno == EACCES ? MW_EPERM : errno == ENOMEM ? MW_ENOMEM : MW_ENOPROC,
+                           "%s: %s", full, errno == EACCES ? "permission denied" : "no such cgroup");
     char *mount = realpath(version == 2 ? h->v2 : h->v1, NULL);
     int rc = mount && is_under(real, mount) ? 0 : MW_EINVAL;
     if (rc != 0)
@@ -216,8 +219,9 @@ static int find_name(const char *spec, const hier *h, mw__cgroup_where *out, cha
     walk_dir(w, path, plen, 0);
     size_t count = w->exact ? w->exact : w->prefix;
     if (count == 0)
-        rc = mw__cg_fail(why, n, MW_ENOPROC, "no cgroup named %s (or whose container ID starts with it) "
-                  "under %s", spec, base);
+        rc = mw__cg_fail(why, n, MW_ENOPROC,
+                         "no cgroup named %s (or whose container ID starts with it) under %s", spec,
+                         base);
     else if (count > 1)
         rc = mw__cg_fail(why, n, MW_EINVAL, "%s is ambiguous: %zu cgroups %s under %s", spec, count,
                   w->exact ? "have that name" : "start with that ID", base);

@@ -15,7 +15,7 @@
 /* As the /proc probe keeps /proc/PID/status: each file is opened once and re-read with pread
  * (no path walk per sample). A kept cgroup file is bound to its cgroup, not to the name: once
  * the cgroup is removed, pread fails with ENODEV (mw__linux_map_errno: MW_ENOPROC), even if a
- * new cgroup of the same name was made meanwhile — the watch ends rather than reading a stranger. */
+ * new cgroup of the same name was made meanwhile: the watch ends rather than read a stranger. */
 
 typedef int (*parse_fn)(const char *text, size_t len, mw__cgroup_sample *s);
 
@@ -86,7 +86,8 @@ int mw__cgroup_open(const mw__cgroup_where *w, mw__cgroup **out, char *why, size
                       "%s/%s: %s", w->path, cg->files[i].name,
                       errno == ENOENT ? "not there: not a memory cgroup" : strerror(errno));
         else if (cg->fd[i] < 0 && errno == EACCES)
-            rc = mw__cg_fail(why, n, MW_EPERM, "%s/%s: %s", w->path, cg->files[i].name, strerror(errno));
+            rc = mw__cg_fail(why, n, MW_EPERM, "%s/%s: %s", w->path, cg->files[i].name,
+                             strerror(errno));
     }
     if (dir >= 0)
         close(dir);

@@ -83,7 +83,8 @@ typedef struct mw__cgroup mw__cgroup;
 
 /* Open the memory files of the cgroup at w for repeated sampling: they stay open and each
  * mw__cgroup_read re-reads them with pread. The main figure's file (memory.current /
- * memory.usage_in_bytes) must open; the others are optional (their bits stay clear). Owned by one thread at a time.
+ * memory.usage_in_bytes) must open; the others are optional (their bits stay clear). Owned by
+ * one thread at a time.
  * Errors: MW_ENOPROC (gone), MW_EINVAL (not a memory cgroup), MW_EPERM, MW_ENOMEM, MW_ESYS,
  * MW_EUNSUPPORTED; why as for find. */
 int mw__cgroup_open(const mw__cgroup_where *w, mw__cgroup **out, char *why, size_t n);
@@ -115,7 +116,8 @@ int mw__cg_parse_v1_stat(const char *text, size_t len, mw__cgroup_sample *s);
 int mw__cg_parse_v1_oom(const char *text, size_t len, mw__cgroup_sample *s);
 
 /* Write the one-line reason (printf format) into why (n bytes; NULL or 0: none) and return rc. */
-int mw__cg_fail(char *why, size_t n, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int mw__cg_fail(char *why, size_t n, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Whether a directory name matches spec as a container ID prefix (see mw__cgroup_find). */
 int mw__cg_id_prefix_match(const char *dirname, const char *spec);
