@@ -82,6 +82,7 @@ static int key_is(const char *key, size_t klen, const char *name)
 /* A stat line's name, the bit it sets and where its figure goes. */
 typedef struct stat_key {
     const char *name;
+    size_t len; /* of name: most lines match no key, and length is the cheap refusal */
     unsigned bit;
     size_t off;
 } stat_key;
@@ -92,7 +93,7 @@ static void put(mw__cgroup_sample *s, const stat_key *k, uint64_t v)
     s->have |= k->bit;
 }
 
-#define KEY(name, bit, field) {name, bit, offsetof(mw__cgroup_sample, field)}
+#define KEY(name, bit, field) {name, sizeof(name) - 1, bit, offsetof(mw__cgroup_sample, field)}
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* v2's kernel: the "kernel" line (5.18+) is the sum; before it, kernel_stack and slab are the
@@ -112,7 +113,7 @@ static void v2_stat_line(void *ctx, const char *k, size_t kl, uint64_t v)
     };
     v2_stat_ctx *c = ctx;
     for (size_t i = 0; i < NKEYS(map); i++)
-        if (key_is(k, kl, map[i].name)) {
+        if (kl == map[i].len && memcmp(k, map[i].name, kl) == 0) {
             put(c->s, &map[i], v);
             return;
         }
@@ -143,7 +144,7 @@ static void v2_events_line(void *ctx, const char *k, size_t kl, uint64_t v)
         KEY("oom_kill", MW__CG_OOM_KILL, oom_kill),
     };
     for (size_t i = 0; i < NKEYS(map); i++)
-        if (key_is(k, kl, map[i].name)) {
+        if (kl == map[i].len && memcmp(k, map[i].name, kl) == 0) {
             put(ctx, &map[i], v);
             return;
         }
@@ -172,7 +173,7 @@ static void v1_stat_line(void *ctx, const char *k, size_t kl, uint64_t v)
     if (total)
         k += 6, kl -= 6;
     for (size_t i = 0; i < NKEYS(map); i++)
-        if (key_is(k, kl, map[i].name)) {
+        if (kl == map[i].len && memcmp(k, map[i].name, kl) == 0) {
             if (!total && (c->from_total & map[i].bit))
                 return;
             put(c->s, &map[i], v);
