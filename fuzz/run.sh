@@ -41,6 +41,7 @@ sources_of() {
     fuzz_units) echo "units.c" ;;
     fuzz_procparse) echo "procparse.c units.c" ;;
     fuzz_smaps) echo "smapsparse.c smapsdiff.c atomicfile.c" ;;
+    fuzz_cgroup) echo "cgroupparse.c" ;;
     *) return 1 ;;
     esac
 }

@@ -31,6 +31,7 @@ int mw__linux_map_errno(int e)
 {
     switch (e) {
     case ENOENT:
+    case ENODEV: /* a kept kernfs fd (a cgroup's file) whose cgroup was removed */
     case ESRCH: return MW_ENOPROC;
     case EACCES:
     case EPERM: return MW_EPERM;
