@@ -34,7 +34,7 @@ enum {
     MW_EKTHREAD = -10     /* a kernel thread: it has no user memory to watch */
 };
 
-/* ---- Structs that grow ---------------------------------------------------------------------------
+/* ---- Structs that grow -------------------------------------------------------------------------
  * mw_config, mw_stats and mw_watcher_status gain fields at their end in later versions, without a
  * new soname. So the size of the caller's struct travels with each call that takes one: every such
  * function has a _sized variant given sizeof the caller's struct, and its plain name is a macro
@@ -44,9 +44,9 @@ enum {
  * an input one (else MW_EINVAL). Below the 0.1.0 layout a size is MW_EINVAL. The plain-named
  * functions themselves (what programs built before the macros, or a foreign-function interface,
  * call) keep the 0.2.0 layout for ever. Callbacks get the library's whole struct: a caller reads
- * its own prefix of it. mw_process_info, mw_tree_process and mw_leak_result do not grow. Define
- * the plain functions' definitions, or call them, as (mw_name)(...): a name in parentheses is no
- * macro call. The macros are variadic so that a compound literal's commas pass through. */
+ * its own prefix of it. mw_process_info, mw_tree_process and mw_leak_result do not grow. To call
+ * or take a plain function itself, write (mw_name)(...): a name in parentheses is no macro call.
+ * The macros are variadic so that a compound literal's commas pass through. */
 
 /* Bits of mw_stats.valid: which optional fields this OS / process provided. */
 #define MW_HAVE_ANON  (1u << 0) /* anon_size (Linux RssAnon) */
