@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* memory_watcher_demo.c — watch this process while it allocates and frees memory in steps. */
+/* nanosleep is POSIX, not ISO C: ask for it, so a strict -std=c11 build declares it too. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +28,7 @@ static void on_sample(const mw_stats *s, void *user)
     struct threshold *t = user;
     if (!t->crossed && s->physical_size >= t->bytes) {
         t->crossed = true;
-        printf("  ! RSS %.1f MB crossed the %.1f MB threshold\n", mw_stats_physical_mb(s),
+        printf("  ! RSS %.1f MiB crossed the %.1f MiB threshold\n", mw_stats_physical_mb(s),
                (double)t->bytes / MIB);
     }
 }
@@ -50,12 +53,13 @@ int main(void)
         return fail("cannot sample this process", rc);
     struct threshold limit = {now.physical_size + (uint64_t)THRESHOLD_MIB * MIB, false};
 
-    mw_config cfg = mw_config_default(); /* pid 0: this process */
+    mw_config cfg;
+    mw_config_init(&cfg); /* the defaults; pid 0: this process */
     cfg.interval_ms = 20;
     cfg.history_size = 1000; /* 20 s at 20 ms: the whole run */
-    mw_watcher *w = mw_watcher_new(&cfg);
-    if (!w)
-        return fail("mw_watcher_new", MW_ENOMEM);
+    mw_watcher *w;
+    if ((rc = mw_watcher_create(&cfg, &w)) != 0)
+        return fail("cannot create the watcher", rc);
     if ((rc = mw_watcher_add_callback(w, on_sample, &limit)) != 0 ||
         (rc = mw_watcher_start(w)) != 0) {
         mw_watcher_free(w);
@@ -93,10 +97,10 @@ int main(void)
         return fail("no samples", rc ? rc : MW_ENODATA);
     }
     printf("summary over %llu samples:\n", (unsigned long long)status.samples);
-    printf("  initial %8.1f MB\n", mw_stats_physical_mb(&first));
-    printf("  peak    %8.1f MB\n", mw_stats_physical_mb(&peak));
-    printf("  current %8.1f MB\n", mw_stats_physical_mb(&current));
-    printf("  growth  %+8.1f MB\n", (double)mw_watcher_memory_growth(w) / MIB);
+    printf("  initial %8.1f MiB\n", mw_stats_physical_mb(&first));
+    printf("  peak    %8.1f MiB\n", mw_stats_physical_mb(&peak));
+    printf("  current %8.1f MiB\n", mw_stats_physical_mb(&current));
+    printf("  growth  %+8.1f MiB\n", (double)mw_watcher_memory_growth(w) / MIB);
     mw_watcher_free(w);
 
     if (!limit.crossed) {

@@ -61,7 +61,7 @@ for harness in "$top"/fuzz/fuzz_*.c; do
     for s in $srcs; do files="$files $top/src/lib/$s"; done
     # shellcheck disable=SC2086 # $files is a list of paths without blanks
     if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-            -I"$top/src" -I"$top/src/lib" -I"$builddir" "$harness" $files \
+            -I"$top/src" -I"$top/src/lib" -I"$builddir" -I"$builddir/src" "$harness" $files \
             -o "$out/$name" >"$log" 2>&1; then
         echo "$name: BUILD FAILED (see $log)"
         status=1

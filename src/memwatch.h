@@ -8,6 +8,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+/* struct timespec: POSIX's <sched.h> declares it whatever the feature-test macros, where glibc's
+ * <time.h> hides it from a strict -std=c99 program that defines none. */
+#include <sched.h>
+
+#include "memwatch_version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +33,20 @@ enum {
     MW_ENODATA = -9,      /* no sample taken yet */
     MW_EKTHREAD = -10     /* a kernel thread: it has no user memory to watch */
 };
+
+/* ---- Structs that grow -------------------------------------------------------------------------
+ * mw_config, mw_stats and mw_watcher_status gain fields at their end in later versions, without a
+ * new soname. So the size of the caller's struct travels with each call that takes one: every such
+ * function has a _sized variant given sizeof the caller's struct, and its plain name is a macro
+ * passing sizeof of the struct this header declares. The library reads or writes only that many
+ * bytes (arrays are strided by it): fields the caller's struct lacks are defaults when read, never
+ * written; fields the library does not know are zeroed in an output struct, and must be zero in
+ * an input one (else MW_EINVAL). Below the 0.1.0 layout a size is MW_EINVAL. The plain-named
+ * functions themselves (what programs built before the macros, or a foreign-function interface,
+ * call) keep the 0.2.0 layout for ever. Callbacks get the library's whole struct: a caller reads
+ * its own prefix of it. mw_process_info, mw_tree_process and mw_leak_result do not grow. To call
+ * or take a plain function itself, write (mw_name)(...): a name in parentheses is no macro call.
+ * The macros are variadic so that a compound literal's commas pass through. */
 
 /* Bits of mw_stats.valid: which optional fields this OS / process provided. */
 #define MW_HAVE_ANON  (1u << 0) /* anon_size (Linux RssAnon) */
@@ -85,10 +104,11 @@ typedef struct mw_stats {
                                       latest finished sweep; they are carried until the next) */
 } mw_stats;
 
-/* Sizes in MB, where MB = 1024*1024 bytes. NULL gives 0. Any thread. */
-double mw_stats_physical_mb(const mw_stats *s);
-double mw_stats_virtual_mb(const mw_stats *s);
-double mw_stats_shared_mb(const mw_stats *s);
+/* Sizes in MiB (mebibytes, 1 MiB = 1024 * 1024 = 1048576 bytes), not decimal MB (1000000
+ * bytes): the names say "mb" for the seed API's sake. NULL gives 0. Any thread. */
+double mw_stats_physical_mb(const mw_stats *s); /* physical_size (RSS) in MiB */
+double mw_stats_virtual_mb(const mw_stats *s);  /* virtual_size in MiB */
+double mw_stats_shared_mb(const mw_stats *s);   /* shared_size in MiB */
 
 /* Sample this process (mw_get_memory_stats) or any process by PID, once, synchronously.
  * Fills *out, timestamp included. Any thread.
@@ -96,6 +116,11 @@ double mw_stats_shared_mb(const mw_stats *s);
  * MW_EPERM, MW_EUNSUPPORTED, MW_ESYS, MW_EKTHREAD (a kernel thread: no user memory). */
 int mw_get_memory_stats(mw_stats *out);
 int mw_get_process_memory_stats(pid_t pid, mw_stats *out);
+/* The same, writing only out_size bytes of *out (see "Structs that grow"). */
+int mw_get_process_memory_stats_sized(pid_t pid, mw_stats *out, size_t out_size);
+#define mw_get_memory_stats(...) mw_get_process_memory_stats_sized(0, __VA_ARGS__, sizeof(mw_stats))
+#define mw_get_process_memory_stats(...) \
+    mw_get_process_memory_stats_sized(__VA_ARGS__, sizeof(mw_stats))
 
 /* What a process is: its name, command line and state. */
 typedef struct mw_process_info {
@@ -135,13 +160,29 @@ typedef struct mw_config {
                                   never delays a sample; each sample carries the latest figures */
 } mw_config;
 
-/* The defaults: 1000 ms, 3600 samples, not verbose, this process. */
+/* The defaults: 1000 ms, 3600 samples, not verbose, this process, everything else off.
+ * Returned by value, so its layout is 0.2.0's for ever: mw_config_init is the growing way. */
 mw_config mw_config_default(void);
 
-/* Create a watcher (not started). cfg is copied; NULL means defaults.
- * Returns NULL on a bad cfg (interval out of range, history 0, pid < 0) or out of memory.
- * The process is not opened until mw_watcher_start. Caller owns the result: mw_watcher_free. */
+/* Fill *cfg (cfg_size bytes of it) with the defaults. Any thread.
+ * Errors: MW_EINVAL (NULL, or cfg_size below the 0.1.0 layout). */
+int mw_config_init(mw_config *cfg);
+int mw_config_init_sized(mw_config *cfg, size_t cfg_size);
+#define mw_config_init(...) mw_config_init_sized(__VA_ARGS__, sizeof(mw_config))
+
+/* Create a watcher (not started) into *out (NULL on failure). cfg is copied; NULL means defaults.
+ * The process is not opened until mw_watcher_start. Caller owns *out: mw_watcher_free. Any thread.
+ * Errors: MW_EINVAL (NULL out; interval or pss_interval_ms outside 1 .. 3600000, history_size 0,
+ * pid < 0; a field this library does not know set; cfg_size below the 0.1.0 layout), MW_ENOMEM. */
+int mw_watcher_create(const mw_config *cfg, mw_watcher **out);
+int mw_watcher_create_sized(const mw_config *cfg, mw_watcher **out, size_t cfg_size);
+#define mw_watcher_create(...) mw_watcher_create_sized(__VA_ARGS__, sizeof(mw_config))
+
+/* The seed API's creation: mw_watcher_create, but NULL for any failure (a bad cfg and out of
+ * memory alike: mw_watcher_create says which). Caller owns the result: mw_watcher_free. */
 mw_watcher *mw_watcher_new(const mw_config *cfg);
+mw_watcher *mw_watcher_new_sized(const mw_config *cfg, size_t cfg_size);
+#define mw_watcher_new(...) mw_watcher_new_sized(__VA_ARGS__, sizeof(mw_config))
 
 /* Stop (if running) and free. NULL is a no-op. Not from a callback of the same watcher. */
 void mw_watcher_free(mw_watcher *w);
@@ -174,10 +215,18 @@ int mw_watcher_set_interval(mw_watcher *w, uint64_t interval_ms);
  * Errors: MW_EINVAL (NULL), MW_ENODATA (no sample yet). Any thread. */
 int mw_watcher_current_stats(const mw_watcher *w, mw_stats *out);
 int mw_watcher_max_stats(const mw_watcher *w, mw_stats *out);
+/* The same, writing only out_size bytes of *out. Errors also MW_EINVAL for a size too small. */
+int mw_watcher_current_stats_sized(const mw_watcher *w, mw_stats *out, size_t out_size);
+int mw_watcher_max_stats_sized(const mw_watcher *w, mw_stats *out, size_t out_size);
+#define mw_watcher_current_stats(...) mw_watcher_current_stats_sized(__VA_ARGS__, sizeof(mw_stats))
+#define mw_watcher_max_stats(...) mw_watcher_max_stats_sized(__VA_ARGS__, sizeof(mw_stats))
 
 /* Copy up to cap of the newest samples in the ring into buf, oldest first; returns how many.
  * The caller owns buf. Any thread. */
 size_t mw_watcher_history(const mw_watcher *w, mw_stats *buf, size_t cap);
+/* The same into an array of elements of elem_size bytes (0 copied for a size too small). */
+size_t mw_watcher_history_sized(const mw_watcher *w, mw_stats *buf, size_t cap, size_t elem_size);
+#define mw_watcher_history(...) mw_watcher_history_sized(__VA_ARGS__, sizeof(mw_stats))
 
 /* Current RSS minus the first sample's RSS, in bytes (0 before two samples). Any thread. */
 int64_t mw_watcher_memory_growth(const mw_watcher *w);
@@ -206,6 +255,10 @@ typedef struct mw_watcher_status {
 
 /* Fill *out. Errors: MW_EINVAL. Any thread. */
 int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out);
+/* The same, writing only out_size bytes of *out. Errors: MW_EINVAL (also a size too small). */
+int mw_watcher_get_status_sized(const mw_watcher *w, mw_watcher_status *out, size_t out_size);
+#define mw_watcher_get_status(...) \
+    mw_watcher_get_status_sized(__VA_ARGS__, sizeof(mw_watcher_status))
 
 /* Incremental read: copy samples with sequence number >= *seq (the first sample is 0), oldest
  * first, up to cap; returns how many were copied and advances *seq past them. Samples that were
@@ -213,6 +266,10 @@ int mw_watcher_get_status(const mw_watcher *w, mw_watcher_status *out);
  * Lets a reader keep its own copy of the whole capture without re-reading it. Any thread. */
 size_t mw_watcher_history_since(const mw_watcher *w, uint64_t *seq, mw_stats *buf, size_t cap,
                                 uint64_t *lost);
+/* The same into an array of elements of elem_size bytes (0 copied for a size too small). */
+size_t mw_watcher_history_since_sized(const mw_watcher *w, uint64_t *seq, mw_stats *buf, size_t cap,
+                                      uint64_t *lost, size_t elem_size);
+#define mw_watcher_history_since(...) mw_watcher_history_since_sized(__VA_ARGS__, sizeof(mw_stats))
 
 /* One process of the watched tree, as the latest sample read it. */
 typedef struct mw_tree_process {
@@ -275,6 +332,10 @@ typedef struct mw_leak_result {
  * timestamp. Fills *out; n == 0 gives MW_LEAK_UNSURE. O(n) time, O(n / 8) memory. Any thread.
  * Errors: MW_EINVAL (NULL out, or NULL samples with n > 0), MW_ENOMEM. */
 int mw_leak_verdict(const mw_stats *samples, size_t n, mw_leak_result *out);
+/* The same over an array of elements of elem_size bytes. Errors also MW_EINVAL for a size too
+ * small. */
+int mw_leak_verdict_sized(const mw_stats *samples, size_t n, mw_leak_result *out, size_t elem_size);
+#define mw_leak_verdict(...) mw_leak_verdict_sized(__VA_ARGS__, sizeof(mw_stats))
 
 /* The same over the watcher's whole history (its ring): copied under the lock (16 bytes a
  * sample), judged outside it. Any thread. Errors: MW_EINVAL, MW_ENOMEM. */
@@ -283,7 +344,7 @@ int mw_watcher_leak_verdict(const mw_watcher *w, mw_leak_result *out);
 /* A static, human-readable string for an MW_E* code (or "unknown error"). Any thread. */
 const char *mw_strerror(int err);
 
-/* The library's version string, e.g. "0.1.0". */
+/* The version of the library running, e.g. "0.2.0" (MW_VERSION_STRING is the header's). */
 const char *mw_version(void);
 
 #ifdef __cplusplus

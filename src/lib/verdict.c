@@ -8,6 +8,7 @@
 
 #include "stats.h"
 #include "units.h"
+#include "sized.h"
 #include "verdict.h"
 
 /* ---- the floor index ------------------------------------------------------------------------- */
@@ -303,18 +304,31 @@ const char *mw__verdict_word(int verdict)
 
 /* ---- the public API -------------------------------------------------------------------------- */
 
-int mw_leak_verdict(const mw_stats *samples, size_t n, mw_leak_result *out)
+int mw_leak_verdict_sized(const mw_stats *samples, size_t n, mw_leak_result *out, size_t elem_size)
 {
-    if (!out || (!samples && n > 0))
+    if (!out || (!samples && n > 0) || elem_size < MW__STATS_SIZE_MIN)
         return MW_EINVAL;
     mw__floor f;
     if (mw__floor_init(&f, n) != 0)
         return MW_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        mw__floor_add(&f, mw__ts_to_ns(&samples[i].timestamp), samples[i].physical_size);
+    for (size_t i = 0; i < n; i++) {
+        /* Both fields are in every layout; copied out, as a caller's stride need not keep
+         * mw_stats' alignment. */
+        const char *e = (const char *)samples + i * elem_size;
+        struct timespec ts;
+        uint64_t rss;
+        memcpy(&ts, e + offsetof(mw_stats, timestamp), sizeof(ts));
+        memcpy(&rss, e + offsetof(mw_stats, physical_size), sizeof(rss));
+        mw__floor_add(&f, mw__ts_to_ns(&ts), rss);
+    }
     mw__verdict_decide(&f, out);
     mw__floor_destroy(&f);
     return 0;
+}
+
+int(mw_leak_verdict)(const mw_stats *samples, size_t n, mw_leak_result *out)
+{
+    return mw_leak_verdict_sized(samples, n, out, MW__STATS_SIZE_1);
 }
 
 /* Through the watcher's public incremental read: each chunk is copied under its lock, the floor

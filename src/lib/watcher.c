@@ -18,6 +18,7 @@
 #include "pss.h"
 #include "ring.h"
 #include "sample.h"
+#include "sized.h"
 #include "sleeper.h"
 #include "stats.h"
 #include "watcher.h"
@@ -38,48 +39,93 @@ mw_config mw_config_default(void)
     return c;
 }
 
+int mw_config_init_sized(mw_config *cfg, size_t cfg_size)
+{
+    if (!cfg || cfg_size < MW__CONFIG_SIZE_MIN)
+        return MW_EINVAL;
+    mw_config c = mw_config_default();
+    mw__copy_out(cfg, cfg_size, &c, sizeof(c));
+    return 0;
+}
+
+int(mw_config_init)(mw_config *cfg) { return mw_config_init_sized(cfg, MW__CONFIG_SIZE_1); }
+
 static bool interval_ok(uint64_t ms) { return ms >= MW__INTERVAL_MIN_MS && ms <= MW__INTERVAL_MAX_MS; }
 
-mw_watcher *mw_watcher_new(const mw_config *cfg)
+/* The caller's cfg (cfg_size bytes of it) over the defaults, checked. */
+static int read_config(const mw_config *cfg, size_t cfg_size, mw_config *c)
 {
-    mw_config c = cfg ? *cfg : mw_config_default();
-    if (!interval_ok(c.interval_ms) || c.history_size == 0 || c.pid < 0 ||
-        (c.pss_interval_ms && !interval_ok(c.pss_interval_ms)))
-        return NULL;
-    mw_watcher *w = calloc(1, sizeof(*w));
-    if (!w)
-        return NULL;
-    w->cfg = c;
-    w->pid = c.pid ? c.pid : getpid();
-    w->probe_flags = (c.include_children ? MW__PROBE_TREE : 0u) |
-                     (c.reset_peaks ? MW__PROBE_RESET_PEAK : 0u);
-    w->period_ns = (int64_t)c.interval_ms * 1000000;
-    if (mw__ring_init(&w->ring, c.history_size) != 0) {
-        free(w);
-        return NULL;
-    }
-    mw__summary_reset(&w->summary);
+    *c = mw_config_default();
+    if (cfg && (cfg_size < MW__CONFIG_SIZE_MIN || mw__copy_in(c, sizeof(*c), cfg, cfg_size) != 0))
+        return MW_EINVAL;
+    if (!interval_ok(c->interval_ms) || c->history_size == 0 || c->pid < 0 ||
+        (c->pss_interval_ms && !interval_ok(c->pss_interval_ms)))
+        return MW_EINVAL;
+    return 0;
+}
 
+/* Everything of a new watcher that can fail, in the order mw_watcher_free undoes it. */
+static int init_parts(mw_watcher *w, size_t history_size)
+{
+    int rc = mw__ring_init(&w->ring, history_size); /* MW_EINVAL: more than memory can address */
+    if (rc != 0)
+        return rc;
+    mw__summary_reset(&w->summary);
     if (mw__sleeper_init(&w->sleeper) != 0) {
         mw__ring_destroy(&w->ring);
-        free(w);
-        return NULL;
+        return MW_ENOMEM;
     }
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
         mw__sleeper_destroy(&w->sleeper);
         mw__ring_destroy(&w->ring);
-        free(w);
-        return NULL;
+        return MW_ENOMEM;
     }
     if (mw__proctab_init(&w->procs) != 0) {
         pthread_mutex_destroy(&w->lock);
         mw__sleeper_destroy(&w->sleeper);
         mw__ring_destroy(&w->ring);
-        free(w);
-        return NULL;
+        return MW_ENOMEM;
     }
-    return w;
+    return 0;
 }
+
+int mw_watcher_create_sized(const mw_config *cfg, mw_watcher **out, size_t cfg_size)
+{
+    if (!out)
+        return MW_EINVAL;
+    *out = NULL;
+    mw_config c;
+    int rc = read_config(cfg, cfg_size, &c);
+    if (rc != 0)
+        return rc;
+    mw_watcher *w = calloc(1, sizeof(*w));
+    if (!w)
+        return MW_ENOMEM;
+    w->cfg = c;
+    w->pid = c.pid ? c.pid : getpid();
+    w->probe_flags = (c.include_children ? MW__PROBE_TREE : 0u) |
+                     (c.reset_peaks ? MW__PROBE_RESET_PEAK : 0u);
+    w->period_ns = (int64_t)c.interval_ms * 1000000;
+    if ((rc = init_parts(w, c.history_size)) != 0) {
+        free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+int(mw_watcher_create)(const mw_config *cfg, mw_watcher **out)
+{
+    return mw_watcher_create_sized(cfg, out, MW__CONFIG_SIZE_1);
+}
+
+mw_watcher *mw_watcher_new_sized(const mw_config *cfg, size_t cfg_size)
+{
+    mw_watcher *w;
+    return mw_watcher_create_sized(cfg, &w, cfg_size) == 0 ? w : NULL;
+}
+
+mw_watcher *(mw_watcher_new)(const mw_config *cfg) { return mw_watcher_new_sized(cfg, MW__CONFIG_SIZE_1); }
 
 /* Which watcher's sampler runs on this thread (NULL on every other thread). Lets stop/free/start
  * called from a callback refuse to join their own thread, without reading fields that the

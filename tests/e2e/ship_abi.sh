@@ -50,10 +50,10 @@ int main()
     return std::strcmp(mw_strerror(MW_OK), mw_strerror(MW_ENOPROC)) != 0 && cfg.interval_ms > 0 ? 0 : 1;
 }
 CPP
-    "$cxx" -fsyntax-only -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$SRCDIR/src" \
+    "$cxx" -fsyntax-only -x c++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$SRCDIR/src" -I"$BUILDDIR/src" \
         "$SRCDIR/src/memwatch.h" || die "memwatch.h does not compile as C++"
     # Linked to the built shared library: a missing extern "C" shows as undefined mangled names.
-    "$cxx" $(mkvar SAN_CFLAGS) -std=c++11 -I"$SRCDIR/src" -o "$TMP/use" "$TMP/use.cpp" \
+    "$cxx" $(mkvar SAN_CFLAGS) -std=c++11 -I"$SRCDIR/src" -I"$BUILDDIR/src" -o "$TMP/use" "$TMP/use.cpp" \
         -L"$BUILDDIR/.libs" -lmemwatch -Wl,-rpath,"$BUILDDIR/.libs" ||
         die "a C++ program calling mw_strerror does not link"
     out=$("$TMP/use") || die "the C++ program failed"

@@ -17,6 +17,10 @@ lib_files=$(. "$BUILDDIR/libmemwatch.la" && echo $library_names $old_library)
     echo "$(mkvar pkgconfigdir)/memwatch.pc"
     echo "$(mkvar man1dir)/memwatch.1"
     echo "$(mkvar man3dir)/memwatch.3"
+    # A page per function memwatch.h declares (each a .so link to memwatch.3).
+    sed -n 's/.*[ *]\(mw_[a-z0-9_]*\)(.*/\1/p' "$SRCDIR/src/memwatch.h" | sort -u |
+        sed "s|^|$(mkvar man3dir)/|; s|\$|.3|"
+    echo "$(mkvar includedir)/memwatch_version.h"
     echo "$(mkvar bashcompletiondir)/memwatch"
     echo "$(mkvar docdir)/README.md"
     echo "$(mkvar docdir)/LICENSE"
@@ -26,6 +30,18 @@ diff -u "$TMP/expected" "$TMP/installed" || die "installed files differ from the
 echo "ok: installed exactly $(wc -l <"$TMP/installed") files"
 
 "$root$(mkvar bindir)/memwatch" --version | grep -q "^memwatch " || die "installed memwatch --version"
+
+# man finds each function's page, and it is memwatch.3 (man-db follows the .so link).
+nfuncs=$(sed -n 's/.*[ *]\(mw_[a-z0-9_]*\)(.*/\1/p' "$SRCDIR/src/memwatch.h" | sort -u | wc -l)
+[ "$nfuncs" -ge 30 ] || die "only $nfuncs functions read from memwatch.h"
+if command -v man >/dev/null && command -v groff >/dev/null; then
+    MANPAGER=cat MANWIDTH=100 man -M "$root$(mkvar mandir)" 3 mw_watcher_start 2>/dev/null >"$TMP/man.out" ||
+        die "man -M <DESTDIR> 3 mw_watcher_start finds no page"
+    grep -q "libmemwatch" "$TMP/man.out" || die "man mw_watcher_start does not show memwatch.3"
+    echo "ok: man mw_watcher_start shows memwatch.3 (one of $nfuncs function pages)"
+else
+    echo "SKIP (part): no man/groff: the $nfuncs function pages were only listed"
+fi
 
 # The example, against the installed copy only: no source or build-tree paths, just pkg-config.
 # PKG_CONFIG_SYSROOT_DIR re-roots the .pc's -I/-L under DESTDIR; PKG_CONFIG_LIBDIR hides the
