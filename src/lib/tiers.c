@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/* tiers.c — old history as levels of ever coarser buckets: push, merge, compact, read in time order. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tiers.h"
+
+void mw__tiers_init(mw__tiers *t, size_t ring_cap)
+{
+    memset(t, 0, sizeof(*t));
+    size_t n = ring_cap > SIZE_MAX / sizeof(mw__sample) ? SIZE_MAX / sizeof(mw__bucket)
+                                                        : ring_cap * sizeof(mw__sample) / sizeof(mw__bucket);
+    if (n < MW__TIERS_MIN_BUCKETS)
+        n = MW__TIERS_MIN_BUCKETS;
+    size_t per = n / MW__TIERS_LEVELS;
+    t->nbuckets = per * MW__TIERS_LEVELS;
+    t->base = ring_cap / 64 < MW__TIERS_BASE ? ring_cap / 64 : MW__TIERS_BASE;
+    if (t->base == 0)
+        t->base = 1;
+    for (int k = 0; k < MW__TIERS_LEVELS; k++)
+        t->lv[k].cap = per;
+}
+
+void mw__tiers_destroy(mw__tiers *t)
+{
+    if (!t)
+        return;
+    free(t->mem);
+    t->mem = NULL;
+    for (int k = 0; k < MW__TIERS_LEVELS; k++)
+        t->lv[k].b = NULL;
+    mw__tiers_clear(t);
+}
+
+void mw__tiers_clear(mw__tiers *t)
+{
+    for (int k = 0; k < MW__TIERS_LEVELS; k++)
+        t->lv[k].head = t->lv[k].n = 0;
+    t->open_n = 0;
+    t->end = 0;
+}
+
+size_t mw__tiers_bytes(const mw__tiers *t)
+{
+    return t->nbuckets * sizeof(mw__bucket);
+}
+
+void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq)
+{
+    b->t_first = b->t_last = s->t_ns;
+    b->seq_first = seq;
+    b->seq_end = seq + 1;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__field_known((mw__field)f, s->valid)) {
+            b->known[f] = 0;
+            continue;
+        }
+        uint64_t v = mw__sample_field(s, (mw__field)f);
+        b->min[f] = b->max[f] = b->first[f] = b->last[f] = v;
+        b->max_t[f] = s->t_ns;
+        b->sum[f] = (double)v;
+        b->known[f] = 1;
+    }
+    /* a tree's high-water mark is a sum of marks: no height to draw (as the chart index) */
+    b->hwm = (s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 ? s->hwm : 0;
+    b->flags = s->flags;
+}
+
+/* The open bucket takes one more sample: the hot path, one pass over the fields. */
+static void bucket_add(mw__bucket *b, const mw__sample *s)
+{
+    b->t_last = s->t_ns;
+    b->seq_end++;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__field_known((mw__field)f, s->valid))
+            continue;
+        uint64_t v = mw__sample_field(s, (mw__field)f);
+        if (!b->known[f]) {
+            b->min[f] = b->max[f] = b->first[f] = v;
+            b->max_t[f] = s->t_ns;
+            b->sum[f] = 0;
+        } else if (v < b->min[f]) {
+            b->min[f] = v;
+        } else if (v > b->max[f]) {
+            b->max[f] = v;
+            b->max_t[f] = s->t_ns;
+        }
+        b->last[f] = v;
+        b->sum[f] += (double)v;
+        b->known[f]++;
+    }
+    if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > b->hwm)
+        b->hwm = s->hwm;
+    b->flags |= s->flags;
+}
+
+void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src)
+{
+    dst->t_last = src->t_last;
+    dst->seq_end = src->seq_end;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!src->known[f])
+            continue;
+        if (!dst->known[f]) {
+            dst->min[f] = src->min[f];
+            dst->max[f] = src->max[f];
+            dst->first[f] = src->first[f];
+            dst->max_t[f] = src->max_t[f];
+            dst->sum[f] = 0;
+        } else {
+            if (src->min[f] < dst->min[f])
+                dst->min[f] = src->min[f];
+            if (src->max[f] > dst->max[f]) {
+                dst->max[f] = src->max[f];
+                dst->max_t[f] = src->max_t[f];
+            }
+        }
+        dst->last[f] = src->last[f];
+        dst->sum[f] += src->sum[f];
+        dst->known[f] += src->known[f];
+    }
+    if (src->hwm > dst->hwm)
+        dst->hwm = src->hwm;
+    dst->flags |= src->flags;
+}
+
+static mw__bucket *slot(const mw__tier_level *l, size_t i)
+{
+    size_t k = l->head + i;
+    return &l->b[k >= l->cap ? k - l->cap : k];
+}
+
+/* The last level is full: merge adjacent pairs, oldest first, into the first half of its slots
+ * (write position i never passes read position 2i, so in place is safe). */
+static void compact(mw__tier_level *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i += 2, n++) {
+        mw__bucket m = *slot(l, i);
+        if (i + 1 < l->n)
+            mw__bucket_merge(&m, slot(l, i + 1));
+        *slot(l, n) = m;
+    }
+    l->n = n;
+}
+
+static void level_push(mw__tiers *t, int k, const mw__bucket *b)
+{
+    mw__tier_level *l = &t->lv[k];
+    if (l->n == l->cap) {
+        if (k + 1 == MW__TIERS_LEVELS) {
+            compact(l);
+        } else {
+            /* its oldest FAN buckets become one of the next level: time order is kept, as the
+             * next level only holds older buckets */
+            mw__bucket m = *slot(l, 0);
+            for (size_t i = 1; i < MW__TIERS_FAN; i++)
+                mw__bucket_merge(&m, slot(l, i));
+            l->head = (l->head + MW__TIERS_FAN) % l->cap;
+            l->n -= MW__TIERS_FAN;
+            level_push(t, k + 1, &m);
+        }
+    }
+    *slot(l, l->n) = *b;
+    l->n++;
+}
+
+static int allocate(mw__tiers *t)
+{
+    if (t->failed)
+        return MW_ENOMEM;
+    t->mem = malloc(t->nbuckets * sizeof(*t->mem));
+    if (!t->mem) {
+        t->failed = true;
+        return MW_ENOMEM;
+    }
+    for (int k = 0; k < MW__TIERS_LEVELS; k++)
+        t->lv[k].b = t->mem + (size_t)k * t->lv[0].cap;
+    return 0;
+}
+
+int mw__tiers_push(mw__tiers *t, const mw__sample *s)
+{
+    if (!t->mem && allocate(t) != 0)
+        return MW_ENOMEM;
+    if (t->open_n == 0)
+        mw__bucket_from_sample(&t->open, s, t->end);
+    else
+        bucket_add(&t->open, s);
+    t->end++;
+    if (++t->open_n == t->base) {
+        level_push(t, 0, &t->open);
+        t->open_n = 0;
+    }
+    return 0;
+}
+
+size_t mw__tiers_count(const mw__tiers *t)
+{
+    size_t n = t->open_n ? 1 : 0;
+    for (int k = 0; k < MW__TIERS_LEVELS; k++)
+        n += t->lv[k].n;
+    return n;
+}
+
+const mw__bucket *mw__tiers_at(const mw__tiers *t, size_t i)
+{
+    /* oldest first: the last level, then the others down to level 1, then the open bucket */
+    for (int k = MW__TIERS_LEVELS; k-- > 0;) {
+        const mw__tier_level *l = &t->lv[k];
+        if (i < l->n)
+            return slot(l, i);
+        i -= l->n;
+    }
+    return i == 0 && t->open_n ? &t->open : NULL;
+}
+
+size_t mw__tiers_seek_time(const mw__tiers *t, int64_t t_ns)
+{
+    size_t lo = 0, hi = mw__tiers_count(t);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (mw__tiers_at(t, mid)->t_last < t_ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
