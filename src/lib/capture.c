@@ -16,6 +16,7 @@ int mw__capture_init(mw__capture *c, size_t cap)
     if (rc)
         return rc;
     mw__summary_reset(&c->all);
+    mw__tiers_init(&c->tiers, cap);
     return 0;
 }
 
@@ -24,6 +25,7 @@ void mw__capture_destroy(mw__capture *c)
     if (!c)
         return;
     mw__ring_destroy(&c->ring);
+    mw__tiers_destroy(&c->tiers);
     free(c->marks);
     c->marks = NULL;
     c->nmarks = c->marks_cap = 0;
@@ -44,6 +46,11 @@ void mw__capture_add(mw__capture *c, const mw__sample *s)
         }
     }
     uint64_t seq = mw__ring_end(&c->ring);
+    /* The sample about to be overwritten keeps its place in the run, merged. Tiers that once
+     * failed to allocate stay empty (charts then start at the ring, as before tiers). */
+    uint64_t first = mw__ring_first(&c->ring);
+    if (mw__ring_count(&c->ring) == c->ring.cap && mw__tiers_end(&c->tiers) == first)
+        mw__tiers_push(&c->tiers, mw__ring_at(&c->ring, first));
     mw__ring_push(&c->ring, s);
     mw__summary_add(&c->all, s, seq);
     if (c->nmarks && c->marks[c->nmarks - 1].seq == seq)
