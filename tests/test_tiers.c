@@ -198,6 +198,26 @@ Test(tiers, marks_and_spike_flags_survive_merging)
     mw__tiers_destroy(&t);
 }
 
+Test(tiers, resolution_stays_even_however_long_the_run)
+{
+    mw__tiers t;
+    mw__tiers_init(&t, 2000);
+    push_run(&t, 0, 3000000);
+    size_t n = mw__tiers_count(&t), first_half = 0;
+    uint64_t widest = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mw__bucket *b = mw__tiers_at(&t, i);
+        uint64_t w = b->seq_end - b->seq_first;
+        widest = w > widest ? w : widest;
+        first_half += b->seq_end <= 1500000;
+    }
+    /* no bucket swallows the old history: the run's first half is spread over many buckets */
+    cr_expect_leq(widest, 3000000 / (t.nbuckets / MW__TIERS_LEVELS) * 2, "widest %llu",
+                  (unsigned long long)widest);
+    cr_expect_geq(first_half, t.nbuckets / MW__TIERS_LEVELS / 4, "%zu", first_half);
+    mw__tiers_destroy(&t);
+}
+
 Test(tiers, a_tree_high_water_mark_has_no_height)
 {
     mw__tiers t;

@@ -21,6 +21,7 @@ void mw__tiers_init(mw__tiers *t, size_t ring_cap)
         t->base = 1;
     for (int k = 0; k < MW__TIERS_LEVELS; k++)
         t->lv[k].cap = per;
+    mw__tiers_clear(t);
 }
 
 void mw__tiers_destroy(mw__tiers *t)
@@ -40,6 +41,9 @@ void mw__tiers_clear(mw__tiers *t)
         t->lv[k].head = t->lv[k].n = 0;
     t->open_n = 0;
     t->end = 0;
+    t->last_width = t->base;
+    for (int k = 1; k < MW__TIERS_LEVELS; k++)
+        t->last_width *= MW__TIERS_FAN;
 }
 
 size_t mw__tiers_bytes(const mw__tiers *t)
@@ -133,8 +137,9 @@ static mw__bucket *slot(const mw__tier_level *l, size_t i)
 }
 
 /* The last level is full: merge adjacent pairs, oldest first, into the first half of its slots
- * (write position i never passes read position 2i, so in place is safe). */
-static void compact(mw__tier_level *l)
+ * (write position i never passes read position 2i, so in place is safe). Its buckets all had
+ * the level's width, so they all have twice that now: resolution stays even over the run. */
+static void compact(mw__tiers *t, mw__tier_level *l)
 {
     size_t n = 0;
     for (size_t i = 0; i < l->n; i += 2, n++) {
@@ -144,24 +149,41 @@ static void compact(mw__tier_level *l)
         *slot(l, n) = m;
     }
     l->n = n;
+    t->last_width *= 2;
+}
+
+/* The last level fills its newest bucket up to the level's width before it starts another. */
+static void last_push(mw__tiers *t, mw__tier_level *l, const mw__bucket *b)
+{
+    mw__bucket *newest = l->n ? slot(l, l->n - 1) : NULL;
+    if (newest && newest->seq_end - newest->seq_first < t->last_width) {
+        mw__bucket_merge(newest, b);
+        return;
+    }
+    if (l->n == l->cap) {
+        compact(t, l);
+        last_push(t, l, b); /* the newest may have room again */
+        return;
+    }
+    *slot(l, l->n++) = *b;
 }
 
 static void level_push(mw__tiers *t, int k, const mw__bucket *b)
 {
     mw__tier_level *l = &t->lv[k];
+    if (k + 1 == MW__TIERS_LEVELS) {
+        last_push(t, l, b);
+        return;
+    }
     if (l->n == l->cap) {
-        if (k + 1 == MW__TIERS_LEVELS) {
-            compact(l);
-        } else {
-            /* its oldest FAN buckets become one of the next level: time order is kept, as the
-             * next level only holds older buckets */
-            mw__bucket m = *slot(l, 0);
-            for (size_t i = 1; i < MW__TIERS_FAN; i++)
-                mw__bucket_merge(&m, slot(l, i));
-            l->head = (l->head + MW__TIERS_FAN) % l->cap;
-            l->n -= MW__TIERS_FAN;
-            level_push(t, k + 1, &m);
-        }
+        /* its oldest FAN buckets become one of the next level: time order is kept, as the
+         * next level only holds older buckets */
+        mw__bucket m = *slot(l, 0);
+        for (size_t i = 1; i < MW__TIERS_FAN; i++)
+            mw__bucket_merge(&m, slot(l, i));
+        l->head = (l->head + MW__TIERS_FAN) % l->cap;
+        l->n -= MW__TIERS_FAN;
+        level_push(t, k + 1, &m);
     }
     *slot(l, l->n) = *b;
     l->n++;

@@ -16,7 +16,8 @@
  *
  * Shape: level 1 holds buckets of `base` raw samples (the one being filled is the open bucket);
  * when a level is full its oldest MW__TIERS_FAN buckets merge into one bucket of the next level.
- * The last level, when full, merges adjacent pairs in place (doubling its buckets' widths), so
+ * The last level fills its newest bucket up to the level's width (last_width raw samples) and,
+ * when full, merges adjacent pairs in place and doubles that width (its buckets stay even), so
  * the bucket count never grows: memory is fixed at init whatever the run's length, and pushing
  * a sample costs O(1) amortised (each bucket is merged a bounded number of times per level, and
  * a last-level compaction of n buckets happens once per n/2 arrivals).
@@ -29,9 +30,9 @@
  * first, with mw__tiers_at; pointers stay valid until the next push. */
 
 #define MW__TIERS_LEVELS 4
-#define MW__TIERS_FAN 8
+#define MW__TIERS_FAN 2 /* 2: widths double level by level, so resolution fades smoothly */
 #define MW__TIERS_BASE 64
-#define MW__TIERS_MIN_BUCKETS (MW__TIERS_LEVELS * 2 * MW__TIERS_FAN)
+#define MW__TIERS_MIN_BUCKETS 256 /* ~240 KiB: a small ring still gets a readable past */
 
 /* A run of consecutive samples [seq_first, seq_end), merged. A field no sample of the bucket
  * knew has known[f] == 0 and its other members are meaningless (never drawn as 0). */
@@ -60,6 +61,7 @@ typedef struct mw__tiers {
     mw__bucket open;          /* level 1's bucket being filled (open_n samples) */
     size_t open_n;
     uint64_t end;             /* samples pushed == seq of the next one */
+    uint64_t last_width;      /* raw samples per last-level bucket: doubles at each compaction */
     bool failed;              /* the allocation failed: nothing more is kept */
 } mw__tiers;
 
