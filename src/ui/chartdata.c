@@ -105,6 +105,7 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
         if (c->n == 0 || v > c->max) {
             c->max = v;
             c->max_seq = seq0 + i;
+            c->max_t = 0; /* in the ring: read it there */
         }
         if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].nprocs <= 1 && x[i].hwm > c->hwm)
             c->hwm = x[i].hwm;
@@ -131,6 +132,7 @@ static void col_block(mw__chart_col *c, const mw__chart_block *blk, uint64_t k, 
     if (c->n == 0 || blk->max[f] > c->max) {
         c->max = blk->max[f];
         c->max_seq = k * MW__CHART_BLOCK + blk->max_off[f];
+        c->max_t = 0; /* in the ring: read it there */
     }
     if (blk->hwm > c->hwm)
         c->hwm = blk->hwm;
@@ -197,25 +199,101 @@ static uint64_t seek_from(const mw__ring *r, uint64_t lo, uint64_t hi, int64_t t
     }
 }
 
+/* ---- columns before the ring: the tiers --------------------------------------------------- */
+
+/* The column holding time t, sliced as the ring's columns are: column i holds
+ * [t_from + span*i/n, t_from + span*(i+1)/n); before t_from is 0, after the window the last. */
+static int col_of(int64_t t, int64_t t_from, double span, int n)
+{
+    if (span <= 0.0)
+        return n - 1; /* a zero-length window: everything in the last column */
+    if (t <= t_from)
+        return 0;
+    int i = (int)((double)(t - t_from) * n / span);
+    if (i >= n)
+        i = n - 1;
+    while (i > 0 && t < t_from + (int64_t)(span * i / n))
+        i--;
+    while (i + 1 < n && t >= t_from + (int64_t)(span * (i + 1) / n))
+        i++;
+    return i;
+}
+
+/* A bucket's range goes to every column it overlaps; its flags and hidden peak (one moment
+ * somewhere in it: a mark drawn once, not as a band) only to the one given flags. */
+static void col_bucket(mw__chart_col *c, const mw__bucket *b, mw__field f, bool flags)
+{
+    if (c->n == 0 || b->min[f] < c->min)
+        c->min = b->min[f];
+    if (c->n == 0 || b->max[f] > c->max) {
+        c->max = b->max[f];
+        c->max_seq = b->seq_first;
+        c->max_t = b->max_t[f];
+    }
+    if (flags && b->hwm > c->hwm)
+        c->hwm = b->hwm;
+    if (flags)
+        c->flags |= b->flags;
+    c->n = b->known[f] > UINT32_MAX - c->n ? UINT32_MAX : c->n + (uint32_t)b->known[f];
+    c->carried = false;
+}
+
+/* Fill the columns the tiers' buckets overlap, carrying the last value over columns between
+ * buckets. Returns whether any bucket knew the field; *last gets the newest one's last value. */
+static bool tier_columns(const mw__tiers *t, int64_t t_from, double span, mw__field f, int ncols,
+                         mw__chart_col *out, uint64_t *last)
+{
+    size_t n = mw__tiers_count(t);
+    int done = -1; /* columns [0, done] are filled */
+    bool any = false;
+    for (size_t i = mw__tiers_seek_time(t, t_from); i < n; i++) {
+        const mw__bucket *b = mw__tiers_at(t, i);
+        if (!b->known[f])
+            continue;
+        int c0 = col_of(b->t_first, t_from, span, ncols), c1 = col_of(b->t_last, t_from, span, ncols);
+        for (int c = done + 1; any && c < c0; c++) {
+            out[c].min = out[c].max = *last;
+            out[c].carried = true;
+        }
+        for (int c = c0; c <= c1; c++)
+            col_bucket(&out[c], b, f, c == (c0 + c1) / 2);
+        *last = b->last[f];
+        done = c1 > done ? c1 : done;
+        any = true;
+    }
+    return any;
+}
+
 void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t from, uint64_t to,
                        int64_t t_from, int64_t t_to, mw__field f, int ncols, mw__chart_col *out)
+{
+    mw__chart_columns_run(r, NULL, ix, from, to, t_from, t_to, f, ncols, out);
+}
+
+void mw__chart_columns_run(const mw__ring *r, const mw__tiers *t, const mw__chart_index *ix,
+                           uint64_t from, uint64_t to, int64_t t_from, int64_t t_to, mw__field f,
+                           int ncols, mw__chart_col *out)
 {
     if (ncols <= 0)
         return;
     memset(out, 0, (size_t)ncols * sizeof(*out));
+    bool have_prev = false;
+    uint64_t prev = 0;
+    double span = t_to > t_from ? (double)(t_to - t_from) : 0.0;
+    /* Only a window that reaches the ring's start reaches before it; the tiers end there. */
+    if (t && from <= mw__ring_first(r) && mw__ring_count(r) &&
+        mw__tiers_end(t) == mw__ring_first(r) && t_from < t_of(r, mw__ring_first(r)))
+        have_prev = tier_columns(t, t_from, span, f, ncols, out, &prev);
     if (from < mw__ring_first(r))
         from = mw__ring_first(r);
     if (to > mw__ring_end(r))
         to = mw__ring_end(r);
-    double span = t_to > t_from ? (double)(t_to - t_from) : 0.0;
     uint64_t a = mw__ring_seek_time(r, from, to, t_from);
     /* Guesses interpolate between the first and last sample in the window. */
     uint64_t a0 = a;
     double ta0 = a < to ? (double)t_of(r, a) : 0.0;
     double per_ns = a + 1 < to && t_of(r, to - 1) > t_of(r, a)
                         ? (double)(to - 1 - a) / ((double)t_of(r, to - 1) - ta0) : 0.0;
-    bool have_prev = false;
-    uint64_t prev = 0;
     /* The window may reach past the newest sample (a live view's time axis moves in steps, so
      * most frames redraw one column instead of rescaling them all): columns that start after
      * it stay empty rather than carrying the last value into the future. */
@@ -238,7 +316,7 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
             col_range(c, r, ix, a, b, f);
             prev = mw__sample_field(mw__ring_at(r, b - 1), f);
             have_prev = true;
-        } else if (have_prev) {
+        } else if (have_prev && c->n == 0 && !c->carried) { /* not one the tiers filled */
             c->min = c->max = prev;
             c->carried = true;
         }

@@ -263,6 +263,7 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .field = row->field, .style = row->style, .ascii = st->ascii,
             .hidden_peaks = row->hwm_peaks, .alert = row->alert ? info->alert_bytes : 0,
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
+            .tiers = &c->tiers,
             .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
         };
         if (info->other) {
