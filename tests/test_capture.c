@@ -341,14 +341,14 @@ Test(capture, samples_leaving_the_ring_go_into_the_tiers, .init = setup, .fini =
     cr_assert_gt(n, 0);
     const mw__bucket *b0 = mw__tiers_at(&cap.tiers, 0);
     cr_expect_eq(b0->seq_first, 0);
-    cr_expect_eq(b0->first[MW__FIELD_RSS], 100, "the run's first sample");
+    cr_expect_eq(b0->field[MW__FIELD_RSS].first, 100, "the run's first sample");
     cr_expect_eq(b0->t_first, cap.t0_ns);
     uint64_t peak = 0;
     bool marked = false;
     for (size_t i = 0; i < n; i++) {
         const mw__bucket *b = mw__tiers_at(&cap.tiers, i);
-        if (b->max[MW__FIELD_RSS] > peak)
-            peak = b->max[MW__FIELD_RSS];
+        if (b->field[MW__FIELD_RSS].max > peak)
+            peak = b->field[MW__FIELD_RSS].max;
         if (b->seq_first <= 3 && 3 < b->seq_end)
             marked = (b->flags & MW_SAMPLE_MARK) != 0;
     }

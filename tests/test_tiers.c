@@ -86,17 +86,17 @@ static void brute(uint64_t a, uint64_t b, mw__field f, mw__bucket *o)
         if (!mw__field_known(f, s.valid))
             continue;
         uint64_t v = mw__sample_field(&s, f);
-        if (!o->known[f] || v < o->min[f])
-            o->min[f] = v;
-        if (!o->known[f] || v > o->max[f]) {
-            o->max[f] = v;
-            o->max_t[f] = s.t_ns;
+        if (!o->field[f].known || v < o->field[f].min)
+            o->field[f].min = v;
+        if (!o->field[f].known || v > o->field[f].max) {
+            o->field[f].max = v;
+            o->field[f].max_t = s.t_ns;
         }
-        if (!o->known[f])
-            o->first[f] = v;
-        o->last[f] = v;
-        o->sum[f] += (double)v;
-        o->known[f]++;
+        if (!o->field[f].known)
+            o->field[f].first = v;
+        o->field[f].last = v;
+        o->field[f].sum += (double)v;
+        o->field[f].known++;
     }
 }
 
@@ -117,15 +117,15 @@ static void check_zoom(const mw__tiers *t, int ncols)
             mw__field f = fields[k];
             mw__bucket want;
             brute(m.seq_first, m.seq_end, f, &want);
-            cr_assert_eq(m.known[f], want.known[f], "zoom %d col %d field %d", ncols, c, f);
-            if (!want.known[f])
+            cr_assert_eq(m.field[f].known, want.field[f].known, "zoom %d col %d field %d", ncols, c, f);
+            if (!want.field[f].known)
                 continue;
-            cr_assert_eq(m.min[f], want.min[f], "zoom %d col %d field %d min", ncols, c, f);
-            cr_assert_eq(m.max[f], want.max[f], "zoom %d col %d field %d max", ncols, c, f);
-            cr_assert_eq(m.max_t[f], want.max_t[f], "zoom %d col %d field %d max time", ncols, c, f);
-            cr_assert_eq(m.first[f], want.first[f], "zoom %d col %d field %d first", ncols, c, f);
-            cr_assert_eq(m.last[f], want.last[f], "zoom %d col %d field %d last", ncols, c, f);
-            cr_assert_eq(m.sum[f], want.sum[f], "zoom %d col %d field %d sum", ncols, c, f);
+            cr_assert_eq(m.field[f].min, want.field[f].min, "zoom %d col %d field %d min", ncols, c, f);
+            cr_assert_eq(m.field[f].max, want.field[f].max, "zoom %d col %d field %d max", ncols, c, f);
+            cr_assert_eq(m.field[f].max_t, want.field[f].max_t, "zoom %d col %d field %d max time", ncols, c, f);
+            cr_assert_eq(m.field[f].first, want.field[f].first, "zoom %d col %d field %d first", ncols, c, f);
+            cr_assert_eq(m.field[f].last, want.field[f].last, "zoom %d col %d field %d last", ncols, c, f);
+            cr_assert_eq(m.field[f].sum, want.field[f].sum, "zoom %d col %d field %d sum", ncols, c, f);
             cr_assert_eq(m.hwm, want.hwm, "zoom %d col %d hwm", ncols, c);
             cr_assert_eq(m.flags, want.flags, "zoom %d col %d flags", ncols, c);
         }
@@ -149,8 +149,8 @@ Test(tiers, a_three_day_run_matches_brute_force_at_every_zoom)
     for (size_t i = 1; i < mw__tiers_count(&t); i++)
         mw__bucket_merge(&all, mw__tiers_at(&t, i));
     brute(0, n, MW__FIELD_RSS, &want);
-    cr_assert_gt(want.max[MW__FIELD_RSS], 700 * MIB, "the run has a spike to find");
-    cr_assert_eq(all.max[MW__FIELD_RSS], want.max[MW__FIELD_RSS]);
+    cr_assert_gt(want.field[MW__FIELD_RSS].max, 700 * MIB, "the run has a spike to find");
+    cr_assert_eq(all.field[MW__FIELD_RSS].max, want.field[MW__FIELD_RSS].max);
     mw__tiers_destroy(&t);
 }
 
@@ -240,9 +240,33 @@ Test(tiers, unknown_fields_are_no_values)
     mw__tiers_init(&t, 100000);
     push_run(&t, 0, 64); /* (seq / 1000) % 3 == 0: no PSS anywhere */
     const mw__bucket *b = mw__tiers_at(&t, 0);
-    cr_assert_eq(b->known[MW__FIELD_PSS], 0);
-    cr_assert_eq(b->known[MW__FIELD_RSS], 64);
+    cr_assert_eq(b->field[MW__FIELD_PSS].known, 0);
+    cr_assert_eq(b->field[MW__FIELD_RSS].known, 64);
     cr_assert_eq(mw__tiers_count(&t), 1);
     cr_assert_eq(mw__tiers_seek_time(&t, 1000 * 100 * MS), 1, "none so late: count");
+    mw__tiers_destroy(&t);
+}
+
+Test(tiers, the_whole_history_in_one_read_is_every_bucket_merged)
+{
+    mw__tiers t;
+    mw__tiers_init(&t, 1000);
+    mw__bucket all;
+    cr_assert_not(mw__tiers_all(&t, &all));
+    for (uint64_t n = 0; n < 40000; n += 3331) {
+        push_run(&t, mw__tiers_end(&t), n + 1);
+        cr_assert(mw__tiers_all(&t, &all));
+        mw__bucket want;
+        brute(0, mw__tiers_end(&t), MW__FIELD_PSS, &want);
+        cr_assert_eq(all.seq_first, 0);
+        cr_assert_eq(all.seq_end, mw__tiers_end(&t));
+        cr_assert_eq(all.field[MW__FIELD_PSS].known, want.field[MW__FIELD_PSS].known);
+        if (want.field[MW__FIELD_PSS].known) {
+            cr_assert_eq(all.field[MW__FIELD_PSS].max, want.field[MW__FIELD_PSS].max);
+            cr_assert_eq(all.field[MW__FIELD_PSS].min, want.field[MW__FIELD_PSS].min);
+            cr_assert_eq(all.field[MW__FIELD_PSS].last, want.field[MW__FIELD_PSS].last);
+        }
+        cr_assert_eq(all.flags, want.flags);
+    }
     mw__tiers_destroy(&t);
 }

@@ -58,14 +58,14 @@ void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq)
     b->seq_end = seq + 1;
     for (int f = 0; f < MW__FIELD_COUNT; f++) {
         if (!mw__field_known((mw__field)f, s->valid)) {
-            b->known[f] = 0;
+            b->field[f].known = 0;
             continue;
         }
         uint64_t v = mw__sample_field(s, (mw__field)f);
-        b->min[f] = b->max[f] = b->first[f] = b->last[f] = v;
-        b->max_t[f] = s->t_ns;
-        b->sum[f] = (double)v;
-        b->known[f] = 1;
+        b->field[f].min = b->field[f].max = b->field[f].first = b->field[f].last = v;
+        b->field[f].max_t = s->t_ns;
+        b->field[f].sum = (double)v;
+        b->field[f].known = 1;
     }
     /* a tree's high-water mark is a sum of marks: no height to draw (as the chart index) */
     b->hwm = (s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 ? s->hwm : 0;
@@ -81,19 +81,19 @@ static void bucket_add(mw__bucket *b, const mw__sample *s)
         if (!mw__field_known((mw__field)f, s->valid))
             continue;
         uint64_t v = mw__sample_field(s, (mw__field)f);
-        if (!b->known[f]) {
-            b->min[f] = b->max[f] = b->first[f] = v;
-            b->max_t[f] = s->t_ns;
-            b->sum[f] = 0;
-        } else if (v < b->min[f]) {
-            b->min[f] = v;
-        } else if (v > b->max[f]) {
-            b->max[f] = v;
-            b->max_t[f] = s->t_ns;
+        if (!b->field[f].known) {
+            b->field[f].min = b->field[f].max = b->field[f].first = v;
+            b->field[f].max_t = s->t_ns;
+            b->field[f].sum = 0;
+        } else if (v < b->field[f].min) {
+            b->field[f].min = v;
+        } else if (v > b->field[f].max) {
+            b->field[f].max = v;
+            b->field[f].max_t = s->t_ns;
         }
-        b->last[f] = v;
-        b->sum[f] += (double)v;
-        b->known[f]++;
+        b->field[f].last = v;
+        b->field[f].sum += (double)v;
+        b->field[f].known++;
     }
     if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > b->hwm)
         b->hwm = s->hwm;
@@ -105,25 +105,25 @@ void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src)
     dst->t_last = src->t_last;
     dst->seq_end = src->seq_end;
     for (int f = 0; f < MW__FIELD_COUNT; f++) {
-        if (!src->known[f])
+        if (!src->field[f].known)
             continue;
-        if (!dst->known[f]) {
-            dst->min[f] = src->min[f];
-            dst->max[f] = src->max[f];
-            dst->first[f] = src->first[f];
-            dst->max_t[f] = src->max_t[f];
-            dst->sum[f] = 0;
+        if (!dst->field[f].known) {
+            dst->field[f].min = src->field[f].min;
+            dst->field[f].max = src->field[f].max;
+            dst->field[f].first = src->field[f].first;
+            dst->field[f].max_t = src->field[f].max_t;
+            dst->field[f].sum = 0;
         } else {
-            if (src->min[f] < dst->min[f])
-                dst->min[f] = src->min[f];
-            if (src->max[f] > dst->max[f]) {
-                dst->max[f] = src->max[f];
-                dst->max_t[f] = src->max_t[f];
+            if (src->field[f].min < dst->field[f].min)
+                dst->field[f].min = src->field[f].min;
+            if (src->field[f].max > dst->field[f].max) {
+                dst->field[f].max = src->field[f].max;
+                dst->field[f].max_t = src->field[f].max_t;
             }
         }
-        dst->last[f] = src->last[f];
-        dst->sum[f] += src->sum[f];
-        dst->known[f] += src->known[f];
+        dst->field[f].last = src->field[f].last;
+        dst->field[f].sum += src->field[f].sum;
+        dst->field[f].known += src->field[f].known;
     }
     if (src->hwm > dst->hwm)
         dst->hwm = src->hwm;
@@ -213,10 +213,28 @@ int mw__tiers_push(mw__tiers *t, const mw__sample *s)
         bucket_add(&t->open, s);
     t->end++;
     if (++t->open_n == t->base) {
+        if (t->end == t->open_n)
+            t->closed = t->open;
+        else
+            mw__bucket_merge(&t->closed, &t->open);
         level_push(t, 0, &t->open);
         t->open_n = 0;
     }
     return 0;
+}
+
+bool mw__tiers_all(const mw__tiers *t, mw__bucket *out)
+{
+    if (t->end == 0)
+        return false;
+    if (t->end == t->open_n) {
+        *out = t->open;
+        return true;
+    }
+    *out = t->closed;
+    if (t->open_n)
+        mw__bucket_merge(out, &t->open);
+    return true;
 }
 
 size_t mw__tiers_count(const mw__tiers *t)
@@ -237,6 +255,30 @@ const mw__bucket *mw__tiers_at(const mw__tiers *t, size_t i)
         i -= l->n;
     }
     return i == 0 && t->open_n ? &t->open : NULL;
+}
+
+void mw__tiers_walk_from(mw__tiers_walk *w, const mw__tiers *t, size_t i)
+{
+    w->t = t;
+    for (w->level = MW__TIERS_LEVELS - 1; w->level >= 0 && i >= t->lv[w->level].n; w->level--)
+        i -= t->lv[w->level].n;
+    w->i = i;
+}
+
+const mw__bucket *mw__tiers_walk_next(mw__tiers_walk *w)
+{
+    while (w->level >= 0) {
+        const mw__tier_level *l = &w->t->lv[w->level];
+        if (w->i < l->n)
+            return slot(l, w->i++);
+        w->level--;
+        w->i = 0;
+    }
+    if (w->level == -1 && w->i == 0 && w->t->open_n) {
+        w->i = 1;
+        return &w->t->open;
+    }
+    return NULL;
 }
 
 size_t mw__tiers_seek_time(const mw__tiers *t, int64_t t_ns)

@@ -34,18 +34,24 @@
 #define MW__TIERS_BASE 64
 #define MW__TIERS_MIN_BUCKETS 256 /* ~240 KiB: a small ring still gets a readable past */
 
-/* A run of consecutive samples [seq_first, seq_end), merged. A field no sample of the bucket
- * knew has known[f] == 0 and its other members are meaningless (never drawn as 0). */
+/* One field over a bucket's samples. A field no sample of the bucket knew has known == 0 and
+ * the rest meaningless (never drawn as 0). Kept together per field, so a chart reading one
+ * field of thousands of buckets touches one or two cache lines of each. */
+typedef struct mw__bucket_field {
+    uint64_t min, max;      /* bytes */
+    uint64_t first, last;   /* of the samples that knew it */
+    int64_t max_t;          /* time of the (first) sample holding max */
+    double sum;             /* for the mean: sum / known */
+    uint64_t known;         /* samples that knew the field */
+} mw__bucket_field;
+
+/* A run of consecutive samples [seq_first, seq_end), merged. */
 typedef struct mw__bucket {
     int64_t t_first, t_last;          /* times of its first and last sample */
     uint64_t seq_first, seq_end;      /* the raw samples it stands for */
-    uint64_t min[MW__FIELD_COUNT], max[MW__FIELD_COUNT];     /* by mw__field, bytes */
-    uint64_t first[MW__FIELD_COUNT], last[MW__FIELD_COUNT];  /* of the samples that knew it */
-    int64_t max_t[MW__FIELD_COUNT];   /* time of the (first) sample holding max */
-    double sum[MW__FIELD_COUNT];      /* for the mean: sum / known */
-    uint64_t known[MW__FIELD_COUNT];  /* samples that knew the field */
     uint64_t hwm;                     /* highest hwm among HWM_ROSE samples (single process), 0 none */
     uint8_t flags;                    /* OR of the samples' MW_SAMPLE_* flags */
+    mw__bucket_field field[MW__FIELD_COUNT]; /* by mw__field */
 } mw__bucket;
 
 typedef struct mw__tier_level {
@@ -59,6 +65,8 @@ typedef struct mw__tiers {
     size_t base;              /* raw samples per level-1 bucket */
     mw__tier_level lv[MW__TIERS_LEVELS];
     mw__bucket open;          /* level 1's bucket being filled (open_n samples) */
+    mw__bucket closed;        /* every bucket before the open one, merged: the whole history in
+                                 one read (a chart's axis over `zoom all`); valid when end > open_n */
     size_t open_n;
     uint64_t end;             /* samples pushed == seq of the next one */
     uint64_t last_width;      /* raw samples per last-level bucket: doubles at each compaction */
@@ -80,8 +88,20 @@ static inline uint64_t mw__tiers_end(const mw__tiers *t) { return t->end; }
 size_t mw__tiers_count(const mw__tiers *t);
 /* Bucket i in time order (0 is the oldest, count-1 the open bucket), or NULL. O(levels). */
 const mw__bucket *mw__tiers_at(const mw__tiers *t, size_t i);
+/* A walk over the buckets in time order from bucket i (mw__tiers_at's numbering), without
+ * mw__tiers_at's search per bucket: charts read thousands per frame. */
+typedef struct mw__tiers_walk {
+    const mw__tiers *t;
+    int level;         /* MW__TIERS_LEVELS - 1 down to 0, then -1: the open bucket, -2: done */
+    size_t i;          /* within the level */
+} mw__tiers_walk;
+void mw__tiers_walk_from(mw__tiers_walk *w, const mw__tiers *t, size_t i);
+/* The next bucket, or NULL at the end. */
+const mw__bucket *mw__tiers_walk_next(mw__tiers_walk *w);
 /* The first bucket whose last sample is at or after t_ns (count if none). */
 size_t mw__tiers_seek_time(const mw__tiers *t, int64_t t_ns);
+/* The whole history merged into *out (closed and open buckets). Returns false when empty. */
+bool mw__tiers_all(const mw__tiers *t, mw__bucket *out);
 /* Bytes the tiers hold (or will hold once used): constant for their life. */
 size_t mw__tiers_bytes(const mw__tiers *t);
 

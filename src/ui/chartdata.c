@@ -201,40 +201,50 @@ static uint64_t seek_from(const mw__ring *r, uint64_t lo, uint64_t hi, int64_t t
 
 /* ---- columns before the ring: the tiers --------------------------------------------------- */
 
-/* The column holding time t, sliced as the ring's columns are: column i holds
- * [t_from + span*i/n, t_from + span*(i+1)/n); before t_from is 0, after the window the last. */
-static int col_of(int64_t t, int64_t t_from, double span, int n)
+/* Columns sliced as the ring's are: column i holds [t_from + span*i/n, t_from + span*(i+1)/n).
+ * Buckets come in time order, so the column of each is found by moving forward from the
+ * previous one's: no division per bucket. */
+typedef struct col_cursor {
+    int64_t t_from;
+    double span;
+    int n, i;          /* the column at hand */
+    int64_t next;      /* where column i + 1 starts */
+} col_cursor;
+
+static int64_t col_start(const col_cursor *k, int i)
 {
-    if (span <= 0.0)
-        return n - 1; /* a zero-length window: everything in the last column */
-    if (t <= t_from)
-        return 0;
-    int i = (int)((double)(t - t_from) * n / span);
-    if (i >= n)
-        i = n - 1;
-    while (i > 0 && t < t_from + (int64_t)(span * i / n))
-        i--;
-    while (i + 1 < n && t >= t_from + (int64_t)(span * (i + 1) / n))
-        i++;
-    return i;
+    return k->t_from + (int64_t)(k->span * i / k->n);
+}
+
+/* The column holding t (>= the previous t asked): before t_from is 0, past the window the last;
+ * a zero-length window puts everything in the last column, as the ring's columns do. */
+static int col_at(col_cursor *k, int64_t t)
+{
+    if (k->span <= 0.0)
+        return k->n - 1;
+    while (k->i + 1 < k->n && t >= k->next) {
+        k->i++;
+        k->next = col_start(k, k->i + 1);
+    }
+    return k->i;
 }
 
 /* A bucket's range goes to every column it overlaps; its flags and hidden peak (one moment
  * somewhere in it: a mark drawn once, not as a band) only to the one given flags. */
 static void col_bucket(mw__chart_col *c, const mw__bucket *b, mw__field f, bool flags)
 {
-    if (c->n == 0 || b->min[f] < c->min)
-        c->min = b->min[f];
-    if (c->n == 0 || b->max[f] > c->max) {
-        c->max = b->max[f];
+    if (c->n == 0 || b->field[f].min < c->min)
+        c->min = b->field[f].min;
+    if (c->n == 0 || b->field[f].max > c->max) {
+        c->max = b->field[f].max;
         c->max_seq = b->seq_first;
-        c->max_t = b->max_t[f];
+        c->max_t = b->field[f].max_t;
     }
     if (flags && b->hwm > c->hwm)
         c->hwm = b->hwm;
     if (flags)
         c->flags |= b->flags;
-    c->n = b->known[f] > UINT32_MAX - c->n ? UINT32_MAX : c->n + (uint32_t)b->known[f];
+    c->n = b->field[f].known > UINT32_MAX - c->n ? UINT32_MAX : c->n + (uint32_t)b->field[f].known;
     c->carried = false;
 }
 
@@ -243,21 +253,36 @@ static void col_bucket(mw__chart_col *c, const mw__bucket *b, mw__field f, bool 
 static bool tier_columns(const mw__tiers *t, int64_t t_from, double span, mw__field f, int ncols,
                          mw__chart_col *out, uint64_t *last)
 {
-    size_t n = mw__tiers_count(t);
+    col_cursor k = {t_from, span, ncols, 0, 0};
+    k.next = col_start(&k, 1);
     int done = -1; /* columns [0, done] are filled */
     bool any = false;
-    for (size_t i = mw__tiers_seek_time(t, t_from); i < n; i++) {
-        const mw__bucket *b = mw__tiers_at(t, i);
-        if (!b->known[f])
+    mw__bucket all;
+    if (ncols == 1 && mw__tiers_all(t, &all) && all.t_first >= t_from) {
+        /* one column over all of it (the axis of `zoom all`): the merged history, one read */
+        if (all.field[f].known) {
+            col_bucket(&out[0], &all, f, true);
+            *last = all.field[f].last;
+        }
+        return all.field[f].known != 0;
+    }
+    mw__tiers_walk w;
+    mw__tiers_walk_from(&w, t, mw__tiers_seek_time(t, t_from));
+    for (const mw__bucket *b; (b = mw__tiers_walk_next(&w)) != NULL;) {
+        if (!b->field[f].known)
             continue;
-        int c0 = col_of(b->t_first, t_from, span, ncols), c1 = col_of(b->t_last, t_from, span, ncols);
+        int c0 = col_at(&k, b->t_first), c1 = c0;
+        if (b->t_last >= k.next) { /* it reaches into later columns */
+            col_cursor k1 = k;
+            c1 = col_at(&k1, b->t_last);
+        }
         for (int c = done + 1; any && c < c0; c++) {
             out[c].min = out[c].max = *last;
             out[c].carried = true;
         }
         for (int c = c0; c <= c1; c++)
             col_bucket(&out[c], b, f, c == (c0 + c1) / 2);
-        *last = b->last[f];
+        *last = b->field[f].last;
         done = c1 > done ? c1 : done;
         any = true;
     }
