@@ -371,3 +371,29 @@ Test(chart, columns_over_a_run_past_the_ring_hold_their_samples_range)
     cr_assert_gt(mw__ring_first(r), 4321, "the peak is in the tiers");
     mw__capture_destroy(&c);
 }
+
+/* Issue 19, --compare: the other capture's run reaches back through its tiers too; its peak,
+ * long out of its 100-sample ring, is still its highest dot. */
+Test(chart, the_other_capture_is_drawn_from_its_first_sample)
+{
+    for (int i = 0; i < 1000; i++)
+        push(i, 100, 0);
+    mw__capture o;
+    fx_capture(&o, 100);
+    for (int i = 0; i < 1000; i++) {
+        mw__sample s = fx_sample(i * FX_S / 10, (i == 50 ? 400 : 90) * FX_MIB, 200 * FX_MIB);
+        mw__capture_add(&o, &s);
+    }
+    mw__chart_spec sp = spec_all(false);
+    sp.other = &o.ring;
+    sp.other_tiers = &o.tiers;
+    sp.other_name = "before.csv";
+    mw__chart_result res;
+    free(draw(80, 12, &sp, &res));
+    cr_expect(res.other_have);
+    cr_expect_eq(res.other_peak, 400 * FX_MIB);
+    sp.other_tiers = NULL; /* the ring alone has lost it */
+    free(draw(80, 12, &sp, &res));
+    cr_expect_eq(res.other_peak, 90 * FX_MIB);
+    mw__capture_destroy(&o);
+}

@@ -279,6 +279,17 @@ const mw__mark *mw__capture_last_mark(const mw__capture *c)
     return c->nmarks ? &c->marks[c->nmarks - 1] : NULL;
 }
 
+int64_t mw__capture_first_t_ns(const mw__capture *c)
+{
+    const mw__ring *r = &c->ring;
+    uint64_t first = mw__ring_first(r);
+    if (mw__ring_count(r) == 0)
+        return 0;
+    if (mw__tiers_count(&c->tiers) && mw__tiers_end(&c->tiers) == first)
+        return mw__tiers_at(&c->tiers, 0)->t_first; /* the tiers end where the ring begins */
+    return mw__ring_at(r, first)->t_ns;
+}
+
 int64_t mw__capture_wall_ns(const mw__capture *c, const mw__sample *s)
 {
     return s->t_ns + c->wall_offset_ns;

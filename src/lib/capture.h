@@ -87,6 +87,10 @@ const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, si
 /* The newest mark, or NULL. */
 const mw__mark *mw__capture_last_mark(const mw__capture *c);
 
+/* Time of the oldest sample the capture still knows of: the first of its tiers when the run
+ * outgrew the ring (then the run's first sample), else the ring's oldest. 0 with no sample. */
+int64_t mw__capture_first_t_ns(const mw__capture *c);
+
 /* Wall-clock time (CLOCK_REALTIME ns) of a sample, and seconds since the first sample. */
 int64_t mw__capture_wall_ns(const mw__capture *c, const mw__sample *s);
 double mw__capture_elapsed_s(const mw__capture *c, const mw__sample *s);

@@ -10,8 +10,10 @@
 void mw__tiers_init(mw__tiers *t, size_t ring_cap)
 {
     memset(t, 0, sizeof(*t));
-    size_t n = ring_cap > SIZE_MAX / sizeof(mw__sample) ? SIZE_MAX / sizeof(mw__bucket)
-                                                        : ring_cap * sizeof(mw__sample) / sizeof(mw__bucket);
+    /* as many bytes as the ring (one too large to allocate fails before its tiers are used) */
+    size_t n = 0;
+    if (ring_cap <= SIZE_MAX / sizeof(mw__sample))
+        n = ring_cap * sizeof(mw__sample) / sizeof(mw__bucket);
     if (n < MW__TIERS_MIN_BUCKETS)
         n = MW__TIERS_MIN_BUCKETS;
     size_t per = n / MW__TIERS_LEVELS;

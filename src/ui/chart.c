@@ -266,7 +266,7 @@ static void other_columns(const mw__chart_spec *sp, int n, mw__chart_col *out)
     int64_t from = sp->t_from - sp->other_shift_ns, to = sp->t_to - sp->other_shift_ns;
     /* its samples up to the window's end only: the last column would take every later one */
     uint64_t stop = mw__ring_seek_time(o, first, end, to + 1);
-    mw__chart_columns(o, sp->other_ix, first, stop, from, to, sp->field, n, out);
+    mw__chart_columns_run(o, sp->other_tiers, sp->other_ix, first, stop, from, to, sp->field, n, out);
     int64_t last = mw__ring_at(o, end - 1)->t_ns;
     for (int i = 0; i < n; i++)
         if (to > from && from + (to - from) * i / n > last)

@@ -116,6 +116,7 @@ typedef struct mw__chart_spec {
      * value), on one y-axis with this one, from its first sample to its last only */
     const mw__ring *other;  /* NULL: none */
     const mw__chart_index *other_ix;
+    const mw__tiers *other_tiers; /* its history older than its ring (NULL: its ring only) */
     int64_t other_shift_ns; /* added to the other's times to put them on this capture's clock */
     const char *other_name; /* its legend in the title row: "• before.csv ▲ 95.0 MiB" */
 } mw__chart_spec;
