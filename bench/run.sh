@@ -46,15 +46,15 @@ server_pid() { tmux -L "mwb-$$-$1" display -p -t b '#{pid}'; }
 pct() { awk -v a="$1" -v b="$2" -v w="$3" 'BEGIN { printf "%.2f", 100 * (b - a) / w }'; }
 row() { printf 'row\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
 
-say "1/9 probe cost"
+say "1/10 probe cost"
 "$BENCH_BIN/bench_probe" >> "$ROWS" || say "bench_probe failed"
-say "2/9 sampler at 1 kHz vs the empty loop and the floor (5 x 2 s, side by side)"
+say "2/10 sampler at 1 kHz vs the empty loop and the floor (5 x 2 s, side by side)"
 "$BENCH_BIN/bench_sampler" >> "$ROWS" || say "bench_sampler failed"
-say "3/9 recording at 50 Hz vs top, pidstat and the floor (5 x 10 s, all side by side)"
+say "3/10 recording at 50 Hz vs top, pidstat and the floor (5 x 10 s, all side by side)"
 "$BENCH_BIN/bench_record" "$MEMWATCH" "$TMP" >> "$ROWS" ||
     say "bench_record failed"
 
-say "4a/9, 5/9 view builder on 1,000,000 samples; memwatch --replay of them with -H 1000000"
+say "4a/10, 5/10 view builder on 1,000,000 samples; memwatch --replay of them with -H 1000000"
 "$BENCH_BIN/bench_view" --csv "$TMP/million.csv" >> "$ROWS" || say "bench_view failed"
 if p=$(pane replay "'$MEMWATCH' --replay '$TMP/million.csv' -H 1000000"); then
     i=0 # loaded and drawn once the REPLAY badge shows
@@ -72,7 +72,7 @@ if p=$(pane replay "'$MEMWATCH' --replay '$TMP/million.csv' -H 1000000"); then
 fi
 rm -f "$TMP/million.csv"
 
-say "4b/9, 4c/9 whole TUI at 100 ms in 200x60 tmux panes vs htop and top (3 s warm-up, 20 s measured, side by side)"
+say "4b/10, 4c/10 whole TUI at 100 ms in 200x60 tmux panes vs htop and top (3 s warm-up, 20 s measured, side by side)"
 "$MW_ALLOC" --alloc 64 --leak 1 --every 500 </dev/null >/dev/null 2>&1 &
 TARGET=$!
 sleep 0.3
@@ -98,14 +98,16 @@ pm=$(pane mw "'$MEMWATCH' -i 100ms $TARGET") && ph=$(pane htop htop -d 1 -p $TAR
 for s in mw htop top; do tmux -L "mwb-$$-$s" kill-server 2>/dev/null; done
 kill "$TARGET" 2>/dev/null; TARGET=
 
-say "6/9 peak fidelity: spikes (up to 300 MiB, ~0.1 s) every 2.007 s, -i 1s for 20 s"
+say "6/10 peak fidelity: spikes (up to 300 MiB, ~0.1 s) every 2.007 s, -i 1s for 20 s"
 "$BENCH_BIN/bench_peaks" "$MEMWATCH" "$TMP" >> "$ROWS" || say "bench_peaks failed"
 
-say "7/9, 8/9 -c over trees of 1, 100, 1000 processes vs their status files; --pss vs raw smaps_rollup (9 reps)"
+say "7/10, 8/10 -c over trees of 1, 100, 1000 processes vs their status files; --pss vs raw smaps_rollup (9 reps)"
 "$BENCH_BIN/bench_tree" >> "$ROWS" || say "bench_tree failed"
 
-say "9/9 a cgroup sample (v1: root makes one) vs raw preads of its files (9 reps)"
+say "9/10 a cgroup sample (v1: root makes one) vs raw preads of its files (9 reps)"
 "$BENCH_BIN/bench_cgroup" >> "$ROWS" || say "bench_cgroup failed"
+say "10/10 a week at 100 ms: capture with tiers vs a flat ring holding the week (memory, view, push)"
+"$BENCH_BIN/bench_tiers" >> "$ROWS" || say "bench_tiers failed"
 
 say "done in $(( $(date +%s) - T0 )) s"
 echo

@@ -327,3 +327,31 @@ Test(capture, preset_wall_offset_is_kept, .init = setup, .fini = teardown)
     cr_expect_eq(cap.wall_offset_ns, 1700000000000000000);
     cr_expect_eq(mw__capture_wall_ns(&cap, mw__ring_last(&cap.ring)), 1700000002000000000);
 }
+
+Test(capture, samples_leaving_the_ring_go_into_the_tiers, .init = setup, .fini = teardown)
+{
+    for (int i = 0; i < 100; i++) {
+        add_at(1000000000 + i * 1000000LL, 100 + (uint64_t)(i == 40 ? 9000 : i));
+        if (i == 3)
+            cr_assert_eq(mw__capture_mark(&cap, "early"), 0);
+    }
+    cr_expect_eq(mw__ring_first(&cap.ring), 92);
+    cr_expect_eq(mw__tiers_end(&cap.tiers), 92, "the tiers end where the ring begins");
+    size_t n = mw__tiers_count(&cap.tiers);
+    cr_assert_gt(n, 0);
+    const mw__bucket *b0 = mw__tiers_at(&cap.tiers, 0);
+    cr_expect_eq(b0->seq_first, 0);
+    cr_expect_eq(b0->field[MW__FIELD_RSS].first, 100, "the run's first sample");
+    cr_expect_eq(b0->t_first, cap.t0_ns);
+    uint64_t peak = 0;
+    bool marked = false;
+    for (size_t i = 0; i < n; i++) {
+        const mw__bucket *b = mw__tiers_at(&cap.tiers, i);
+        if (b->field[MW__FIELD_RSS].max > peak)
+            peak = b->field[MW__FIELD_RSS].max;
+        if (b->seq_first <= 3 && 3 < b->seq_end)
+            marked = (b->flags & MW_SAMPLE_MARK) != 0;
+    }
+    cr_expect_eq(peak, 9100, "the peak that left the ring is kept");
+    cr_expect(marked, "and so is the mark");
+}

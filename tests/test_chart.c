@@ -310,3 +310,90 @@ Test(chart, the_other_capture_is_dots_on_one_axis_ending_where_it_ended)
     free(t);
     mw__ring_destroy(&other);
 }
+
+/* Issue 19: a run 300 times the ring. Every column over the whole run holds the min..max of
+ * its own samples (never narrower), and no value from further away than one bucket; the run's
+ * peak is found with its value and time although it left the ring long ago. */
+Test(chart, columns_over_a_run_past_the_ring_hold_their_samples_range)
+{
+    enum { N = 300000 };
+    mw__capture c;
+    fx_capture(&c, 1000);
+    static uint64_t v[N];
+    uint64_t x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        v[i] = 100 * FX_MIB + (uint64_t)i * 1024 + (x >> 44) * 16;
+        if (i == 4321)
+            v[i] = 900 * FX_MIB;
+        mw__sample s = fx_sample((int64_t)i * FX_S / 10, v[i], 2 * v[i]);
+        mw__capture_add(&c, &s);
+    }
+    uint64_t widest = 0;
+    for (size_t i = 0; i < mw__tiers_count(&c.tiers); i++) {
+        const mw__bucket *b = mw__tiers_at(&c.tiers, i);
+        widest = b->seq_end - b->seq_first > widest ? b->seq_end - b->seq_first : widest;
+    }
+    const mw__ring *r = &c.ring;
+    int64_t t_from = 0, t_to = (int64_t)(N - 1) * FX_S / 10;
+    static const int widths[] = {1, 10, 199, 2000};
+    for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+        int n = widths[k];
+        mw__chart_col *cols = calloc((size_t)n, sizeof(*cols));
+        mw__chart_columns_run(r, &c.tiers, NULL, mw__ring_first(r), mw__ring_end(r), t_from, t_to,
+                              MW__FIELD_RSS, n, cols);
+        double span = (double)(t_to - t_from);
+        uint64_t peak = 0;
+        for (int i = 0; i < n; i++) {
+            int64_t a = t_from + (int64_t)(span * i / n);
+            int64_t b = i + 1 < n ? t_from + (int64_t)(span * (i + 1) / n) : t_to + 1;
+            const int64_t dt = FX_S / 10; /* samples [s0, s1) have times in [a, b) */
+            uint64_t s0 = (uint64_t)((a + dt - 1) / dt), s1 = (uint64_t)((b + dt - 1) / dt);
+            uint64_t lo = UINT64_MAX, hi = 0, near = 0;
+            for (uint64_t s = s0; s < s1; s++) {
+                lo = v[s] < lo ? v[s] : lo;
+                hi = v[s] > hi ? v[s] : hi;
+            }
+            uint64_t e0 = s0 > widest ? s0 - widest : 0, e1 = s1 + widest < N ? s1 + widest : N;
+            for (uint64_t s = e0; s < e1; s++)
+                near = v[s] > near ? v[s] : near;
+            if (s0 < s1) {
+                cr_assert(cols[i].n, "width %d column %d has samples", n, i);
+                cr_assert_leq(cols[i].min, lo, "width %d column %d", n, i);
+                cr_assert_geq(cols[i].max, hi, "width %d column %d", n, i);
+                cr_assert_leq(cols[i].max, near, "width %d column %d: nothing from afar", n, i);
+            }
+            peak = cols[i].max > peak ? cols[i].max : peak;
+        }
+        cr_assert_eq(peak, 900 * FX_MIB, "width %d", n);
+        free(cols);
+    }
+    cr_assert_gt(mw__ring_first(r), 4321, "the peak is in the tiers");
+    mw__capture_destroy(&c);
+}
+
+/* Issue 19, --compare: the other capture's run reaches back through its tiers too; its peak,
+ * long out of its 100-sample ring, is still its highest dot. */
+Test(chart, the_other_capture_is_drawn_from_its_first_sample)
+{
+    for (int i = 0; i < 1000; i++)
+        push(i, 100, 0);
+    mw__capture o;
+    fx_capture(&o, 100);
+    for (int i = 0; i < 1000; i++) {
+        mw__sample s = fx_sample(i * FX_S / 10, (i == 50 ? 400 : 90) * FX_MIB, 200 * FX_MIB);
+        mw__capture_add(&o, &s);
+    }
+    mw__chart_spec sp = spec_all(false);
+    sp.other = &o.ring;
+    sp.other_tiers = &o.tiers;
+    sp.other_name = "before.csv";
+    mw__chart_result res;
+    free(draw(80, 12, &sp, &res));
+    cr_expect(res.other_have);
+    cr_expect_eq(res.other_peak, 400 * FX_MIB);
+    sp.other_tiers = NULL; /* the ring alone has lost it */
+    free(draw(80, 12, &sp, &res));
+    cr_expect_eq(res.other_peak, 90 * FX_MIB);
+    mw__capture_destroy(&o);
+}

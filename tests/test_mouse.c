@@ -19,12 +19,13 @@ static mw__capture cap;
 static mw__ui_state st;
 static mw__canvas cv;
 
-/* A ramp: one sample every 100 ms for 29.9 s, RSS 10 MiB + 100 KiB per sample, so a sample's
- * value names its index. Drawn as a replay (a still picture: the window is the exact span). */
-static void setup(void)
+/* A ramp of n samples in a history of `history`: one sample every 100 ms (N of them: 29.9 s),
+ * RSS 10 MiB + 100 KiB per sample, so a sample's value names its index. Drawn as a replay (a
+ * still picture: the window is the exact span). */
+static void show(size_t history, int n)
 {
-    fx_capture(&cap, 1000);
-    for (int i = 0; i < N; i++) {
+    fx_capture(&cap, history);
+    for (int i = 0; i < n; i++) {
         mw__sample s = fx_sample(1000 * FX_S + i * STEP_NS, 10 * FX_MIB + (uint64_t)i * 100 * 1024,
                                  400 * FX_MIB);
         mw__capture_add(&cap, &s);
@@ -38,6 +39,8 @@ static void setup(void)
     in.replay_file = "ramp.csv";
     mw__view_build(&cv, &cap, &in, &st);
 }
+
+static void setup(void) { show(1000, N); }
 
 static void teardown(void)
 {
@@ -204,4 +207,20 @@ Test(mouse, the_readout_follows_the_clock_key_and_names_the_compared_capture)
     at(p->plot_x + p->plot_w - 1, p->y + 2, MW__MOUSE_CLICK, false, got, sizeof(got));
     cr_assert_str_eq(got, "00:00:29.700  RSS 39.0 MiB", "after the other's end: this run alone");
     mw__capture_destroy(&other);
+}
+
+/* Issue 19: a run ten times the ring. A click before the ring's first sample reads the merged
+ * history there: the bucket's time, its range and how many samples it merged. */
+Test(mouse, a_click_before_the_ring_reads_the_merged_history)
+{
+    teardown();
+    show(100, 1000);
+    const mw__chart_place *p = rss();
+    char got[128];
+    at(p->plot_x, p->y + 2, MW__MOUSE_CLICK, false, got, sizeof(got));
+    cr_assert(strncmp(got, "00:00:00.000  RSS 10.0 MiB to ", 30) == 0, "%s", got);
+    cr_assert(strstr(got, " samples merged)"), "%s", got);
+    /* the newest column is the ring's: one sample, as before */
+    at(p->plot_x + p->plot_w - 1, p->y + 2, MW__MOUSE_CLICK, false, got, sizeof(got));
+    cr_assert(strstr(got, "RSS 107.") && !strstr(got, "merged"), "%s", got);
 }

@@ -292,3 +292,31 @@ Test(view, header_counts_unreadable_processes)
     cr_expect(strstr(t, "5 procs (2 unreadable)"), "%s", t);
     free(t);
 }
+
+/* A run ten times the ring (issue 19): `zoom all` still starts at the first sample, and the
+ * peak and mark that left the ring long ago are drawn, the peak with its value and time, from
+ * the tiers. */
+Test(view, a_run_ten_times_the_ring_is_shown_from_its_first_sample)
+{
+    mw__capture_destroy(&cap);
+    fx_capture(&cap, 100);
+    fx_leak(&cap, 150, FX_S / 4, -1);
+    mw__sample s = fx_sample(1000 * FX_S + 150 * FX_S / 4, 300 * FX_MIB, 424 * FX_MIB);
+    mw__capture_add(&cap, &s);
+    fx_leak(&cap, 150, FX_S / 4, -1);
+    cr_assert_eq(mw__capture_mark(&cap, "early"), 0);
+    fx_leak(&cap, 699, FX_S / 4, -1);
+    cr_assert_eq(mw__ring_first(&cap.ring), 900, "the peak, the mark and the start left the ring");
+    mw__view_info in = live_info();
+    in.state = "exited (status 0)";
+    in.gone = true;
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "peak 300.0 MiB at 00:00:37"), "%s", t);
+    cr_expect(strstr(t, "00:00:00 \u2192 00:04:09"), "the window starts at the first sample: %s", t);
+    free(t);
+    golden("view-tiers-100x30", 100, 30, &in);
+    mw__window w;
+    mw__view_window(&st, &cap, &w);
+    cr_expect_eq(w.t_first, cap.t0_ns);
+    cr_expect_eq(w.t_from, cap.t0_ns);
+}

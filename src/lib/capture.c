@@ -16,6 +16,7 @@ int mw__capture_init(mw__capture *c, size_t cap)
     if (rc)
         return rc;
     mw__summary_reset(&c->all);
+    mw__tiers_init(&c->tiers, cap);
     return 0;
 }
 
@@ -24,6 +25,7 @@ void mw__capture_destroy(mw__capture *c)
     if (!c)
         return;
     mw__ring_destroy(&c->ring);
+    mw__tiers_destroy(&c->tiers);
     free(c->marks);
     c->marks = NULL;
     c->nmarks = c->marks_cap = 0;
@@ -44,6 +46,11 @@ void mw__capture_add(mw__capture *c, const mw__sample *s)
         }
     }
     uint64_t seq = mw__ring_end(&c->ring);
+    /* The sample about to be overwritten keeps its place in the run, merged. Tiers that once
+     * failed to allocate stay empty (charts then start at the ring, as before tiers). */
+    uint64_t first = mw__ring_first(&c->ring);
+    if (mw__ring_count(&c->ring) == c->ring.cap && mw__tiers_end(&c->tiers) == first)
+        mw__tiers_push(&c->tiers, mw__ring_at(&c->ring, first));
     mw__ring_push(&c->ring, s);
     mw__summary_add(&c->all, s, seq);
     if (c->nmarks && c->marks[c->nmarks - 1].seq == seq)
@@ -270,6 +277,17 @@ const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, si
 const mw__mark *mw__capture_last_mark(const mw__capture *c)
 {
     return c->nmarks ? &c->marks[c->nmarks - 1] : NULL;
+}
+
+int64_t mw__capture_first_t_ns(const mw__capture *c)
+{
+    const mw__ring *r = &c->ring;
+    uint64_t first = mw__ring_first(r);
+    if (mw__ring_count(r) == 0)
+        return 0;
+    if (mw__tiers_count(&c->tiers) && mw__tiers_end(&c->tiers) == first)
+        return mw__tiers_at(&c->tiers, 0)->t_first; /* the tiers end where the ring begins */
+    return mw__ring_at(r, first)->t_ns;
 }
 
 int64_t mw__capture_wall_ns(const mw__capture *c, const mw__sample *s)

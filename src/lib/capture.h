@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include "ring.h"
 #include "stats.h"
+#include "tiers.h"
 
 /* Who owns it: exactly one thread (the program's main thread). The dashboard, export, replay and
  * headless recording all read from a capture; the watcher's ring only buffers between reads. */
@@ -33,6 +34,8 @@ typedef struct mw__mark {
 
 typedef struct mw__capture {
     mw__ring ring;
+    mw__tiers tiers;          /* every sample older than the ring's, merged (tiers.h): with the
+                                 ring, the whole run; its buckets end where the ring begins */
     mw__summary all;          /* every sample ever added, including ones since overwritten */
     pid_t pid;                /* the process watched (0 if unknown) */
     char command[256];        /* its command line, for headers and files */
@@ -46,12 +49,15 @@ typedef struct mw__capture {
     uint64_t marks_made;      /* marks ever made: an unlabelled one is numbered M<this> */
 } mw__capture;
 
-/* Allocate room for cap samples. Returns 0, MW_EINVAL, MW_ENOMEM. */
+/* Allocate room for cap samples at full resolution, and size the tiers behind them (as many
+ * bytes again at most, allocated when the run first outgrows the ring). Returns 0, MW_EINVAL,
+ * MW_ENOMEM. */
 int mw__capture_init(mw__capture *c, size_t cap);
 void mw__capture_destroy(mw__capture *c);
 
 /* Add a sample (copied). The first one fixes t0 and, unless set already (replay), the wall-clock
- * offset from the current clocks. */
+ * offset from the current clocks. When the ring is full, its oldest sample goes into the tiers
+ * first (if they cannot be allocated, the old history is only in `all`, as before tiers). */
 void mw__capture_add(mw__capture *c, const mw__sample *s);
 
 /* Attach a mark with an optional label to the newest sample: sets MW_SAMPLE_MARK on it. NULL or
@@ -80,6 +86,10 @@ size_t mw__capture_cell_len(const mw__capture *c, const char *cell, size_t len);
 const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n);
 /* The newest mark, or NULL. */
 const mw__mark *mw__capture_last_mark(const mw__capture *c);
+
+/* Time of the oldest sample the capture still knows of: the first of its tiers when the run
+ * outgrew the ring (then the run's first sample), else the ring's oldest. 0 with no sample. */
+int64_t mw__capture_first_t_ns(const mw__capture *c);
 
 /* Wall-clock time (CLOCK_REALTIME ns) of a sample, and seconds since the first sample. */
 int64_t mw__capture_wall_ns(const mw__capture *c, const mw__sample *s);

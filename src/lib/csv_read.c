@@ -254,6 +254,7 @@ static int load(reader *r, mw__capture *c, mw__csv_loaded *info)
     if (r->err && r->errlen)
         r->err[0] = '\0';
     mw__ring_clear(&c->ring);
+    mw__tiers_clear(&c->tiers);
     mw__summary_reset(&c->all);
     c->pid = 0;
     c->command[0] = '\0';

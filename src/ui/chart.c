@@ -143,7 +143,8 @@ static void summarise(const mw__ring *r, const mw__chart_spec *sp, const mw__cha
         return;
     uint64_t to = sp->to < mw__ring_end(r) ? sp->to : mw__ring_end(r);
     res->last = mw__sample_field(mw__ring_at(r, to - 1), sp->field);
-    res->peak_t_ns = mw__ring_at(r, res->peak_seq)->t_ns - sp->t0_ns;
+    const mw__sample *p = mw__ring_at(r, res->peak_seq); /* NULL: the peak left the ring */
+    res->peak_t_ns = (p ? p->t_ns : cols[res->peak_col].max_t) - sp->t0_ns;
     res->over_alert = sp->alert && res->peak >= sp->alert;
 }
 
@@ -265,7 +266,7 @@ static void other_columns(const mw__chart_spec *sp, int n, mw__chart_col *out)
     int64_t from = sp->t_from - sp->other_shift_ns, to = sp->t_to - sp->other_shift_ns;
     /* its samples up to the window's end only: the last column would take every later one */
     uint64_t stop = mw__ring_seek_time(o, first, end, to + 1);
-    mw__chart_columns(o, sp->other_ix, first, stop, from, to, sp->field, n, out);
+    mw__chart_columns_run(o, sp->other_tiers, sp->other_ix, first, stop, from, to, sp->field, n, out);
     int64_t last = mw__ring_at(o, end - 1)->t_ns;
     for (int i = 0; i < n; i++)
         if (to > from && from + (to - from) * i / n > last)
@@ -312,7 +313,7 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     mw__chart_col *cols = malloc((size_t)w * 2 * sizeof(*cols)), *oc = cols + w;
     if (!cols)
         return;
-    mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, 1, cols);
+    mw__chart_columns_run(r, sp->tiers, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, 1, cols);
     uint64_t dlo, dhi, olo, ohi;
     data_range(cols, 1, sp->hidden_peaks, &dlo, &dhi);
     if (other) { /* one axis for both: the other's values in the window fit on it too */
@@ -337,7 +338,7 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
         px = x + gw;
         pw = w - gw;
     }
-    mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, pw, cols);
+    mw__chart_columns_run(r, sp->tiers, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, pw, cols);
     summarise(r, sp, cols, pw, res);
     res->plot_x = px;
     res->plot_w = pw;
@@ -358,7 +359,7 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
             mw__canvas_text(cv, x, y, tw - 1, sp->title, MW__ST_TITLE);
             mw__canvas_text(cv, x + w - vw + 1, y, vw, v, sp->style);
         }
-        mw__chart_columns(r, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, w - tw - vw, cols);
+        mw__chart_columns_run(r, sp->tiers, ix, sp->from, sp->to, sp->t_from, sp->t_to, sp->field, w - tw - vw, cols);
         summarise(r, sp, cols, w - tw - vw, res);
         draw_sparkline(cv, x + tw, y, w - tw - vw, cols, &ax, res, sp, g);
     } else {

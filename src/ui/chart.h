@@ -8,6 +8,7 @@
 #include "canvas.h"
 #include "ring.h"
 #include "stats.h"
+#include "tiers.h"
 
 /* A chart plots one field of the per-sample field table (fields.h, through sample.h): its id is
  * an mw__field and its value is read with mw__sample_field. The chart index keeps every field's
@@ -70,7 +71,8 @@ void mw__chart_index_destroy(mw__chart_index *ix);
 /* ---- Columns ------------------------------------------------------------------------------- */
 typedef struct mw__chart_col {
     uint64_t min, max;  /* of the field over the column's samples */
-    uint64_t max_seq;   /* the (first) sample holding max */
+    uint64_t max_seq;   /* the (first) sample holding max (before the ring: its bucket's first) */
+    int64_t max_t;      /* the time of max when it came from the tiers; 0: see max_seq */
     uint64_t hwm;       /* highest hwm of HWM_ROSE samples in the column, 0 if none */
     uint32_t n;         /* samples in the column; 0 with `carried`: holds the value on the left */
     bool carried;       /* no sample here, min/max repeat the last value before the column */
@@ -83,6 +85,13 @@ typedef struct mw__chart_col {
  * ix may be NULL (scan every sample). */
 void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t from, uint64_t to,
                        int64_t t_from, int64_t t_to, mw__field f, int ncols, mw__chart_col *out);
+/* The same over the whole run: when from is the ring's first sample and the window starts
+ * before it, the columns before it come from t's buckets (the history that left the ring; t
+ * NULL or empty: the ring alone). A bucket gives its min..max, flags and hidden peak to every
+ * column it overlaps: no column's range is ever narrower than its samples' was. */
+void mw__chart_columns_run(const mw__ring *r, const mw__tiers *t, const mw__chart_index *ix,
+                           uint64_t from, uint64_t to, int64_t t_from, int64_t t_to, mw__field f,
+                           int ncols, mw__chart_col *out);
 
 /* ---- Drawing ------------------------------------------------------------------------------- */
 typedef struct mw__chart_spec {
@@ -98,6 +107,8 @@ typedef struct mw__chart_spec {
     int64_t t0_ns;         /* time origin for labels: the capture's first sample */
     int64_t t_from, t_to;  /* the time window shown */
     uint64_t from, to;     /* the sequence range holding it */
+    const mw__tiers *tiers; /* the capture's history older than the ring, drawn where the window
+                              reaches before it (mw__chart_columns_run); NULL: the ring only */
     bool y_zero;           /* the y-axis from 0, not fitted to the window's lowest value */
     bool wall;             /* times as local wall-clock time (t + wall_offset_ns), not elapsed */
     int64_t wall_offset_ns; /* the capture's CLOCK_REALTIME - CLOCK_MONOTONIC */
@@ -105,6 +116,7 @@ typedef struct mw__chart_spec {
      * value), on one y-axis with this one, from its first sample to its last only */
     const mw__ring *other;  /* NULL: none */
     const mw__chart_index *other_ix;
+    const mw__tiers *other_tiers; /* its history older than its ring (NULL: its ring only) */
     int64_t other_shift_ns; /* added to the other's times to put them on this capture's clock */
     const char *other_name; /* its legend in the title row: "• before.csv ▲ 95.0 MiB" */
 } mw__chart_spec;

@@ -105,6 +105,7 @@ static void col_add_samples(mw__chart_col *c, const mw__sample *x, size_t n, uin
         if (c->n == 0 || v > c->max) {
             c->max = v;
             c->max_seq = seq0 + i;
+            c->max_t = 0; /* in the ring: read it there */
         }
         if ((x[i].flags & MW_SAMPLE_HWM_ROSE) && x[i].nprocs <= 1 && x[i].hwm > c->hwm)
             c->hwm = x[i].hwm;
@@ -131,6 +132,7 @@ static void col_block(mw__chart_col *c, const mw__chart_block *blk, uint64_t k, 
     if (c->n == 0 || blk->max[f] > c->max) {
         c->max = blk->max[f];
         c->max_seq = k * MW__CHART_BLOCK + blk->max_off[f];
+        c->max_t = 0; /* in the ring: read it there */
     }
     if (blk->hwm > c->hwm)
         c->hwm = blk->hwm;
@@ -197,25 +199,126 @@ static uint64_t seek_from(const mw__ring *r, uint64_t lo, uint64_t hi, int64_t t
     }
 }
 
+/* ---- columns before the ring: the tiers --------------------------------------------------- */
+
+/* Columns sliced as the ring's are: column i holds [t_from + span*i/n, t_from + span*(i+1)/n).
+ * Buckets come in time order, so the column of each is found by moving forward from the
+ * previous one's: no division per bucket. */
+typedef struct col_cursor {
+    int64_t t_from;
+    double span;
+    int n, i;          /* the column at hand */
+    int64_t next;      /* where column i + 1 starts */
+} col_cursor;
+
+static int64_t col_start(const col_cursor *k, int i)
+{
+    return k->t_from + (int64_t)(k->span * i / k->n);
+}
+
+/* The column holding t (>= the previous t asked): before t_from is 0, past the window the last;
+ * a zero-length window puts everything in the last column, as the ring's columns do. */
+static int col_at(col_cursor *k, int64_t t)
+{
+    if (k->span <= 0.0)
+        return k->n - 1;
+    while (k->i + 1 < k->n && t >= k->next) {
+        k->i++;
+        k->next = col_start(k, k->i + 1);
+    }
+    return k->i;
+}
+
+/* A bucket's range goes to every column it overlaps; its flags and hidden peak (one moment
+ * somewhere in it: a mark drawn once, not as a band) only to the one given flags. */
+static void col_bucket(mw__chart_col *c, const mw__bucket *b, mw__field f, bool flags)
+{
+    if (c->n == 0 || b->field[f].min < c->min)
+        c->min = b->field[f].min;
+    if (c->n == 0 || b->field[f].max > c->max) {
+        c->max = b->field[f].max;
+        c->max_seq = b->seq_first;
+        c->max_t = b->field[f].max_t;
+    }
+    if (flags && b->hwm > c->hwm)
+        c->hwm = b->hwm;
+    if (flags)
+        c->flags |= b->flags;
+    c->n = b->field[f].known > UINT32_MAX - c->n ? UINT32_MAX : c->n + (uint32_t)b->field[f].known;
+    c->carried = false;
+}
+
+/* Fill the columns the tiers' buckets overlap, carrying the last value over columns between
+ * buckets. Returns whether any bucket knew the field; *last gets the newest one's last value. */
+static bool tier_columns(const mw__tiers *t, int64_t t_from, double span, mw__field f, int ncols,
+                         mw__chart_col *out, uint64_t *last)
+{
+    col_cursor k = {t_from, span, ncols, 0, 0};
+    k.next = col_start(&k, 1);
+    int done = -1; /* columns [0, done] are filled */
+    bool any = false;
+    mw__bucket all;
+    if (ncols == 1 && mw__tiers_all(t, &all) && all.t_first >= t_from) {
+        /* one column over all of it (the axis of `zoom all`): the merged history, one read */
+        if (all.field[f].known) {
+            col_bucket(&out[0], &all, f, true);
+            *last = all.field[f].last;
+        }
+        return all.field[f].known != 0;
+    }
+    mw__tiers_walk w;
+    mw__tiers_walk_from(&w, t, mw__tiers_seek_time(t, t_from));
+    for (const mw__bucket *b; (b = mw__tiers_walk_next(&w)) != NULL;) {
+        if (!b->field[f].known)
+            continue;
+        int c0 = col_at(&k, b->t_first), c1 = c0;
+        if (b->t_last >= k.next) { /* it reaches into later columns */
+            col_cursor k1 = k;
+            c1 = col_at(&k1, b->t_last);
+        }
+        for (int c = done + 1; any && c < c0; c++) {
+            out[c].min = out[c].max = *last;
+            out[c].carried = true;
+        }
+        for (int c = c0; c <= c1; c++)
+            col_bucket(&out[c], b, f, c == (c0 + c1) / 2);
+        *last = b->field[f].last;
+        done = c1 > done ? c1 : done;
+        any = true;
+    }
+    return any;
+}
+
 void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t from, uint64_t to,
                        int64_t t_from, int64_t t_to, mw__field f, int ncols, mw__chart_col *out)
+{
+    mw__chart_columns_run(r, NULL, ix, from, to, t_from, t_to, f, ncols, out);
+}
+
+void mw__chart_columns_run(const mw__ring *r, const mw__tiers *t, const mw__chart_index *ix,
+                           uint64_t from, uint64_t to, int64_t t_from, int64_t t_to, mw__field f,
+                           int ncols, mw__chart_col *out)
 {
     if (ncols <= 0)
         return;
     memset(out, 0, (size_t)ncols * sizeof(*out));
+    bool have_prev = false;
+    uint64_t prev = 0;
+    double span = t_to > t_from ? (double)(t_to - t_from) : 0.0;
+    /* Only a window that reaches the ring's start reaches before it; the tiers end there. */
+    if (t && from <= mw__ring_first(r) && mw__ring_count(r) &&
+        mw__tiers_end(t) == mw__ring_first(r) && t_from < t_of(r, mw__ring_first(r)))
+        have_prev = tier_columns(t, t_from, span, f, ncols, out, &prev);
     if (from < mw__ring_first(r))
         from = mw__ring_first(r);
     if (to > mw__ring_end(r))
         to = mw__ring_end(r);
-    double span = t_to > t_from ? (double)(t_to - t_from) : 0.0;
     uint64_t a = mw__ring_seek_time(r, from, to, t_from);
     /* Guesses interpolate between the first and last sample in the window. */
     uint64_t a0 = a;
     double ta0 = a < to ? (double)t_of(r, a) : 0.0;
     double per_ns = a + 1 < to && t_of(r, to - 1) > t_of(r, a)
                         ? (double)(to - 1 - a) / ((double)t_of(r, to - 1) - ta0) : 0.0;
-    bool have_prev = false;
-    uint64_t prev = 0;
     /* The window may reach past the newest sample (a live view's time axis moves in steps, so
      * most frames redraw one column instead of rescaling them all): columns that start after
      * it stay empty rather than carrying the last value into the future. */
@@ -238,7 +341,7 @@ void mw__chart_columns(const mw__ring *r, const mw__chart_index *ix, uint64_t fr
             col_range(c, r, ix, a, b, f);
             prev = mw__sample_field(mw__ring_at(r, b - 1), f);
             have_prev = true;
-        } else if (have_prev) {
+        } else if (have_prev && c->n == 0 && !c->carried) { /* not one the tiers filled */
             c->min = c->max = prev;
             c->carried = true;
         }

@@ -38,6 +38,38 @@ static uint64_t nearest(const mw__ring *r, uint64_t from, uint64_t to, int64_t t
     return a;
 }
 
+/* Before the ring's first sample a click lands in the merged history (tiers.h): "00:01:04.000
+ * RSS 120.0 MiB to 150.0 MiB (64 samples merged)", the bucket at that time. False when the
+ * time is the ring's, or the window does not reach before it. */
+static bool merged_readout(const mw__ui_state *st, const mw__chart_place *p,
+                           const mw__capture *c, int64_t t, mw__field f, char *text, size_t n)
+{
+    const mw__ring *r = &c->ring;
+    const mw__tiers *tr = &c->tiers;
+    uint64_t first = mw__ring_first(r);
+    if (!mw__ring_count(r) || p->from > first || mw__tiers_end(tr) != first ||
+        t >= mw__ring_at(r, first)->t_ns)
+        return false;
+    size_t i = mw__tiers_seek_time(tr, t);
+    const mw__bucket *b = mw__tiers_at(tr, i);
+    if (!b)
+        return false; /* between the last bucket and the ring: the ring's first sample */
+    if (!b->field[f].known) {
+        snprintf(text, n, "no %s sample there", mw__charts[p->chart].title);
+        return true;
+    }
+    char clock[32], lo[32], hi[32];
+    mw__timefmt tf = {.t0_ns = c->t0_ns, .wall_offset_ns = c->wall_offset_ns,
+                      .wall = st->wall_time, .ms = true};
+    mw__format_when(clock, sizeof(clock), b->t_first, &tf);
+    mw__format_bytes(lo, sizeof(lo), b->field[f].min);
+    mw__format_bytes(hi, sizeof(hi), b->field[f].max);
+    snprintf(text, n, "%s  %s %s%s%s (%llu samples merged)", clock, mw__charts[p->chart].title,
+             lo, strcmp(lo, hi) ? " to " : "", strcmp(lo, hi) ? hi : "",
+             (unsigned long long)(b->seq_end - b->seq_first));
+    return true;
+}
+
 /* --compare: "  • before.csv 30.1 MiB", the other capture's sample nearest the time t (on this
  * capture's clock), when t falls within its run; "" otherwise. */
 static void other_value(const mw__ui_state *st, mw__field f, int64_t t, char *out, size_t n)
@@ -68,6 +100,8 @@ static void readout(const mw__ui_state *st, const mw__chart_place *p, const mw__
         return; /* the y-axis labels, or a sparkline: no column under the pointer */
     double span = (double)(p->t_to - p->t_from);
     int64_t t = p->t_from + (int64_t)(span * (col + 0.5) / p->plot_w);
+    if (merged_readout(st, p, c, t, mw__charts[p->chart].field, text, n))
+        return;
     uint64_t seq = nearest(&c->ring, p->from, p->to, t);
     const mw__sample *s = mw__ring_at(&c->ring, seq);
     mw__field f = mw__charts[p->chart].field;

@@ -67,7 +67,7 @@ void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w
     if (st->paused)
         to = st->view_end < first + 1 ? first + 1 : st->view_end > end ? end : st->view_end;
     w->to = to;
-    w->t_first = mw__ring_at(r, first)->t_ns;
+    w->t_first = mw__capture_first_t_ns(c); /* the run's first sample, in the tiers once old */
     w->t_to = mw__ring_at(r, to - 1)->t_ns;
     int64_t span = mw__zoom_span_ns(st->zoom);
     w->t_from = span && w->t_to - span > w->t_first ? w->t_to - span : w->t_first;

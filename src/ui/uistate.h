@@ -137,7 +137,7 @@ typedef struct mw__window {
     bool empty;
     uint64_t from, to;
     int64_t t_from, t_to;
-    int64_t t_first;          /* time of the oldest stored sample */
+    int64_t t_first;          /* time of the run's first sample (in the tiers once it left the ring) */
 } mw__window;
 void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w);
 

@@ -38,7 +38,7 @@ static void whole_other(mw__window *w, const mw__view_info *info)
     const mw__ring *o = &info->other->ring;
     if (mw__ring_end(o) == mw__ring_first(o))
         return;
-    int64_t of = mw__ring_at(o, mw__ring_first(o))->t_ns + info->other_shift_ns;
+    int64_t of = mw__capture_first_t_ns(info->other) + info->other_shift_ns;
     int64_t ol = mw__ring_at(o, mw__ring_end(o) - 1)->t_ns + info->other_shift_ns;
     w->t_from = of < w->t_from ? of : w->t_from;
     w->t_to = ol > w->t_to ? ol : w->t_to;
@@ -263,11 +263,13 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .field = row->field, .style = row->style, .ascii = st->ascii,
             .hidden_peaks = row->hwm_peaks, .alert = row->alert ? info->alert_bytes : 0,
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
+            .tiers = &c->tiers,
             .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
         };
         if (info->other) {
             sp.other = &info->other->ring;
             sp.other_ix = &st->other_index;
+            sp.other_tiers = &info->other->tiers;
             sp.other_shift_ns = info->other_shift_ns;
             sp.other_name = info->other_name;
         }
