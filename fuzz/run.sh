@@ -37,7 +37,7 @@ mkdir -p "$out" || exit 2
 # The library sources each harness links (harness name without .c -> files under src/lib).
 sources_of() {
     case $1 in
-    fuzz_csv) echo "csv_read.c csv_records.c csv_cells.c csv_write.c export.c jsonl_write.c jsonstr.c atomicfile.c capture.c ring.c stats.c sample.c" ;;
+    fuzz_csv) echo "csv_read.c csv_records.c csv_cells.c csv_write.c export.c jsonl_write.c jsonstr.c atomicfile.c capture.c tiers.c ring.c stats.c sample.c" ;;
     fuzz_units) echo "units.c" ;;
     fuzz_procparse) echo "procparse.c units.c" ;;
     fuzz_smaps) echo "smapsparse.c smapsdiff.c atomicfile.c" ;;
