@@ -8,26 +8,30 @@
 
 #include "csv.h"
 
-/* Rows kept: small, so the ring wraps and the "newest rows win" path runs too. */
+/* Rows kept: small, so the ring wraps and the "newest rows win" path runs too; behind it, the
+ * tiers (at least MW__TIERS_MIN_BUCKETS buckets, one more open) take merged rows and the rest. */
 #define CAP 16
-/* The widest row: every byte of the widest marker cell doubled by quoting, and the rest. */
-#define ROW_MAX (2 * MW__MARKER_CELL + 512)
+#define BUCKETS (MW__TIERS_MIN_BUCKETS + 1)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The stored rows of c as a file (header included) into buf; returns its length. */
+/* c as an export writes it (header, merged rows, the ring's rows) into buf; returns its length. */
 static size_t write_back(const mw__capture *c, char *buf, size_t n)
 {
-    size_t len = strlen(mw__csv_header);
-    memcpy(buf, mw__csv_header, len);
-    buf[len++] = '\n';
+    const mw__export_run *run = mw__export_csv.run;
+    size_t len = run->header(buf, n, c);
+    for (size_t i = 0; i < mw__tiers_count(&c->tiers); i++) {
+        size_t r = run->bucket(buf + len, n - len, c, mw__tiers_at(&c->tiers, i), NULL);
+        if (!r)
+            abort(); /* record_max holds any row */
+        len += r;
+    }
     for (uint64_t seq = mw__ring_first(&c->ring); seq < mw__ring_end(&c->ring); seq++) {
         const mw__sample *s = mw__ring_at(&c->ring, seq);
         char cell[MW__MARKER_CELL];
-        size_t r = mw__csv_format_row(buf + len, n - len, c, s,
-                                      mw__capture_marker(c, seq, cell, sizeof(cell)));
+        size_t r = run->row(buf + len, n - len, c, s, mw__capture_marker(c, seq, cell, sizeof(cell)));
         if (!r)
-            abort(); /* a loaded cell never needs more than ROW_MAX (csv.h: twice a cell + 512) */
+            abort();
         len += r;
     }
     return len;
@@ -35,7 +39,7 @@ static size_t write_back(const mw__capture *c, char *buf, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char once[CAP * ROW_MAX + 256], twice[CAP * ROW_MAX + 256];
+    static char once[(CAP + BUCKETS + 1) * 8192], twice[(CAP + BUCKETS + 1) * 8192];
     mw__capture a, b;
     char err[256];
     if (mw__capture_init(&a, CAP) || mw__capture_init(&b, CAP))
@@ -43,9 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     err[0] = '\0';
     int rc = mw__csv_load_mem((const char *)data, size, "fuzz.csv", &a, err, sizeof(err));
     if (rc == 0) {
-        if (mw__ring_count(&a.ring) > CAP)
+        if (mw__ring_count(&a.ring) > CAP || mw__tiers_count(&a.tiers) > BUCKETS ||
+            mw__export_csv.record_max > 8192)
             abort();
-        /* Property: load -> write -> load -> write is a fixed point. */
+        /* Property: load -> export -> load -> export is a fixed point. */
         size_t n1 = write_back(&a, once, sizeof(once));
         if (mw__csv_load_mem(once, n1, "once.csv", &b, err, sizeof(err)) != 0)
             abort();

@@ -265,18 +265,22 @@ Test(csv, export_creates_mode_0644_under_the_umask, .init = mkdir_tmp, .fini = r
     mw__capture_destroy(&a);
 }
 
-Test(csv, export_of_a_wrapped_ring_writes_only_stored_rows, .init = mkdir_tmp, .fini = rm_tmp)
+Test(csv, export_of_a_wrapped_ring_writes_its_older_history_merged_first, .init = mkdir_tmp,
+     .fini = rm_tmp)
 {
     mw__capture a, b;
-    capture_with(&a, 10, 25);
+    capture_with(&a, 10, 25); /* 15 samples behind a ring of 10: tiers of 1-sample buckets */
     size_t rows;
     cr_assert_eq(mw__csv_export(&a, in_dir("w.csv"), false, &rows, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(rows, 10);
+    cr_assert_eq(rows, 25);
     cr_assert_eq(mw__capture_init(&b, 100), 0);
     cr_assert_eq(mw__csv_load(in_dir("w.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
-    cr_assert_eq(mw__ring_count(&b.ring), 10);
-    /* Elapsed time still counts from the capture's first sample, not the first stored one. */
-    cr_assert_eq(mw__ring_at(&b.ring, 0)->t_ns / 1000000, (sample_n(15).t_ns - T0_NS) / 1000000);
+    cr_assert_eq(mw__ring_count(&b.ring), 10, "the merged rows go to the tiers, not the ring");
+    cr_assert_eq(mw__tiers_count(&b.tiers), 15);
+    cr_assert_eq(mw__ring_first(&b.ring), 15);
+    /* Elapsed time still counts from the capture's first sample. */
+    cr_assert_eq(mw__ring_at(&b.ring, 15)->t_ns / 1000000, (sample_n(15).t_ns - T0_NS) / 1000000);
+    cr_assert_eq(mw__tiers_at(&b.tiers, 0)->t_first, 0);
     mw__capture_destroy(&a);
     mw__capture_destroy(&b);
 }

@@ -57,6 +57,21 @@ void mw__capture_add(mw__capture *c, const mw__sample *s)
         flag_sample(c, seq); /* marks made for it while it was still to come */
 }
 
+int mw__capture_add_bucket(mw__capture *c, const mw__bucket *b)
+{
+    if (mw__ring_count(&c->ring) || mw__tiers_end(&c->tiers) != mw__ring_end(&c->ring))
+        return MW_EINVAL; /* merged rows come before every sample */
+    int rc = mw__tiers_append(&c->tiers, b);
+    if (rc)
+        return rc;
+    if (!c->have_t0) {
+        c->have_t0 = true;
+        c->t0_ns = b->t_first;
+    }
+    mw__summary_add_bucket(&c->all, b);
+    return mw__ring_skip_to(&c->ring, mw__tiers_end(&c->tiers)); /* the ring follows the bucket */
+}
+
 static void copy_label(char *dst, const char *src)
 {
     size_t i = 0;

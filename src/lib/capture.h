@@ -60,6 +60,13 @@ void mw__capture_destroy(mw__capture *c);
  * first (if they cannot be allocated, the old history is only in `all`, as before tiers). */
 void mw__capture_add(mw__capture *c, const mw__sample *s);
 
+/* Add a merged bucket of samples (a replayed export's merged row) before any sample: it goes to
+ * the tiers as it is (mw__tiers_append) and the ring then starts after it, so the run keeps its
+ * length; `all` takes it (mw__summary_add_bucket). The first one fixes t0 as a sample does.
+ * Returns 0, MW_EINVAL (the ring holds samples already: merged rows come first; an empty
+ * bucket), MW_ENOMEM. */
+int mw__capture_add_bucket(mw__capture *c, const mw__bucket *b);
+
 /* Attach a mark with an optional label to the newest sample: sets MW_SAMPLE_MARK on it. NULL or
  * "" is numbered "M<n>", n the mark's ordinal in the run (so every reader sees a mark). Control
  * characters in the label become spaces; it is cut to fit. Marks still waiting for the next sample

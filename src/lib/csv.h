@@ -28,6 +28,22 @@
  * spreadsheet never runs it as a formula (the reader removes it again). */
 extern const char mw__csv_header[];
 
+/* An export's header (mw__export with mw__export_csv; -o streams keep mw__csv_header): the
+ * stream's columns, then for every exported field X (in the table's order, TAIL ones included)
+ * X_first, X_min, X_max, X_mean, X_max_elapsed_s, then first_elapsed_s, spike_hwm_bytes and
+ * samples, always the last column. A full-resolution row leaves the merged cells empty and has
+ * samples 1. A merged row (one bucket of the tiers, tiers.h: a run older than the ring) stands
+ * for `samples` consecutive samples from first_elapsed_s to elapsed_s: its usual field columns
+ * hold each field's last value, X_first/min/max the bucket's first, lowest and highest, X_mean
+ * the mean rounded to a byte, X_max_elapsed_s when the (first) highest was; nprocs and
+ * nprocs_unreadable are empty (not kept), hwm_rose and marker say whether any of its samples had
+ * a spike or a mark, spike_hwm_bytes the highest proven mark of a single process (empty: none).
+ * Merged rows come first, oldest first. */
+extern const char mw__csv_export_header[];
+#define MW__CSV_MERGED_PER_FIELD 5
+/* The merged columns' names by field (NULL for a field without a CSV column), in that order. */
+extern const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD];
+
 /* Longest record (header or row, quoted newlines included) the reader accepts. */
 #define MW__CSV_LINE_MAX 65536
 

@@ -26,15 +26,25 @@ typedef mw__csv_reader reader;
 /* Which column of a row holds what (-1: absent): time and pid, one per field of the table
  * (fields.h; one with no CSV column never matches), then the sample's own columns. */
 enum { C_TS, C_EL, C_PID, C_FIELDS, C_NPROCS = C_FIELDS + MW__FIELD_COUNT, C_ROSE, C_MARKER,
-       C_UNREADABLE, C_COUNT };
+       C_UNREADABLE, C_MERGED, C_FIRST_EL = C_MERGED + MW__FIELD_COUNT * MW__CSV_MERGED_PER_FIELD,
+       C_SPIKE, C_SAMPLES, C_COUNT };
+/* A merged column: field f's k-th (first, min, max, mean, max_elapsed_s). */
+#define C_MERGED_OF(f, k) (C_MERGED + (f) * MW__CSV_MERGED_PER_FIELD + (k))
+enum { M_FIRST, M_MIN, M_MAX, M_MEAN, M_MAX_EL };
 
 /* Column k's name, NULL for a field that is not exported. */
 static const char *col_name(int k)
 {
     static const char *const lead[] = {"timestamp", "elapsed_s", "pid"};
     static const char *const tail[] = {"nprocs", "hwm_rose", "marker", "nprocs_unreadable"};
+    static const char *const run[] = {"first_elapsed_s", "spike_hwm_bytes", "samples"};
     if (k < C_FIELDS)
         return lead[k];
+    if (k >= C_FIRST_EL)
+        return run[k - C_FIRST_EL];
+    if (k >= C_MERGED)
+        return mw__csv_merged_cols[(k - C_MERGED) / MW__CSV_MERGED_PER_FIELD]
+                                  [(k - C_MERGED) % MW__CSV_MERGED_PER_FIELD];
     return k < C_NPROCS ? mw__fields[k - C_FIELDS].csv : tail[k - C_NPROCS];
 }
 
@@ -100,6 +110,7 @@ static int check_header(reader *r, int col[C_COUNT])
 typedef struct row_state {
     uint64_t rows;
     int64_t prev_el;
+    bool full;       /* a full-resolution row was read: no merged row may follow */
 } row_state;
 
 /* Column k (a C_* name) at field index i of the row. */
@@ -137,6 +148,80 @@ static int add_mark(mw__capture *c, const char *cell, size_t n)
         c->nmarks -= drop;
     }
     return mw__capture_mark_cell(c, cell, n); /* "a | b": two marks on one sample */
+}
+
+/* An optional cell of column k into *v (false: empty or absent), or an error. */
+static int opt_u64(reader *r, uint64_t line, const int col[C_COUNT], int k, uint64_t *v, bool *got)
+{
+    *got = col[k] >= 0 && r->flen[col[k]];
+    if (*got && mw__csv_parse_u64(r->f[col[k]], r->flen[col[k]], v))
+        return bad_field(r, line, k, col[k]);
+    return 0;
+}
+
+/* Field f of a merged row (its last value known) into b: every merged cell is required. */
+static int merged_field(reader *r, uint64_t line, const int col[C_COUNT], int f, mw__bucket *b)
+{
+    mw__bucket_field *bf = &b->field[f];
+    uint64_t v[M_MAX_EL];
+    for (int k = 0; k <= M_MAX_EL; k++) {
+        int kk = C_MERGED_OF(f, k), i = col[kk];
+        if (i < 0)
+            return mw__csv_fail(r, line, "a merged row needs column %s", col_name(kk));
+        int64_t ns;
+        int bad = k == M_MAX_EL ? mw__csv_parse_elapsed(r->f[i], r->flen[i], &ns)
+                                : mw__csv_parse_u64(r->f[i], r->flen[i], &v[k]);
+        if (bad)
+            return bad_field(r, line, kk, i);
+        if (k == M_MAX_EL)
+            bf->max_t = ns;
+    }
+    bf->first = v[M_FIRST];
+    bf->min = v[M_MIN];
+    bf->max = v[M_MAX];
+    bf->known = b->seq_end;
+    bf->sum = (double)v[M_MEAN] * (double)bf->known;
+    if (bf->min > bf->max || bf->first < bf->min || bf->first > bf->max || bf->last < bf->min ||
+        bf->last > bf->max || v[M_MEAN] < bf->min || v[M_MEAN] > bf->max ||
+        bf->max_t < b->t_first || bf->max_t > b->t_last)
+        return mw__csv_fail(r, line, "%s: its first, last, mean and the time of its max must lie "
+                            "within its min .. max and the row's span", mw__fields[f].csv);
+    return 0;
+}
+
+/* The row's merged cells, if it is a merged row (*merged: first_elapsed_s is there). s holds
+ * its usual columns (the last values), el_ns its time. */
+static int parse_merged(reader *r, uint64_t line, const int col[C_COUNT], const mw__sample *s,
+                        int64_t el_ns, mw__bucket *b, bool *merged)
+{
+    uint64_t n = 1, hwm = 0;
+    bool got_n, got_hwm;
+    int rc = opt_u64(r, line, col, C_SAMPLES, &n, &got_n);
+    if (rc == 0 && got_n && n == 0)
+        rc = bad_field(r, line, C_SAMPLES, col[C_SAMPLES]);
+    if (rc == 0)
+        rc = opt_u64(r, line, col, C_SPIKE, &hwm, &got_hwm);
+    *merged = col[C_FIRST_EL] >= 0 && r->flen[col[C_FIRST_EL]];
+    if (rc || !*merged)
+        return rc ? rc : n == 1 ? 0 : mw__csv_fail(r, line, "samples %llu on a row without "
+                                                  "first_elapsed_s (a merged row has both)",
+                                                  (unsigned long long)n);
+    memset(b, 0, sizeof(*b));
+    int i = col[C_FIRST_EL];
+    if (mw__csv_parse_elapsed(r->f[i], r->flen[i], &b->t_first) || b->t_first > el_ns)
+        return bad_field(r, line, C_FIRST_EL, i);
+    b->t_last = el_ns;
+    b->seq_end = n;
+    b->hwm = hwm;
+    b->flags = s->flags;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__fields[f].csv || !mw__field_known((mw__field)f, s->valid))
+            continue;
+        b->field[f].last = mw__sample_field(s, (mw__field)f);
+        if ((rc = merged_field(r, line, col, f, b)) != 0)
+            return rc;
+    }
+    return 0;
 }
 
 static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture *c, row_state *rs)
@@ -188,7 +273,15 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
     if (marked && mw__capture_cell_len(c, cell, cell_n) > MW__MARKER_SETTLED_MAX)
         return mw__csv_fail(r, line, "marker: more marks than a row can hold (over %d bytes of "
                                      "labels)", MW__MARKER_SETTLED_MAX);
-    if (rs->rows && el_ns < rs->prev_el)
+    mw__bucket b;
+    bool merged;
+    if (rs->full && col[C_FIRST_EL] >= 0 && r->flen[col[C_FIRST_EL]])
+        return mw__csv_fail(r, line, "a merged row after full-resolution rows (merged rows come "
+                                     "first)");
+    int rc = parse_merged(r, line, col, &s, el_ns, &b, &merged);
+    if (rc)
+        return rc;
+    if (rs->rows && (merged ? b.t_first : el_ns) < rs->prev_el)
         return mw__csv_fail(r, line, "elapsed_s goes backwards (%.*s is before the previous row)",
                     (int)(r->flen[C_EL] > 32 ? 32 : r->flen[C_EL]), r->f[C_EL]);
     if (!rs->rows) {
@@ -206,6 +299,14 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
     s.t_ns = el_ns;
     rs->prev_el = el_ns;
     rs->rows++;
+    if (merged && b.seq_end > UINT64_MAX / 4 - mw__tiers_end(&c->tiers))
+        return mw__csv_fail(r, line, "samples: more than a run can hold");
+    if (merged) {
+        b.flags |= marked ? MW_SAMPLE_MARK : 0; /* a mark older than the ring: no label kept */
+        rc = mw__capture_add_bucket(c, &b);
+        return rc == MW_EINVAL ? mw__csv_fail(r, line, "a merged row after the samples") : rc;
+    }
+    rs->full = true;
     mw__capture_add(c, &s);
     return marked ? add_mark(c, cell, cell_n) : 0; /* fits a new sample: only MW_ENOMEM */
 }
@@ -265,7 +366,7 @@ static int load(reader *r, mw__capture *c, mw__csv_loaded *info)
     c->marks_made = 0;
 
     int col[C_COUNT], rc;
-    row_state rs = {0, 0};
+    row_state rs = {0, 0, false};
     r->line = 1;
     r->torn_line = 0;
     /* The header: the first line, nothing before it. */

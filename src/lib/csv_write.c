@@ -18,6 +18,24 @@
 #define Y(ID, st, sm, store, have, csv, ...) CSV_LATE_##csv
 const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,hwm_rose,marker"
                               ",nprocs_unreadable" MW__FIELDS(Y);
+/* Exports add, per exported field, what a merged row (a bucket of the tiers) knows besides its
+ * last value, then the row's first time, its spike mark and how many samples it stands for. */
+#define CSV_MERGED_COL(name)                                                                      \
+    "," name "_first," name "_min," name "_max," name "_mean," name "_max_elapsed_s"
+#define CSV_MERGED_TAIL(name) CSV_MERGED_COL(name)
+#define CSV_MERGED_NOCOL
+#define Z(ID, st, sm, store, have, csv, ...) CSV_MERGED_##csv
+const char mw__csv_export_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,hwm_rose,marker"
+                                     ",nprocs_unreadable" MW__FIELDS(Y) MW__FIELDS(Z)
+                                     ",first_elapsed_s,spike_hwm_bytes,samples";
+#undef Z
+#define CSV_MNAME_COL(name)                                                                       \
+    {name "_first", name "_min", name "_max", name "_mean", name "_max_elapsed_s"},
+#define CSV_MNAME_TAIL(name) CSV_MNAME_COL(name)
+#define CSV_MNAME_NOCOL {NULL, NULL, NULL, NULL, NULL},
+#define Z(ID, st, sm, store, have, csv, ...) CSV_MNAME_##csv
+const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD] = {MW__FIELDS(Z)};
+#undef Z
 #undef X
 #undef Y
 
@@ -25,6 +43,8 @@ const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,h
 /* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, unreadable 5, their commas 6; 21 per
  * field. */
 _Static_assert(ROW_FIXED_MAX >= 75 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");
+/* An export's columns after those: 4 x 21 + 25 per field, and 25 + 21 + 21. */
+#define ROW_MERGED_MAX (70 + 110 * MW__FIELD_COUNT)
 
 /* ---- formatting ------------------------------------------------------------------------------ */
 
@@ -150,15 +170,17 @@ static char *put_fields(char *p, const mw__sample *s, int tail)
     return p;
 }
 
-/* A row with its time columns already decided (see mw__row_times). */
-static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
-                            const mw__sample *s, const char *marker)
+/* A row with its time columns already decided (see mw__row_times), without its line end, into
+ * buf (n bytes, extra more than the row needs after it); NULL when it does not fit. counts:
+ * write nprocs and nprocs_unreadable (a merged row leaves them empty: buckets do not keep them). */
+static char *put_row(char *buf, size_t n, size_t extra, pid_t pid, int64_t wall_ms, int64_t el_ms,
+                     const mw__sample *s, const char *marker, bool counts)
 {
     if (!marker && (s->flags & MW_SAMPLE_MARK))
         marker = "";
-    size_t need = ROW_FIXED_MAX + (marker ? marker_len(marker) : 0) + 1;
+    size_t need = ROW_FIXED_MAX + (marker ? marker_len(marker) : 0) + 1 + extra;
     if (n < need)
-        return 0;
+        return NULL;
     char *p = mw__put_timestamp(buf, wall_ms);
     *p++ = ',';
     p = mw__put_elapsed(p, el_ms);
@@ -166,7 +188,8 @@ static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int
     p = mw__put_u64(p, pid > 0 ? (uint64_t)pid : 0);
     p = put_fields(p, s, 0);
     *p++ = ',';
-    p = mw__put_u64(p, s->nprocs);
+    if (counts)
+        p = mw__put_u64(p, s->nprocs);
     *p++ = ',';
     *p++ = (s->flags & MW_SAMPLE_HWM_ROSE) ? '1' : '0';
     *p++ = ',';
@@ -182,11 +205,24 @@ static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int
         *p++ = '"';
     }
     *p++ = ',';
-    p = mw__put_u64(p, s->unreadable);
-    p = put_fields(p, s, 1);
+    if (counts)
+        p = mw__put_u64(p, s->unreadable);
+    return put_fields(p, s, 1);
+}
+
+static size_t end_row(char *buf, char *p)
+{
+    if (!p)
+        return 0;
     *p++ = '\n';
     *p = '\0';
     return (size_t)(p - buf);
+}
+
+static size_t format_row_at(char *buf, size_t n, pid_t pid, int64_t wall_ms, int64_t el_ms,
+                            const mw__sample *s, const char *marker)
+{
+    return end_row(buf, put_row(buf, n, 0, pid, wall_ms, el_ms, s, marker, true));
 }
 
 char *mw__put_elapsed(char *p, int64_t el_ms)
@@ -217,23 +253,119 @@ size_t mw__csv_format_row(char *buf, size_t n, const mw__capture *c, const mw__s
 
 /* ---- CSV as an export format ------------------------------------------------------------------ */
 
-static size_t csv_header(char *buf, size_t n, const mw__capture *c)
+/* A header line, or 0 when it does not fit. */
+static size_t put_header(char *buf, size_t n, const char *header)
 {
-    (void)c;
-    size_t len = strlen(mw__csv_header);
+    size_t len = strlen(header);
     if (n < len + 1)
         return 0;
-    memcpy(buf, mw__csv_header, len);
+    memcpy(buf, header, len);
     buf[len++] = '\n';
     return len;
 }
 
+static size_t csv_header(char *buf, size_t n, const mw__capture *c)
+{
+    (void)c;
+    return put_header(buf, n, mw__csv_header);
+}
+
+/* ---- exports: full-resolution rows and merged rows, each saying how many samples it is ------- */
+
+static size_t csv_export_header(char *buf, size_t n, const mw__capture *c)
+{
+    (void)c;
+    return put_header(buf, n, mw__csv_export_header);
+}
+
+static size_t csv_export_row(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
+                             const char *marker)
+{
+    int64_t wall_ms, el_ms;
+    mw__row_times(c, s, &wall_ms, &el_ms);
+    char *p = put_row(buf, n, ROW_MERGED_MAX, c->pid, wall_ms, el_ms, s, marker, true);
+    if (!p)
+        return 0;
+    for (int f = 0; f < MW__FIELD_COUNT; f++)
+        if (mw__fields[f].csv)
+            for (int k = 0; k < MW__CSV_MERGED_PER_FIELD; k++)
+                *p++ = ','; /* one sample: its value is all there is */
+    memcpy(p, ",,,1", 4);
+    return end_row(buf, p + 4);
+}
+
+/* Elapsed ms of a time in the run, as mw__row_times counts it. */
+static int64_t el_ms_of(const mw__capture *c, int64_t t_ns)
+{
+    return floor_div(t_ns - (c->have_t0 ? c->t0_ns : t_ns), 1000000);
+}
+
+/* The merged cells of the exported fields, each after a comma (empty for an unknown field). */
+static char *put_merged(char *p, const mw__capture *c, const mw__bucket *b)
+{
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!mw__fields[f].csv)
+            continue;
+        const mw__bucket_field *bf = &b->field[f];
+        if (!bf->known) {
+            for (int k = 0; k < MW__CSV_MERGED_PER_FIELD; k++)
+                *p++ = ',';
+            continue;
+        }
+        uint64_t v[] = {bf->first, bf->min, bf->max, (uint64_t)(bf->sum / (double)bf->known + 0.5)};
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+            *p++ = ',';
+            p = mw__put_u64(p, v[k]);
+        }
+        *p++ = ',';
+        p = mw__put_elapsed(p, el_ms_of(c, bf->max_t));
+    }
+    return p;
+}
+
+static size_t csv_export_bucket(char *buf, size_t n, const mw__capture *c, const mw__bucket *b,
+                                const char *marker)
+{
+    mw__sample s; /* what the row's usual columns say: each field's last value */
+    memset(&s, 0, sizeof(s));
+    s.t_ns = b->t_last;
+    s.flags = b->flags;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!b->field[f].known)
+            continue;
+        s.valid |= (uint16_t)mw__fields[f].have;
+        mw__sample_set_field(&s, (mw__field)f, b->field[f].last);
+    }
+    int64_t wall_ms, el_ms;
+    mw__row_times(c, &s, &wall_ms, &el_ms);
+    char *p = put_row(buf, n, ROW_MERGED_MAX, c->pid, wall_ms, el_ms, &s, marker, false);
+    if (!p)
+        return 0;
+    p = put_merged(p, c, b);
+    *p++ = ',';
+    p = mw__put_elapsed(p, el_ms_of(c, b->t_first));
+    *p++ = ',';
+    if (b->hwm)
+        p = mw__put_u64(p, b->hwm);
+    *p++ = ',';
+    p = mw__put_u64(p, b->seq_end - b->seq_first);
+    return end_row(buf, p);
+}
+
+static const mw__export_run csv_run = {
+    .header = csv_export_header,
+    .row = csv_export_row,
+    .bucket = csv_export_bucket,
+};
+
 const mw__export_format mw__export_csv = {
     .name = "csv",
     .suffix = ".csv",
-    .record_max = ROW_FIXED_MAX + 2 * MW__MARKER_CELL + 8, /* every byte doubled, quoted */
+    .record_max = ROW_FIXED_MAX + ROW_MERGED_MAX + 2 * MW__MARKER_CELL + 8, /* every byte
+                                                                   doubled, quoted */
     .header = csv_header,
     .row = mw__csv_format_row,
+    .run = &csv_run,
 };
 
 int mw__csv_export(const mw__capture *c, const char *path, bool overwrite, size_t *rows,

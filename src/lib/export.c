@@ -46,27 +46,54 @@ static int outbuf_reserve(outbuf *o, const mw__export_format *fmt)
     return o->len + fmt->record_max > OUTBUF ? outbuf_flush(o) : 0;
 }
 
+/* Append one record of len bytes (0: it did not fit, a format bug). */
+static int outbuf_took(outbuf *o, size_t len, size_t *rows)
+{
+    if (!len) {
+        errno = EINVAL;
+        return MW_ESYS;
+    }
+    o->len += len;
+    (*rows)++;
+    return 0;
+}
+
+/* The tiers' buckets, oldest first: only when they lead straight into the ring. */
+static int write_buckets(outbuf *o, const mw__export_format *fmt, const mw__capture *c,
+                         size_t *rows)
+{
+    const mw__tiers *t = &c->tiers;
+    if (!mw__tiers_count(t) || mw__tiers_end(t) != mw__ring_first(&c->ring))
+        return 0;
+    mw__tiers_walk w;
+    mw__tiers_walk_from(&w, t, 0);
+    int rc = 0;
+    for (const mw__bucket *b; rc == 0 && (b = mw__tiers_walk_next(&w)) != NULL;)
+        if ((rc = outbuf_reserve(o, fmt)) == 0)
+            rc = outbuf_took(o, fmt->run->bucket(o->buf + o->len, OUTBUF - o->len, c, b, NULL),
+                             rows);
+    return rc;
+}
+
 static int write_records(outbuf *o, const mw__export_format *fmt, const mw__capture *c,
                          size_t *rows)
 {
+    size_t (*header)(char *, size_t, const mw__capture *) = fmt->run ? fmt->run->header : fmt->header;
+    size_t (*row)(char *, size_t, const mw__capture *, const mw__sample *, const char *) =
+        fmt->run ? fmt->run->row : fmt->row;
     int rc = outbuf_reserve(o, fmt);
-    if (rc == 0 && fmt->header)
-        o->len += fmt->header(o->buf + o->len, OUTBUF - o->len, c);
+    if (rc == 0 && header)
+        o->len += header(o->buf + o->len, OUTBUF - o->len, c);
+    if (rc == 0 && fmt->run)
+        rc = write_buckets(o, fmt, c, rows);
     uint64_t first = mw__ring_first(&c->ring), end = mw__ring_end(&c->ring);
     for (uint64_t seq = first; rc == 0 && seq < end; seq++) {
         const mw__sample *s = mw__ring_at(&c->ring, seq);
         const char *label = (s->flags & MW_SAMPLE_MARK)
                                 ? mw__capture_marker(c, seq, o->marker, sizeof(o->marker))
                                 : NULL;
-        if ((rc = outbuf_reserve(o, fmt)) != 0)
-            break;
-        size_t len = fmt->row(o->buf + o->len, OUTBUF - o->len, c, s, label);
-        if (!len) {
-            errno = EINVAL;
-            return MW_ESYS;
-        }
-        o->len += len;
-        (*rows)++;
+        if ((rc = outbuf_reserve(o, fmt)) == 0)
+            rc = outbuf_took(o, row(o->buf + o->len, OUTBUF - o->len, c, s, label), rows);
     }
     if (rc == 0 && fmt->footer && (rc = outbuf_reserve(o, fmt)) == 0)
         o->len += fmt->footer(o->buf + o->len, OUTBUF - o->len, c);

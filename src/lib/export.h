@@ -11,6 +11,18 @@
  * footer); export.c owns the loop and the buffer; atomicfile.c owns the file. Adding a format
  * (JSON Lines, OpenMetrics, SVG) is one more mw__export_format, a row in mw__export_formats and
  * its tests. Everything runs on the thread that owns the capture. */
+/* How a format exports a whole run (mw__export), when it differs from its stream (-o): every
+ * row says how many samples it stands for, and the history older than the ring (the capture's
+ * tiers, tiers.h) comes first as one merged row per bucket, oldest first. Callbacks as below;
+ * bucket's marker is NULL (the cell says only whether the bucket holds a mark). */
+typedef struct mw__export_run {
+    size_t (*header)(char *buf, size_t n, const mw__capture *c);
+    size_t (*row)(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
+                  const char *marker);
+    size_t (*bucket)(char *buf, size_t n, const mw__capture *c, const mw__bucket *b,
+                     const char *marker);
+} mw__export_run;
+
 typedef struct mw__export_format {
     const char *name;     /* "csv": how messages and options name it */
     const char *suffix;   /* ".csv": the end of file names made for it */
@@ -22,6 +34,9 @@ typedef struct mw__export_format {
     size_t (*row)(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
                   const char *marker);
     size_t (*footer)(char *buf, size_t n, const mw__capture *c);
+    /* The export of a whole run, or NULL: an export is the stream's header, rows and footer over
+     * the ring's samples (only what the ring holds). */
+    const mw__export_run *run;
 } mw__export_format;
 
 /* The formats, NULL-terminated; the first is the default (the dashboard's e key). */
@@ -36,7 +51,8 @@ const mw__export_format *mw__export_find(const char *name);
  * formula guard; "" for an unlabelled mark) or null when the sample has no mark. No header. */
 extern const mw__export_format mw__export_jsonl;
 
-/* Write the whole capture (every stored sample, with mark labels) in format fmt to path
+/* Write the whole capture (every stored sample, with mark labels; with fmt->run, the tiers'
+ * buckets first, so a run longer than the ring is there from its first sample) in format fmt to path
  * atomically (see mw__atomicfile_create and _commit): on any failure nothing appears at path
  * and no temporary is left. An existing path is never replaced unless overwrite is true. On
  * success *rows (may be NULL) gets the number of rows. err gets one line naming the path and

@@ -15,7 +15,7 @@ int mw__ring_init(mw__ring *r, size_t cap)
     if (!r->buf)
         return MW_ENOMEM;
     r->cap = cap;
-    r->end = 0;
+    r->end = r->base = 0;
     return 0;
 }
 
@@ -26,10 +26,18 @@ void mw__ring_destroy(mw__ring *r)
     free(r->buf);
     r->buf = NULL;
     r->cap = 0;
-    r->end = 0;
+    r->end = r->base = 0;
 }
 
-void mw__ring_clear(mw__ring *r) { r->end = 0; }
+void mw__ring_clear(mw__ring *r) { r->end = r->base = 0; }
+
+int mw__ring_skip_to(mw__ring *r, uint64_t seq)
+{
+    if (mw__ring_count(r))
+        return MW_EINVAL;
+    r->end = r->base = seq;
+    return 0;
+}
 
 mw__sample *mw__ring_push(mw__ring *r, const mw__sample *s)
 {

@@ -14,6 +14,8 @@ typedef struct mw__ring {
     mw__sample *buf;
     size_t cap;
     uint64_t end; /* sequence number of the next sample to push == samples ever pushed */
+    uint64_t base; /* the first sample the ring took (0; more when the run's start came merged:
+                      a replayed export's tiers, mw__ring_skip_to) */
 } mw__ring;
 
 /* Allocate cap slots. Returns 0, MW_EINVAL (cap 0 or too large), MW_ENOMEM. */
@@ -21,17 +23,19 @@ int mw__ring_init(mw__ring *r, size_t cap);
 void mw__ring_destroy(mw__ring *r);
 /* Forget all samples (sequence numbers restart at 0). */
 void mw__ring_clear(mw__ring *r);
+/* An empty ring's next sample is seq (the samples before it are elsewhere). MW_EINVAL: not empty. */
+int mw__ring_skip_to(mw__ring *r, uint64_t seq);
 
 /* Append, overwriting the oldest when full. Returns a pointer to the stored copy. */
 mw__sample *mw__ring_push(mw__ring *r, const mw__sample *s);
 
 static inline size_t mw__ring_count(const mw__ring *r)
 {
-    return r->end < r->cap ? (size_t)r->end : r->cap;
+    return r->end - r->base < r->cap ? (size_t)(r->end - r->base) : r->cap;
 }
 static inline uint64_t mw__ring_first(const mw__ring *r) { return r->end - mw__ring_count(r); }
 static inline uint64_t mw__ring_end(const mw__ring *r) { return r->end; }
-static inline uint64_t mw__ring_dropped(const mw__ring *r) { return mw__ring_first(r); }
+static inline uint64_t mw__ring_dropped(const mw__ring *r) { return mw__ring_first(r) - r->base; }
 
 /* The sample with this sequence number, or NULL if it is not (or no longer) in the ring. */
 static inline const mw__sample *mw__ring_at(const mw__ring *r, uint64_t seq)
@@ -43,7 +47,7 @@ static inline const mw__sample *mw__ring_at(const mw__ring *r, uint64_t seq)
 /* Newest sample or NULL. */
 static inline const mw__sample *mw__ring_last(const mw__ring *r)
 {
-    return r->end ? &r->buf[(r->end - 1) % r->cap] : NULL;
+    return r->end > r->base ? &r->buf[(r->end - 1) % r->cap] : NULL;
 }
 
 /* The samples [from, to) as at most two contiguous runs (a then b), clamped to what is stored.

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "tiers.h"
 
 void mw__summary_reset(mw__summary *s) { memset(s, 0, sizeof(*s)); }
 
@@ -51,6 +52,80 @@ void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq)
         sp->last_t_ns = x->t_ns;
     }
     s->n++;
+}
+
+/* One value per field of a bucket (first or last), as a sample at time t. */
+static void bucket_sample(mw__sample *x, const mw__bucket *b, bool last, int64_t t)
+{
+    memset(x, 0, sizeof(*x));
+    x->t_ns = t;
+    x->nprocs = b->hwm ? 1 : 0; /* a bucket's hwm is a single process's proven mark */
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!b->field[f].known)
+            continue;
+        x->valid |= (uint16_t)mw__fields[f].have;
+        mw__sample_set_field(x, (mw__field)f, last ? b->field[f].last : b->field[f].first);
+    }
+}
+
+/* The bucket's last sample with field f at the bucket's max, dated when it was. */
+static void bucket_peak(mw__sample *x, const mw__sample *last, const mw__bucket *b, mw__field f)
+{
+    *x = *last;
+    x->t_ns = b->field[f].max_t;
+    mw__sample_set_field(x, f, b->field[f].max);
+}
+
+void mw__summary_add_bucket(mw__summary *s, const mw__bucket *b)
+{
+    mw__sample first, last, peak;
+    bucket_sample(&first, b, false, b->t_first);
+    bucket_sample(&last, b, true, b->t_last);
+    last.flags = b->flags;
+    if (s->n == 0) {
+        s->first = first;
+        s->peak_rss = s->peak_vsz = first;
+        s->peak_rss_seq = s->peak_vsz_seq = b->seq_first;
+    }
+    s->last = last;
+    if (b->field[MW__FIELD_RSS].known && b->field[MW__FIELD_RSS].max > s->peak_rss.rss) {
+        bucket_peak(&peak, &last, b, MW__FIELD_RSS);
+        s->peak_rss = peak;
+        s->peak_rss_seq = b->seq_first;
+    }
+    if (b->field[MW__FIELD_VSZ].known && b->field[MW__FIELD_VSZ].max > s->peak_vsz.vsz) {
+        bucket_peak(&peak, &last, b, MW__FIELD_VSZ);
+        s->peak_vsz = peak;
+        s->peak_vsz_seq = b->seq_first;
+    }
+    if (b->hwm > s->max_hwm)
+        s->max_hwm = b->hwm;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        const mw__bucket_field *bf = &b->field[f];
+        mw__field_span *sp = &s->field[f];
+        if (!bf->known)
+            continue;
+        if (!sp->known) {
+            sp->known = true;
+            sp->first = bf->first;
+            sp->max = bf->max;
+            sp->max_t_ns = bf->max_t;
+            sp->min = bf->min;
+            sp->min_t_ns = b->t_first;
+        } else {
+            if (bf->max > sp->max) {
+                sp->max = bf->max;
+                sp->max_t_ns = bf->max_t;
+            }
+            if (bf->min < sp->min) {
+                sp->min = bf->min;
+                sp->min_t_ns = b->t_first;
+            }
+        }
+        sp->last = bf->last;
+        sp->last_t_ns = b->t_last;
+    }
+    s->n += b->seq_end - b->seq_first;
 }
 
 int64_t mw__summary_growth(const mw__summary *s)

@@ -225,6 +225,64 @@ int mw__tiers_push(mw__tiers *t, const mw__sample *s)
     return 0;
 }
 
+/* The level a restored bucket goes to: the shallowest one holding anything (all of them newer
+ * than the deeper ones), or the next shallower when that is full; -1: every level is full. */
+static int append_level(const mw__tiers *t)
+{
+    int k = 0;
+    while (k + 1 < MW__TIERS_LEVELS && t->lv[k].n == 0)
+        k++;
+    if (t->lv[k].n < t->lv[k].cap)
+        return k;
+    return k - 1;
+}
+
+/* b (renumbered) into the history: the closed summary, then a level. */
+static void append_closed(mw__tiers *t, const mw__bucket *b)
+{
+    if (t->end == 0)
+        t->closed = *b;
+    else
+        mw__bucket_merge(&t->closed, b);
+    t->end = b->seq_end;
+    int k = append_level(t);
+    if (k < 0) {
+        level_push(t, 0, b);
+        return;
+    }
+    mw__tier_level *l = &t->lv[k];
+    *slot(l, l->n++) = *b;
+    uint64_t width = b->seq_end - b->seq_first;
+    if (k + 1 == MW__TIERS_LEVELS && width > t->last_width)
+        t->last_width = width; /* the last level's newest is full at this width */
+}
+
+int mw__tiers_append(mw__tiers *t, const mw__bucket *b)
+{
+    if (b->seq_end <= b->seq_first)
+        return MW_EINVAL;
+    if (!t->mem && allocate(t) != 0)
+        return MW_ENOMEM;
+    if (t->open_n) {
+        mw__bucket open = t->open;
+        t->end -= t->open_n; /* append_closed sets it back */
+        t->open_n = 0;
+        append_closed(t, &open);
+    }
+    mw__bucket m = *b;
+    m.seq_first = t->end;
+    m.seq_end = t->end + (b->seq_end - b->seq_first);
+    if (append_level(t) < 0 && m.seq_end - m.seq_first < t->base) {
+        /* every level full and a bucket narrower than level 1's: the open one it was */
+        t->open = m;
+        t->open_n = (size_t)(m.seq_end - m.seq_first);
+        t->end = m.seq_end;
+        return 0;
+    }
+    append_closed(t, &m);
+    return 0;
+}
+
 bool mw__tiers_all(const mw__tiers *t, mw__bucket *out)
 {
     if (t->end == 0)

@@ -84,6 +84,15 @@ void mw__tiers_clear(mw__tiers *t);
 int mw__tiers_push(mw__tiers *t, const mw__sample *s);
 
 static inline uint64_t mw__tiers_end(const mw__tiers *t) { return t->end; }
+/* Add a whole bucket after everything pushed so far (a replayed export's merged row): it
+ * stands for b's seq_end - seq_first samples, renumbered from mw__tiers_end. It is kept as it
+ * is while the levels have room (the deepest level with room that keeps time order), so the
+ * buckets an export wrote come back unmerged into tiers of the same budget (the last one, when
+ * every level is full and it is narrower than level 1's, as the open bucket); past that it merges
+ * as a pushed bucket would. A partly filled open bucket is closed first. Returns 0, MW_EINVAL
+ * (an empty bucket), MW_ENOMEM. */
+int mw__tiers_append(mw__tiers *t, const mw__bucket *b);
+
 /* Buckets held, the open one included. */
 size_t mw__tiers_count(const mw__tiers *t);
 /* Bucket i in time order (0 is the oldest, count-1 the open bucket), or NULL. O(levels). */
