@@ -35,13 +35,14 @@ enum {
 };
 
 /* ---- Structs that grow -------------------------------------------------------------------------
- * mw_config, mw_stats and mw_watcher_status gain fields at their end in later versions, without a
+ * mw_config, mw_stats, mw_watcher_status and mw_run_summary gain fields at their end in later versions, without a
  * new soname. So the size of the caller's struct travels with each call that takes one: every such
  * function has a _sized variant given sizeof the caller's struct, and its plain name is a macro
  * passing sizeof of the struct this header declares. The library reads or writes only that many
  * bytes (arrays are strided by it): fields the caller's struct lacks are defaults when read, never
  * written; fields the library does not know are zeroed in an output struct, and must be zero in
- * an input one (else MW_EINVAL). Below the 0.1.0 layout a size is MW_EINVAL. The plain-named
+ * an input one (else MW_EINVAL). Below the 0.1.0 layout (for mw_run_summary, the layout it came
+ * with) a size is MW_EINVAL. The plain-named
  * functions themselves (what programs built before the macros, or a foreign-function interface,
  * call) keep the 0.2.0 layout for ever. Callbacks get the library's whole struct: a caller reads
  * its own prefix of it. mw_process_info, mw_tree_process and mw_leak_result do not grow. To call
@@ -147,7 +148,8 @@ typedef void (*mw_callback)(const mw_stats *s, void *user);
 
 typedef struct mw_config {
     uint64_t interval_ms;     /* sampling interval, 1 .. 3600000 (default 1000) */
-    size_t   history_size;    /* samples kept in the ring buffer, >= 1 (default 3600) */
+    size_t   history_size;    /* samples kept in the ring buffer, >= 1 (default 3600); older ones
+                                 are merged into as many bytes again at most (mw_watcher_summary) */
     bool     verbose_logging; /* log each sample to stderr; stop() prints a summary */
     pid_t    pid;             /* 0 = this process */
     /* Extensions after the original four fields. */
@@ -302,6 +304,56 @@ size_t mw_watcher_get_processes(const mw_watcher *w, mw_tree_process *out, size_
 /* The largest proven peak between samples of any one process during the run (MW_PROC_SPIKE;
  * the process may have exited since). Errors: MW_EINVAL, MW_ENODATA (none proven). Any thread. */
 int mw_watcher_top_spike(const mw_watcher *w, mw_tree_process *out);
+
+/* ---- The whole run, summarised over any time range ---------------------------------------------
+ * The ring keeps history_size samples at full resolution; the samples it overwrites are merged
+ * into coarser buckets (each a run of consecutive samples, keeping per figure its first, last,
+ * min, max with its time, and mean), in at most as many bytes again as the ring (at least about
+ * 230 KiB), so the run's start is never forgotten. mw_watcher_summary reads both. */
+
+/* One figure of mw_stats over the samples summarised. */
+typedef struct mw_figure {
+    uint64_t known;    /* samples that knew it (0: none did, and the rest is 0) */
+    uint64_t first;    /* bytes, at the first of them */
+    uint64_t last;     /* bytes, at the last of them */
+    uint64_t min;      /* bytes, the lowest */
+    uint64_t max;      /* bytes, the highest: exact, merged history included */
+    struct timespec max_time; /* CLOCK_MONOTONIC, when max was (the first time) */
+    double mean;       /* bytes, over the samples that knew it */
+} mw_figure;
+
+/* What mw_watcher_summary found. Grows at its end (see "Structs that grow"). */
+typedef struct mw_run_summary {
+    struct timespec first_time; /* CLOCK_MONOTONIC, the first sample summarised */
+    struct timespec last_time;  /* ... and the last. With merged samples these may lie outside
+                                   the range asked: a bucket is summarised whole or not at all */
+    uint64_t samples;           /* samples summarised */
+    uint64_t merged;            /* of those, how many came from merged buckets (0: every one at
+                                   full resolution); min, max and its time stay exact, the
+                                   range's edges are the buckets' */
+    uint64_t max_merged;        /* the widest bucket, in samples (1 when merged is 0): the time
+                                   resolution of the range's edges, in intervals */
+    uint64_t spike_hwm;         /* the highest proven peak between samples of a single process
+                                   (MW_SAMPLE_HWM_ROSE; peak_physical_size then), 0 if none */
+    uint32_t valid;             /* MW_HAVE_* bits of the figures some sample knew */
+    uint32_t flags;             /* OR of the samples' MW_SAMPLE_* bits */
+    /* The figures, named as mw_stats's (peak_* are the kernel's marks, sampled). */
+    mw_figure physical_size, virtual_size, shared_size, anon_size, file_size, shmem_size,
+        swap_size, peak_physical_size, peak_virtual_size, pss_size, pss_anon_size, pss_file_size,
+        pss_shmem_size, uss_size, swap_pss_size;
+} mw_run_summary;
+
+/* Summarise the watcher's whole run (merged history and ring) over the samples taken in
+ * [from, to] (CLOCK_MONOTONIC, as mw_stats.timestamp; NULL from: the run's start, NULL to: now),
+ * into *out (out_size bytes of it). Read under the watcher's lock in one consistent copy, while
+ * the sampler runs or not; no callback is called. O(samples in the ring + buckets). Any thread.
+ * Errors: MW_EINVAL (NULL w or out, from after to, a tv_nsec outside 0 .. 999999999, a size too
+ * small), MW_ENODATA (no sample in the range; *out is zeroed). */
+int mw_watcher_summary(const mw_watcher *w, const struct timespec *from, const struct timespec *to,
+                       mw_run_summary *out);
+int mw_watcher_summary_sized(const mw_watcher *w, const struct timespec *from,
+                             const struct timespec *to, mw_run_summary *out, size_t out_size);
+#define mw_watcher_summary(...) mw_watcher_summary_sized(__VA_ARGS__, sizeof(mw_run_summary))
 
 /* ---- Is it a leak? ------------------------------------------------------------------------------ */
 

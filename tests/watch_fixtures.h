@@ -3,7 +3,7 @@
 #ifndef MW_WATCH_FIXTURES_H
 #define MW_WATCH_FIXTURES_H
 
-/* Included by tests/test_watcher.c and tests/test_pss.c only (each a test binary of its own), so
+/* Included by tests/test_watcher.c, tests/test_pss.c and tests/test_runsummary.c only (each a test binary of its own), so
  * everything is static. */
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -12,6 +12,8 @@ _Static_assert(MW__STATS_SIZE_1 == sizeof(mw_stats), "mw_stats grew: freeze MW__
 _Static_assert(MW__CONFIG_SIZE_1 == sizeof(mw_config), "mw_config grew: freeze MW__CONFIG_SIZE_1");
 _Static_assert(MW__STATUS_SIZE_1 == sizeof(mw_watcher_status),
                "mw_watcher_status grew: freeze MW__STATUS_SIZE_1");
+_Static_assert(MW__SUMMARY_SIZE_1 == sizeof(mw_run_summary),
+               "mw_run_summary grew: freeze MW__SUMMARY_SIZE_1");
 
 void mw__copy_out(void *dst, size_t dst_size, const void *src, size_t src_size)
 {

@@ -11,6 +11,8 @@
 #define MW__STATS_SIZE_MIN  offsetof(mw_stats, nprocs_unreadable)
 #define MW__CONFIG_SIZE_MIN offsetof(mw_config, include_children)
 #define MW__STATUS_SIZE_MIN offsetof(mw_watcher_status, pss_unreadable)
+/* mw_run_summary came whole (after 0.2.0): its first layout is its smallest. */
+#define MW__SUMMARY_SIZE_MIN MW__SUMMARY_SIZE_1
 
 /* The layout the plain-named functions use for ever (0.2.0's, soname libmemwatch.so.1): up to
  * the end of its last field, so a struct with less tail padding (another ABI) is never overrun.
@@ -18,6 +20,7 @@
 #define MW__STATS_SIZE_1 (offsetof(mw_stats, pss_timestamp) + sizeof(struct timespec))
 #define MW__CONFIG_SIZE_1 (offsetof(mw_config, pss_interval_ms) + sizeof(uint64_t))
 #define MW__STATUS_SIZE_1 (offsetof(mw_watcher_status, pss_unreadable) + sizeof(uint32_t))
+#define MW__SUMMARY_SIZE_1 (offsetof(mw_run_summary, swap_pss_size) + sizeof(mw_figure))
 
 /* Write the library's src (src_size bytes) into the caller's dst (dst_size bytes): the common
  * prefix is copied, a caller's tail the library does not know is zeroed, nothing past dst_size is

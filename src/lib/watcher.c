@@ -71,6 +71,7 @@ static int init_parts(mw_watcher *w, size_t history_size)
     if (rc != 0)
         return rc;
     mw__summary_reset(&w->summary);
+    mw__tiers_init(&w->tiers, history_size); /* allocates when the run first outgrows the ring */
     if (mw__sleeper_init(&w->sleeper) != 0) {
         mw__ring_destroy(&w->ring);
         return MW_ENOMEM;
@@ -143,6 +144,7 @@ void mw_watcher_free(mw_watcher *w)
     mw__sleeper_destroy(&w->sleeper);
     pthread_mutex_destroy(&w->lock);
     mw__ring_destroy(&w->ring);
+    mw__tiers_destroy(&w->tiers);
     free(w);
 }
 
@@ -222,6 +224,11 @@ static int sample_once(mw_watcher *w)
     lock_w(w);
     w->peak_reset_error = reset_err;
     uint64_t seq = mw__ring_end(&w->ring);
+    /* The sample about to be overwritten keeps its place in the run, merged (tiers that failed
+     * to allocate stay empty: the summary then starts at the ring). */
+    uint64_t first = mw__ring_first(&w->ring);
+    if (mw__ring_count(&w->ring) == w->ring.cap && mw__tiers_end(&w->tiers) == first)
+        mw__tiers_push(&w->tiers, mw__ring_at(&w->ring, first));
     mw__ring_push(&w->ring, &s);
     mw__summary_add(&w->summary, &s, seq);
     ncbs = w->ncbs;

@@ -14,6 +14,7 @@
 #include "ring.h"
 #include "sleeper.h"
 #include "stats.h"
+#include "tiers.h"
 
 #define MW__MAX_CALLBACKS 16
 
@@ -48,6 +49,8 @@ struct mw_watcher {
     int peak_reset_error;
     uint32_t pss_unreadable;
     mw__ring ring;
+    mw__tiers tiers;      /* the samples the ring overwrote, merged (tiers.h): with the ring, the
+                             whole run; they end where the ring begins */
     mw__summary summary;
     cb_entry cbs[MW__MAX_CALLBACKS];
     size_t ncbs;
