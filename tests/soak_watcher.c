@@ -6,7 +6,9 @@
  *     tests/soak_watcher 60
  * The watcher samples this process at 1-3 ms into a 1000-slot ring (so it wraps every second or
  * so) while two reader threads copy history, the callbacks record every sample, and the main
- * thread changes the interval, stops and restarts, and frees other watchers while they run.
+ * thread changes the interval, stops and restarts, and frees other watchers while they run; a
+ * third reader summarises the whole run and random ranges of it (mw_watcher_summary: the ring
+ * and the merged history behind it, as the sampler pushes into both).
  * At the end every sample a reader got must be the very sample the callbacks saw under the same
  * sequence number. Exit 0 when every invariant held, 1 (with messages) otherwise, 2 on bad usage. */
 
@@ -244,6 +246,96 @@ static void *reader2_main(void *arg)
     return NULL;
 }
 
+/* ---- reader 3: range summaries over the ring and the merged history ---------------------------- */
+
+typedef struct reader3 {
+    mw_watcher *w;
+    uint64_t rounds, empty, merged_seen;
+    int64_t first_t; /* the run's first sample, as the whole-run summary says (0 before) */
+} reader3;
+
+static int64_t tsp_ns(const struct timespec *ts) { return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec; }
+
+/* What holds for any summary: each figure's first, last and mean within its min..max, its max
+ * dated within the samples summarised, merged samples a part of them. */
+static void check_summary(const mw_run_summary *s, const char *what)
+{
+    int64_t a = tsp_ns(&s->first_time), b = tsp_ns(&s->last_time);
+    if (s->samples == 0 || a > b || s->merged > s->samples || s->max_merged < 1 ||
+        (s->merged == 0 && s->max_merged != 1))
+        fail("reader3: %s: %" PRIu64 " samples (%" PRIu64 " merged, widest %" PRIu64 ") from %"
+             PRId64 " to %" PRId64, what, s->samples, s->merged, s->max_merged, a, b);
+    const mw_figure *f[] = {&s->physical_size, &s->virtual_size};
+    for (size_t i = 0; i < 2; i++) {
+        if (f[i]->known != s->samples || f[i]->min > f[i]->max || f[i]->first < f[i]->min ||
+            f[i]->first > f[i]->max || f[i]->last < f[i]->min || f[i]->last > f[i]->max ||
+            f[i]->mean < (double)f[i]->min || f[i]->mean > (double)f[i]->max ||
+            tsp_ns(&f[i]->max_time) < a || tsp_ns(&f[i]->max_time) > b)
+            fail("reader3: %s: figure %zu: known %" PRIu64 " of %" PRIu64 ", min %" PRIu64
+                 " mean %.0f max %" PRIu64 ", first %" PRIu64 " last %" PRIu64, what, i,
+                 f[i]->known, s->samples, f[i]->min, f[i]->mean, f[i]->max, f[i]->first,
+                 f[i]->last);
+    }
+}
+
+static void *reader3_main(void *arg)
+{
+    reader3 *r = arg;
+    uint64_t prev_n = 0, prev_max = 0;
+    unsigned seed = 12345;
+    while (!atomic_load(&done)) {
+        sleep_us(atomic_load(&fast) ? 200 : 1000);
+        mw_watcher_status before, after;
+        mw_stats peak;
+        mw_run_summary all, part;
+        mw_watcher_get_status(r->w, &before);
+        int rc = mw_watcher_summary(r->w, NULL, NULL, &all);
+        mw_watcher_get_status(r->w, &after);
+        r->rounds++;
+        if (rc == MW_ENODATA && before.samples == 0)
+            continue;
+        if (rc != 0) {
+            fail("reader3: whole-run summary: %s", mw_strerror(rc));
+            continue;
+        }
+        check_summary(&all, "the whole run");
+        if (all.samples < before.samples || all.samples > after.samples || all.samples < prev_n)
+            fail("reader3: the run's %" PRIu64 " samples, between %" PRIu64 " and %" PRIu64
+                 " (%" PRIu64 " before)", all.samples, before.samples, after.samples, prev_n);
+        if (r->first_t && tsp_ns(&all.first_time) != r->first_t)
+            fail("reader3: the run's first sample moved (the start was forgotten)");
+        r->first_t = tsp_ns(&all.first_time);
+        if (all.physical_size.max < prev_max ||
+            (mw_watcher_max_stats(r->w, &peak) == 0 && peak.physical_size < all.physical_size.max))
+            fail("reader3: the run's peak RSS %" PRIu64 " went back, or past max_stats",
+                 all.physical_size.max);
+        prev_n = all.samples;
+        prev_max = all.physical_size.max;
+        r->merged_seen += all.merged > 0;
+        /* A random range of the run summarised above: a slice of it (newer samples, and the
+         * merging they cause, only ever take older ones into buckets), or nothing there (a
+         * stop's gap). */
+        int64_t last = tsp_ns(&all.last_time), span = last - r->first_t;
+        int64_t x = r->first_t + (span > 0 ? (int64_t)(rand_r(&seed) % (uint64_t)span) : 0);
+        int64_t y = x + (span > 0 ? (int64_t)(rand_r(&seed) % (uint64_t)(span / 8 + 1)) : 0);
+        y = y < last ? y : last;
+        struct timespec from = {(time_t)(x / 1000000000), (long)(x % 1000000000)};
+        struct timespec to = {(time_t)(y / 1000000000), (long)(y % 1000000000)};
+        rc = mw_watcher_summary(r->w, &from, &to, &part);
+        if (rc == MW_ENODATA) {
+            r->empty++;
+        } else if (rc != 0) {
+            fail("reader3: range summary: %s", mw_strerror(rc));
+        } else {
+            check_summary(&part, "a range");
+            if (part.physical_size.max > all.physical_size.max || part.samples > all.samples ||
+                tsp_ns(&part.last_time) > last)
+                fail("reader3: a range of the run read before it holds more than the run");
+        }
+    }
+    return NULL;
+}
+
 /* ---- main: the controller ---------------------------------------------------------------------- */
 
 /* Create, start, and free a watcher while it runs, its callback mid-flight. */
@@ -313,11 +405,13 @@ int main(int argc, char **argv)
 
     static reader1 r1;
     static reader2 r2;
-    r1.w = r2.w = w;
+    static reader3 r3;
+    r1.w = r2.w = r3.w = w;
     atomic_init(&r2.late_calls, 0);
-    pthread_t t1, t2;
+    pthread_t t1, t2, t3;
     if (pthread_create(&t1, NULL, reader1_main, &r1) != 0 ||
-        pthread_create(&t2, NULL, reader2_main, &r2) != 0) {
+        pthread_create(&t2, NULL, reader2_main, &r2) != 0 ||
+        pthread_create(&t3, NULL, reader3_main, &r3) != 0) {
         fprintf(stderr, "soak_watcher: pthread_create failed\n");
         return 1;
     }
@@ -373,6 +467,7 @@ int main(int argc, char **argv)
     atomic_store(&done, true);
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
+    pthread_join(t3, NULL);
 
     /* Everything is quiet now: check the books. */
     mw_watcher_status st;
@@ -398,13 +493,26 @@ int main(int argc, char **argv)
     }
     if (matched != r1.read)
         fail("reader1 matched %" PRIu64 " of the %" PRIu64 " samples it read", matched, r1.read);
+    /* The whole run, start included, however far the ring wrapped. */
+    mw_run_summary all;
+    if (mw_watcher_summary(w, NULL, NULL, &all) != 0 || all.samples != st.samples ||
+        (cb.seen.n && (tsp_ns(&all.first_time) != cb.seen.t[0] ||
+                       tsp_ns(&all.last_time) != cb.seen.t[cb.seen.n - 1])) ||
+        (st.dropped && all.merged != st.dropped))
+        fail("the run's summary: %" PRIu64 " samples (%" PRIu64 " merged) of %" PRIu64
+             " (%" PRIu64 " overwritten), or not from the first sample to the last",
+             all.samples, all.merged, st.samples, st.dropped);
+    check_summary(&all, "the whole run, at the end");
+    if (st.dropped && !r3.merged_seen)
+        fail("reader3 never saw merged history in %" PRIu64 " rounds", r3.rounds);
 
     printf("soak_watcher: %lds, %" PRIu64 " samples (%" PRIu64 " overwritten), reader1 %" PRIu64
            " read / %" PRIu64 " lost in %" PRIu64 " calls, reader2 %" PRIu64 " rounds, "
+           "reader3 %" PRIu64 " summaries (%" PRIu64 " empty ranges), "
            "%" PRIu64 " restarts, %" PRIu64 " interval changes, %" PRIu64
            " watchers freed while running: %s\n",
-           seconds, st.samples, st.dropped, r1.read, r1.lost, r1.calls, r2.rounds, restarts,
-           interval_changes, frees, atomic_load(&failures) ? "FAILED" : "ok");
+           seconds, st.samples, st.dropped, r1.read, r1.lost, r1.calls, r2.rounds, r3.rounds,
+           r3.empty, restarts, interval_changes, frees, atomic_load(&failures) ? "FAILED" : "ok");
     mw_watcher_free(w);
     free(cb.seen.t);
     free(r1.got.t);
