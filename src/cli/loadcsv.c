@@ -45,8 +45,11 @@ int app_capture_load(const char *path, size_t history, const char *opt, mw__capt
         mw__capture_destroy(cap);
         return APP_EXIT_USAGE;
     }
-    if (mw__ring_end(&cap->ring) == 0) {
-        if (got.torn_line)
+    if (mw__ring_count(&cap->ring) == 0) {
+        if (mw__tiers_count(&cap->tiers)) /* an export always ends with its newest samples */
+            fprintf(stderr, "memwatch: %s %s: it holds merged rows only, no sample at full "
+                    "resolution after them\n", what, path);
+        else if (got.torn_line)
             fprintf(stderr, "memwatch: %s %s: it holds no complete row (line %llu is cut short)\n",
                     what, path, (unsigned long long)got.torn_line);
         else

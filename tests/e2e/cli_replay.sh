@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# cli_replay.sh — record with -o, --replay it in tmux (REPLAY, same peak), bad line numbers, a 1,000,000-row file bounded by -H.
+# cli_replay.sh — record with -o, --replay it in tmux (REPLAY, same peak), bad line numbers, a 1,000,000-row file bounded by -H, exported whole and replayed.
 . "$(dirname "$0")/harness.sh"
 
 # ---- record a capture with a distinct peak: +40 MiB for a while, then freed -----------------------
@@ -63,10 +63,38 @@ if wait_screen "REPLAY" 40; then
     ok "replay of 1,000,000 rows with -H 1000 loads"
     check "replay of 1,000,000 rows: 1000 samples kept of 1000000" screen_has "1000/1000 samples  1000000 taken"
     screen > big-screen.txt
+    # Its export holds the whole run: the merged history first (the 999 MiB peak of row 500000
+    # in a bucket's rss_bytes_max), then the 1000 samples; every row says how many it stands for.
+    export_ok 4242
+    check "export of the 1,000,000-row replay: samples is the last column" \
+        eval "head -n 1 '$EXPORTED' | grep -q ',samples\$'"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        { n += $col["samples"]; if ($col["rss_bytes_max"] > max) max = $col["rss_bytes_max"];
+          if ($col["first_elapsed_s"] == "") full++ }
+        END { print n, max, full }' "$EXPORTED" > exp-sums.txt
+    note "export: samples, highest rss_bytes_max, full-resolution rows: $(cat exp-sums.txt)"
+    check "export: its rows stand for 1000000 samples, the peak of 999 MiB among them, 1000 at full resolution" \
+        [ "$(cat exp-sums.txt)" = "1000000 $((999 << 20)) 1000" ]
+    cp "$EXPORTED" merged.csv
 else
     fail "replay of 1,000,000 rows did not show within 40 s"
 fi
 st=$(dashboard_quit)
 check "replay of 1,000,000 rows: q quits with status 0 (got $st)" [ "$st" = 0 ]
+
+# ---- the export replays into the same history: the run's length and its full-resolution part ------
+if [ -f merged.csv ]; then
+    start_tui_sh "'$MEMWATCH' --replay merged.csv -H 1000" 100 30
+    check "replay of the export: 1000 samples kept of 1000000" wait_screen "1000/1000 samples  1000000 taken" 20
+    st=$(dashboard_quit)
+    check "replay of the export: q quits with status 0 (got $st)" [ "$st" = 0 ]
+    # merged rows alone (the export cut before its samples) are no run to show
+    head -n 20 merged.csv > merged-only.csv
+    in_pty "'$MEMWATCH' --replay merged-only.csv 2> err" > /dev/null
+    rc=$?
+    note "$(cat err)"
+    check "replay of merged rows only: one line, status 2" \
+        eval '[ $rc -eq 2 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q "merged rows only" err'
+fi
 [ "$MW_FAILS" -gt 0 ] && { echo "--- last screen:"; screen; cat replay-screen.txt; }
 finish
