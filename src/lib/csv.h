@@ -68,7 +68,11 @@ typedef struct mw__csv_loaded {
 } mw__csv_loaded;
 
 /* Load a capture file into c (already initialised; whatever it held is replaced; its capacity
- * bounds what is kept: the newest rows win, the summary covers every row). Sets pid (from the
+ * bounds what is kept: the newest rows win, older ones are merged into its tiers, the summary
+ * covers every row). An export's merged rows (mw__csv_export_header) become buckets of the tiers
+ * as they were (mw__capture_add_bucket), the ring starting after them; they must come before
+ * every full-resolution row, and their figures must agree (first, last and mean within
+ * min..max, the max's time within the row's span), else MW_EINVAL naming the line. Sets pid (from the
  * first row), t0 = 0 with t_ns = elapsed_s in ns, and the wall-clock offset from the first row's
  * timestamp (so exporting again reproduces the same timestamps), and marks (the newest
  * MW__MARKS_MAX/2 .. MW__MARKS_MAX of them are kept). A file with a header and no rows loads

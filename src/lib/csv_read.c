@@ -190,10 +190,14 @@ static int merged_field(reader *r, uint64_t line, const int col[C_COUNT], int f,
 }
 
 /* The row's merged cells, if it is a merged row (*merged: first_elapsed_s is there). s holds
- * its usual columns (the last values), el_ns its time. */
+ * its usual columns (the last values), el_ns its time; after_full: a full-resolution row came
+ * before (merged rows come first). */
 static int parse_merged(reader *r, uint64_t line, const int col[C_COUNT], const mw__sample *s,
-                        int64_t el_ns, mw__bucket *b, bool *merged)
+                        int64_t el_ns, bool after_full, mw__bucket *b, bool *merged)
 {
+    if (after_full && col[C_FIRST_EL] >= 0 && r->flen[col[C_FIRST_EL]])
+        return mw__csv_fail(r, line, "a merged row after full-resolution rows (merged rows come "
+                                     "first)");
     uint64_t n = 1, hwm = 0;
     bool got_n, got_hwm;
     int rc = opt_u64(r, line, col, C_SAMPLES, &n, &got_n);
@@ -222,6 +226,16 @@ static int parse_merged(reader *r, uint64_t line, const int col[C_COUNT], const 
             return rc;
     }
     return 0;
+}
+
+/* A merged row's bucket into the capture's tiers (its marks' labels are not kept). */
+static int add_merged(reader *r, uint64_t line, mw__capture *c, mw__bucket *b, bool marked)
+{
+    if (b->seq_end > UINT64_MAX / 4 - mw__tiers_end(&c->tiers))
+        return mw__csv_fail(r, line, "samples: more than a run can hold");
+    b->flags |= marked ? MW_SAMPLE_MARK : 0;
+    int rc = mw__capture_add_bucket(c, b);
+    return rc == MW_EINVAL ? mw__csv_fail(r, line, "a merged row after the samples") : rc;
 }
 
 static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture *c, row_state *rs)
@@ -275,10 +289,7 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
                                      "labels)", MW__MARKER_SETTLED_MAX);
     mw__bucket b;
     bool merged;
-    if (rs->full && col[C_FIRST_EL] >= 0 && r->flen[col[C_FIRST_EL]])
-        return mw__csv_fail(r, line, "a merged row after full-resolution rows (merged rows come "
-                                     "first)");
-    int rc = parse_merged(r, line, col, &s, el_ns, &b, &merged);
+    int rc = parse_merged(r, line, col, &s, el_ns, rs->full, &b, &merged);
     if (rc)
         return rc;
     if (rs->rows && (merged ? b.t_first : el_ns) < rs->prev_el)
@@ -299,13 +310,8 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
     s.t_ns = el_ns;
     rs->prev_el = el_ns;
     rs->rows++;
-    if (merged && b.seq_end > UINT64_MAX / 4 - mw__tiers_end(&c->tiers))
-        return mw__csv_fail(r, line, "samples: more than a run can hold");
-    if (merged) {
-        b.flags |= marked ? MW_SAMPLE_MARK : 0; /* a mark older than the ring: no label kept */
-        rc = mw__capture_add_bucket(c, &b);
-        return rc == MW_EINVAL ? mw__csv_fail(r, line, "a merged row after the samples") : rc;
-    }
+    if (merged)
+        return add_merged(r, line, c, &b, marked);
     rs->full = true;
     mw__capture_add(c, &s);
     return marked ? add_mark(c, cell, cell_n) : 0; /* fits a new sample: only MW_ENOMEM */
