@@ -347,6 +347,8 @@ typedef struct mw_run_summary {
  * [from, to] (CLOCK_MONOTONIC, as mw_stats.timestamp; NULL from: the run's start, NULL to: now),
  * into *out (out_size bytes of it). Read under the watcher's lock in one consistent copy, while
  * the sampler runs or not; no callback is called. O(samples in the ring + buckets). Any thread.
+ * Should the merged history fail to allocate (out of memory), the run's older part is gone and
+ * the summary starts at the ring: first_time says where it starts.
  * Errors: MW_EINVAL (NULL w or out, from after to, a tv_nsec outside 0 .. 999999999, a size too
  * small), MW_ENODATA (no sample in the range; *out is zeroed). */
 int mw_watcher_summary(const mw_watcher *w, const struct timespec *from, const struct timespec *to,
