@@ -132,6 +132,36 @@ Test(csvrun, an_export_past_the_ring_replays_to_the_same_chart_and_writes_back_t
     mw__capture_destroy(&b);
 }
 
+Test(csvrun, marks_older_than_the_ring_keep_their_labels_on_their_bucket, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+    mw__capture a, b;
+    long_run(&a, 200, 6000); /* marks at 3, 1003, ... 5003: all but the last in merged history */
+    cr_assert_eq(mw__csv_export(&a, in_dir("a.csv"), false, NULL, err, sizeof(err)), 0, "%s", err);
+    char *text = read_file(in_dir("a.csv"), NULL);
+    cr_assert(strstr(text, ",\"deploy\",") != NULL, "a merged row carries its mark's label");
+    cr_assert(strstr(text, ",\"M2\",") != NULL, "and an unlabelled one its number");
+    free(text);
+    cr_assert_eq(mw__capture_init(&b, 200), 0);
+    cr_assert_eq(mw__csv_load(in_dir("a.csv"), &b, NULL, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(b.nmarks, a.nmarks);
+    for (size_t i = 0; i < a.nmarks; i++) {
+        cr_assert_str_eq(b.marks[i].label, a.marks[i].label);
+        /* on the first sample of the bucket that holds it (the ring's: that very sample) */
+        uint64_t s = a.marks[i].seq;
+        if (s >= mw__ring_first(&a.ring)) {
+            cr_assert_eq(b.marks[i].seq, s);
+            continue;
+        }
+        size_t k = 0;
+        while (mw__tiers_at(&a.tiers, k)->seq_end <= s)
+            k++;
+        cr_assert_eq(b.marks[i].seq, mw__tiers_at(&a.tiers, k)->seq_first, "mark %zu", i);
+    }
+    mw__capture_destroy(&a);
+    mw__capture_destroy(&b);
+}
+
 Test(csvrun, every_row_says_how_many_samples_it_stands_for_in_its_last_column, .init = mkdir_tmp,
      .fini = rm_tmp)
 {

@@ -41,8 +41,15 @@ static char *expected_text(const mw__export_format *fmt, const mw__capture *c, s
     const mw__export_run *run = fmt->run;
     if (run ? run->header != NULL : fmt->header != NULL)
         n += (run ? run->header : fmt->header)(buf + n, cap - n, c);
-    for (size_t i = 0; run && i < nb; i++)
-        n += run->bucket(buf + n, cap - n, c, mw__tiers_at(&c->tiers, i), NULL);
+    static char span[MW__MARKER_CELL];
+    for (size_t i = 0; run && i < nb; i++) {
+        const mw__bucket *b = mw__tiers_at(&c->tiers, i);
+        const char *label = (b->flags & MW_SAMPLE_MARK)
+                                ? mw__capture_marker_span(c, b->seq_first, b->seq_end, span,
+                                                          sizeof(span))
+                                : NULL;
+        n += run->bucket(buf + n, cap - n, c, b, label);
+    }
     for (uint64_t seq = mw__ring_first(&c->ring); seq < mw__ring_end(&c->ring); seq++) {
         const mw__sample *s = mw__ring_at(&c->ring, seq);
         const char *label = (s->flags & MW_SAMPLE_MARK) ? marker_of(c, seq) : NULL;

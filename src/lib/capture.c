@@ -209,12 +209,15 @@ int mw__capture_mark_next(mw__capture *c, const char *label)
 /* What to do with each label of a cell: measure the cell it makes, or add it. */
 typedef struct cell_walk {
     mw__capture *c;    /* NULL: only measure */
+    uint64_t seq;      /* UINT64_MAX: add to the newest sample; else to this one (merged) */
     uint64_t ordinal;  /* the next mark's ordinal in the run (numbers an unlabelled one) */
     size_t len;        /* the cell's bytes so far, as mw__capture_marker would write them */
 } cell_walk;
 
 static int walk_label(cell_walk *w, const char *label)
 {
+    if (w->c && w->seq != UINT64_MAX)
+        return push_mark(w->c, w->seq, label, MW__MARKER_SETTLED_MAX);
     if (w->c)
         return mark_newest(w->c, label, MW__MARKER_SETTLED_MAX);
     char l[MW__MARK_LABEL_MAX];
@@ -249,7 +252,7 @@ static int walk_cell(cell_walk *w, const char *cell, size_t len)
 
 size_t mw__capture_cell_len(const mw__capture *c, const char *cell, size_t len)
 {
-    cell_walk w = {NULL, c->marks_made + 1, 0};
+    cell_walk w = {NULL, UINT64_MAX, c->marks_made + 1, 0};
     walk_cell(&w, cell, len);
     return w.len;
 }
@@ -262,8 +265,42 @@ int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len)
     size_t used = cell_len(c, mw__ring_end(&c->ring) - 1);
     if (used + (used ? 3 : 0) + mw__capture_cell_len(c, cell, len) > MW__MARKER_SETTLED_MAX)
         return MW_EINVAL;
-    cell_walk w = {c, 0, 0};
+    cell_walk w = {c, UINT64_MAX, 0, 0};
     return walk_cell(&w, cell, len);
+}
+
+int mw__capture_mark_cell_merged(mw__capture *c, const char *cell, size_t len)
+{
+    const mw__bucket *b = mw__tiers_count(&c->tiers)
+                              ? mw__tiers_at(&c->tiers, mw__tiers_count(&c->tiers) - 1) : NULL;
+    if (!b || mw__ring_count(&c->ring) || mw__capture_cell_len(c, cell, len) > MW__MARKER_MAX)
+        return MW_EINVAL;
+    cell_walk w = {c, b->seq_first, 0, 0};
+    return walk_cell(&w, cell, len);
+}
+
+const char *mw__capture_marker_span(const mw__capture *c, uint64_t first, uint64_t end, char *buf,
+                                    size_t n)
+{
+    size_t i = first_mark_at(c, first), o = 0;
+    if (i == c->nmarks || c->marks[i].seq >= end || n == 0)
+        return NULL;
+    for (; i < c->nmarks && c->marks[i].seq < end; i++) {
+        size_t need = (o ? 3 : 0) + cell_label_len(c->marks[i].label);
+        if (o + need > MW__MARKER_MAX || o + need >= n)
+            break; /* as many as one cell holds */
+        if (o) {
+            memcpy(buf + o, " | ", 3);
+            o += 3;
+        }
+        for (const char *p = c->marks[i].label; *p; p++) {
+            if (*p == '|')
+                buf[o++] = '|';
+            buf[o++] = *p;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
 }
 
 const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n)

@@ -84,6 +84,10 @@ void mw__capture_settle_marks(mw__capture *c);
  * returns 0, MW_ENODATA (no sample), MW_EINVAL (the sample's cell would pass
  * MW__MARKER_SETTLED_MAX: nothing added), MW_ENOMEM. */
 int mw__capture_mark_cell(mw__capture *c, const char *cell, size_t len);
+/* The same for a merged row (mw__capture_add_bucket just took its bucket): its marks go on the
+ * bucket's first sample. Returns 0, MW_EINVAL (no bucket, samples already, a cell longer than
+ * MW__MARKER_MAX: nothing added), MW_ENOMEM. */
+int mw__capture_mark_cell_merged(mw__capture *c, const char *cell, size_t len);
 /* The length of the marker cell those marks make (labels cut and numbered as marking does),
  * without adding them: the reader checks it before it adds the row's sample. */
 size_t mw__capture_cell_len(const mw__capture *c, const char *cell, size_t len);
@@ -91,6 +95,10 @@ size_t mw__capture_cell_len(const mw__capture *c, const char *cell, size_t len);
 /* The marker cell of sample seq into buf (n >= MW__MARKER_CELL holds any): its marks' labels
  * joined, or NULL if it has none. */
 const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n);
+/* The marker cell of the samples [first, end) (a merged row): their marks' labels joined as
+ * above, as many as fit in MW__MARKER_MAX bytes (a wide bucket can hold more), or NULL if none. */
+const char *mw__capture_marker_span(const mw__capture *c, uint64_t first, uint64_t end, char *buf,
+                                    size_t n);
 /* The newest mark, or NULL. */
 const mw__mark *mw__capture_last_mark(const mw__capture *c);
 

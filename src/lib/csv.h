@@ -36,8 +36,10 @@ extern const char mw__csv_header[];
  * for `samples` consecutive samples from first_elapsed_s to elapsed_s: its usual field columns
  * hold each field's last value, X_first/min/max the bucket's first, lowest and highest, X_mean
  * the mean rounded to a byte, X_max_elapsed_s when the (first) highest was; nprocs and
- * nprocs_unreadable are empty (not kept), hwm_rose and marker say whether any of its samples had
- * a spike or a mark, spike_hwm_bytes the highest proven mark of a single process (empty: none).
+ * nprocs_unreadable are empty (not kept), hwm_rose says whether any of its samples had a spike,
+ * marker joins their marks' labels (mw__capture_marker_span: up to MW__MARKER_MAX bytes; a
+ * replay puts them on the bucket's first sample), spike_hwm_bytes is the highest proven mark of a
+ * single process (empty: none).
  * Merged rows come first, oldest first. */
 extern const char mw__csv_export_header[];
 #define MW__CSV_MERGED_PER_FIELD 5

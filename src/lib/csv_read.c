@@ -140,14 +140,15 @@ static bool marker_cell(const reader *r, const int col[C_COUNT], const char **ce
 
 /* Marks loaded from a file can be dense (one per row); the capture forgets its oldest one by
  * one past MW__MARKS_MAX, so forget the oldest half at once here to keep loading linear. */
-static int add_mark(mw__capture *c, const char *cell, size_t n)
+static int add_mark(mw__capture *c, const char *cell, size_t n, bool merged)
 {
     if (c->nmarks == MW__MARKS_MAX) {
         size_t drop = MW__MARKS_MAX / 2;
         memmove(c->marks, c->marks + drop, (c->nmarks - drop) * sizeof(*c->marks));
         c->nmarks -= drop;
     }
-    return mw__capture_mark_cell(c, cell, n); /* "a | b": two marks on one sample */
+    /* "a | b": two marks on one sample (a merged row's: on its first) */
+    return merged ? mw__capture_mark_cell_merged(c, cell, n) : mw__capture_mark_cell(c, cell, n);
 }
 
 /* An optional cell of column k into *v (false: empty or absent), or an error. */
@@ -228,14 +229,20 @@ static int parse_merged(reader *r, uint64_t line, const int col[C_COUNT], const 
     return 0;
 }
 
-/* A merged row's bucket into the capture's tiers (its marks' labels are not kept). */
-static int add_merged(reader *r, uint64_t line, mw__capture *c, mw__bucket *b, bool marked)
+/* A merged row's bucket into the capture's tiers, its marks on its first sample. */
+static int add_merged(reader *r, uint64_t line, mw__capture *c, mw__bucket *b, const char *cell,
+                      size_t cell_n)
 {
     if (b->seq_end > UINT64_MAX / 4 - mw__tiers_end(&c->tiers))
         return mw__csv_fail(r, line, "samples: more than a run can hold");
-    b->flags |= marked ? MW_SAMPLE_MARK : 0;
+    if (cell && mw__capture_cell_len(c, cell, cell_n) > MW__MARKER_MAX)
+        return mw__csv_fail(r, line, "marker: more marks than a merged row holds (over %d bytes "
+                                     "of labels)", MW__MARKER_MAX);
+    b->flags |= cell ? MW_SAMPLE_MARK : 0;
     int rc = mw__capture_add_bucket(c, b);
-    return rc == MW_EINVAL ? mw__csv_fail(r, line, "a merged row after the samples") : rc;
+    if (rc == MW_EINVAL)
+        return mw__csv_fail(r, line, "a merged row after the samples");
+    return rc == 0 && cell ? add_mark(c, cell, cell_n, true) : rc;
 }
 
 static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture *c, row_state *rs)
@@ -311,10 +318,10 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
     rs->prev_el = el_ns;
     rs->rows++;
     if (merged)
-        return add_merged(r, line, c, &b, marked);
+        return add_merged(r, line, c, &b, marked ? cell : NULL, cell_n);
     rs->full = true;
     mw__capture_add(c, &s);
-    return marked ? add_mark(c, cell, cell_n) : 0; /* fits a new sample: only MW_ENOMEM */
+    return marked ? add_mark(c, cell, cell_n, false) : 0; /* fits a new sample: only MW_ENOMEM */
 }
 
 /* The last line of the file, cut short (no newline, too few fields or a cell cut in two): leave

@@ -68,10 +68,15 @@ static int write_buckets(outbuf *o, const mw__export_format *fmt, const mw__capt
     mw__tiers_walk w;
     mw__tiers_walk_from(&w, t, 0);
     int rc = 0;
-    for (const mw__bucket *b; rc == 0 && (b = mw__tiers_walk_next(&w)) != NULL;)
+    for (const mw__bucket *b; rc == 0 && (b = mw__tiers_walk_next(&w)) != NULL;) {
+        const char *label = (b->flags & MW_SAMPLE_MARK)
+                                ? mw__capture_marker_span(c, b->seq_first, b->seq_end, o->marker,
+                                                          sizeof(o->marker))
+                                : NULL;
         if ((rc = outbuf_reserve(o, fmt)) == 0)
-            rc = outbuf_took(o, fmt->run->bucket(o->buf + o->len, OUTBUF - o->len, c, b, NULL),
+            rc = outbuf_took(o, fmt->run->bucket(o->buf + o->len, OUTBUF - o->len, c, b, label),
                              rows);
+    }
     return rc;
 }
 

@@ -14,7 +14,8 @@
 /* How a format exports a whole run (mw__export), when it differs from its stream (-o): every
  * row says how many samples it stands for, and the history older than the ring (the capture's
  * tiers, tiers.h) comes first as one merged row per bucket, oldest first. Callbacks as below;
- * bucket's marker is NULL (the cell says only whether the bucket holds a mark). */
+ * bucket's marker joins the labels of the marks still kept on its samples
+ * (mw__capture_marker_span), NULL if none. */
 typedef struct mw__export_run {
     size_t (*header)(char *buf, size_t n, const mw__capture *c);
     size_t (*row)(char *buf, size_t n, const mw__capture *c, const mw__sample *s,
