@@ -279,16 +279,18 @@ int mw__capture_mark_cell_merged(mw__capture *c, const char *cell, size_t len)
     return walk_cell(&w, cell, len);
 }
 
-const char *mw__capture_marker_span(const mw__capture *c, uint64_t first, uint64_t end, char *buf,
-                                    size_t n)
+/* The labels of the marks on samples [first, end) joined into buf, up to limit bytes of them
+ * (and what buf holds), or NULL if there are none. */
+static const char *join_marks(const mw__capture *c, uint64_t first, uint64_t end, size_t limit,
+                              char *buf, size_t n)
 {
     size_t i = first_mark_at(c, first), o = 0;
     if (i == c->nmarks || c->marks[i].seq >= end || n == 0)
         return NULL;
     for (; i < c->nmarks && c->marks[i].seq < end; i++) {
         size_t need = (o ? 3 : 0) + cell_label_len(c->marks[i].label);
-        if (o + need > MW__MARKER_MAX || o + need >= n)
-            break; /* as many as one cell holds */
+        if (o + need > limit || o + need >= n)
+            break;
         if (o) {
             memcpy(buf + o, " | ", 3);
             o += 3;
@@ -303,27 +305,16 @@ const char *mw__capture_marker_span(const mw__capture *c, uint64_t first, uint64
     return buf;
 }
 
+const char *mw__capture_marker_span(const mw__capture *c, uint64_t first, uint64_t end, char *buf,
+                                    size_t n)
+{
+    return join_marks(c, first, end, MW__MARKER_MAX, buf, n); /* as many as one cell holds */
+}
+
 const char *mw__capture_marker(const mw__capture *c, uint64_t seq, char *buf, size_t n)
 {
-    size_t i = first_mark_at(c, seq), o = 0;
-    if (i == c->nmarks || c->marks[i].seq != seq || n == 0)
-        return NULL;
-    for (; i < c->nmarks && c->marks[i].seq == seq; i++) {
-        size_t need = (o ? 3 : 0) + cell_label_len(c->marks[i].label);
-        if (o + need >= n)
-            break; /* only a buffer below MW__MARKER_CELL */
-        if (o) {
-            memcpy(buf + o, " | ", 3);
-            o += 3;
-        }
-        for (const char *p = c->marks[i].label; *p; p++) {
-            if (*p == '|')
-                buf[o++] = '|';
-            buf[o++] = *p;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
+    /* a sample's own marks are within MW__MARKER_SETTLED_MAX: only a small buffer cuts them */
+    return join_marks(c, seq, seq + 1, MW__MARKER_SETTLED_MAX, buf, n);
 }
 
 const mw__mark *mw__capture_last_mark(const mw__capture *c)
