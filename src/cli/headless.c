@@ -281,6 +281,10 @@ void app_summary_print(FILE *f, const app_session *s)
     if (c->command[0])
         fprintf(f, " (%s)", c->command);
     fprintf(f, "\n  target    %s\n", state);
+    char oom[192];
+    if (app_oom_text(s, oom, sizeof(oom)))
+        fprintf(f, "  OOM       %s\n", oom);
+    app_cglaunch_summary(f, s);
     if (c->all.n == 0) {
         fprintf(f, "  samples   0: the process ended before the first sample\n");
         print_gates(f, s); /* the kernel's figure at exit may still decide --fail-above */
@@ -334,6 +338,9 @@ void app_summary_print(FILE *f, const app_session *s)
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
     if (mw__verdict_of_ring(&c->ring, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
+    mw__headroom h;
+    if (app_headroom(s, NULL, 0, &h))
+        fprintf(f, "  headroom  %s\n", h.text);
     print_gates(f, s);
     print_files(f, s);
 }

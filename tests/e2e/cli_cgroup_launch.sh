@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# cli_cgroup_launch.sh — --new-cgroup: the tree's true peak from the kernel, the cgroup removed after; a small limit and a real OOM kill named in the summary (issue 18).
+# shellcheck source=tests/e2e/harness.sh
+. "$(dirname "$0")/harness.sh"
+
+V1=/sys/fs/cgroup/memory
+[ "${MW_PROBE:-linux}" = linux ] || skip "cgroups are Linux-only"
+[ "$(id -u)" = 0 ] || skip "not root: cannot create a cgroup"
+[ -w "$V1/cgroup.procs" ] || skip "no writable cgroup v1 memory controller at $V1"
+
+MIB=$((1 << 20))
+OWN=$V1/mw-e2e-$$ # this script's own cgroup, for the watched-from-outside case
+# shellcheck disable=SC2317 # called from the EXIT trap
+cg_cleanup() {
+    local p d
+    for d in "$OWN" "$V1"/memwatch-*; do
+        [ -d "$d" ] || continue
+        case $d in "$V1"/memwatch-*) grep -qx "$MW_MEMWATCH_PIDS_RE" <<< "${d#"$V1"/memwatch-}" 2>/dev/null || continue ;; esac
+        while read -r p; do kill -KILL "$p" 2>/dev/null; done < "$d/cgroup.procs"
+        wait_until 5 rmdir "$d" 2> /dev/null # busy until the killed are reaped
+    done
+}
+MW_MEMWATCH_PIDS_RE='x' # the memwatch PIDs of this script (their cgroups are memwatch-PID-N)
+trap 'st=$?; cg_cleanup; (exit $st); harness_cleanup' EXIT
+
+# run_mw NAME ARGS...: memwatch in the background (so its PID names its cgroup), summary in NAME.sum.
+run_mw() {
+    local name=$1
+    shift
+    "$MEMWATCH" "$@" > "$name.sum" 2> "$name.err" &
+    local pid=$!
+    MW_MEMWATCH_PIDS_RE="$MW_MEMWATCH_PIDS_RE\\|$pid-[0-9]*"
+    track "$pid"
+    wait "$pid"
+    echo $? > "$name.rc"
+    sed 's/^/#      /' "$name.sum" "$name.err"
+    LAST_MW=$pid
+}
+no_cgroup_of() { ! compgen -G "$V1/memwatch-$1-*" > /dev/null; }
+
+# ---- two children at once: 40 MiB and 60 MiB, held together for a second -------------------------
+# shellcheck disable=SC2016 # expanded by the shell under test
+run_mw two --no-tui -i 100ms --new-cgroup --summary-json two.json -- sh -c \
+    '"$0" --alloc 40 --leak 1 --every 1000 --steps 1 --then-exit 0 & "$0" --alloc 60 --leak 1 --every 1000 --steps 1 --then-exit 0 & wait' "$MW_ALLOC"
+check "two children: memwatch exits 0" [ "$(cat two.rc)" = 0 ]
+peak=$(python3 -c 'import json; print(json.load(open("two.json"))["cgroup"]["peak_bytes"])')
+check "two children: the kernel's peak of the whole tree ($((peak / MIB)) MiB) >= the 100 MiB both held" \
+    [ "${peak:-0}" -ge $((100 * MIB)) ]
+expect "two children: the summary says it counts page cache" \
+    grep -Eq '^  cgroup    peak [0-9.]+ MiB incl\. page cache: the kernel.s count for the whole tree' two.sum
+check "two children: the cgroup is removed after the run" no_cgroup_of "$LAST_MW"
+
+# ---- a process left behind in the cgroup is killed, and the cgroup still goes ---------------------
+# setsid: out of the command's process group, which memwatch ends; only the cgroup holds it.
+# shellcheck disable=SC2016
+run_mw left --no-tui -i 100ms --new-cgroup -- sh -c 'setsid sleep 300 < /dev/null > /dev/null 2>&1 & exit 0'
+expect "left behind: memwatch says it killed it" grep -q 'killed 1 process left in cgroup' left.err
+check "left behind: the cgroup is removed" no_cgroup_of "$LAST_MW"
+
+# ---- --cgroup-limit: past it the OOM killer kills the command, and the summary says so ------------
+run_mw oom --no-tui -i 100ms --cgroup-limit 32M --summary-json oom.json -- "$MW_ALLOC" --leak 4 --every 100
+check "a 32 MiB limit: memwatch exits with the command's 128+9" [ "$(cat oom.rc)" = 137 ]
+expect "a 32 MiB limit: the summary names the OOM killer and the limit" \
+    grep -Eq '^  OOM       killed by the OOM killer at RSS [0-9.]+ MiB \(last sample; limit 32\.0 MiB\)$' oom.sum
+expect "a 32 MiB limit: --summary-json has the OOM line and the cgroup's kill count" \
+    python3 -c 'import json; d=json.load(open("oom.json")); assert "OOM killer" in d["oom"] and d["cgroup"]["limit_bytes"] == 32 << 20 and d["cgroup"]["oom_kills"] >= 1, d'
+check "a 32 MiB limit: the cgroup is removed" no_cgroup_of "$LAST_MW"
+
+# ---- a cgroup made outside memwatch: the command joins it itself; the machine's count rose --------
+mkdir "$OWN" || hard_error "cannot make $OWN"
+echo $((32 * MIB)) > "$OWN/memory.limit_in_bytes"
+[ -w "$OWN/memory.memsw.limit_in_bytes" ] && echo $((32 * MIB)) > "$OWN/memory.memsw.limit_in_bytes"
+# shellcheck disable=SC2016
+run_mw ext --no-tui -i 100ms -- sh -c 'echo $$ > "$1/cgroup.procs" && exec "$0" --leak 4 --every 100' "$MW_ALLOC" "$OWN"
+expect "a cgroup of its own: the summary names the OOM killer (the machine's count)" \
+    grep -Eq "^  OOM       killed by the OOM killer at RSS [0-9.]+ MiB \(last sample\): the machine's OOM kill count rose" ext.sum
+
+# ---- not permitted: one line, exit 2, nothing launched ------------------------------------------
+if id nobody > /dev/null 2>&1; then
+    su nobody -s /bin/sh -c "'$MEMWATCH' --no-tui --new-cgroup -- touch '$MW_TMP/ran'" > np.out 2> np.err
+    echo $? > np.rc
+    check "not root: exit 2" [ "$(cat np.rc)" = 2 ]
+    expect "not root: one line naming --new-cgroup" eval '[ "$(wc -l < np.err)" = 1 ] && grep -q "^memwatch: --new-cgroup: .*permission denied" np.err'
+    check "not root: the command did not run" [ ! -e "$MW_TMP/ran" ]
+fi
+finish
