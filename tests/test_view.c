@@ -113,6 +113,33 @@ Test(view, a_tripped_gate_leads_the_growth_row)
     free(t);
 }
 
+/* The program's notes (time to a limit, --new-cgroup's peak) get a row each under the figures,
+ * in their styles; a small screen has no room for them. */
+Test(view, notes_get_a_row_each_under_the_figures)
+{
+    fx_leak(&cap, 600, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    in.notes[0].text = "at this rate VSZ reaches RLIMIT_AS 2.0 GiB in ~40 s";
+    in.notes[0].style = MW__ST_GROWTH;
+    in.notes[1].text = "cgroup memwatch-1-0 (the whole tree): now 80.2 MiB, peak 101.9 MiB incl. page cache";
+    in.notes[1].style = MW__ST_NORMAL;
+    golden("view-notes-100x30", 100, 30, &in);
+    char *t = render(100, 30, &in);
+    char *a = strstr(t, in.notes[0].text), *b = strstr(t, "cgroup memwatch-1-0 (the whole tree)");
+    cr_assert(a && b, "%s", t);
+    int row = 0;
+    for (const char *p = t; p < a; p++)
+        row += *p == '\n';
+    cr_expect(a[-1] == '\n' && b[-1] == '\n', "each note starts its own row");
+    cr_expect(strchr(a, '\n') < b, "one row each, in order");
+    cr_expect_eq(mw__canvas_at(&cv, 0, row)->style, MW__ST_GROWTH);
+    cr_expect(strstr(t, "now ") && strstr(t, "trend "), "the figures' rows are still there");
+    free(t);
+    t = render(80, 16, &in);
+    cr_expect_null(strstr(t, "RLIMIT_AS"), "16 rows: no room for notes\n%s", t);
+    free(t);
+}
+
 Test(view, sawtooth_120x40_shows_hidden_peak_mark_and_baseline)
 {
     sawtooth(480);

@@ -171,6 +171,9 @@ typedef struct app_session {
     app_limits lim;         /* MemAvailable, RLIMIT_AS, the OOM count at start (limits.c) */
     bool cg_have_end;       /* --new-cgroup: its figures read at the end, before removal */
     mw__cgroup_sample cg_end;
+    mw__cgroup *cg_live;    /* ... and while it runs, read with the limits (once a second) */
+    bool cg_have_now;
+    mw__cgroup_sample cg_now;
 } app_session;
 
 /* ---- limits and the OOM killer (limits.c) ------------------------------------------------------ */
@@ -199,6 +202,11 @@ void app_cglaunch_adopt(app_target *t, const mw__cgroup_where *w, int procs_fd, 
 void app_cglaunch_finish(app_session *s, bool leave_running);
 /* The summary's line: the kernel's peak of the whole tree, incl. page cache. */
 void app_cglaunch_summary(FILE *f, const app_session *s);
+/* The dashboard's note: "cgroup memwatch-1-0 (the whole tree): now 80.2 MiB, peak 101.9 MiB
+ * incl. page cache, limit 128.0 MiB"; false without one, or before its first reading. */
+bool app_cglaunch_note(const app_session *s, char *buf, size_t n);
+/* Read the running cgroup into s->cg_now (opened on first use); with the limits' cadence. */
+void app_cglaunch_poll(app_session *s);
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
  * NULL; the session owns it from here, even on failure). Prints one line and returns an exit

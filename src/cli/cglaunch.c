@@ -58,9 +58,40 @@ static void read_end(app_session *s, const mw__cgroup_where *w)
     mw__cgroup_close(cg);
 }
 
+void app_cglaunch_poll(app_session *s)
+{
+    const app_target *t = &s->target;
+    if (!t->cgroup_path[0])
+        return;
+    if (!s->cg_live) {
+        mw__cgroup_where w = {.version = t->cgroup_version};
+        snprintf(w.path, sizeof(w.path), "%s", t->cgroup_path);
+        if (mw__cgroup_open(&w, &s->cg_live, NULL, 0) != 0)
+            return;
+    }
+    s->cg_have_now = mw__cgroup_read(s->cg_live, &s->cg_now) == 0;
+}
+
+bool app_cglaunch_note(const app_session *s, char *buf, size_t n)
+{
+    const mw__cgroup_sample *c = s->cg_have_end ? &s->cg_end : &s->cg_now;
+    if (!(s->cg_have_end || s->cg_have_now) || !(c->have & MW__CG_PEAK))
+        return false;
+    char now[32], peak[32], lim[48] = "";
+    const char *name = strrchr(s->target.cgroup_path, '/');
+    if ((c->have & MW__CG_LIMIT) && c->limit != MW__CG_UNLIMITED)
+        snprintf(lim, sizeof(lim), ", limit %s", mw__format_bytes((char[32]){0}, 32, c->limit));
+    snprintf(buf, n, "cgroup %s (the whole tree): now %s, peak %s incl. page cache%s",
+             name ? name + 1 : "(removed)", mw__format_bytes(now, sizeof(now), c->current),
+             mw__format_bytes(peak, sizeof(peak), c->peak), lim);
+    return true;
+}
+
 void app_cglaunch_finish(app_session *s, bool leave_running)
 {
     app_target *t = &s->target;
+    mw__cgroup_close(s->cg_live);
+    s->cg_live = NULL;
     if (!t->cgroup_path[0])
         return;
     mw__cgroup_where w = {.version = t->cgroup_version};

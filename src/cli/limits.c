@@ -33,6 +33,7 @@ void app_limits_refresh(app_session *s)
     uint64_t as;
     if (!s->target.gone && mw__rlimit_as((long)s->target.pid, &as) == 0) /* kept once it ends */
         l->as = as, l->have_as = as != MW__LIMIT_NONE;
+    app_cglaunch_poll(s);
 }
 
 bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra, mw__headroom *out)
@@ -65,8 +66,9 @@ bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra,
 /* The cgroup's OOM kill count rose (a fresh cgroup starts at 0), or the machine's did. */
 static bool oom_rose(const app_session *s, uint64_t *kills, bool *in_cgroup)
 {
-    if (s->cg_have_end && (s->cg_end.have & MW__CG_OOM_KILL)) {
-        *kills = s->cg_end.oom_kill;
+    const mw__cgroup_sample *cg = s->cg_have_end ? &s->cg_end : s->cg_have_now ? &s->cg_now : NULL;
+    if (cg && (cg->have & MW__CG_OOM_KILL)) {
+        *kills = cg->oom_kill;
         *in_cgroup = true;
         return *kills > 0;
     }
@@ -91,11 +93,9 @@ bool app_oom_text(const app_session *s, char *buf, size_t n)
     if (t->launched) {
         if (!t->reaped || !WIFSIGNALED(t->wait_status) || WTERMSIG(t->wait_status) != SIGKILL)
             return false;
-        bool have_lim = s->cg_have_end && (s->cg_end.have & MW__CG_LIMIT) &&
-                        s->cg_end.limit != MW__CG_UNLIMITED;
-        if (have_lim)
-            snprintf(lim, sizeof(lim), "; limit %s",
-                     mw__format_bytes((char[32]){0}, 32, s->cg_end.limit));
+        const mw__cgroup_sample *cg = s->cg_have_end ? &s->cg_end : s->cg_have_now ? &s->cg_now : NULL;
+        if (cg && (cg->have & MW__CG_LIMIT) && cg->limit != MW__CG_UNLIMITED)
+            snprintf(lim, sizeof(lim), "; limit %s", mw__format_bytes((char[32]){0}, 32, cg->limit));
         snprintf(buf, n, "killed by the OOM killer at RSS %s (last sample%s)%s", rss, lim,
                  in_cg ? "" : ": the machine's OOM kill count rose during the run");
         return true;

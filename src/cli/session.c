@@ -295,6 +295,8 @@ void app_session_destroy(app_session *s)
     mw__capture_destroy(&s->cap);
     app_promfile_free(s->prom);
     s->prom = NULL;
+    mw__cgroup_close(s->cg_live); /* --new-cgroup's reader, if the end did not close it */
+    s->cg_live = NULL;
 }
 
 bool app_session_root(const app_session *s, mw_tree_process *out)

@@ -16,6 +16,8 @@
 /* Minimum terminal size for the dashboard; below it the view shows a short centred message. */
 #define MW__VIEW_MIN_W 40
 #define MW__VIEW_MIN_H 10
+/* Rows of notes (mw__view_info.notes) the view can show. */
+#define MW__VIEW_NOTES 3
 
 /* The process table (key t): the tree's processes as the program fetched them for this frame
  * (mw_watcher_get_processes). The view only draws them: it never calls the library. */
@@ -69,6 +71,10 @@ typedef struct mw__view_info {
     int64_t other_shift_ns;   /* added to its times to put them on this capture's clock */
     const char *aligned;      /* how: "t=0 at each start", "t=0 at mark 'warm'" */
     const char *compare_line; /* "peak 120 MiB vs 95 MiB (+26%), growth ..., trend ..."; NULL */
+    /* Sentences under the figures, one row each, only while true (the program decides): "at
+     * this rate RSS uses up MemAvailable (11.8 GiB) in ~3.1 h", --new-cgroup's true peak.
+     * Unused entries have text NULL; rows for them only on a screen of 18 rows or more. */
+    struct { const char *text; mw__style style; } notes[MW__VIEW_NOTES];
 } mw__view_info;
 
 /* Where the view drew a chart last frame, for the mouse (mouse.h): its rectangle, the plot's

@@ -314,7 +314,10 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     char hwm[128];
     bool have_hwm = !w.empty && hwm_note(hwm, sizeof(hwm), c);
     bool have_cmp = !w.empty && info->other && info->compare_line;
-    int stats = H >= 18 ? 3 + have_hwm + have_cmp : 1;
+    int notes = 0;
+    while (!w.empty && notes < MW__VIEW_NOTES && info->notes[notes].text)
+        notes++;
+    int stats = H >= 18 ? 3 + have_hwm + have_cmp + notes : 1;
     int charts = H - 2 - stats - 2;
     /* The process table takes the rows it needs (title, column names, one per process) under the
      * charts, up to half of their room, so the charts stay in sight; a small screen gives it
@@ -355,6 +358,10 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
             if (have_cmp) {
                 mw__line_init(&l, cv, 0, y + 3 + have_hwm, W);
                 compare_row(&l, info, st->ascii);
+            }
+            for (int i = 0; i < notes; i++) {
+                mw__line_init(&l, cv, 0, y + 3 + have_hwm + have_cmp + i, W);
+                mw__line_add_cut(&l, 0, info->notes[i].text, info->notes[i].style, st->ascii);
             }
         }
     }

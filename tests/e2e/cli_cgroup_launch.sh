@@ -37,6 +37,7 @@ run_mw() {
     sed 's/^/#      /' "$name.sum" "$name.err"
     LAST_MW=$pid
 }
+# shellcheck disable=SC2317 # called through check
 no_cgroup_of() { ! compgen -G "$V1/memwatch-$1-*" > /dev/null; }
 
 # ---- two children at once: 40 MiB and 60 MiB, held together for a second -------------------------
@@ -81,6 +82,7 @@ if id nobody > /dev/null 2>&1; then
     su nobody -s /bin/sh -c "'$MEMWATCH' --no-tui --new-cgroup -- touch '$MW_TMP/ran'" > np.out 2> np.err
     echo $? > np.rc
     check "not root: exit 2" [ "$(cat np.rc)" = 2 ]
+    # shellcheck disable=SC2016 # expanded by eval
     expect "not root: one line naming --new-cgroup" eval '[ "$(wc -l < np.err)" = 1 ] && grep -q "^memwatch: --new-cgroup: .*permission denied" np.err'
     check "not root: the command did not run" [ ! -e "$MW_TMP/ran" ]
 fi
