@@ -53,11 +53,28 @@ expect "two children: the summary says it counts page cache" \
 check "two children: the cgroup is removed after the run" no_cgroup_of "$LAST_MW"
 
 # ---- a process left behind in the cgroup is killed, and the cgroup still goes ---------------------
-# setsid: out of the command's process group, which memwatch ends; only the cgroup holds it.
+# setsid: out of the command's process group, which memwatch ends; only the cgroup holds it. The
+# command exits once the escapee has left the group (it writes left.ready after setsid).
 # shellcheck disable=SC2016
-run_mw left --no-tui -i 100ms --new-cgroup -- sh -c 'setsid sleep 300 < /dev/null > /dev/null 2>&1 & exit 0'
+run_mw left --no-tui -i 100ms --new-cgroup -- sh -c \
+    'setsid sh -c "echo > $0.ready; exec sleep 300" < /dev/null > /dev/null 2>&1 & until [ -s "$0.ready" ]; do sleep 0.01; done' "$MW_TMP/left"
 expect "left behind: memwatch says it killed it" grep -q 'killed 1 process left in cgroup' left.err
 check "left behind: the cgroup is removed" no_cgroup_of "$LAST_MW"
+
+# ---- memwatch ended by a signal: the command and its cgroup go with it --------------------------
+"$MEMWATCH" --no-tui -i 100ms --new-cgroup -- sleep 300 > sig.sum 2> sig.err &
+mw=$!
+track "$mw"
+MW_MEMWATCH_PIDS_RE="$MW_MEMWATCH_PIDS_RE\\|$mw-[0-9]*"
+wait_until 10 compgen -G "$V1/memwatch-$mw-*/cgroup.procs" > /dev/null || die "no cgroup for memwatch $mw"
+sig_cg=$(compgen -G "$V1/memwatch-$mw-*")
+wait_until 10 grep -q . "$sig_cg/cgroup.procs" || die "the command never joined $sig_cg"
+sleeper=$(head -1 "$sig_cg/cgroup.procs")
+kill -TERM "$mw"
+wait "$mw"
+check "SIGTERM: memwatch exits 128+15" [ $? = 143 ]
+check "SIGTERM: the command in the cgroup is gone" eval "! alive $sleeper"
+check "SIGTERM: the cgroup is removed" no_cgroup_of "$mw"
 
 # ---- --cgroup-limit: past it the OOM killer kills the command, and the summary says so ------------
 run_mw oom --no-tui -i 100ms --cgroup-limit 32M --summary-json oom.json -- "$MW_ALLOC" --leak 4 --every 100
