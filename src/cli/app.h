@@ -41,6 +41,8 @@ typedef struct app_target {
     bool tty_lent;          /* headless: the terminal (tty_fd) is lent to the command's group */
     int tty_fd;
     bool ending;            /* memwatch is ending it: a stop is not relayed (jobs.c) */
+    bool signalled;         /* memwatch signalled the command while it ran: its SIGKILL may be
+                             * memwatch's, not the OOM killer's (limits.c) */
     pid_t ppid_at_start;    /* demo child: its parent, to notice the parent's death */
     /* --new-cgroup: the command's own memory cgroup (cglaunch.c), joined before exec; "" when
      * none or once removed. A cgroup watch can be pointed at this directory. */

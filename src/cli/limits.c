@@ -91,8 +91,9 @@ bool app_oom_text(const app_session *s, char *buf, size_t n)
     char rss[32], lim[32] = "";
     mw__format_bytes(rss, sizeof(rss), last->rss);
     if (t->launched) {
-        if (!t->reaped || !WIFSIGNALED(t->wait_status) || WTERMSIG(t->wait_status) != SIGKILL)
-            return false;
+        if (!t->reaped || t->signalled || !WIFSIGNALED(t->wait_status) ||
+            WTERMSIG(t->wait_status) != SIGKILL)
+            return false; /* ended otherwise, or the SIGKILL may have been memwatch's own */
         const mw__cgroup_sample *cg = s->cg_have_end ? &s->cg_end : s->cg_have_now ? &s->cg_now : NULL;
         if (cg && (cg->have & MW__CG_LIMIT) && cg->limit != MW__CG_UNLIMITED)
             snprintf(lim, sizeof(lim), "; limit %s", mw__format_bytes((char[32]){0}, 32, cg->limit));
@@ -101,7 +102,7 @@ bool app_oom_text(const app_session *s, char *buf, size_t n)
         return true;
     }
     /* A process memwatch did not start: how it ended is its parent's to know. */
-    snprintf(buf, n, "ended at RSS %s, last sampled, while the OOM killer killed %llu process%s on "
+    snprintf(buf, n, "ended at RSS %s (last sample), while the OOM killer killed %llu process%s on "
                      "this machine: maybe this one", rss, (unsigned long long)kills,
              kills == 1 ? "" : "es");
     return true;

@@ -94,6 +94,23 @@ run_mw ext --no-tui -i 100ms -- sh -c 'echo $$ > "$1/cgroup.procs" && exec "$0" 
 expect "a cgroup of its own: the summary names the OOM killer (the machine's count)" \
     grep -Eq "^  OOM       killed by the OOM killer at RSS [0-9.]+ MiB \(last sample\): the machine's OOM kill count rose" ext.sum
 
+# ---- a PID memwatch did not start: it can only say what is true -----------------------------------
+# The process joins the cgroup, waits for memwatch to watch it (go), then grows into the limit.
+# shellcheck disable=SC2016
+sh -c 'echo $$ > "$1/cgroup.procs" && until [ -e "$2" ]; do sleep 0.01; done && exec "$0" --leak 4 --every 100' \
+    "$MW_ALLOC" "$OWN" "$MW_TMP/go" &
+victim=$!
+track "$victim"
+"$MEMWATCH" --no-tui -i 100ms "$victim" > pid.sum 2> pid.err &
+mw=$!
+track "$mw"
+wait_until 10 grep -q . "$OWN/cgroup.procs" || die "the process never joined $OWN"
+touch "$MW_TMP/go"
+wait "$mw"
+sed 's/^/#      /' pid.sum pid.err
+expect "a watched PID: the summary says it ended while the OOM killer killed, and no more" \
+    grep -Eq '^  OOM       ended at RSS [0-9.]+ MiB \(last sample\), while the OOM killer killed [0-9]+ process(es)? on this machine: maybe this one$' pid.sum
+
 # ---- not permitted: one line, exit 2, nothing launched ------------------------------------------
 if id nobody > /dev/null 2>&1; then
     su nobody -s /bin/sh -c "'$MEMWATCH' --no-tui --new-cgroup -- touch '$MW_TMP/ran'" > np.out 2> np.err
