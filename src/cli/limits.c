@@ -38,7 +38,7 @@ void app_limits_refresh(app_session *s)
 
 bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra, mw__headroom *out)
 {
-    enum { OWN = 2, MAX = 8 };
+    enum { MAX = 8 };
     mw__ceiling c[MAX];
     size_t n = 0;
     const mw__capture *cap = &s->cap;
@@ -57,6 +57,8 @@ bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra,
         a.have_fit = mw__headroom_fit(&cap->ring, MW__FIELD_VSZ, &a.fit);
         c[n++] = a;
     }
+    if (app_cglaunch_ceiling(s, &c[n])) /* --new-cgroup's limit: its own usage's growth */
+        n++;
     for (size_t i = 0; i < nextra && n < MAX; i++)
         c[n++] = extra[i];
     mw__headroom_eval(c, n, out);

@@ -28,40 +28,31 @@ static bool usable(const mw__ceiling *c)
            !t->flat && t->slope > 0 && t->r2 >= MW__HEADROOM_R2 && c->limit > c->now;
 }
 
-/* v rounded to two significant digits, printed without a trailing ".0": "3.2", "14", "40". */
-static void two_digits(char *buf, size_t n, double v)
+/* v (>= 0.95) rounded to two significant digits: one decimal below 10, whole above. */
+static double two_digits(double v)
 {
-    if (v < 9.95)
-        snprintf(buf, n, "%.1f", v);
-    else
-        snprintf(buf, n, "%.0f", v);
-    size_t len = strlen(buf);
-    if (len > 2 && strcmp(buf + len - 2, ".0") == 0)
-        buf[len - 2] = '\0';
+    return v < 9.95 ? (double)(long)(v * 10 + 0.5) / 10 : (double)(long)(v + 0.5);
 }
 
 char *mw__headroom_when(char *buf, size_t n, double s)
 {
-    static const struct { double secs, upto; const char *unit; } units[] = {
-        {1, 60, "s"}, {60, 60, "min"}, {3600, 24, "h"}, {86400, 7, "days"},
+    static const struct { double secs, upto; const char *unit, *one; } units[] = {
+        {1, 60, "s", "s"}, {60, 60, "min", "min"}, {3600, 24, "h", "h"}, {86400, 7, "days", "day"},
     };
-    if (s < 1) {
+    if (s < 0.5) {
         snprintf(buf, n, "< 1 s");
         return buf;
     }
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        double v = s / units[i].secs;
-        if (i == 0) /* whole seconds: "~3.2 s" would be false precision */
-            v = (double)(long)(v + 0.5);
-        char num[16];
-        two_digits(num, sizeof(num), v);
-        double shown = 0;
-        sscanf(num, "%lf", &shown);
-        if (shown < units[i].upto) {
-            bool one = strcmp(num, "1") == 0 && i == 3; /* "~1 day" */
-            snprintf(buf, n, "~%s %s", num, one ? "day" : units[i].unit);
-            return buf;
-        }
+        /* whole seconds: "~3.2 s" would be false precision */
+        double v = i == 0 ? (double)(long)(s + 0.5) : two_digits(s / units[i].secs);
+        if (v >= units[i].upto)
+            continue; /* 59.6 s is "~1 min", not "~60 s" */
+        if (v == (double)(long)v)
+            snprintf(buf, n, "~%ld %s", (long)v, v == 1 ? units[i].one : units[i].unit);
+        else
+            snprintf(buf, n, "~%.1f %s", v, units[i].unit);
+        return buf;
     }
     snprintf(buf, n, "> 1 week");
     return buf;

@@ -76,6 +76,15 @@ check "SIGTERM: memwatch exits 128+15" [ $? = 143 ]
 check "SIGTERM: the command in the cgroup is gone" eval "! alive $sleeper"
 check "SIGTERM: the cgroup is removed" no_cgroup_of "$mw"
 
+# ---- --cgroup-limit far enough: the time to it from the cgroup's own growth -----------------------
+# 16 MiB/s for 14 s is ~225 MiB of 400 MiB: the limit is ~11 s away, far nearer than MemAvailable.
+run_mw near --no-tui -i 100ms -t 14s --cgroup-limit 400M --summary-json near.json -- "$MW_ALLOC" --leak 4 --every 250
+expect "a 400 MiB limit: the headroom line names the cgroup limit and a time" \
+    grep -Eq '^  headroom  at this rate cgroup memory reaches the cgroup limit 400\.0 MiB in ~[0-9]+ s$' near.sum
+expect "a 400 MiB limit: --summary-json's headroom is the cgroup limit's, 5..30 s away" \
+    python3 -c 'import json; h=json.load(open("near.json"))["headroom"]; assert h["ceiling"] == "cgroup_limit" and 5 <= h["seconds"] <= 30, h'
+check "a 400 MiB limit: no OOM line (memwatch ended the command)" eval '! grep -q "^  OOM" near.sum'
+
 # ---- --cgroup-limit: past it the OOM killer kills the command, and the summary says so ------------
 run_mw oom --no-tui -i 100ms --cgroup-limit 32M --summary-json oom.json -- "$MW_ALLOC" --leak 4 --every 100
 check "a 32 MiB limit: memwatch exits with the command's 128+9" [ "$(cat oom.rc)" = 137 ]
@@ -101,6 +110,7 @@ sh -c 'echo $$ > "$1/cgroup.procs" && until [ -e "$2" ]; do sleep 0.01; done && 
     "$MW_ALLOC" "$OWN" "$MW_TMP/go" &
 victim=$!
 track "$victim"
+disown "$victim" # its OOM kill is the point: no job notice for it
 "$MEMWATCH" --no-tui -i 100ms "$victim" > pid.sum 2> pid.err &
 mw=$!
 track "$mw"
