@@ -47,12 +47,15 @@ bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra,
     if (!last)
         return false;
     const app_limits *l = &s->lim;
+    bool tree = last->nprocs > 1; /* -c: the figures are the tree's sums */
     if (l->have_avail) {
-        mw__ceiling m = {MW__CEIL_MEMAVAIL, "RSS", last->rss, last->rss + l->avail, l->avail, {0}, false};
+        mw__ceiling m = {MW__CEIL_MEMAVAIL, tree ? "the tree's RSS" : "RSS", last->rss,
+                         last->rss + l->avail, l->avail, {0}, false};
         m.have_fit = mw__headroom_fit(&cap->ring, MW__FIELD_RSS, &m.fit);
         c[n++] = m;
     }
-    if (l->have_as) { /* the kernel caps the address space: VSZ is what reaches it */
+    /* The kernel caps each process's own address space: against its VSZ, never a tree's sum. */
+    if (l->have_as && !tree) {
         mw__ceiling a = {MW__CEIL_RLIMIT_AS, "VSZ", last->vsz, l->as, l->as, {0}, false};
         a.have_fit = mw__headroom_fit(&cap->ring, MW__FIELD_VSZ, &a.fit);
         c[n++] = a;

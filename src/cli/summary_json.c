@@ -212,10 +212,10 @@ static void put_limits(app_json *j, const app_session *s)
         app_json_null(j, "oom");
     const mw__cgroup_sample *cg = &s->cg_end;
     if (!s->cg_have_end) {
-        app_json_null(j, "cgroup");
+        app_json_null(j, "new_cgroup");
         return;
     }
-    app_json_begin_object(j, "cgroup");
+    app_json_begin_object(j, "new_cgroup");
     opt_uint(j, "peak_bytes", (cg->have & MW__CG_PEAK) ? cg->peak : 0);
     opt_uint(j, "limit_bytes", (cg->have & MW__CG_LIMIT) && cg->limit != MW__CG_UNLIMITED ? cg->limit : 0);
     if (cg->have & MW__CG_OOM_KILL)

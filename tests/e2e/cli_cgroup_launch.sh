@@ -45,7 +45,7 @@ no_cgroup_of() { ! compgen -G "$V1/memwatch-$1-*" > /dev/null; }
 run_mw two --no-tui -i 100ms --new-cgroup --summary-json two.json -- sh -c \
     '"$0" --alloc 40 --leak 1 --every 1000 --steps 1 --then-exit 0 & "$0" --alloc 60 --leak 1 --every 1000 --steps 1 --then-exit 0 & wait' "$MW_ALLOC"
 check "two children: memwatch exits 0" [ "$(cat two.rc)" = 0 ]
-peak=$(python3 -c 'import json; print(json.load(open("two.json"))["cgroup"]["peak_bytes"])')
+peak=$(python3 -c 'import json; print(json.load(open("two.json"))["new_cgroup"]["peak_bytes"])')
 check "two children: the kernel's peak of the whole tree ($((peak / MIB)) MiB) >= the 100 MiB both held" \
     [ "${peak:-0}" -ge $((100 * MIB)) ]
 expect "two children: the summary says it counts page cache" \
@@ -91,7 +91,7 @@ check "a 32 MiB limit: memwatch exits with the command's 128+9" [ "$(cat oom.rc)
 expect "a 32 MiB limit: the summary names the OOM killer and the limit" \
     grep -Eq '^  OOM       killed by the OOM killer at RSS [0-9.]+ MiB \(last sample; limit 32\.0 MiB\)$' oom.sum
 expect "a 32 MiB limit: --summary-json has the OOM line and the cgroup's kill count" \
-    python3 -c 'import json; d=json.load(open("oom.json")); assert "OOM killer" in d["oom"] and d["cgroup"]["limit_bytes"] == 32 << 20 and d["cgroup"]["oom_kills"] >= 1, d'
+    python3 -c 'import json; d=json.load(open("oom.json")); assert "OOM killer" in d["oom"] and d["new_cgroup"]["limit_bytes"] == 32 << 20 and d["new_cgroup"]["oom_kills"] >= 1, d'
 check "a 32 MiB limit: the cgroup is removed" no_cgroup_of "$LAST_MW"
 
 # ---- a cgroup made outside memwatch: the command joins it itself; the machine's count rose --------
