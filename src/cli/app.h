@@ -139,6 +139,8 @@ typedef struct app_limits {
     uint64_t as;
     bool have_oom0;         /* the machine's OOM kill count at the start */
     uint64_t oom0;
+    bool have_oom1;         /* ... and when the target was first seen gone: kills after that */
+    uint64_t oom1;          /*     (a dashboard left open) are not the run's */
 } app_limits;
 typedef struct app_plot_out app_plot_out;       /* --plot's file (plotfile.c) */
 

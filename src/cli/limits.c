@@ -25,6 +25,8 @@ void app_limits_start(app_session *s)
 void app_limits_refresh(app_session *s)
 {
     app_limits *l = &s->lim;
+    if (s->target.gone && l->have_oom0 && !l->have_oom1) /* at once, not a second later */
+        l->have_oom1 = mw__oom_kills(&l->oom1) == 0;
     int64_t now = mw__now_ns();
     if (l->read_ns && now - l->read_ns < LIMITS_REFRESH_NS)
         return;
@@ -77,11 +79,11 @@ static bool oom_rose(const app_session *s, uint64_t *kills, bool *in_cgroup)
         *in_cgroup = true;
         return *kills > 0;
     }
-    uint64_t now;
+    uint64_t end = s->lim.oom1;
     *in_cgroup = false;
-    if (!s->lim.have_oom0 || mw__oom_kills(&now) != 0 || now <= s->lim.oom0)
+    if (!s->lim.have_oom0 || (!s->lim.have_oom1 && mw__oom_kills(&end) != 0) || end <= s->lim.oom0)
         return false;
-    *kills = now - s->lim.oom0;
+    *kills = end - s->lim.oom0;
     return true;
 }
 
