@@ -86,8 +86,10 @@ static void brute(uint64_t a, uint64_t b, mw__field f, mw__bucket *o)
         if (!mw__field_known(f, s.valid))
             continue;
         uint64_t v = mw__sample_field(&s, f);
-        if (!o->field[f].known || v < o->field[f].min)
+        if (!o->field[f].known || v < o->field[f].min) {
             o->field[f].min = v;
+            o->field[f].min_t = s.t_ns;
+        }
         if (!o->field[f].known || v > o->field[f].max) {
             o->field[f].max = v;
             o->field[f].max_t = s.t_ns;
@@ -123,6 +125,7 @@ static void check_zoom(const mw__tiers *t, int ncols)
             cr_assert_eq(m.field[f].min, want.field[f].min, "zoom %d col %d field %d min", ncols, c, f);
             cr_assert_eq(m.field[f].max, want.field[f].max, "zoom %d col %d field %d max", ncols, c, f);
             cr_assert_eq(m.field[f].max_t, want.field[f].max_t, "zoom %d col %d field %d max time", ncols, c, f);
+            cr_assert_eq(m.field[f].min_t, want.field[f].min_t, "zoom %d col %d field %d min time", ncols, c, f);
             cr_assert_eq(m.field[f].first, want.field[f].first, "zoom %d col %d field %d first", ncols, c, f);
             cr_assert_eq(m.field[f].last, want.field[f].last, "zoom %d col %d field %d last", ncols, c, f);
             cr_assert_eq(m.field[f].sum, want.field[f].sum, "zoom %d col %d field %d sum", ncols, c, f);

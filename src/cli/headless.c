@@ -332,7 +332,7 @@ void app_summary_print(FILE *f, const app_session *s)
                 mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
     }
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
-    if (mw__verdict_of_ring(&c->ring, &v) == 0)
+    if (mw__verdict_of_run(&c->ring, &c->tiers, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
     print_gates(f, s);
     print_files(f, s);

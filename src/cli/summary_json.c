@@ -169,7 +169,7 @@ static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates
     if (have)
         v = g->g[APP_GATE_LEAK].leak;
     else
-        have = c->all.n && mw__verdict_of_ring(&c->ring, &v) == 0;
+        have = c->all.n && mw__verdict_of_run(&c->ring, &c->tiers, &v) == 0;
     if (!have) {
         app_json_null(j, "verdict");
         return;

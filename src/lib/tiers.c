@@ -65,7 +65,7 @@ void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq)
         }
         uint64_t v = mw__sample_field(s, (mw__field)f);
         b->field[f].min = b->field[f].max = b->field[f].first = b->field[f].last = v;
-        b->field[f].max_t = s->t_ns;
+        b->field[f].max_t = b->field[f].min_t = s->t_ns;
         b->field[f].sum = (double)v;
         b->field[f].known = 1;
     }
@@ -85,10 +85,11 @@ static void bucket_add(mw__bucket *b, const mw__sample *s)
         uint64_t v = mw__sample_field(s, (mw__field)f);
         if (!b->field[f].known) {
             b->field[f].min = b->field[f].max = b->field[f].first = v;
-            b->field[f].max_t = s->t_ns;
+            b->field[f].max_t = b->field[f].min_t = s->t_ns;
             b->field[f].sum = 0;
         } else if (v < b->field[f].min) {
             b->field[f].min = v;
+            b->field[f].min_t = s->t_ns;
         } else if (v > b->field[f].max) {
             b->field[f].max = v;
             b->field[f].max_t = s->t_ns;
@@ -114,10 +115,13 @@ void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src)
             dst->field[f].max = src->field[f].max;
             dst->field[f].first = src->field[f].first;
             dst->field[f].max_t = src->field[f].max_t;
+            dst->field[f].min_t = src->field[f].min_t;
             dst->field[f].sum = 0;
         } else {
-            if (src->field[f].min < dst->field[f].min)
+            if (src->field[f].min < dst->field[f].min) {
                 dst->field[f].min = src->field[f].min;
+                dst->field[f].min_t = src->field[f].min_t;
+            }
             if (src->field[f].max > dst->field[f].max) {
                 dst->field[f].max = src->field[f].max;
                 dst->field[f].max_t = src->field[f].max_t;

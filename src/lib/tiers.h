@@ -41,6 +41,7 @@ typedef struct mw__bucket_field {
     uint64_t min, max;      /* bytes */
     uint64_t first, last;   /* of the samples that knew it */
     int64_t max_t;          /* time of the (first) sample holding max */
+    int64_t min_t;          /* ... and min: a bucket's RSS min is a floor point (verdict.c) */
     double sum;             /* for the mean: sum / known */
     uint64_t known;         /* samples that knew the field */
 } mw__bucket_field;

@@ -298,7 +298,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     mw__chart_index_update(&st->index, &c->ring);
     if (info->other)
         mw__chart_index_update(&st->other_index, &info->other->ring);
-    mw__floor_sync(&st->floor, &c->ring); /* on failure it stays empty: "no samples yet" */
+    mw__floor_sync_run(&st->floor, &c->ring, &c->tiers); /* the whole run; on failure empty */
     mw__window w;
     mw__view_window(st, c, &w);
     /* Live and showing everything: round the axis end up to a step of about 1/8..1/20 of the
