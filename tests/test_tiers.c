@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -98,6 +99,8 @@ static void brute(uint64_t a, uint64_t b, mw__field f, mw__bucket *o)
             o->field[f].first = v;
         o->field[f].last = v;
         o->field[f].sum += (double)v;
+        double d = (double)v - (double)o->field[f].first;
+        o->field[f].sq += d * d;
         o->field[f].known++;
     }
 }
@@ -129,6 +132,8 @@ static void check_zoom(const mw__tiers *t, int ncols)
             cr_assert_eq(m.field[f].first, want.field[f].first, "zoom %d col %d field %d first", ncols, c, f);
             cr_assert_eq(m.field[f].last, want.field[f].last, "zoom %d col %d field %d last", ncols, c, f);
             cr_assert_eq(m.field[f].sum, want.field[f].sum, "zoom %d col %d field %d sum", ncols, c, f);
+            cr_assert(fabs(m.field[f].sq - want.field[f].sq) <= 1e-9 * want.field[f].sq + 1.0,
+                      "zoom %d col %d field %d squares %g vs %g", ncols, c, f, m.field[f].sq, want.field[f].sq);
             cr_assert_eq(m.hwm, want.hwm, "zoom %d col %d hwm", ncols, c);
             cr_assert_eq(m.flags, want.flags, "zoom %d col %d flags", ncols, c);
         }

@@ -67,6 +67,7 @@ void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq)
         b->field[f].min = b->field[f].max = b->field[f].first = b->field[f].last = v;
         b->field[f].max_t = b->field[f].min_t = s->t_ns;
         b->field[f].sum = (double)v;
+        b->field[f].sq = 0;
         b->field[f].known = 1;
     }
     /* a tree's high-water mark is a sum of marks: no height to draw (as the chart index) */
@@ -87,6 +88,7 @@ static void bucket_add(mw__bucket *b, const mw__sample *s)
             b->field[f].min = b->field[f].max = b->field[f].first = v;
             b->field[f].max_t = b->field[f].min_t = s->t_ns;
             b->field[f].sum = 0;
+            b->field[f].sq = 0;
         } else if (v < b->field[f].min) {
             b->field[f].min = v;
             b->field[f].min_t = s->t_ns;
@@ -96,6 +98,8 @@ static void bucket_add(mw__bucket *b, const mw__sample *s)
         }
         b->field[f].last = v;
         b->field[f].sum += (double)v;
+        double d = (double)v - (double)b->field[f].first;
+        b->field[f].sq += d * d;
         b->field[f].known++;
     }
     if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > b->hwm)
@@ -117,6 +121,7 @@ void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src)
             dst->field[f].max_t = src->field[f].max_t;
             dst->field[f].min_t = src->field[f].min_t;
             dst->field[f].sum = 0;
+            dst->field[f].sq = 0;
         } else {
             if (src->field[f].min < dst->field[f].min) {
                 dst->field[f].min = src->field[f].min;
@@ -127,6 +132,11 @@ void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src)
                 dst->field[f].max_t = src->field[f].max_t;
             }
         }
+        /* src's squares are around its own first value: move them to dst's */
+        double d = (double)src->field[f].first - (double)dst->field[f].first;
+        double kn = (double)src->field[f].known;
+        double dev = src->field[f].sum - kn * (double)src->field[f].first;
+        dst->field[f].sq += src->field[f].sq + 2 * d * dev + kn * d * d;
         dst->field[f].last = src->field[f].last;
         dst->field[f].sum += src->field[f].sum;
         dst->field[f].known += src->field[f].known;

@@ -43,6 +43,8 @@ typedef struct mw__bucket_field {
     int64_t max_t;          /* time of the (first) sample holding max */
     int64_t min_t;          /* ... and min: a bucket's RSS min is a floor point (verdict.c) */
     double sum;             /* for the mean: sum / known */
+    double sq;              /* sum of (v - first)^2: with sum, the spread around the mean, so
+                               a trend over merged history keeps an honest R² (stats.c) */
     uint64_t known;         /* samples that knew the field */
 } mw__bucket_field;
 

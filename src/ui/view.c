@@ -46,15 +46,19 @@ static void whole_other(mw__window *w, const mw__view_info *info)
 
 /* ---- growth figures ------------------------------------------------------------------------ */
 
-/* The trend line of RSS over [from, to), in bytes per minute, on at most ~1024 evenly spaced
- * samples: the window can hold a million, and a frame must stay cheap. Fewer than three samples
- * show no trend: two points are just the rate. */
-static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2,
+/* The trend line of RSS over the window, in bytes per minute, on at most ~1024 evenly spaced
+ * samples of the ring (the window can hold a million, and a frame must stay cheap) and, where it
+ * reaches before the ring, the tiers' buckets (stats.h). Fewer than three samples show no
+ * trend: two points are just the rate. */
+static bool fit_window(const mw__capture *c, const mw__window *w, double *per_min, double *r2,
                        bool *flat)
 {
-    uint64_t n = to > from ? to - from : 0;
+    uint64_t n = w->to > w->from ? w->to - w->from : 0;
+    bool tiers = w->t_from < mw__ring_at(&c->ring, mw__ring_first(&c->ring))->t_ns;
     mw__trend tr;
-    if (n < 3 || !mw__trend_fit_every(r, from, to, n / 1024 + 1, MW__FIELD_RSS, &tr))
+    if ((n < 3 && !tiers) ||
+        !mw__trend_fit_run(&c->ring, &c->tiers, w->t_from, w->t_to, n / 1024 + 1, MW__FIELD_RSS, &tr) ||
+        tr.n < 3)
         return false;
     *per_min = tr.slope * 60.0;
     *r2 = tr.r2;
@@ -150,7 +154,7 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
     }
     double slope, r2;
     bool flat;
-    if (fit_window(r, w->from, w->to, &slope, &r2, &flat)) {
+    if (fit_window(c, w, &slope, &r2, &flat)) {
         snprintf(buf, sizeof(buf), "%s/min (%s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)slope),
                  mw__format_r2(sp, sizeof(sp), r2, flat, st->ascii));
         mw__line_add_pair(l, 3, "trend", MW__ST_TITLE, buf, growth_style((int64_t)slope));
