@@ -320,3 +320,26 @@ Test(view, a_run_ten_times_the_ring_is_shown_from_its_first_sample)
     cr_expect_eq(w.t_first, cap.t0_ns);
     cr_expect_eq(w.t_from, cap.t0_ns);
 }
+
+/* The same run, paused and scrolled back before the ring (issue 19): the charts, the time axis,
+ * the growth and "now" rows read the merged history, and the status line says how coarse it is. */
+Test(view, a_paused_view_scrolled_into_the_tiers_says_they_are_merged)
+{
+    mw__capture_destroy(&cap);
+    fx_capture(&cap, 100);
+    fx_leak(&cap, 1000, FX_S / 4, 500);
+    mw__ui_key(&st, 'z', &cap); /* 1m: the largest step below the run's 4m10s */
+    mw__ui_key(&st, MW__KEY_HOME, &cap);
+    for (int i = 0; i < 4; i++)
+        mw__ui_key(&st, MW__KEY_RIGHT, &cap);
+    mw__window w;
+    mw__view_window(&st, &cap, &w);
+    cr_assert_not_null(w.end_bucket, "ends in the tiers");
+    mw__view_info in = live_info();
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "paused  zoom 1m  merged: "), "%s", t);
+    cr_expect(strstr(t, "00:01:02 \u2192 00:02:02 (1m)"), "the axis: where the window is: %s", t);
+    cr_expect(strstr(t, "now RSS 130.7 MiB"), "the last merged sample's own value: %s", t);
+    free(t);
+    golden("view-tiers-scrolled-100x30", 100, 30, &in);
+}

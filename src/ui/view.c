@@ -140,12 +140,11 @@ static void verdict_segments(mw__line *l, const mw__ui_state *st)
  * over the last minute; the trend is the least-squares line over the whole window on screen. */
 static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, const mw__ui_state *st)
 {
-    const mw__ring *r = &c->ring;
     char buf[96], v[32], sp[16];
-    const mw__sample *now = mw__ring_at(r, w->to - 1);
+    mw__sample nb, tb; /* the tiers' samples, when the window ends in or reaches into them */
+    const mw__sample *now = mw__window_newest(c, w, &nb);
     int64_t t0 = now->t_ns - 60 * NS_PER_S;
-    const mw__sample *then =
-        mw__ring_at(r, mw__ring_seek_time(r, mw__ring_first(r), w->to, t0 < w->t_first ? w->t_first : t0));
+    const mw__sample *then = mw__run_sample_at(c, w, t0 < w->t_first ? w->t_first : t0, &tb);
     if (now->t_ns > then->t_ns) {
         double per_min = ((double)now->rss - (double)then->rss) * 60e9 / (double)(now->t_ns - then->t_ns);
         snprintf(buf, sizeof(buf), "%s/min (last %s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)per_min),
@@ -160,6 +159,36 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
         mw__line_add_pair(l, 3, "trend", MW__ST_TITLE, buf, growth_style((int64_t)slope));
     }
     verdict_segments(l, st);
+}
+
+/* How coarse the history shown before the ring is: "merged: 64 samples/bucket" (window wholly in
+ * the tiers), "older part merged: 1-8 samples/bucket" (reaching into them), the widths of the
+ * buckets the window's columns are drawn from. False when the window is all in the ring. */
+static bool merged_note(char *buf, size_t n, const mw__capture *c, const mw__window *w)
+{
+    const mw__ring *r = &c->ring;
+    const mw__tiers *t = &c->tiers;
+    if (w->empty || mw__tiers_end(t) != mw__ring_first(r) || !mw__tiers_count(t) ||
+        w->t_from >= mw__ring_at(r, mw__ring_first(r))->t_ns)
+        return false;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    mw__tiers_walk wk;
+    mw__tiers_walk_from(&wk, t, mw__tiers_seek_time(t, w->t_from));
+    for (const mw__bucket *b; (b = mw__tiers_walk_next(&wk)) != NULL && b->t_first <= w->t_to;) {
+        uint64_t k = b->seq_end - b->seq_first;
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    if (hi == 0)
+        return false;
+    char range[48];
+    if (lo == hi)
+        snprintf(range, sizeof(range), "%llu", (unsigned long long)lo);
+    else
+        snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)lo, (unsigned long long)hi);
+    snprintf(buf, n, "%s: %s sample%s/bucket", w->end_bucket ? "merged" : "older part merged", range,
+             hi == 1 ? "" : "s");
+    return true;
 }
 
 /* The colour of a field's value: that of its chart where it has one. */
@@ -338,7 +367,8 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     } else {
         draw_charts(cv, 2, charts, c, &w, info, st);
 
-        const mw__sample *now = mw__ring_at(&c->ring, w.to - 1);
+        mw__sample nb;
+        const mw__sample *now = mw__window_newest(c, &w, &nb);
         int y = 2 + charts + table_h;
         mw__line l;
         mw__line_init(&l, cv, 0, y, W);
@@ -369,7 +399,8 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, pid, st);
         st->nplaces = 0; /* nothing to click on */
     }
-    mw__view_status(cv, H - 2, info, st);
+    char merged[96];
+    mw__view_status(cv, H - 2, info, st, merged_note(merged, sizeof(merged), c, &w) ? merged : NULL);
     mw__view_footer(cv, H - 1, st);
     if (st->where)
         mw__view_where(cv, info, st);
