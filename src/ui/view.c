@@ -163,7 +163,8 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
 
 /* How coarse the history shown before the ring is: "merged: 64 samples/bucket" (window wholly in
  * the tiers), "older part merged: 1-8 samples/bucket" (reaching into them), the widths of the
- * buckets the window's columns are drawn from. False when the window is all in the ring. */
+ * buckets the window's columns are drawn from. False when the window is all in the ring, or
+ * its buckets hold one sample each (the tiers of a small ring start at full resolution). */
 static bool merged_note(char *buf, size_t n, const mw__capture *c, const mw__window *w)
 {
     const mw__ring *r = &c->ring;
@@ -179,15 +180,14 @@ static bool merged_note(char *buf, size_t n, const mw__capture *c, const mw__win
         lo = k < lo ? k : lo;
         hi = k > hi ? k : hi;
     }
-    if (hi == 0)
-        return false;
+    if (hi <= 1)
+        return false; /* buckets of one sample: full resolution still */
     char range[48];
     if (lo == hi)
         snprintf(range, sizeof(range), "%llu", (unsigned long long)lo);
     else
         snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)lo, (unsigned long long)hi);
-    snprintf(buf, n, "%s: %s sample%s/bucket", w->end_bucket ? "merged" : "older part merged", range,
-             hi == 1 ? "" : "s");
+    snprintf(buf, n, "%s: %s samples/bucket", w->end_bucket ? "merged" : "older part merged", range);
     return true;
 }
 
