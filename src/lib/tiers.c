@@ -309,3 +309,30 @@ size_t mw__tiers_seek_time(const mw__tiers *t, int64_t t_ns)
     }
     return lo;
 }
+
+const mw__bucket *mw__tiers_holding(const mw__tiers *t, uint64_t seq)
+{
+    size_t lo = 0, hi = mw__tiers_count(t);
+    while (lo < hi) { /* the first bucket ending after seq */
+        size_t mid = lo + (hi - lo) / 2;
+        if (mw__tiers_at(t, mid)->seq_end <= seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const mw__bucket *b = mw__tiers_at(t, lo);
+    return b && b->seq_first <= seq ? b : NULL;
+}
+
+void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->t_ns = last ? b->t_last : b->t_first;
+    out->nprocs = 1;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (!b->field[f].known)
+            continue;
+        mw__sample_set_field(out, (mw__field)f, last ? b->field[f].last : b->field[f].first);
+        out->valid |= (uint16_t)mw__fields[f].have;
+    }
+}

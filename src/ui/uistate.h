@@ -148,11 +148,6 @@ void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w
 /* The sequence number of the run's first sample the capture still knows of: the tiers' first
  * when the run outgrew the ring, else the ring's first. */
 uint64_t mw__run_first(const mw__capture *c);
-/* The bucket of the tiers holding sample seq, or NULL (not in the tiers). O(log buckets). */
-const mw__bucket *mw__tiers_holding(const mw__tiers *t, uint64_t seq);
-/* A bucket's first (last: false) or last sample as the bucket knows it: that sample's time and
- * each field's first or last value (that sample's own, for every field it knew), into *out. */
-void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out);
 /* The run's first sample at or after time t that the capture knows exactly, up to the window's
  * newest: the ring's, or in the tiers the first sample of the bucket holding t (a little before
  * t: buckets know no finer), built in *buf. */
