@@ -278,3 +278,33 @@ Test(tiers, the_whole_history_in_one_read_is_every_bucket_merged)
     }
     mw__tiers_destroy(&t);
 }
+
+/* A paused view scrolled into the tiers ends with the bucket holding a sample, and shows that
+ * bucket's edge samples as the raw samples they are (issue 19). */
+Test(tiers, the_bucket_holding_a_sample_and_its_edge_samples_are_exact)
+{
+    mw__tiers t;
+    mw__tiers_init(&t, 1000);
+    push_run(&t, 0, 50000);
+    mw__sample want, got;
+    for (uint64_t seq = 0; seq < 50000; seq += 997) {
+        const mw__bucket *b = mw__tiers_holding(&t, seq);
+        cr_assert_not_null(b, "seq %llu", (unsigned long long)seq);
+        cr_assert(b->seq_first <= seq && seq < b->seq_end, "seq %llu in [%llu, %llu)",
+                  (unsigned long long)seq, (unsigned long long)b->seq_first, (unsigned long long)b->seq_end);
+        for (int last = 0; last <= 1; last++) {
+            mw__bucket_edge_sample(b, last, &got);
+            fake(&want, last ? b->seq_end - 1 : b->seq_first);
+            cr_expect_eq(got.t_ns, want.t_ns);
+            cr_expect_eq(got.rss, want.rss, "seq %llu", (unsigned long long)seq);
+            cr_expect_eq(got.vsz, want.vsz);
+            /* PSS comes and goes: an edge sample never claims another sample's */
+            if (mw__field_known(MW__FIELD_PSS, got.valid)) {
+                cr_expect(mw__field_known(MW__FIELD_PSS, want.valid), "seq %llu", (unsigned long long)seq);
+                cr_expect_eq(got.pss_kib, want.pss_kib);
+            }
+        }
+    }
+    cr_expect_null(mw__tiers_holding(&t, 50000), "past the tiers' end");
+    mw__tiers_destroy(&t);
+}

@@ -330,8 +330,8 @@ void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out)
     out->t_ns = last ? b->t_last : b->t_first;
     out->nprocs = 1;
     for (int f = 0; f < MW__FIELD_COUNT; f++) {
-        if (!b->field[f].known)
-            continue;
+        if (b->field[f].known != b->seq_end - b->seq_first)
+            continue; /* some samples did not know it: its first / last may be another sample's */
         mw__sample_set_field(out, (mw__field)f, last ? b->field[f].last : b->field[f].first);
         out->valid |= (uint16_t)mw__fields[f].have;
     }

@@ -115,7 +115,9 @@ size_t mw__tiers_bytes(const mw__tiers *t);
 void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq);
 void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src);
 /* A bucket's first (last: false) or last sample as the bucket knows it: that sample's time and
- * each field's first or last value (that sample's own, for every field it knew), into *out. */
+ * each field's first or last value, into *out: that sample's own, for every field all samples
+ * of the bucket knew (a field some did not know is left unknown: its first or last value may
+ * be another sample's). */
 void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out);
 
 #endif
