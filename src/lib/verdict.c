@@ -356,8 +356,10 @@ void mw__verdict_decide(const mw__floor *f, mw_leak_result *out)
     }
     size_t k = m < MW__VERDICT_WINDOWS ? (size_t)m : MW__VERDICT_WINDOWS;
     mw__point pts[MW__VERDICT_WINDOWS];
-    if (k >= MW__VERDICT_MIN_WINDOWS)
-        k = window_floors(f, s, nb, m, k, pts);
+    if (k >= MW__VERDICT_MIN_WINDOWS) {
+        size_t got = window_floors(f, s, nb, m, k, pts); /* at most k: some may be empty */
+        k = got < k ? got : k;
+    }
     if (k < MW__VERDICT_MIN_WINDOWS) {
         char need[32];
         snprintf(need, sizeof(need), "%d", MW__VERDICT_MIN_WINDOWS * MW__FLOOR_BLOCK);
