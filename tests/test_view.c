@@ -343,3 +343,27 @@ Test(view, a_paused_view_scrolled_into_the_tiers_says_they_are_merged)
     free(t);
     golden("view-tiers-scrolled-100x30", 100, 30, &in);
 }
+
+/* Growth since a mark that left the ring: from the tiers, where the mark's sample is a bucket's
+ * edge (its own value), and not shown where it was merged into the middle of one. */
+Test(view, growth_since_a_mark_that_left_the_ring_comes_from_the_tiers)
+{
+    mw__capture_destroy(&cap);
+    fx_capture(&cap, 100);
+    fx_leak(&cap, 150, FX_S / 4, -1);
+    cr_assert_eq(mw__capture_mark(&cap, "m1"), 0);
+    fx_leak(&cap, 128, FX_S / 4, -1); /* 128 x 64 KiB later: the mark's sample left the ring */
+    cr_assert_null(mw__ring_at(&cap.ring, 149));
+    const mw__bucket *b = mw__tiers_holding(&cap.tiers, 149);
+    cr_assert(b && b->seq_end - b->seq_first == 1, "a small ring's newest buckets hold one sample");
+    mw__view_info in = live_info();
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "+8.0 MiB since mark \"m1\""), "%s", t);
+    free(t);
+    fx_leak(&cap, 2000, FX_S / 4, -1); /* merged into a wide bucket's middle by now */
+    b = mw__tiers_holding(&cap.tiers, 149);
+    cr_assert(b && b->seq_first < 149 && b->seq_end - 1 > 149);
+    t = render(100, 30, &in);
+    cr_expect_null(strstr(t, "since mark"), "no figure it cannot know: %s", t);
+    free(t);
+}

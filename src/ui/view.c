@@ -95,6 +95,12 @@ static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st
     }
     const mw__mark *m = mw__capture_last_mark(c);
     const mw__sample *ms = m ? mw__ring_at(&c->ring, m->seq) : NULL;
+    const mw__bucket *mb = m && !ms ? mw__tiers_holding(&c->tiers, m->seq) : NULL;
+    mw__sample edge; /* a mark that left the ring: exact when it sits on its bucket's edge */
+    if (mb && (mb->seq_first == m->seq || mb->seq_end - 1 == m->seq)) {
+        mw__bucket_edge_sample(mb, mb->seq_first != m->seq, &edge);
+        ms = &edge;
+    }
     if (ms && ms->t_ns <= now->t_ns) {
         int64_t dm = (int64_t)(now->rss - ms->rss);
         growth_text(buf, sizeof(buf), dm, "mark");
