@@ -321,6 +321,36 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
     }
 }
 
+/* The figures under the charts from row y: growth, rate/trend/verdict, now, HWM note, compare
+ * (stats rows; one row: as much of growth and rate as fits). hwm: the note, or NULL. */
+static void figure_rows(mw__canvas *cv, int y, int stats, const mw__capture *c, const mw__window *w,
+                        const mw__view_info *info, const mw__ui_state *st, const char *hwm, bool cmp)
+{
+    mw__sample nb;
+    const mw__sample *now = mw__window_newest(c, w, &nb);
+    mw__line l;
+    mw__line_init(&l, cv, 0, y, cv->w);
+    if (info->gate) /* first: the run fails for it, whatever else fits */
+        mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
+    growth_row(&l, c, st, now);
+    if (stats == 1) {
+        rate_row(&l, c, w, st); /* whatever fits after growth */
+        return;
+    }
+    mw__line_init(&l, cv, 0, y + 1, cv->w);
+    rate_row(&l, c, w, st);
+    mw__line_init(&l, cv, 0, y + 2, cv->w);
+    values_row(&l, now);
+    if (hwm) {
+        mw__line_init(&l, cv, 0, y + 3, cv->w);
+        mw__line_add_cut(&l, 0, hwm, MW__ST_HWM, st->ascii);
+    }
+    if (cmp) {
+        mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL), cv->w);
+        compare_row(&l, info, st->ascii);
+    }
+}
+
 void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
                     mw__ui_state *st)
 {
@@ -372,31 +402,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         mw__line_add(&l, 0, "waiting for the first sample...", MW__ST_DIM);
     } else {
         draw_charts(cv, 2, charts, c, &w, info, st);
-
-        mw__sample nb;
-        const mw__sample *now = mw__window_newest(c, &w, &nb);
-        int y = 2 + charts + table_h;
-        mw__line l;
-        mw__line_init(&l, cv, 0, y, W);
-        if (info->gate) /* first: the run fails for it, whatever else fits */
-            mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
-        growth_row(&l, c, st, now);
-        if (stats == 1) {
-            rate_row(&l, c, &w, st); /* whatever fits after growth */
-        } else {
-            mw__line_init(&l, cv, 0, y + 1, W);
-            rate_row(&l, c, &w, st);
-            mw__line_init(&l, cv, 0, y + 2, W);
-            values_row(&l, now);
-            if (have_hwm) {
-                mw__line_init(&l, cv, 0, y + 3, W);
-                mw__line_add_cut(&l, 0, hwm, MW__ST_HWM, st->ascii);
-            }
-            if (have_cmp) {
-                mw__line_init(&l, cv, 0, y + 3 + have_hwm, W);
-                compare_row(&l, info, st->ascii);
-            }
-        }
+        figure_rows(cv, 2 + charts + table_h, stats, c, &w, info, st, have_hwm ? hwm : NULL, have_cmp);
     }
     long pid = info->pid ? info->pid : (long)c->pid;
     if (table && table_h)
