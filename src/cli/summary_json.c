@@ -151,8 +151,7 @@ static void put_hwm(app_json *j, const app_session *s)
 static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates *g)
 {
     mw__trend tr;
-    if (c->all.n && mw__trend_fit(&c->ring, mw__ring_first(&c->ring), mw__ring_end(&c->ring),
-                                  MW__FIELD_RSS, &tr)) {
+    if (c->all.n && mw__trend_fit_run(&c->ring, &c->tiers, INT64_MIN, INT64_MAX, 1, MW__FIELD_RSS, &tr)) {
         app_json_begin_object(j, "trend");
         app_json_fixed(j, "bytes_per_s", tr.slope, 3);
         if (tr.flat) /* every value equal: R² is 0/0, undefined (the summary shows "—") */
@@ -169,7 +168,7 @@ static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates
     if (have)
         v = g->g[APP_GATE_LEAK].leak;
     else
-        have = c->all.n && mw__verdict_of_ring(&c->ring, &v) == 0;
+        have = c->all.n && mw__verdict_of_run(&c->ring, &c->tiers, &v) == 0;
     if (!have) {
         app_json_null(j, "verdict");
         return;
