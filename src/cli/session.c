@@ -72,6 +72,7 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     s->target = *t;
     s->interval_ms = o->interval_ms;
     s->started_ns = mw__now_ns();
+    app_limits_start(s); /* the OOM count before anything can be killed */
     if (mw__capture_init(&s->cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
@@ -213,6 +214,7 @@ size_t app_session_poll(app_session *s)
         app_target_refresh(&s->target);
         s->last_info_ns = now;
     }
+    app_limits_refresh(s); /* at most once a second */
     app_promfile_tick(s, false);
     return n;
 }
@@ -293,6 +295,8 @@ void app_session_destroy(app_session *s)
     mw__capture_destroy(&s->cap);
     app_promfile_free(s->prom);
     s->prom = NULL;
+    mw__cgroup_close(s->cg_live); /* --new-cgroup's reader, if the end did not close it */
+    s->cg_live = NULL;
 }
 
 bool app_session_root(const app_session *s, mw_tree_process *out)
