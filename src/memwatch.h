@@ -308,7 +308,7 @@ int mw_watcher_top_spike(const mw_watcher *w, mw_tree_process *out);
 /* ---- The whole run, summarised over any time range ---------------------------------------------
  * The ring keeps history_size samples at full resolution; the samples it overwrites are merged
  * into coarser buckets (each a run of consecutive samples, keeping per figure its first, last,
- * min, max with its time, and mean), in at most as many bytes again as the ring (at least about
+ * min and max with their times, and mean), in at most as many bytes again as the ring (at least about
  * 230 KiB), so the run's start is never forgotten. mw_watcher_summary reads both. */
 
 /* One figure of mw_stats over the samples summarised. */
@@ -317,8 +317,9 @@ typedef struct mw_figure {
     uint64_t first;    /* bytes, at the first of them */
     uint64_t last;     /* bytes, at the last of them */
     uint64_t min;      /* bytes, the lowest */
-    uint64_t max;      /* bytes, the highest: exact, merged history included */
-    struct timespec max_time; /* CLOCK_MONOTONIC, when max was (the first time) */
+    uint64_t max;      /* bytes, the highest: min and max are exact, merged history included */
+    struct timespec min_time; /* CLOCK_MONOTONIC, when min was (the first time) */
+    struct timespec max_time; /* ... and max */
     double mean;       /* bytes, over the samples that knew it */
 } mw_figure;
 

@@ -46,6 +46,16 @@ static void long_run(mw__capture *c, size_t cap, uint64_t n)
     }
 }
 
+/* A bucket field's standard deviation squared back (sd^2 = spread / known), compared as sd. */
+static double spread(const mw__bucket_field *x)
+{
+    double k = (double)x->known, dev = x->sum - k * (double)x->first;
+    double v = (x->sq - dev * dev / k) / k, r = v > 1 ? v : 1;
+    for (int i = 0; i < 100; i++)
+        r = (r + v / r) / 2;
+    return v > 0 ? r : 0;
+}
+
 static void expect_same_columns(const mw__capture *a, const mw__capture *b, mw__field f, int ncols)
 {
     mw__chart_col ca[400], cb[400];
@@ -102,10 +112,14 @@ Test(csvrun, an_export_past_the_ring_replays_to_the_same_chart_and_writes_back_t
             if (!p->known)
                 continue;
             cr_assert(p->min == q->min && p->max == q->max && p->first == q->first &&
-                          p->last == q->last && p->max_t - a.t0_ns == q->max_t - b.t0_ns,
+                          p->last == q->last && p->max_t - a.t0_ns == q->max_t - b.t0_ns &&
+                          p->min_t - a.t0_ns == q->min_t - b.t0_ns,
                       "bucket %zu field %d", i, f);
             double ma = p->sum / (double)p->known, mb = q->sum / (double)q->known;
             cr_assert(ma - mb < 0.5 && mb - ma < 0.5, "bucket %zu field %d mean", i, f);
+            double sa = spread(p), sb = spread(q); /* rounded to a byte in the file */
+            cr_assert(sa - sb < 1.0 && sb - sa < 1.0, "bucket %zu field %d: sd %.3f, replayed %.3f",
+                      i, f, sa, sb);
         }
     }
     /* The same chart at every zoom, over every field with a column. */
@@ -120,6 +134,7 @@ Test(csvrun, an_export_past_the_ring_replays_to_the_same_chart_and_writes_back_t
     cr_assert_eq(b.all.peak_rss.rss, a.all.peak_rss.rss);
     cr_assert_eq(b.all.peak_rss.t_ns - b.t0_ns, a.all.peak_rss.t_ns - a.t0_ns);
     cr_assert_eq(b.all.field[MW__FIELD_ANON].min, a.all.field[MW__FIELD_ANON].min);
+    cr_assert_eq(b.all.field[MW__FIELD_RSS].min_t_ns - b.t0_ns, a.all.field[MW__FIELD_RSS].min_t_ns - a.t0_ns);
     cr_assert_eq(b.all.max_hwm, a.all.max_hwm);
 
     /* Exporting the replay writes the same file again. */
@@ -174,7 +189,7 @@ Test(csvrun, every_row_says_how_many_samples_it_stands_for_in_its_last_column, .
               "the stream's columns lead, in their order");
     cr_assert(nl - text > 8 && strncmp(nl - 8, ",samples", 8) == 0, "samples is the last column");
     cr_assert(strstr(text, ",rss_bytes_first,rss_bytes_min,rss_bytes_max,rss_bytes_mean,"
-                           "rss_bytes_max_elapsed_s,") != NULL);
+                           "rss_bytes_sd,rss_bytes_min_elapsed_s,rss_bytes_max_elapsed_s,") != NULL);
     size_t merged = 0, full = 0;
     uint64_t total = 0;
     for (const char *p = nl + 1; *p; p = strchr(p, '\n') + 1) {
@@ -284,12 +299,13 @@ Test(csvrun, garbage_in_the_new_columns_is_refused_with_line_and_column, .init =
 Test(csvrun, a_merged_row_whose_figures_disagree_is_refused, .init = mkdir_tmp, .fini = rm_tmp)
 {
     /* file_bytes_first of row 2 (cells from the end: samples, spike_hwm_bytes, first_elapsed_s,
-     * then 5 per exported field, the last field's first) made below its min */
+     * then 7 per exported field, the last field's first) made below its min */
     char want[200];
     int after = 0; /* exported fields after file_bytes in the table */
     for (int f = MW__FIELD_FILE + 1; f < MW__FIELD_COUNT; f++)
         after += mw__fields[f].csv != NULL;
-    snprintf(want, sizeof(want), "t.csv:3: file_bytes: its first, last, mean and the time of its "
-                                 "max must lie within its min .. max and the row's span");
-    expect_refusal(edited_export(2, 3 + 5 * after + 4, "1"), want);
+    snprintf(want, sizeof(want), "t.csv:3: file_bytes: its first, last and mean must lie within "
+                                 "its min .. max, its sd within their span, the times of min and "
+                                 "max within the row's");
+    expect_refusal(edited_export(2, 3 + 7 * after + 6, "1"), want);
 }

@@ -32,8 +32,10 @@ static void brute(size_t a, size_t b, mw_run_summary *out)
         uint64_t v[] = {seen[i].physical_size, seen[i].virtual_size};
         for (size_t k = 0; k < 2; k++) {
             mw_figure *f = fg[k];
-            if (!f->known || v[k] < f->min)
+            if (!f->known || v[k] < f->min) {
                 f->min = v[k];
+                f->min_time = seen[i].timestamp;
+            }
             if (!f->known || v[k] > f->max) {
                 f->max = v[k];
                 f->max_time = seen[i].timestamp;
@@ -58,6 +60,7 @@ static void expect_figure(const mw_figure *got, const mw_figure *want, const cha
     cr_expect_eq(got->min, want->min, "%s min", what);
     cr_expect_eq(got->max, want->max, "%s max", what);
     cr_expect_eq(ts_ns(&got->max_time), ts_ns(&want->max_time), "%s: the (first) time of its max", what);
+    cr_expect_eq(ts_ns(&got->min_time), ts_ns(&want->min_time), "%s: the (first) time of its min", what);
     double d = got->mean - want->mean;
     cr_expect(d < 1.0 && d > -1.0, "%s mean %.1f, every sample's %.1f", what, got->mean, want->mean);
 }

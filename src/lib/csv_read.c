@@ -28,9 +28,9 @@ typedef mw__csv_reader reader;
 enum { C_TS, C_EL, C_PID, C_FIELDS, C_NPROCS = C_FIELDS + MW__FIELD_COUNT, C_ROSE, C_MARKER,
        C_UNREADABLE, C_MERGED, C_FIRST_EL = C_MERGED + MW__FIELD_COUNT * MW__CSV_MERGED_PER_FIELD,
        C_SPIKE, C_SAMPLES, C_COUNT };
-/* A merged column: field f's k-th (first, min, max, mean, max_elapsed_s). */
+/* A merged column: field f's k-th (first, min, max, mean, sd, min_elapsed_s, max_elapsed_s). */
 #define C_MERGED_OF(f, k) (C_MERGED + (f) * MW__CSV_MERGED_PER_FIELD + (k))
-enum { M_FIRST, M_MIN, M_MAX, M_MEAN, M_MAX_EL };
+enum { M_FIRST, M_MIN, M_MAX, M_MEAN, M_SD, M_MIN_EL, M_MAX_EL };
 
 /* Column k's name, NULL for a field that is not exported. */
 static const char *col_name(int k)
@@ -164,29 +164,34 @@ static int opt_u64(reader *r, uint64_t line, const int col[C_COUNT], int k, uint
 static int merged_field(reader *r, uint64_t line, const int col[C_COUNT], int f, mw__bucket *b)
 {
     mw__bucket_field *bf = &b->field[f];
-    uint64_t v[M_MAX_EL];
+    uint64_t v[M_MIN_EL];
+    int64_t t[2];
     for (int k = 0; k <= M_MAX_EL; k++) {
         int kk = C_MERGED_OF(f, k), i = col[kk];
         if (i < 0)
             return mw__csv_fail(r, line, "a merged row needs column %s", col_name(kk));
-        int64_t ns;
-        int bad = k == M_MAX_EL ? mw__csv_parse_elapsed(r->f[i], r->flen[i], &ns)
+        int bad = k >= M_MIN_EL ? mw__csv_parse_elapsed(r->f[i], r->flen[i], &t[k - M_MIN_EL])
                                 : mw__csv_parse_u64(r->f[i], r->flen[i], &v[k]);
         if (bad)
             return bad_field(r, line, kk, i);
-        if (k == M_MAX_EL)
-            bf->max_t = ns;
     }
     bf->first = v[M_FIRST];
     bf->min = v[M_MIN];
     bf->max = v[M_MAX];
+    bf->min_t = t[0];
+    bf->max_t = t[1];
     bf->known = b->seq_end;
-    bf->sum = (double)v[M_MEAN] * (double)bf->known;
+    double k = (double)bf->known, sd = (double)v[M_SD];
+    bf->sum = (double)v[M_MEAN] * k;
+    double dev = bf->sum - k * (double)bf->first;
+    bf->sq = k * sd * sd + dev * dev / k; /* squares around first, as the tiers keep them */
     if (bf->min > bf->max || bf->first < bf->min || bf->first > bf->max || bf->last < bf->min ||
         bf->last > bf->max || v[M_MEAN] < bf->min || v[M_MEAN] > bf->max ||
+        v[M_SD] > bf->max - bf->min || bf->min_t < b->t_first || bf->min_t > b->t_last ||
         bf->max_t < b->t_first || bf->max_t > b->t_last)
-        return mw__csv_fail(r, line, "%s: its first, last, mean and the time of its max must lie "
-                            "within its min .. max and the row's span", mw__fields[f].csv);
+        return mw__csv_fail(r, line, "%s: its first, last and mean must lie within its min .. max, "
+                            "its sd within their span, the times of min and max within the row's",
+                            mw__fields[f].csv);
     return 0;
 }
 

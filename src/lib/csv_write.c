@@ -21,7 +21,8 @@ const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,h
 /* Exports add, per exported field, what a merged row (a bucket of the tiers) knows besides its
  * last value, then the row's first time, its spike mark and how many samples it stands for. */
 #define CSV_MERGED_COL(name)                                                                      \
-    "," name "_first," name "_min," name "_max," name "_mean," name "_max_elapsed_s"
+    "," name "_first," name "_min," name "_max," name "_mean," name "_sd," name "_min_elapsed_s,"   \
+    name "_max_elapsed_s"
 #define CSV_MERGED_TAIL(name) CSV_MERGED_COL(name)
 #define CSV_MERGED_NOCOL
 #define Z(ID, st, sm, store, have, csv, ...) CSV_MERGED_##csv
@@ -30,9 +31,10 @@ const char mw__csv_export_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",n
                                      ",first_elapsed_s,spike_hwm_bytes,samples";
 #undef Z
 #define CSV_MNAME_COL(name)                                                                       \
-    {name "_first", name "_min", name "_max", name "_mean", name "_max_elapsed_s"},
+    {name "_first", name "_min",          name "_max",          name "_mean",                       \
+     name "_sd",    name "_min_elapsed_s", name "_max_elapsed_s"},
 #define CSV_MNAME_TAIL(name) CSV_MNAME_COL(name)
-#define CSV_MNAME_NOCOL {NULL, NULL, NULL, NULL, NULL},
+#define CSV_MNAME_NOCOL {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 #define Z(ID, st, sm, store, have, csv, ...) CSV_MNAME_##csv
 const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD] = {MW__FIELDS(Z)};
 #undef Z
@@ -43,8 +45,8 @@ const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD]
 /* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, unreadable 5, their commas 6; 21 per
  * field. */
 _Static_assert(ROW_FIXED_MAX >= 75 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");
-/* An export's columns after those: 4 x 21 + 25 per field, and 25 + 21 + 21. */
-#define ROW_MERGED_MAX (70 + 110 * MW__FIELD_COUNT)
+/* An export's columns after those: 5 x 21 + 2 x 25 per field, and 25 + 21 + 21. */
+#define ROW_MERGED_MAX (70 + 160 * MW__FIELD_COUNT)
 
 /* ---- formatting ------------------------------------------------------------------------------ */
 
@@ -300,6 +302,28 @@ static int64_t el_ms_of(const mw__capture *c, int64_t t_ns)
     return floor_div(t_ns - (c->have_t0 ? c->t0_ns : t_ns), 1000000);
 }
 
+/* The square root of x >= 0 by Newton's method (the library links no libm). */
+static double root(double x)
+{
+    if (x <= 0)
+        return 0;
+    double r = x > 1 ? x / 2 : 1;
+    for (int i = 0; i < 200; i++) {
+        double next = (r + x / r) / 2;
+        if (next >= r)
+            break; /* converged: from above, it only falls */
+        r = next;
+    }
+    return r;
+}
+
+/* A bucket field's standard deviation (population) in bytes, from its squares around first. */
+static double bucket_sd(const mw__bucket_field *bf)
+{
+    double k = (double)bf->known, dev = bf->sum - k * (double)bf->first;
+    return root((bf->sq - dev * dev / k) / k);
+}
+
 /* The merged cells of the exported fields, each after a comma (empty for an unknown field). */
 static char *put_merged(char *p, const mw__capture *c, const mw__bucket *b)
 {
@@ -312,11 +336,14 @@ static char *put_merged(char *p, const mw__capture *c, const mw__bucket *b)
                 *p++ = ',';
             continue;
         }
-        uint64_t v[] = {bf->first, bf->min, bf->max, (uint64_t)(bf->sum / (double)bf->known + 0.5)};
+        uint64_t v[] = {bf->first, bf->min, bf->max, (uint64_t)(bf->sum / (double)bf->known + 0.5),
+                        (uint64_t)(bucket_sd(bf) + 0.5)};
         for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
             *p++ = ',';
             p = mw__put_u64(p, v[k]);
         }
+        *p++ = ',';
+        p = mw__put_elapsed(p, el_ms_of(c, bf->min_t));
         *p++ = ',';
         p = mw__put_elapsed(p, el_ms_of(c, bf->max_t));
     }

@@ -111,7 +111,7 @@ void mw__summary_add_bucket(mw__summary *s, const mw__bucket *b)
             sp->max = bf->max;
             sp->max_t_ns = bf->max_t;
             sp->min = bf->min;
-            sp->min_t_ns = b->t_first;
+            sp->min_t_ns = bf->min_t;
         } else {
             if (bf->max > sp->max) {
                 sp->max = bf->max;
@@ -119,7 +119,7 @@ void mw__summary_add_bucket(mw__summary *s, const mw__bucket *b)
             }
             if (bf->min < sp->min) {
                 sp->min = bf->min;
-                sp->min_t_ns = b->t_first;
+                sp->min_t_ns = bf->min_t;
             }
         }
         sp->last = bf->last;

@@ -40,9 +40,9 @@ typedef struct mw__summary {
 void mw__summary_reset(mw__summary *s);
 void mw__summary_add(mw__summary *s, const mw__sample *x, uint64_t seq);
 /* Add a merged bucket of samples (a replayed export's merged row; tiers.h): n grows by the
- * samples it stands for; first, last and each field's first, min, max and last are the bucket's
- * (a field's min is dated at the bucket's first sample: buckets do not keep when); the peak RSS
- * and VSZ samples are the bucket's last with that one figure at its max and time. */
+ * samples it stands for; first, last and each field's first, min, max (with their times) and last
+ * are the bucket's; the peak RSS and VSZ samples are the bucket's last with that one figure at its
+ * max and time. */
 struct mw__bucket;
 void mw__summary_add_bucket(mw__summary *s, const struct mw__bucket *b);
 /* last.rss - first.rss in bytes; 0 with fewer than one sample. */

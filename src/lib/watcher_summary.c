@@ -99,6 +99,7 @@ static void fill(mw_run_summary *out, const range_acc *a)
         fg->last = bf->last;
         fg->min = bf->min;
         fg->max = bf->max;
+        fg->min_time = mw__ns_to_ts(bf->min_t);
         fg->max_time = mw__ns_to_ts(bf->max_t);
         fg->mean = bf->sum / (double)bf->known;
     }
