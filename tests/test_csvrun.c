@@ -73,8 +73,7 @@ static void expect_same_columns(const mw__capture *a, const mw__capture *b, mw__
         cr_assert_eq(ca[i].carried, cb[i].carried, "field %d, %d columns: column %d", f, ncols, i);
         cr_assert_eq(ca[i].max_t ? ca[i].max_t - a->t0_ns : 0, cb[i].max_t ? cb[i].max_t - b->t0_ns : 0,
                      "field %d, %d columns: column %d max_t", f, ncols, i);
-        if (f == MW__FIELD_RSS) /* always known: every sample counts */
-            cr_assert_eq(ca[i].n, cb[i].n, "%d columns: column %d n", ncols, i);
+        cr_assert_eq(ca[i].n, cb[i].n, "field %d, %d columns: column %d n", f, ncols, i);
     }
 }
 
@@ -111,7 +110,7 @@ Test(csvrun, an_export_past_the_ring_replays_to_the_same_chart_and_writes_back_t
             cr_assert_eq(!p->known, !q->known, "bucket %zu field %d", i, f);
             if (!p->known)
                 continue;
-            cr_assert(p->min == q->min && p->max == q->max && p->first == q->first &&
+            cr_assert(p->known == q->known && p->min == q->min && p->max == q->max && p->first == q->first &&
                           p->last == q->last && p->max_t - a.t0_ns == q->max_t - b.t0_ns &&
                           p->min_t - a.t0_ns == q->min_t - b.t0_ns,
                       "bucket %zu field %d", i, f);
@@ -189,7 +188,8 @@ Test(csvrun, every_row_says_how_many_samples_it_stands_for_in_its_last_column, .
               "the stream's columns lead, in their order");
     cr_assert(nl - text > 8 && strncmp(nl - 8, ",samples", 8) == 0, "samples is the last column");
     cr_assert(strstr(text, ",rss_bytes_first,rss_bytes_min,rss_bytes_max,rss_bytes_mean,"
-                           "rss_bytes_sd,rss_bytes_min_elapsed_s,rss_bytes_max_elapsed_s,") != NULL);
+                           "rss_bytes_sd,rss_bytes_min_elapsed_s,rss_bytes_max_elapsed_s,"
+                           "rss_bytes_known,") != NULL);
     size_t merged = 0, full = 0;
     uint64_t total = 0;
     for (const char *p = nl + 1; *p; p = strchr(p, '\n') + 1) {
@@ -291,6 +291,10 @@ Test(csvrun, garbage_in_the_new_columns_is_refused_with_line_and_column, .init =
                    "t.csv:16: samples 3 on a row without first_elapsed_s (a merged row has both)");
     expect_refusal(edited_export(1, 2, "9999.000"), "t.csv:2: bad first_elapsed_s '9999.000'");
     expect_refusal(edited_export(1, 1, "-1"), "t.csv:2: bad spike_hwm_bytes '-1'");
+    int after = 0; /* exported fields after anon_bytes: its known cell is 3 + 8 * after from the end */
+    for (int f = MW__FIELD_ANON + 1; f < MW__FIELD_COUNT; f++)
+        after += mw__fields[f].csv != NULL;
+    expect_refusal(edited_export(1, 3 + 8 * after, "2"), "t.csv:2: bad anon_bytes_known '2'");
     /* a merged row among the samples */
     char *t = edited_export(14, 2, "3.000");
     expect_refusal(t, "t.csv:15: a merged row after full-resolution rows (merged rows come first)");
@@ -299,7 +303,7 @@ Test(csvrun, garbage_in_the_new_columns_is_refused_with_line_and_column, .init =
 Test(csvrun, a_merged_row_whose_figures_disagree_is_refused, .init = mkdir_tmp, .fini = rm_tmp)
 {
     /* file_bytes_first of row 2 (cells from the end: samples, spike_hwm_bytes, first_elapsed_s,
-     * then 7 per exported field, the last field's first) made below its min */
+     * then 8 per exported field, the last field's first) made below its min */
     char want[200];
     int after = 0; /* exported fields after file_bytes in the table */
     for (int f = MW__FIELD_FILE + 1; f < MW__FIELD_COUNT; f++)
@@ -307,5 +311,5 @@ Test(csvrun, a_merged_row_whose_figures_disagree_is_refused, .init = mkdir_tmp, 
     snprintf(want, sizeof(want), "t.csv:3: file_bytes: its first, last and mean must lie within "
                                  "its min .. max, its sd within their span, the times of min and "
                                  "max within the row's");
-    expect_refusal(edited_export(2, 3 + 7 * after + 6, "1"), want);
+    expect_refusal(edited_export(2, 3 + 8 * after + 7, "1"), want);
 }

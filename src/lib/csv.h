@@ -30,21 +30,23 @@ extern const char mw__csv_header[];
 
 /* An export's header (mw__export with mw__export_csv; -o streams keep mw__csv_header): the
  * stream's columns, then for every exported field X (in the table's order, TAIL ones included)
- * X_first, X_min, X_max, X_mean, X_sd, X_min_elapsed_s, X_max_elapsed_s, then first_elapsed_s,
+ * X_first, X_min, X_max, X_mean, X_sd, X_min_elapsed_s, X_max_elapsed_s, X_known, then
+ * first_elapsed_s,
  * spike_hwm_bytes and
  * samples, always the last column. A full-resolution row leaves the merged cells empty and has
  * samples 1. A merged row (one bucket of the tiers, tiers.h: a run older than the ring) stands
  * for `samples` consecutive samples from first_elapsed_s to elapsed_s: its usual field columns
  * hold each field's last value, X_first/min/max the bucket's first, lowest and highest, X_mean
  * the mean and X_sd the standard deviation (population), both rounded to a byte,
- * X_min_elapsed_s and X_max_elapsed_s when the (first) lowest and highest were; nprocs and
+ * X_min_elapsed_s and X_max_elapsed_s when the (first) lowest and highest were, X_known how
+ * many of its samples knew the field (empty: all of them); nprocs and
  * nprocs_unreadable are empty (not kept), hwm_rose says whether any of its samples had a spike,
  * marker joins their marks' labels (mw__capture_marker_span: up to MW__MARKER_MAX bytes; a
  * replay puts them on the bucket's first sample), spike_hwm_bytes is the highest proven mark of a
  * single process (empty: none).
  * Merged rows come first, oldest first. */
 extern const char mw__csv_export_header[];
-#define MW__CSV_MERGED_PER_FIELD 7
+#define MW__CSV_MERGED_PER_FIELD 8
 /* The merged columns' names by field (NULL for a field without a CSV column), in that order. */
 extern const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD];
 

@@ -28,9 +28,10 @@ typedef mw__csv_reader reader;
 enum { C_TS, C_EL, C_PID, C_FIELDS, C_NPROCS = C_FIELDS + MW__FIELD_COUNT, C_ROSE, C_MARKER,
        C_UNREADABLE, C_MERGED, C_FIRST_EL = C_MERGED + MW__FIELD_COUNT * MW__CSV_MERGED_PER_FIELD,
        C_SPIKE, C_SAMPLES, C_COUNT };
-/* A merged column: field f's k-th (first, min, max, mean, sd, min_elapsed_s, max_elapsed_s). */
+/* A merged column: field f's k-th (first, min, max, mean, sd, min_elapsed_s, max_elapsed_s,
+ * known). */
 #define C_MERGED_OF(f, k) (C_MERGED + (f) * MW__CSV_MERGED_PER_FIELD + (k))
-enum { M_FIRST, M_MIN, M_MAX, M_MEAN, M_SD, M_MIN_EL, M_MAX_EL };
+enum { M_FIRST, M_MIN, M_MAX, M_MEAN, M_SD, M_MIN_EL, M_MAX_EL, M_KNOWN };
 
 /* Column k's name, NULL for a field that is not exported. */
 static const char *col_name(int k)
@@ -180,7 +181,13 @@ static int merged_field(reader *r, uint64_t line, const int col[C_COUNT], int f,
     bf->max = v[M_MAX];
     bf->min_t = t[0];
     bf->max_t = t[1];
-    bf->known = b->seq_end;
+    bool some; /* X_known: empty when every sample of the row knew it */
+    int rc = opt_u64(r, line, col, C_MERGED_OF(f, M_KNOWN), &bf->known, &some);
+    if (rc == 0 && some && (bf->known == 0 || bf->known > b->seq_end))
+        rc = bad_field(r, line, C_MERGED_OF(f, M_KNOWN), col[C_MERGED_OF(f, M_KNOWN)]);
+    if (rc)
+        return rc;
+    bf->known = some ? bf->known : b->seq_end;
     double k = (double)bf->known, sd = (double)v[M_SD];
     bf->sum = (double)v[M_MEAN] * k;
     double dev = bf->sum - k * (double)bf->first;

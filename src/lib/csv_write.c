@@ -22,7 +22,7 @@ const char mw__csv_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",nprocs,h
  * last value, then the row's first time, its spike mark and how many samples it stands for. */
 #define CSV_MERGED_COL(name)                                                                      \
     "," name "_first," name "_min," name "_max," name "_mean," name "_sd," name "_min_elapsed_s,"   \
-    name "_max_elapsed_s"
+    name "_max_elapsed_s," name "_known"
 #define CSV_MERGED_TAIL(name) CSV_MERGED_COL(name)
 #define CSV_MERGED_NOCOL
 #define Z(ID, st, sm, store, have, csv, ...) CSV_MERGED_##csv
@@ -32,9 +32,9 @@ const char mw__csv_export_header[] = "timestamp,elapsed_s,pid" MW__FIELDS(X) ",n
 #undef Z
 #define CSV_MNAME_COL(name)                                                                       \
     {name "_first", name "_min",          name "_max",          name "_mean",                       \
-     name "_sd",    name "_min_elapsed_s", name "_max_elapsed_s"},
+     name "_sd",    name "_min_elapsed_s", name "_max_elapsed_s", name "_known"},
 #define CSV_MNAME_TAIL(name) CSV_MNAME_COL(name)
-#define CSV_MNAME_NOCOL {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+#define CSV_MNAME_NOCOL {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 #define Z(ID, st, sm, store, have, csv, ...) CSV_MNAME_##csv
 const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD] = {MW__FIELDS(Z)};
 #undef Z
@@ -45,8 +45,8 @@ const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD]
 /* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, unreadable 5, their commas 6; 21 per
  * field. */
 _Static_assert(ROW_FIXED_MAX >= 75 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");
-/* An export's columns after those: 5 x 21 + 2 x 25 per field, and 25 + 21 + 21. */
-#define ROW_MERGED_MAX (70 + 160 * MW__FIELD_COUNT)
+/* An export's columns after those: 6 x 21 + 2 x 25 per field, and 25 + 21 + 21. */
+#define ROW_MERGED_MAX (70 + 180 * MW__FIELD_COUNT)
 
 /* ---- formatting ------------------------------------------------------------------------------ */
 
@@ -346,6 +346,9 @@ static char *put_merged(char *p, const mw__capture *c, const mw__bucket *b)
         p = mw__put_elapsed(p, el_ms_of(c, bf->min_t));
         *p++ = ',';
         p = mw__put_elapsed(p, el_ms_of(c, bf->max_t));
+        *p++ = ',';
+        if (bf->known != b->seq_end - b->seq_first) /* empty: every sample knew it */
+            p = mw__put_u64(p, bf->known);
     }
     return p;
 }
