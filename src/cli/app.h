@@ -40,6 +40,10 @@ typedef struct app_target {
     int tty_fd;
     bool ending;            /* memwatch is ending it: a stop is not relayed (jobs.c) */
     pid_t ppid_at_start;    /* demo child: its parent, to notice the parent's death */
+    /* --cgroup (cgwatch.c): the memory cgroup watched; with pid 0, alone (no process). */
+    char cgroup[4096];      /* its directory, as mw__cgroup_find resolved it ("": none) */
+    int cgroup_version;     /* 1 or 2 */
+    bool cgroup_removed;    /* the watch ended because it was removed */
 } app_target;
 
 /* Describe the target's state for humans: "running", "sleeping", "exited (status 3)",
@@ -101,6 +105,26 @@ int app_demo_launch(app_target *t);
 /* The demo workload itself (runs in the child; never returns). */
 void app_demo_workload(void) __attribute__((noreturn));
 
+/* ---- --cgroup (cgwatch.c) ---------------------------------------------------------------------- */
+/* Resolve --cgroup's spec into t (pid 0: no process) and check its memory files open. On
+ * failure one line on stderr; returns APP_EXIT_USAGE (no mount, not a cgroup, no memory
+ * controller, no permission, none or several of that name) or 0. */
+int app_cgroup_resolve(const char *spec, app_target *t);
+/* Whether t is a cgroup watched alone (no process). */
+bool app_cgroup_only(const app_target *t);
+/* The cgroup's state for humans: "watched", "removed". */
+void app_cgroup_state_text(const app_target *t, char *buf, size_t n);
+/* The end of the watch, for stderr: "cgroup PATH was removed" (n bytes; "" if it was not). */
+void app_cgroup_end_text(const app_target *t, char *buf, size_t n);
+/* A stored sample's cgroup events (MW_SAMPLE_CG_*) as marks on the capture's newest sample:
+ * "oom_kill", "at limit", "over high". */
+void app_cgroup_mark_events(mw__capture *c, unsigned flags);
+struct app_session;
+/* Count a sample's events into s->cg_events and mark them (app_cgroup_mark_events). */
+void app_cgroup_note_events(struct app_session *s, unsigned flags);
+/* The summary of a cgroup watched alone (headless.c's app_summary_print calls it). */
+void app_cgroup_summary_print(FILE *f, const struct app_session *s);
+
 /* ---- signals (signals.c) ----------------------------------------------------------------------- */
 /* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
 extern volatile sig_atomic_t app_quit_signal;
@@ -136,6 +160,7 @@ typedef struct app_session {
     int out_errno;          /* errno of the failure (EPIPE: the reader went away) */
     char out_err[512];
     uint64_t out_rows;      /* complete rows that reached the -o file (set when it is closed) */
+    uint32_t cg_events[3];  /* --cgroup: samples with an oom_kill, at limit, over high event */
     bool out_held;          /* the newest sample's row is not written yet: marks may still join
                              * it; written when the next sample comes or the session is closed */
     int64_t last_flush_ns;

@@ -274,7 +274,8 @@ static bool poll_live(dash *d)
         app_where_ui_mark(&d->where, x.label);
     }
     /* The baseline is read once the first sample is in, on the worker; a diff is news. */
-    bool diff = app_where_ui_tick(&d->where, d->s->target.pid, d->cap->ring.end > 0);
+    bool diff = app_where_ui_tick(&d->where, d->s->target.pid,
+                                  d->cap->ring.end > 0 && !app_cgroup_only(&d->s->target));
     return news || (diff && d->st.where);
 }
 

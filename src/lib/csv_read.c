@@ -159,7 +159,7 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
             continue;
         if (mw__csv_parse_u64(r->f[i], r->flen[i], &v))
             return bad_field(r, line, k, i);
-        s.valid |= (uint16_t)mw__fields[k - C_FIELDS].have;
+        s.valid |= mw__fields[k - C_FIELDS].have;
         mw__sample_set_field(&s, (mw__field)(k - C_FIELDS), v);
     }
     s.nprocs = 1;

@@ -139,6 +139,8 @@ void mw_watcher_free(mw_watcher *w)
     if (!w || on_sampler_thread(w))
         return; /* freeing from its own callback would pull the thread's memory away under it */
     mw_watcher_stop(w);
+    mw__watcher_cg_close(w);
+    free(w->cg_where);
     mw__proctab_destroy(&w->procs);
     mw__sleeper_destroy(&w->sleeper);
     pthread_mutex_destroy(&w->lock);
@@ -193,13 +195,15 @@ static int sample_once(mw_watcher *w)
     mw_stats st;
     memset(&st, 0, sizeof(st));
     int reset_err = 0;
-    int rc = mw__probe_sample(w->probe, &st, &reset_err);
+    int rc = w->cg_only ? 0 : mw__probe_sample(w->probe, &st, &reset_err);
+    if (rc == 0)
+        rc = mw__watcher_cg_sample(w, &st);
     if (rc != 0)
         return rc;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     st.timestamp = ts;
-    if (st.nprocs == 0)
+    if (st.nprocs == 0 && !w->cg_only)
         st.nprocs = 1;
     add_pss(w, &st);
     /* A high-water mark above the RSS we just read means a peak we did not see happened since
@@ -213,7 +217,8 @@ static int sample_once(mw_watcher *w)
         w->prev_hwm = st.peak_physical_size;
     }
     w->prev_reset_ok = reset_err == 0;
-    publish_processes(w, &st);
+    if (!w->cg_only)
+        publish_processes(w, &st);
 
     mw__sample s;
     mw__sample_from_stats(&s, &st);
@@ -305,13 +310,19 @@ int mw_watcher_start(mw_watcher *w)
         mw__probe_close(w->probe);
         w->probe = NULL;
     }
-    int rc = mw__probe_open(w->pid, w->probe_flags, &w->probe);
+    int rc = w->cg_only ? 0 : mw__probe_open(w->pid, w->probe_flags, &w->probe);
     if (rc != 0)
         return rc;
+    if ((rc = mw__watcher_cg_open(w)) != 0) {
+        mw__probe_close(w->probe);
+        w->probe = NULL;
+        return rc;
+    }
     w->prev_hwm = UINT64_MAX; /* the first sample claims no spike: its mark may predate us */
     w->prev_reset_ok = false;
-    if (w->cfg.pss_interval_ms && !w->pss &&
+    if (w->cfg.pss_interval_ms && !w->pss && !w->cg_only &&
         (rc = mw__pss_create((int64_t)w->cfg.pss_interval_ms * 1000000, &w->pss)) != 0) {
+        mw__watcher_cg_close(w);
         mw__probe_close(w->probe);
         w->probe = NULL;
         return rc;
@@ -334,6 +345,7 @@ int mw_watcher_start(mw_watcher *w)
         lock_w(w);
         w->running = false;
         unlock_w(w);
+        mw__watcher_cg_close(w);
         mw__probe_close(w->probe);
         w->probe = NULL;
         mw__pss_destroy(w->pss);
@@ -373,6 +385,7 @@ void mw_watcher_stop(mw_watcher *w)
     w->thread_live = false;
     mw__probe_close(w->probe);
     w->probe = NULL;
+    mw__watcher_cg_close(w);
     mw__pss_destroy(w->pss);
     w->pss = NULL;
     if (w->cfg.verbose_logging)
