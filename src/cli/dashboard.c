@@ -221,6 +221,12 @@ static void fill_info(dash *d, mw__view_info *info)
         info->command = mw__safe_text(d->command, sizeof(d->command),
                                       s->target.info.cmdline[0] ? s->target.info.cmdline
                                                                 : s->target.info.name);
+    if (app_cgroup_only(&s->target)) { /* a directory's name: any bytes, escaped */
+        char name[4200];
+        info->cgroup = true;
+        snprintf(name, sizeof(name), "%s (cgroup v%d)", s->target.cgroup, s->target.cgroup_version);
+        info->command = mw__safe_text(d->command, sizeof(d->command), name);
+    }
     info->gone = s->target.gone || app_session_ended(s);
     info->log_file = s->target.log_path[0] ? s->target.log_path : NULL;
     info->interval_ms = s->interval_ms;

@@ -216,6 +216,8 @@ static void compare_row(mw__line *l, const mw__view_info *info, bool ascii)
 /* Whether chart row i is drawn: the newest sample has what it needs (PSS only with --pss). */
 static bool chart_shown(int i, const mw__sample *now)
 {
+    if (mw__charts[i].process && now->nprocs == 0)
+        return false; /* a cgroup watched alone: no process figure to draw */
     return (now->valid & mw__charts[i].needs) == mw__charts[i].needs;
 }
 
@@ -265,6 +267,8 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
             .tiers = &c->tiers,
             .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
+            .limit = row->cg_limits ? mw__view_cg_line(now, MW__FIELD_CG_LIMIT) : 0,
+            .high = row->cg_limits ? mw__view_cg_line(now, MW__FIELD_CG_HIGH) : 0,
         };
         if (info->other) {
             sp.other = &info->other->ring;
@@ -280,6 +284,31 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
                 res.plot_x, res.plot_w, i, w->t_from, w->t_to, w->from, w->to};
         top = bottom;
     }
+}
+
+/* The rows under a process's charts after growth (on l, at row y): rate, trend and verdict;
+ * with room, the "now" values, the kernel's mark above the samples (hwm; NULL: none) and
+ * --compare's figures. */
+static void process_rows(mw__canvas *cv, mw__line *l, int y, int stats, const char *hwm,
+                         const mw__capture *c, const mw__window *w, const mw__view_info *info,
+                         const mw__ui_state *st, const mw__sample *now)
+{
+    if (stats == 1) {
+        rate_row(l, c, w, st); /* whatever fits after growth */
+        return;
+    }
+    mw__line_init(l, cv, 0, y + 1, cv->w);
+    rate_row(l, c, w, st);
+    mw__line_init(l, cv, 0, y + 2, cv->w);
+    values_row(l, now);
+    if (hwm) {
+        mw__line_init(l, cv, 0, y + 3, cv->w);
+        mw__line_add_cut(l, 0, hwm, MW__ST_HWM, st->ascii);
+    }
+    if (!info->other || !info->compare_line)
+        return;
+    mw__line_init(l, cv, 0, y + 3 + (hwm != NULL), cv->w);
+    compare_row(l, info, st->ascii);
 }
 
 void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
@@ -340,22 +369,11 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         mw__line_init(&l, cv, 0, y, W);
         if (info->gate) /* first: the run fails for it, whatever else fits */
             mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
-        growth_row(&l, c, st, now);
-        if (stats == 1) {
-            rate_row(&l, c, &w, st); /* whatever fits after growth */
+        if (mw__view_cgroup_only(now)) { /* no process: its RSS growth and verdict mean nothing */
+            mw__view_cgroup_rows(cv, y, stats == 1 ? 1 : 2, now);
         } else {
-            mw__line_init(&l, cv, 0, y + 1, W);
-            rate_row(&l, c, &w, st);
-            mw__line_init(&l, cv, 0, y + 2, W);
-            values_row(&l, now);
-            if (have_hwm) {
-                mw__line_init(&l, cv, 0, y + 3, W);
-                mw__line_add_cut(&l, 0, hwm, MW__ST_HWM, st->ascii);
-            }
-            if (have_cmp) {
-                mw__line_init(&l, cv, 0, y + 3 + have_hwm, W);
-                compare_row(&l, info, st->ascii);
-            }
+            growth_row(&l, c, st, now);
+            process_rows(cv, &l, y, stats, have_hwm ? hwm : NULL, c, &w, info, st, now);
         }
     }
     long pid = info->pid ? info->pid : (long)c->pid;
