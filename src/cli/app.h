@@ -122,6 +122,11 @@ void app_cgroup_mark_events(mw__capture *c, unsigned flags);
 struct app_session;
 /* Count a sample's events into s->cg_events and mark them (app_cgroup_mark_events). */
 void app_cgroup_note_events(struct app_session *s, unsigned flags);
+struct app_json;
+/* --summary-json's "cgroup": null without one; else its path, version, whether it was removed,
+ * its limit at the end (null: none) and memory.high (null: none or v1), the kernel's peak and
+ * the headroom left (null without a limit), and the samples with each event. */
+void app_cgroup_json(struct app_json *j, const struct app_session *s);
 /* The summary of a cgroup watched alone (headless.c's app_summary_print calls it). */
 void app_cgroup_summary_print(FILE *f, const struct app_session *s);
 

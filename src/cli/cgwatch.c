@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "cgroup.h"
+#include "jsonw.h"
 #include "stats.h"
 #include "timefmt.h"
 #include "units.h"
@@ -144,4 +145,55 @@ void app_cgroup_summary_print(FILE *f, const app_session *s)
     for (size_t i = 0; i < NEVENTS; i++)
         fprintf(f, "%s %s: %u samples", i ? ";" : "", events[i].what, (unsigned)s->cg_events[i]);
     fputc('\n', f);
+}
+
+/* A limit field of the last sample: null when unknown or "no limit". */
+static void json_limit(app_json *j, const char *key, const mw__sample *last, mw__field f)
+{
+    uint64_t v = mw__sample_field(last, f);
+    if (mw__field_known(f, last->valid) && v != MW_CG_UNLIMITED)
+        app_json_uint(j, key, v);
+    else
+        app_json_null(j, key);
+}
+
+void app_cgroup_json(app_json *j, const app_session *s)
+{
+    const app_target *t = &s->target;
+    const mw__sample *last = &s->cap.all.last;
+    bool any = s->cap.all.n > 0;
+    if (!t->cgroup[0]) {
+        app_json_null(j, "cgroup");
+        return;
+    }
+    app_json_begin_object(j, "cgroup");
+    app_json_string(j, "path", t->cgroup);
+    app_json_int(j, "version", t->cgroup_version);
+    app_json_bool(j, "removed", t->cgroup_removed);
+    bool lim = any && mw__field_known(MW__FIELD_CG_LIMIT, last->valid);
+    uint64_t limit = lim ? mw__sample_field(last, MW__FIELD_CG_LIMIT) : 0;
+    if (lim)
+        app_json_bool(j, "no_limit", limit == MW_CG_UNLIMITED);
+    else
+        app_json_null(j, "no_limit");
+    if (any) {
+        json_limit(j, "limit_bytes", last, MW__FIELD_CG_LIMIT);
+        json_limit(j, "high_bytes", last, MW__FIELD_CG_HIGH);
+        json_limit(j, "kernel_peak_bytes", last, MW__FIELD_CG_PEAK);
+    } else {
+        app_json_null(j, "limit_bytes");
+        app_json_null(j, "high_bytes");
+        app_json_null(j, "kernel_peak_bytes");
+    }
+    uint64_t cur = any ? mw__sample_field(last, MW__FIELD_CG_CURRENT) : 0;
+    if (lim && limit != MW_CG_UNLIMITED && mw__field_known(MW__FIELD_CG_CURRENT, last->valid))
+        app_json_uint(j, "headroom_bytes", cur >= limit ? 0 : limit - cur);
+    else
+        app_json_null(j, "headroom_bytes");
+    app_json_begin_object(j, "event_samples");
+    static const char *const keys[NEVENTS] = {"oom_kill", "at_limit", "over_high"};
+    for (size_t i = 0; i < NEVENTS; i++)
+        app_json_uint(j, keys[i], s->cg_events[i]);
+    app_json_end_object(j);
+    app_json_end_object(j);
 }

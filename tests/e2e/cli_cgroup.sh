@@ -39,7 +39,7 @@ bad "empty" "" "invalid --cgroup ''"
 bad "no such path" "/$NAME/none/here" "no such cgroup"
 
 # ---- watch it: figures rise with an allocation; the limit column is the limit -----------------------
-"$MEMWATCH" --cgroup "$NAME" --no-tui -i 100ms -o cg.csv > sum.txt 2> err.txt &
+"$MEMWATCH" --cgroup "$NAME" --no-tui -i 100ms -o cg.csv --summary-json sum.json > sum.txt 2> err.txt &
 mw=$!
 track "$mw"
 poll 10 "first rows" has_rows 3 cg.csv
@@ -78,4 +78,22 @@ expect "removal: exit 0, stderr names the cgroup and why the watch ended" eval \
 expect "the summary names the cgroup, its limit and the events" eval \
     'grep -q "^memwatch summary: cgroup $CG (cgroup v1)" sum.txt && grep -q "^  limit     96.0 MiB" sum.txt &&
      grep -q "OOM kills: [1-9]" sum.txt || cat sum.txt'
+# json_ok: --summary-json's "cgroup" says what the run saw; the limit is a number, v1's
+# memory.high null (unknown), the kernel figure of the fields null too.
+json_ok() {
+    /usr/bin/python3 - "$CG" "$LIMIT" <<'PYEOF'
+import json, sys
+d = json.load(open("sum.json"))
+cg, f = d["cgroup"], d["fields"]
+ok = (cg["path"] == sys.argv[1] and cg["version"] == 1 and cg["removed"] is True
+      and cg["no_limit"] is False and cg["limit_bytes"] == int(sys.argv[2])
+      and cg["high_bytes"] is None and cg["event_samples"]["oom_kill"] >= 1
+      and cg["headroom_bytes"] is not None and d["end_reason"] == "cgroup_removed"
+      and f["cg_kernel"] is None and f["cg_current"]["peak"] >= 40 << 20)
+if not ok:
+    print(json.dumps({"cgroup": cg, "end_reason": d["end_reason"]}))
+sys.exit(0 if ok else 1)
+PYEOF
+}
+expect "--summary-json: the cgroup's figures, null for what v1 does not give" json_ok
 finish
