@@ -64,6 +64,9 @@ static void table_opened(dash *d)
     if (!d->s) {
         d->st.table = false;
         app_dash_say(d, false, "the process table is live only: a replay has no processes");
+    } else if (app_cgroup_only(&d->s->target)) {
+        d->st.table = false;
+        app_dash_say(d, false, "the process table lists a -c tree: --cgroup watches no process");
     } else if (!d->o->children) {
         d->st.table = false;
         app_dash_say(d, false, "the process table needs -c (watch the process and all its descendants)");
@@ -106,6 +109,9 @@ static void where_opened(dash *d)
     if (!d->s) {
         d->st.where = false;
         app_dash_say(d, false, "where it went is live only: a replay has no process to read");
+    } else if (app_cgroup_only(&d->s->target)) {
+        d->st.where = false;
+        app_dash_say(d, false, "where it went reads a process's smaps: --cgroup watches none");
     } else if (!d->where.w) {
         d->st.where = false;
         app_dash_say(d, true, d->where.failed ? "where it went: cannot start its reader thread"

@@ -243,9 +243,10 @@ static int decide_mode(int argc, char **argv, const parse_state *ps, app_options
     if (o->cgroup && (modes > 0 || rest > 0 || o->name))
         return usage_error("--cgroup watches a cgroup by itself: give no PID, -n NAME, command, "
                            "--demo or --replay with it");
-    if (o->cgroup && (o->children || o->interval_peaks || o->pss_interval_ms))
-        return usage_error("--cgroup watches no process: -c, --interval-peaks and --pss do not "
-                           "apply");
+    if (o->cgroup && (o->children || o->interval_peaks || o->pss_interval_ms || o->alert_bytes ||
+                      o->fail_above_bytes || o->fail_growth_bytes || o->fail_leak))
+        return usage_error("--cgroup watches no process: -c, --interval-peaks, --pss, --alert "
+                           "and the --fail-* gates (on RSS) do not apply");
     if (o->name && (modes > 0 || rest > 0))
         return usage_error("-n NAME chooses the process by its name: give no PID, command, "
                            "--demo or --replay with it");

@@ -37,6 +37,10 @@ bad "no such cgroup" "$NAME-nonexistent" "no cgroup named"
 bad "a file that is not a cgroup" "$CG/memory.stat" "is not a cgroup"
 bad "empty" "" "invalid --cgroup ''"
 bad "no such path" "/$NAME/none/here" "no such cgroup"
+rc=0
+"$MEMWATCH" --no-tui -t 1s --fail-above 1G --cgroup "$NAME" > bad.out 2> bad.err || rc=$?
+expect "--fail-above with --cgroup (a gate on RSS, and no process): exit 2, one line" eval \
+    '[ $rc -eq 2 ] && [ "$(wc -l < bad.err)" -eq 1 ] && grep -q "fail" bad.err || { cat bad.err; false; }'
 
 # ---- watch it: figures rise with an allocation; the limit column is the limit -----------------------
 "$MEMWATCH" --cgroup "$NAME" --no-tui -i 100ms -o cg.csv --summary-json sum.json > sum.txt 2> err.txt &

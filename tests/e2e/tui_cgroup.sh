@@ -32,6 +32,11 @@ ok "header names the cgroup and its version; the chart says what it counts and i
 screen | grep -q '[┤│]═══' || die "no limit line on the chart"
 ok "the limit is drawn as a line"
 ! screen | grep -q '^RSS ' || die "a process chart for a cgroup watched alone"
+send w
+wait_for "where it went reads a process's smaps: --cgroup watches none"
+send t
+wait_for "the process table lists a -c tree: --cgroup watches no process"
+ok "w and t say why they have nothing to show for a cgroup"
 
 alloc_cmd_ok a 'alloc 64' > /dev/null
 # headroom_ok: the row's headroom is the limit less the current figure, as it shows them.
