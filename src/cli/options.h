@@ -23,7 +23,7 @@ typedef enum app_mode {
 #define APP_PSS_INTERVAL_MS 5000    /* --pss: smaps_rollup every 5 s (each read walks page tables) */
 #define APP_PSS_INTERVAL_MIN_MS 100
 #define APP_DEFAULT_HISTORY 100000
-#define APP_HISTORY_MAX 100000000ull /* 100 M samples: 5.6 GB; beyond that is surely a typo */
+#define APP_HISTORY_MAX 100000000ull /* 100 M samples: 12.8 GB; beyond that is surely a typo */
 
 typedef struct app_options {
     app_mode mode;
