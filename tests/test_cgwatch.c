@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,33 @@ Test(cgwatch, sampler_reads_a_cgroup_alone_and_flags_a_rise_of_its_oom_kill_coun
     close(fd);
     cr_assert(wait_sample(w, oom_flagged, &s), "the rise becomes an event of a sample");
     cr_assert_not(s.flags & MW_SAMPLE_CG_HIGH, "memory.high's count did not move");
+    mw_watcher_free(w);
+    rm_dir(dir);
+}
+
+/* A program built against 0.2.0 reads history with its own, smaller mw_stats: it gets that
+ * prefix and not a byte more, the cgroup figures being past it. */
+Test(cgwatch, an_old_binarys_history_stops_at_its_own_struct_size)
+{
+#ifndef __linux__
+    cr_skip_test("cgroups are Linux's");
+#endif
+    char dir[64];
+    copy_fixture(NGINX, dir, sizeof(dir));
+    mw_config cfg = mw_config_default();
+    cfg.interval_ms = 5;
+    mw_watcher *w = mw_watcher_new(&cfg);
+    cr_assert_not_null(w);
+    cr_assert_eq(mw__watcher_set_cgroup(w, dir, 2, true), 0);
+    cr_assert_eq(mw_watcher_start(w), 0);
+    mw_stats s;
+    cr_assert(wait_sample(w, any, &s));
+    size_t old = offsetof(mw_stats, cg_current_size); /* 0.2.0's layout ends there */
+    unsigned char buf[2 * sizeof(mw_stats)];
+    memset(buf, 0xa5, sizeof(buf));
+    cr_assert_eq(mw_watcher_history_sized(w, (mw_stats *)(void *)buf, 1, old), 1);
+    for (size_t i = old; i < sizeof(buf); i++)
+        cr_assert_eq(buf[i], 0xa5, "byte %zu past the old struct was written", i);
     mw_watcher_free(w);
     rm_dir(dir);
 }

@@ -120,7 +120,8 @@ void app_cgroup_end_text(const app_target *t, char *buf, size_t n);
  * "oom_kill", "at limit", "over high". */
 void app_cgroup_mark_events(mw__capture *c, unsigned flags);
 struct app_session;
-/* Count a sample's events into s->cg_events and mark them (app_cgroup_mark_events). */
+/* Count a sample's events into s->cg_events and mark them (app_cgroup_mark_events); headless,
+ * one stderr line each ("memwatch: cgroup: oom_kill at 00:00:02.800"). */
 void app_cgroup_note_events(struct app_session *s, unsigned flags);
 struct app_json;
 /* --summary-json's "cgroup": null without one; else its path, version, whether it was removed,

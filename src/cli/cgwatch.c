@@ -68,9 +68,15 @@ void app_cgroup_mark_events(mw__capture *c, unsigned flags)
 
 void app_cgroup_note_events(app_session *s, unsigned flags)
 {
+    const mw__sample *x = mw__ring_last(&s->cap.ring);
+    char at[16];
+    mw__format_clock(at, sizeof(at), x ? x->t_ns - s->cap.t0_ns : 0);
     for (size_t i = 0; i < NEVENTS; i++)
-        if (flags & events[i].flag)
+        if (flags & events[i].flag) {
             s->cg_events[i]++;
+            if (s->opt->no_tui) /* headless: said as it happens, as a mark from outside is */
+                fprintf(stderr, "memwatch: cgroup: %s at %s\n", events[i].label, at);
+        }
     app_cgroup_mark_events(&s->cap, flags);
 }
 

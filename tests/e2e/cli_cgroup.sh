@@ -66,6 +66,8 @@ echo "alloc 120" >&"$fd" # no reply comes: it is killed
 check "mw-alloc is OOM-killed past the 96 MiB limit" wait_pid_gone 15 "$ALLOC_PID"
 oom_marked() { marks cg.csv | grep -q oom_kill; }
 check "the OOM kill is a mark 'oom_kill' in the CSV" wait_until 10 oom_marked
+said_oom() { grep -q '^memwatch: cgroup: oom_kill at [0-9:.]*$' err.txt; }
+check "headless, the OOM kill is said on stderr as it is seen" wait_until 5 said_oom
 at_limit() { marks cg.csv | grep -q 'at limit'; }
 check "hitting the limit (failcnt rose) is a mark 'at limit'" wait_until 10 at_limit
 expect "the kernel's peak reached the limit" eval \
