@@ -149,21 +149,29 @@ static bool wait_sample(mw_watcher *w, bool (*ok)(const mw_stats *), mw_stats *o
 static bool any(const mw_stats *s) { return s->valid & MW_HAVE_CG_CURRENT; }
 static bool oom_flagged(const mw_stats *s) { return s->flags & MW_SAMPLE_CG_OOM_KILL; }
 
-Test(cgwatch, sampler_reads_a_cgroup_alone_and_flags_a_rise_of_its_oom_kill_count)
+/* A watcher of a copy of the nginx fixture (into dir) alone, every 5 ms, started; its first
+ * sample with the cgroup's figures into *first. */
+static mw_watcher *watch_fixture(char *dir, size_t n, mw_stats *first)
 {
-#ifndef __linux__
-    cr_skip_test("cgroups are Linux's");
-#endif
-    char dir[64];
-    copy_fixture(NGINX, dir, sizeof(dir));
+    copy_fixture(NGINX, dir, n);
     mw_config cfg = mw_config_default();
     cfg.interval_ms = 5;
     mw_watcher *w = mw_watcher_new(&cfg);
     cr_assert_not_null(w);
     cr_assert_eq(mw__watcher_set_cgroup(w, dir, 2, true), 0);
     cr_assert_eq(mw_watcher_start(w), 0);
+    cr_assert(wait_sample(w, any, first));
+    return w;
+}
+
+Test(cgwatch, sampler_reads_a_cgroup_alone_and_flags_a_rise_of_its_oom_kill_count)
+{
+#ifndef __linux__
+    cr_skip_test("cgroups are Linux's");
+#endif
+    char dir[64];
     mw_stats s;
-    cr_assert(wait_sample(w, any, &s));
+    mw_watcher *w = watch_fixture(dir, sizeof(dir), &s);
     cr_assert_eq(s.cg_current_size, 52428800);
     cr_assert_eq(s.cg_peak_size, 73400320);
     cr_assert_eq(s.cg_limit, 536870912);
@@ -200,15 +208,8 @@ Test(cgwatch, an_old_binarys_history_stops_at_its_own_struct_size)
     cr_skip_test("cgroups are Linux's");
 #endif
     char dir[64];
-    copy_fixture(NGINX, dir, sizeof(dir));
-    mw_config cfg = mw_config_default();
-    cfg.interval_ms = 5;
-    mw_watcher *w = mw_watcher_new(&cfg);
-    cr_assert_not_null(w);
-    cr_assert_eq(mw__watcher_set_cgroup(w, dir, 2, true), 0);
-    cr_assert_eq(mw_watcher_start(w), 0);
     mw_stats s;
-    cr_assert(wait_sample(w, any, &s));
+    mw_watcher *w = watch_fixture(dir, sizeof(dir), &s);
     size_t old = offsetof(mw_stats, cg_current_size); /* 0.2.0's layout ends there */
     unsigned char buf[2 * sizeof(mw_stats)];
     memset(buf, 0xa5, sizeof(buf));
