@@ -80,7 +80,7 @@ enum {
                                         mark rose above every sample of that process
                                         (mw_watcher_top_spike) */
 #define MW_SAMPLE_MARK     (1u << 1) /* the user dropped a mark at this sample */
-/* Events of the watched cgroup since the previous sample (its kernel counters rose): */
+/* Events of the watched cgroup since the previous sample (MW_SAMPLE_CG_*: its counters rose): */
 #define MW_SAMPLE_CG_OOM_KILL (1u << 2) /* a process of it was killed by the OOM killer */
 #define MW_SAMPLE_CG_MAX      (1u << 3) /* it hit its limit (v2 memory.events max, v1 failcnt) */
 #define MW_SAMPLE_CG_HIGH     (1u << 4) /* it went over memory.high and was throttled (v2) */
