@@ -16,6 +16,7 @@ cg_cleanup() {
     local p
     for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
     wait_until 5 eval "[ ! -s '$CG/cgroup.procs' ]"
+    rmdir "$CG/locked" 2>/dev/null
     rmdir "$CG" 2>/dev/null || echo "WARNING: could not remove $CG" >&2
 }
 trap 'st=$?; cg_cleanup; (exit $st); harness_cleanup' EXIT
@@ -37,6 +38,18 @@ bad "no such cgroup" "$NAME-nonexistent" "no cgroup named"
 bad "a file that is not a cgroup" "$CG/memory.stat" "is not a cgroup"
 bad "empty" "" "invalid --cgroup ''"
 bad "no such path" "/$NAME/none/here" "no such cgroup"
+# No permission: a cgroup whose files another user may not read, watched as uid 65534.
+as_nobody() { (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups "$MEMWATCH" "$@"); }
+if command -v setpriv > /dev/null && as_nobody --version > /dev/null 2>&1; then
+    mkdir "$CG/locked" && chmod 700 "$CG/locked"
+    rc=0
+    as_nobody --no-tui -t 1s --cgroup "$CG/locked" > bad.out 2> bad.err || rc=$?
+    expect "no permission (uid 65534): exit 2, one line saying so" eval \
+        '[ $rc -eq 2 ] && [ "$(wc -l < bad.err)" -eq 1 ] && grep -q "permission denied" bad.err || { cat bad.err; echo "rc $rc"; false; }'
+    rmdir "$CG/locked"
+else
+    note "no setpriv, or uid 65534 cannot run $MEMWATCH: the permission case is not run"
+fi
 rc=0
 "$MEMWATCH" --no-tui -t 1s --fail-above 1G --cgroup "$NAME" > bad.out 2> bad.err || rc=$?
 expect "--fail-above with --cgroup (a gate on RSS, and no process): exit 2, one line" eval \
