@@ -130,17 +130,20 @@ static void rm_dir(const char *dir)
     cr_assert_eq(system(cmd), 0);
 }
 
-/* Wait (5 s at most) for a sample that satisfies ok; its copy into *out. */
-static bool wait_sample(mw_watcher *w, bool (*ok)(const mw_stats *), mw_stats *out)
+/* Wait (5 s at most) for a sample that satisfies ok, reading every sample in turn (none is
+ * skipped, however late this thread wakes); its copy into *out. */
+static bool wait_sample(mw_watcher *w, uint64_t *seq, bool (*ok)(const mw_stats *),
+                        mw_stats *out)
 {
     for (int i = 0; i < 500; i++) {
         mw_stats buf[64];
-        size_t n = mw_watcher_history(w, buf, 64);
-        for (size_t k = 0; k < n; k++)
-            if (ok(&buf[k])) {
-                *out = buf[k];
-                return true;
-            }
+        size_t n;
+        while ((n = mw_watcher_history_since(w, seq, buf, 64, NULL)) > 0)
+            for (size_t k = 0; k < n; k++)
+                if (ok(&buf[k])) {
+                    *out = buf[k];
+                    return true;
+                }
         usleep(10000);
     }
     return false;
@@ -150,8 +153,8 @@ static bool any(const mw_stats *s) { return s->valid & MW_HAVE_CG_CURRENT; }
 static bool oom_flagged(const mw_stats *s) { return s->flags & MW_SAMPLE_CG_OOM_KILL; }
 
 /* A watcher of a copy of the nginx fixture (into dir) alone, every 5 ms, started; its first
- * sample with the cgroup's figures into *first. */
-static mw_watcher *watch_fixture(char *dir, size_t n, mw_stats *first)
+ * sample with the cgroup's figures into *first, and the samples read so far in *seq. */
+static mw_watcher *watch_fixture(char *dir, size_t n, uint64_t *seq, mw_stats *first)
 {
     copy_fixture(NGINX, dir, n);
     mw_config cfg = mw_config_default();
@@ -160,7 +163,8 @@ static mw_watcher *watch_fixture(char *dir, size_t n, mw_stats *first)
     cr_assert_not_null(w);
     cr_assert_eq(mw__watcher_set_cgroup(w, dir, 2, true), 0);
     cr_assert_eq(mw_watcher_start(w), 0);
-    cr_assert(wait_sample(w, any, first));
+    *seq = 0;
+    cr_assert(wait_sample(w, seq, any, first));
     return w;
 }
 
@@ -171,7 +175,8 @@ Test(cgwatch, sampler_reads_a_cgroup_alone_and_flags_a_rise_of_its_oom_kill_coun
 #endif
     char dir[64];
     mw_stats s;
-    mw_watcher *w = watch_fixture(dir, sizeof(dir), &s);
+    uint64_t seq;
+    mw_watcher *w = watch_fixture(dir, sizeof(dir), &seq, &s);
     cr_assert_eq(s.cg_current_size, 52428800);
     cr_assert_eq(s.cg_peak_size, 73400320);
     cr_assert_eq(s.cg_limit, 536870912);
@@ -186,15 +191,16 @@ Test(cgwatch, sampler_reads_a_cgroup_alone_and_flags_a_rise_of_its_oom_kill_coun
     mw_watcher_status ws;
     cr_assert_eq(mw_watcher_get_status(w, &ws), 0);
     cr_assert_eq(ws.pid, 0);
-    /* The kernel's count rises (the file rewritten in place: the kept fd reads it anew). */
+    /* The kernel's count rises (the file rewritten in place, same length, one write: the kept
+     * fd reads it anew, never a truncated file). */
     char path[128];
     snprintf(path, sizeof(path), "%s/memory.events", dir);
-    int fd = open(path, O_WRONLY | O_TRUNC);
+    int fd = open(path, O_WRONLY);
     cr_assert_geq(fd, 0);
     static const char ev[] = "low 0\nhigh 7\nmax 3\noom 3\noom_kill 2\noom_group_kill 0\n";
-    cr_assert_eq(write(fd, ev, sizeof(ev) - 1), (ssize_t)(sizeof(ev) - 1));
+    cr_assert_eq(pwrite(fd, ev, sizeof(ev) - 1, 0), (ssize_t)(sizeof(ev) - 1));
     close(fd);
-    cr_assert(wait_sample(w, oom_flagged, &s), "the rise becomes an event of a sample");
+    cr_assert(wait_sample(w, &seq, oom_flagged, &s), "the rise becomes an event of a sample");
     cr_assert_not(s.flags & MW_SAMPLE_CG_HIGH, "memory.high's count did not move");
     mw_watcher_free(w);
     rm_dir(dir);
@@ -209,7 +215,8 @@ Test(cgwatch, an_old_binarys_history_stops_at_its_own_struct_size)
 #endif
     char dir[64];
     mw_stats s;
-    mw_watcher *w = watch_fixture(dir, sizeof(dir), &s);
+    uint64_t seq;
+    mw_watcher *w = watch_fixture(dir, sizeof(dir), &seq, &s);
     size_t old = offsetof(mw_stats, cg_current_size); /* 0.2.0's layout ends there */
     unsigned char buf[2 * sizeof(mw_stats)];
     memset(buf, 0xa5, sizeof(buf));

@@ -149,7 +149,8 @@ void app_cgroup_summary_print(FILE *f, const app_session *s)
     print_span(f, c, "swap", MW__FIELD_CG_SWAP, "swapped out");
     fprintf(f, "  events  ");
     for (size_t i = 0; i < NEVENTS; i++)
-        fprintf(f, "%s %s: %u samples", i ? ";" : "", events[i].what, (unsigned)s->cg_events[i]);
+        fprintf(f, "%s %s: %u sample%s", i ? ";" : "", events[i].what, (unsigned)s->cg_events[i],
+                s->cg_events[i] == 1 ? "" : "s");
     fputc('\n', f);
 }
 

@@ -164,6 +164,12 @@ int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user)
 
 static void log_sample(const mw_watcher *w, const mw_stats *s)
 {
+    if (w->cg_only) {
+        fprintf(stderr, "memwatch: cgroup %s current %.1f MiB (t=%lld.%03ld)\n", w->cg_where->path,
+                (double)s->cg_current_size / 1048576.0, (long long)s->timestamp.tv_sec,
+                s->timestamp.tv_nsec / 1000000);
+        return;
+    }
     fprintf(stderr,
             "memwatch: pid %ld rss %.1f MiB vsz %.1f MiB shared %.1f MiB (t=%lld.%03ld)\n",
             (long)w->pid, mw_stats_physical_mb(s), mw_stats_virtual_mb(s), mw_stats_shared_mb(s),
@@ -363,6 +369,13 @@ static void log_summary(mw_watcher *w)
     unlock_w(w);
     if (s.n == 0) {
         fprintf(stderr, "memwatch: pid %ld: no samples\n", (long)w->pid);
+        return;
+    }
+    if (w->cg_only) { /* no process: its figure is the cgroup's */
+        const mw__field_span *c = &s.field[MW__FIELD_CG_CURRENT];
+        fprintf(stderr, "memwatch: cgroup %s: %" PRIu64 " samples, current %.1f MiB, highest "
+                        "sampled %.1f MiB\n", w->cg_where->path, s.n, (double)c->last / 1048576.0,
+                (double)c->max / 1048576.0);
         return;
     }
     fprintf(stderr,

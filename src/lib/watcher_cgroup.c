@@ -2,6 +2,7 @@
 /* watcher_cgroup.c — the sampler's memory cgroup: opened with the watch, read into each sample, its events flagged. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,30 @@ static uint32_t event_flags(const mw__cgroup_sample *p, const mw__cgroup_sample 
     return f;
 }
 
+/* The counters to compare the next reading with: this one's, but a counter this reading lacked
+ * (a file that could not be parsed this time) keeps its last known value, so that a rise
+ * across the gap is still seen. */
+static void remember_counters(mw__cgroup_sample *prev, const mw__cgroup_sample *c, bool had)
+{
+    static const struct {
+        unsigned bit;
+        size_t off;
+    } counters[] = {
+        {MW__CG_OOM_KILL, offsetof(mw__cgroup_sample, oom_kill)},
+        {MW__CG_EV_MAX, offsetof(mw__cgroup_sample, ev_max)},
+        {MW__CG_FAILCNT, offsetof(mw__cgroup_sample, failcnt)},
+        {MW__CG_EV_HIGH, offsetof(mw__cgroup_sample, ev_high)},
+    };
+    mw__cgroup_sample next = *c;
+    for (size_t i = 0; had && i < sizeof(counters) / sizeof(counters[0]); i++)
+        if (!(c->have & counters[i].bit) && (prev->have & counters[i].bit)) {
+            memcpy((char *)&next + counters[i].off, (const char *)prev + counters[i].off,
+                   sizeof(uint64_t));
+            next.have |= counters[i].bit;
+        }
+    *prev = next;
+}
+
 int mw__watcher_cg_sample(mw_watcher *w, mw_stats *st)
 {
     if (!w->cg)
@@ -121,7 +146,7 @@ int mw__watcher_cg_sample(mw_watcher *w, mw_stats *st)
     put_figures(st, &c);
     if (w->cg_have_prev)
         st->flags |= event_flags(&w->cg_prev, &c);
-    w->cg_prev = c;
+    remember_counters(&w->cg_prev, &c, w->cg_have_prev);
     w->cg_have_prev = true;
     return 0;
 }
