@@ -48,7 +48,7 @@ row() { printf 'row\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
 
 say "1/10 probe cost"
 "$BENCH_BIN/bench_probe" >> "$ROWS" || say "bench_probe failed"
-say "2/10 sampler at 1 kHz vs the empty loop and the floor (5 x 2 s, side by side)"
+say "2/10 sampler at 1 kHz vs its floor (sleep + read) and the empty loop (9 x 2 s, side by side)"
 "$BENCH_BIN/bench_sampler" >> "$ROWS" || say "bench_sampler failed"
 say "3/10 recording at 50 Hz vs top, pidstat and the floor (5 x 10 s, all side by side)"
 "$BENCH_BIN/bench_record" "$MEMWATCH" "$TMP" >> "$ROWS" ||

@@ -206,3 +206,57 @@ Test(keys, f1_opens_the_help_and_f10_quits_as_in_htop)
     cr_expect_eq(mw__ui_key(&st, MW__KEY_F10, &cap), MW__ACT_QUIT, "F10 quits, even over the help");
     cr_expect_eq(mw__ui_key(&st, MW__KEY_CTRL_C, &cap), MW__ACT_QUIT);
 }
+
+/* A run ten times the ring (issue 19): scrolling a paused view goes on past the ring's oldest
+ * sample into the merged history, down to the run's first sample, and back. */
+Test(keys, scrolling_reaches_the_runs_first_sample_through_the_tiers)
+{
+    mw__capture_destroy(&cap);
+    fx_capture(&cap, 100);
+    fx_leak(&cap, 1000, FX_S, -1); /* 1000 s; the ring keeps the last 100 */
+    int64_t ring0 = mw__ring_at(&cap.ring, mw__ring_first(&cap.ring))->t_ns;
+    mw__ui_key(&st, 'z', &cap); /* 15m */
+    mw__ui_key(&st, 'z', &cap);
+    mw__ui_key(&st, 'z', &cap); /* 1m window */
+    mw__window w;
+    mw__view_window(&st, &cap, &w);
+    cr_assert_eq(w.t_to - w.t_from, 60 * FX_S);
+    cr_expect_null(w.end_bucket, "live: the window ends at the newest sample");
+    for (int i = 0; i < 4; i++) /* 4 x 15 s back: 60 s, still ending in the ring (100 s) */
+        mw__ui_key(&st, MW__KEY_LEFT, &cap);
+    mw__view_window(&st, &cap, &w);
+    cr_expect_null(w.end_bucket);
+    for (int i = 0; i < 4; i++) /* 60 s more: before the ring's oldest sample */
+        mw__ui_key(&st, MW__KEY_LEFT, &cap);
+    mw__view_window(&st, &cap, &w);
+    cr_assert_not_null(w.end_bucket, "the view ends in the tiers now");
+    cr_expect_lt(w.t_to, ring0, "before the ring");
+    cr_expect_eq(w.t_to, w.end_bucket->t_last, "it ends with a whole bucket");
+    cr_expect_eq(w.from, mw__ring_first(&cap.ring));
+    cr_expect_eq(w.to, w.from, "no ring sample in it");
+    cr_expect(w.t_to <= cap.t0_ns + 880 * FX_S && w.t_to >= cap.t0_ns + 870 * FX_S,
+              "120 s back from the newest (999 s), to a bucket's edge: %lld",
+              (long long)((w.t_to - cap.t0_ns) / FX_S));
+    mw__sample buf;
+    const mw__sample *now = mw__window_newest(&cap, &w, &buf);
+    cr_expect_eq(now->t_ns, w.t_to);
+    cr_expect_eq(now->rss, 100 * FX_MIB + (uint64_t)((w.t_to - cap.t0_ns) / FX_S) * 64 * 1024,
+                 "the bucket's last sample's own value");
+    mw__ui_key(&st, MW__KEY_HOME, &cap);
+    mw__view_window(&st, &cap, &w);
+    cr_expect_eq(w.t_from, cap.t0_ns, "Home: the run's first sample, not the ring's");
+    cr_expect_leq(w.t_to - w.t_from, 60 * FX_S, "up to the last bucket ending within a window");
+    cr_expect_geq(w.t_to - w.t_from, 52 * FX_S, "buckets of at most 8 samples here: %lld s",
+                  (long long)((w.t_to - w.t_from) / FX_S));
+    mw__ui_key(&st, MW__KEY_LEFT, &cap);
+    mw__view_window(&st, &cap, &w);
+    cr_expect_eq(w.t_from, cap.t0_ns, "never before the run's first sample");
+    for (int i = 0; i < 80; i++) /* forward through the tiers, back into the ring */
+        mw__ui_key(&st, MW__KEY_RIGHT, &cap);
+    mw__view_window(&st, &cap, &w);
+    cr_expect_null(w.end_bucket, "right again: the ring");
+    mw__ui_key(&st, MW__KEY_END, &cap);
+    mw__view_window(&st, &cap, &w);
+    cr_expect_eq(w.to, 1000);
+    cr_expect(st.paused);
+}

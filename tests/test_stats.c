@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "capture.h"
 #include "stats.h"
 
 static mw__sample at(int64_t t_ns, uint64_t rss)
@@ -302,4 +303,56 @@ Test(stats, seek_time_after_wrap)
     cr_expect_eq(mw__ring_seek_time(&r, 0, 12, 9500000), 10);
     cr_expect_eq(mw__ring_seek_time(&r, 0, 3, 0), 3, "a range entirely overwritten: none, to");
     mw__ring_destroy(&r);
+}
+
+/* A 1 MiB/min climb under a 50 MiB sawtooth (3.7 s teeth), or without it. */
+static uint64_t run_value(size_t i, bool teeth)
+{
+    double t = (double)i / 10, c = t / 3.7;
+    return (uint64_t)(100.0 * 1048576 + t * 1048576 / 60 + (teeth ? 50.0 * 1048576 * (c - (double)(long)c) : 0));
+}
+
+/* 20,000 samples at 100 ms through a ring of 1000 (the tiers keep the rest), and the same in a
+ * ring holding them all: the brute force. */
+static void long_run(mw__capture *c, mw__ring *all, bool teeth)
+{
+    cr_assert_eq(mw__capture_init(c, 1000), 0);
+    cr_assert_eq(mw__ring_init(all, 20000), 0);
+    for (size_t i = 0; i < 20000; i++) {
+        mw__sample x = {.t_ns = 7 * 1000000000LL + (int64_t)i * 100000000LL, .rss = run_value(i, teeth)};
+        mw__capture_add(c, &x);
+        mw__ring_push(all, &x);
+    }
+    cr_assert_gt(mw__tiers_count(&c->tiers), 0);
+}
+
+Test(stats, a_trend_over_the_tiers_and_the_ring_matches_every_sample)
+{
+    mw__capture c;
+    mw__ring all;
+    mw__trend run, raw;
+    long_run(&c, &all, false);
+    cr_assert(mw__trend_fit_run(&c.ring, &c.tiers, INT64_MIN, INT64_MAX, 1, MW__FIELD_RSS, &run));
+    cr_assert(mw__trend_fit(&all, 0, 20000, MW__FIELD_RSS, &raw));
+    cr_expect(fabs(run.slope - raw.slope) <= 1e-6 * raw.slope, "line: %g vs %g", run.slope, raw.slope);
+    cr_expect_geq(run.r2, 0.9999, "a line merged into buckets is still a line: %g", run.r2);
+    cr_expect(fabs(run.span_s - raw.span_s) <= 10, "span %g vs %g", run.span_s, raw.span_s);
+    mw__capture_destroy(&c);
+    mw__ring_destroy(&all);
+
+    /* under a sawtooth: the buckets' spread keeps R² as low as every sample's */
+    long_run(&c, &all, true);
+    cr_assert(mw__trend_fit_run(&c.ring, &c.tiers, INT64_MIN, INT64_MAX, 1, MW__FIELD_RSS, &run));
+    cr_assert(mw__trend_fit(&all, 0, 20000, MW__FIELD_RSS, &raw));
+    cr_expect(fabs(run.slope - raw.slope) <= 0.01 * raw.slope, "saw: %g vs %g", run.slope, raw.slope);
+    cr_expect(fabs(run.r2 - raw.r2) <= 0.02, "saw R2: %g vs %g", run.r2, raw.r2);
+    cr_expect_lt(run.r2, 0.9, "a sawtooth is no clean line: %g", run.r2);
+    /* a window wholly in the tiers: the trend of what it shows */
+    int64_t a = 7 * 1000000000LL + 300 * 1000000000LL, b = a + 900 * 1000000000LL;
+    cr_assert(mw__trend_fit_run(&c.ring, &c.tiers, a, b, 1, MW__FIELD_RSS, &run));
+    uint64_t fa = mw__ring_seek_time(&all, 0, 20000, a), fb = mw__ring_seek_time(&all, 0, 20000, b + 1);
+    cr_assert(mw__trend_fit(&all, fa, fb, MW__FIELD_RSS, &raw));
+    cr_expect(fabs(run.slope - raw.slope) <= 0.05 * raw.slope, "15 min in the tiers: %g vs %g", run.slope, raw.slope);
+    mw__capture_destroy(&c);
+    mw__ring_destroy(&all);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -86,8 +87,10 @@ static void brute(uint64_t a, uint64_t b, mw__field f, mw__bucket *o)
         if (!mw__field_known(f, s.valid))
             continue;
         uint64_t v = mw__sample_field(&s, f);
-        if (!o->field[f].known || v < o->field[f].min)
+        if (!o->field[f].known || v < o->field[f].min) {
             o->field[f].min = v;
+            o->field[f].min_t = s.t_ns;
+        }
         if (!o->field[f].known || v > o->field[f].max) {
             o->field[f].max = v;
             o->field[f].max_t = s.t_ns;
@@ -96,6 +99,8 @@ static void brute(uint64_t a, uint64_t b, mw__field f, mw__bucket *o)
             o->field[f].first = v;
         o->field[f].last = v;
         o->field[f].sum += (double)v;
+        double d = (double)v - (double)o->field[f].first;
+        o->field[f].sq += d * d;
         o->field[f].known++;
     }
 }
@@ -123,9 +128,12 @@ static void check_zoom(const mw__tiers *t, int ncols)
             cr_assert_eq(m.field[f].min, want.field[f].min, "zoom %d col %d field %d min", ncols, c, f);
             cr_assert_eq(m.field[f].max, want.field[f].max, "zoom %d col %d field %d max", ncols, c, f);
             cr_assert_eq(m.field[f].max_t, want.field[f].max_t, "zoom %d col %d field %d max time", ncols, c, f);
+            cr_assert_eq(m.field[f].min_t, want.field[f].min_t, "zoom %d col %d field %d min time", ncols, c, f);
             cr_assert_eq(m.field[f].first, want.field[f].first, "zoom %d col %d field %d first", ncols, c, f);
             cr_assert_eq(m.field[f].last, want.field[f].last, "zoom %d col %d field %d last", ncols, c, f);
             cr_assert_eq(m.field[f].sum, want.field[f].sum, "zoom %d col %d field %d sum", ncols, c, f);
+            cr_assert(fabs(m.field[f].sq - want.field[f].sq) <= 1e-9 * want.field[f].sq + 1.0,
+                      "zoom %d col %d field %d squares %g vs %g", ncols, c, f, m.field[f].sq, want.field[f].sq);
             cr_assert_eq(m.hwm, want.hwm, "zoom %d col %d hwm", ncols, c);
             cr_assert_eq(m.flags, want.flags, "zoom %d col %d flags", ncols, c);
         }
@@ -268,5 +276,35 @@ Test(tiers, the_whole_history_in_one_read_is_every_bucket_merged)
         }
         cr_assert_eq(all.flags, want.flags);
     }
+    mw__tiers_destroy(&t);
+}
+
+/* A paused view scrolled into the tiers ends with the bucket holding a sample, and shows that
+ * bucket's edge samples as the raw samples they are (issue 19). */
+Test(tiers, the_bucket_holding_a_sample_and_its_edge_samples_are_exact)
+{
+    mw__tiers t;
+    mw__tiers_init(&t, 1000);
+    push_run(&t, 0, 50000);
+    mw__sample want, got;
+    for (uint64_t seq = 0; seq < 50000; seq += 997) {
+        const mw__bucket *b = mw__tiers_holding(&t, seq);
+        cr_assert_not_null(b, "seq %llu", (unsigned long long)seq);
+        cr_assert(b->seq_first <= seq && seq < b->seq_end, "seq %llu in [%llu, %llu)",
+                  (unsigned long long)seq, (unsigned long long)b->seq_first, (unsigned long long)b->seq_end);
+        for (int last = 0; last <= 1; last++) {
+            mw__bucket_edge_sample(b, last, &got);
+            fake(&want, last ? b->seq_end - 1 : b->seq_first);
+            cr_expect_eq(got.t_ns, want.t_ns);
+            cr_expect_eq(got.rss, want.rss, "seq %llu", (unsigned long long)seq);
+            cr_expect_eq(got.vsz, want.vsz);
+            /* PSS comes and goes: an edge sample never claims another sample's */
+            if (mw__field_known(MW__FIELD_PSS, got.valid)) {
+                cr_expect(mw__field_known(MW__FIELD_PSS, want.valid), "seq %llu", (unsigned long long)seq);
+                cr_expect_eq(got.pss_kib, want.pss_kib);
+            }
+        }
+    }
+    cr_expect_null(mw__tiers_holding(&t, 50000), "past the tiers' end");
     mw__tiers_destroy(&t);
 }

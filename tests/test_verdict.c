@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "stats.h"
 #include "verdict.h"
 
@@ -215,27 +216,95 @@ Test(verdict, public_array_call_matches_the_index)
     free(s);
 }
 
-Test(verdict, a_ring_fed_a_sample_at_a_time_equals_one_read)
+/* The verdict of `seconds` of a series pushed through a capture whose ring holds ring_cap
+ * samples, every sample fed to an index as the dashboard does (inc, synced every `every`
+ * samples), and judged once at the end over the ring and the tiers (one). */
+static void through_capture(series_fn fn, double seconds, size_t ring_cap, size_t every,
+                            mw_leak_result *inc_out, mw_leak_result *one_out)
 {
-    /* The dashboard syncs every frame; the summary reads once: the same floors either way,
-     * also once the ring has wrapped (it keeps 1000 of 3000 samples). */
-    mw__ring r;
-    cr_assert_eq(mw__ring_init(&r, 1000), 0);
+    alarm(60);
+    mw__capture c;
+    cr_assert_eq(mw__capture_init(&c, ring_cap), 0);
     mw__floor inc = {0};
-    for (int i = 0; i < 3000; i++) {
-        mw__sample x = {.t_ns = (int64_t)i * STEP_NS, .rss = (uint64_t)saw_leak(i / 10.0)};
-        mw__ring_push(&r, &x);
-        cr_assert_eq(mw__floor_sync(&inc, &r), 0);
+    size_t n = (size_t)(seconds * 10) + 1;
+    for (size_t i = 0; i < n; i++) {
+        mw__sample x = {.t_ns = 5 * 1000000000LL + (int64_t)i * STEP_NS, .rss = (uint64_t)fn((double)i / 10)};
+        mw__capture_add(&c, &x);
+        if (i % every == 0 || i + 1 == n)
+            cr_assert_eq(mw__floor_sync_run(&inc, &c.ring, &c.tiers), 0);
     }
-    mw_leak_result a, b;
-    mw__verdict_decide(&inc, &a);
-    cr_assert_eq(mw__verdict_of_ring(&r, &b), 0);
-    cr_expect_eq(a.verdict, b.verdict, "%s / %s", a.reason, b.reason);
-    cr_expect(fabs(a.floor_slope - b.floor_slope) < 0.02 * fabs(b.floor_slope) + 1, "%g vs %g",
-              a.floor_slope, b.floor_slope);
-    cr_expect(a.span_s <= 100.0 && a.span_s > 80.0, "span %g", a.span_s);
+    cr_assert_gt(mw__tiers_count(&c.tiers), 0, "the run outgrew the ring");
+    mw__verdict_decide(&inc, inc_out);
+    cr_assert_eq(mw__verdict_of_run(&c.ring, &c.tiers, one_out), 0);
     mw__floor_destroy(&inc);
-    mw__ring_destroy(&r);
+    mw__capture_destroy(&c);
+}
+
+/* Same word as over every raw sample, and the floor's slope within 3 % of it (merged older
+ * blocks move a window's edge by at most a block: a floor point may be a neighbour's). */
+static void expect_as_raw(const mw_leak_result *got, const mw_leak_result *raw, const char *how)
+{
+    cr_log_info("%s: %s (%.4f MiB/min) / raw: %s (%.4f MiB/min)", how, got->reason,
+                per_min(got), raw->reason, per_min(raw));
+    cr_expect_eq(got->verdict, raw->verdict, "%s: %s / raw: %s", how, got->reason, raw->reason);
+    cr_expect(fabs(got->floor_slope - raw->floor_slope) <= 0.03 * fabs(raw->floor_slope) + 1.0,
+              "%s: slope %g vs raw %g B/s", how, got->floor_slope, raw->floor_slope);
+    cr_expect(fabs(got->span_s - raw->span_s) <= 0.02 * raw->span_s, "%s: span %g vs raw %g", how,
+              got->span_s, raw->span_s);
+}
+
+Test(verdict, a_long_sawtooth_leak_through_a_small_ring_is_judged_over_the_whole_run)
+{
+    /* 2 h at 100 ms (72,001 samples) through a ring of 1000 (100 s): the tiers hold the rest. */
+    mw_leak_result raw = judge(saw_leak, 2 * 3600), inc, one;
+    cr_assert_eq(raw.verdict, MW_LEAK_YES, "%s", raw.reason);
+    through_capture(saw_leak, 2 * 3600, 1000, 1, &inc, &one);
+    expect_as_raw(&inc, &raw, "synced every sample");
+    expect_as_raw(&one, &raw, "one read of ring + tiers");
+    cr_expect(one.span_s > 6000, "the whole run, not the ring's 100 s: %g", one.span_s);
+    /* a dashboard that syncs only now and then (a slow frame): the ring's lost part comes
+     * from the tiers */
+    through_capture(saw_leak, 2 * 3600, 1000, 2500, &inc, &one);
+    expect_as_raw(&inc, &raw, "synced every 2500 samples");
+}
+
+Test(verdict, a_long_flat_sawtooth_through_a_small_ring_stays_no_leak)
+{
+    mw_leak_result raw = judge(saw_flat, 2 * 3600), inc, one;
+    cr_assert_eq(raw.verdict, MW_LEAK_NO, "%s", raw.reason);
+    through_capture(saw_flat, 2 * 3600, 1000, 1, &inc, &one);
+    cr_expect_eq(inc.verdict, MW_LEAK_NO, "%s", inc.reason);
+    cr_expect_eq(one.verdict, MW_LEAK_NO, "%s", one.reason);
+    cr_expect(one.span_s > 6000, "span %g", one.span_s);
+}
+
+Test(verdict, a_tiny_ring_still_judges_the_whole_run)
+{
+    /* -H 100: tier buckets of 1, 2, 4 ... samples, and the index compacting many times over */
+    mw_leak_result raw = judge(saw_leak, 3600), inc, one;
+    through_capture(saw_leak, 3600, 100, 1, &inc, &one);
+    expect_as_raw(&inc, &raw, "ring 100, synced every sample");
+    expect_as_raw(&one, &raw, "ring 100, one read");
+    mw_leak_result rawf = judge(saw_flat, 3600);
+    through_capture(saw_flat, 3600, 100, 1, &inc, &one);
+    cr_expect_eq(one.verdict, rawf.verdict, "%s / raw: %s", one.reason, rawf.reason);
+    cr_expect_eq(inc.verdict, rawf.verdict, "%s / raw: %s", inc.reason, rawf.reason);
+}
+
+Test(verdict, a_full_index_merges_its_oldest_blocks_and_keeps_the_run)
+{
+    /* 4 h fed to an index sized for 1000 samples: it compacts, it never drops the start. */
+    mw__floor f;
+    cr_assert_eq(mw__floor_init(&f, 1000), 0);
+    size_t n = 4 * 36000 + 1;
+    for (size_t i = 0; i < n; i++)
+        mw__floor_add(&f, 5 * 1000000000LL + (int64_t)i * STEP_NS, (uint64_t)pure_leak((double)i / 10));
+    cr_expect_leq(f.end - f.first, f.cap, "bounded");
+    cr_expect_eq(f.b[f.first % f.cap].t_first, 5 * 1000000000LL, "the run's first sample is kept");
+    mw_leak_result r, raw = judge(pure_leak, 4 * 3600);
+    mw__verdict_decide(&f, &r);
+    expect_as_raw(&r, &raw, "compacted index");
+    mw__floor_destroy(&f);
 }
 
 Test(verdict, rare_big_steps_are_not_sure)

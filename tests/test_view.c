@@ -113,6 +113,33 @@ Test(view, a_tripped_gate_leads_the_growth_row)
     free(t);
 }
 
+/* The program's notes (time to a limit, --new-cgroup's peak) get a row each under the figures,
+ * in their styles; a small screen has no room for them. */
+Test(view, notes_get_a_row_each_under_the_figures)
+{
+    fx_leak(&cap, 600, FX_S / 4, -1);
+    mw__view_info in = live_info();
+    in.notes[0].text = "at this rate VSZ reaches RLIMIT_AS 2.0 GiB in ~40 s";
+    in.notes[0].style = MW__ST_GROWTH;
+    in.notes[1].text = "cgroup memwatch-1-0 (the whole tree): now 80.2 MiB, peak 101.9 MiB incl. page cache";
+    in.notes[1].style = MW__ST_NORMAL;
+    golden("view-notes-100x30", 100, 30, &in);
+    char *t = render(100, 30, &in);
+    char *a = strstr(t, in.notes[0].text), *b = strstr(t, "cgroup memwatch-1-0 (the whole tree)");
+    cr_assert(a && b, "%s", t);
+    int row = 0;
+    for (const char *p = t; p < a; p++)
+        row += *p == '\n';
+    cr_expect(a[-1] == '\n' && b[-1] == '\n', "each note starts its own row");
+    cr_expect(strchr(a, '\n') < b, "one row each, in order");
+    cr_expect_eq(mw__canvas_at(&cv, 0, row)->style, MW__ST_GROWTH);
+    cr_expect(strstr(t, "now ") && strstr(t, "trend "), "the figures' rows are still there");
+    free(t);
+    t = render(80, 16, &in);
+    cr_expect_null(strstr(t, "RLIMIT_AS"), "16 rows: no room for notes\n%s", t);
+    free(t);
+}
+
 Test(view, sawtooth_120x40_shows_hidden_peak_mark_and_baseline)
 {
     sawtooth(480);
@@ -319,4 +346,51 @@ Test(view, a_run_ten_times_the_ring_is_shown_from_its_first_sample)
     mw__view_window(&st, &cap, &w);
     cr_expect_eq(w.t_first, cap.t0_ns);
     cr_expect_eq(w.t_from, cap.t0_ns);
+}
+
+/* The same run, paused and scrolled back before the ring (issue 19): the charts, the time axis,
+ * the growth and "now" rows read the merged history, and the status line says how coarse it is. */
+Test(view, a_paused_view_scrolled_into_the_tiers_says_they_are_merged)
+{
+    mw__capture_destroy(&cap);
+    fx_capture(&cap, 100);
+    fx_leak(&cap, 1000, FX_S / 4, 500);
+    mw__ui_key(&st, 'z', &cap); /* 1m: the largest step below the run's 4m10s */
+    mw__ui_key(&st, MW__KEY_HOME, &cap);
+    for (int i = 0; i < 4; i++)
+        mw__ui_key(&st, MW__KEY_RIGHT, &cap);
+    mw__window w;
+    mw__view_window(&st, &cap, &w);
+    cr_assert_not_null(w.end_bucket, "ends in the tiers");
+    mw__view_info in = live_info();
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "paused  zoom 1m  merged: "), "%s", t);
+    cr_expect(strstr(t, "00:01:02 \u2192 00:02:02 (1m)"), "the axis: where the window is: %s", t);
+    cr_expect(strstr(t, "now RSS 130.7 MiB"), "the last merged sample's own value: %s", t);
+    free(t);
+    golden("view-tiers-scrolled-100x30", 100, 30, &in);
+}
+
+/* Growth since a mark that left the ring: from the tiers, where the mark's sample is a bucket's
+ * edge (its own value), and not shown where it was merged into the middle of one. */
+Test(view, growth_since_a_mark_that_left_the_ring_comes_from_the_tiers)
+{
+    mw__capture_destroy(&cap);
+    fx_capture(&cap, 100);
+    fx_leak(&cap, 150, FX_S / 4, -1);
+    cr_assert_eq(mw__capture_mark(&cap, "m1"), 0);
+    fx_leak(&cap, 128, FX_S / 4, -1); /* 128 x 64 KiB later: the mark's sample left the ring */
+    cr_assert_null(mw__ring_at(&cap.ring, 149));
+    const mw__bucket *b = mw__tiers_holding(&cap.tiers, 149);
+    cr_assert(b && b->seq_end - b->seq_first == 1, "a small ring's newest buckets hold one sample");
+    mw__view_info in = live_info();
+    char *t = render(100, 30, &in);
+    cr_expect(strstr(t, "+8.0 MiB since mark \"m1\""), "%s", t);
+    free(t);
+    fx_leak(&cap, 2000, FX_S / 4, -1); /* merged into a wide bucket's middle by now */
+    b = mw__tiers_holding(&cap.tiers, 149);
+    cr_assert(b && b->seq_first < 149 && b->seq_end - 1 > 149);
+    t = render(100, 30, &in);
+    cr_expect_null(strstr(t, "since mark"), "no figure it cannot know: %s", t);
+    free(t);
 }

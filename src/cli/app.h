@@ -10,8 +10,10 @@
 #include <sys/types.h>
 
 #include "capture.h"
+#include "cgroup.h"
 #include "csv.h"
 #include "gaps.h"
+#include "headroom.h"
 #include "memwatch.h"
 #include "sample.h"
 #include "options.h"
@@ -39,11 +41,17 @@ typedef struct app_target {
     bool tty_lent;          /* headless: the terminal (tty_fd) is lent to the command's group */
     int tty_fd;
     bool ending;            /* memwatch is ending it: a stop is not relayed (jobs.c) */
+    bool signalled;         /* memwatch signalled the command while it ran: its SIGKILL may be
+                             * memwatch's, not the OOM killer's (limits.c) */
     pid_t ppid_at_start;    /* demo child: its parent, to notice the parent's death */
-    /* --cgroup (cgwatch.c): the memory cgroup watched; with pid 0, alone (no process). */
-    char cgroup[4096];      /* its directory, as mw__cgroup_find resolved it ("": none) */
+    /* --new-cgroup: the command's own memory cgroup (cglaunch.c), joined before exec; "" when
+     * none or once removed. A cgroup watch can be pointed at this directory. */
+    char cgroup_path[MW__CG_PATH_MAX];
     int cgroup_version;     /* 1 or 2 */
-    bool cgroup_removed;    /* the watch ended because it was removed */
+    /* --cgroup (cgwatch.c): the memory cgroup the watcher samples; with pid 0, alone. */
+    char cg_watch[MW__CG_PATH_MAX]; /* its directory, as mw__cgroup_find resolved it ("": none) */
+    int cg_watch_version;   /* 1 or 2 */
+    bool cg_removed;        /* the watch ended because it was removed */
 } app_target;
 
 /* Describe the target's state for humans: "running", "sleeping", "exited (status 3)",
@@ -99,7 +107,9 @@ int app_target_exit_status(const app_target *t);
  * stdout_is_capture (headless -o -): with no log, the command's stdout goes to memwatch's stderr,
  * so that it never lands in the CSV on memwatch's stdout. */
 int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_capture,
-               app_target *t);
+               int cgroup_procs_fd, app_target *t);
+/* (cgroup_procs_fd: >= 0, --new-cgroup's cgroup.procs: the child joins it before exec, and a
+ * failure to is reported as the launch's.) */
 /* Fork the built-in demo workload as a child. Returns 0 or an exit status. */
 int app_demo_launch(app_target *t);
 /* The demo workload itself (runs in the child; never returns). */
@@ -145,6 +155,23 @@ void app_signals_restore(void);
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
 typedef struct app_summary_out app_summary_out; /* --summary-json's file (summary_json.c) */
+
+/* --new-cgroup's usage readings kept for its growth: 10 minutes at one a second, the window
+ * the time to a limit is fitted over (MW__HEADROOM_WINDOW_S). */
+#define APP_CG_SERIES_N 600
+
+/* The ceilings memory can reach, read at most once a second (limits.c). */
+typedef struct app_limits {
+    int64_t read_ns;        /* when last read (0: never) */
+    bool have_avail;        /* MemAvailable known */
+    uint64_t avail;
+    bool have_as;           /* the target has a soft RLIMIT_AS (not unlimited) */
+    uint64_t as;
+    bool have_oom0;         /* the machine's OOM kill count at the start */
+    uint64_t oom0;
+    bool have_oom1;         /* ... and when the target was first seen gone: kills after that */
+    uint64_t oom1;          /*     (a dashboard left open) are not the run's */
+} app_limits;
 typedef struct app_plot_out app_plot_out;       /* --plot's file (plotfile.c) */
 
 typedef struct app_session {
@@ -180,7 +207,53 @@ typedef struct app_session {
     app_plot_out *plot;       /* --plot: made at start, drawn by app_run_conclude */
     struct app_compare *compare; /* --compare's capture (borrowed from main.c), or NULL */
     struct app_markctl *ctl; /* marks from outside: the control socket and SIGUSR1 (markctl.h) */
+    app_limits lim;         /* MemAvailable, RLIMIT_AS, the OOM count at start (limits.c) */
+    bool cg_have_end;       /* --new-cgroup: its figures read at the end, before removal */
+    mw__cgroup_sample cg_end;
+    mw__cgroup *cg_live;    /* ... and while it runs, read with the limits (once a second) */
+    bool cg_have_now;
+    mw__cgroup_sample cg_now;
+    /* ... its usage at each of those readings, the newest APP_CG_SERIES_N (a ring): the growth
+     * that the time to its --cgroup-limit is extrapolated from (app_headroom) */
+    mw__point cg_series[APP_CG_SERIES_N];
+    size_t cg_series_n, cg_series_next;
 } app_session;
+
+/* ---- limits and the OOM killer (limits.c) ------------------------------------------------------ */
+/* At the session's start: the OOM kill count, and the first reading of the ceilings. */
+void app_limits_start(app_session *s);
+/* Re-read MemAvailable and the target's RLIMIT_AS if a second has passed (each poll). */
+void app_limits_refresh(app_session *s);
+/* The time to the nearest ceiling (headroom.h): MemAvailable for RSS, RLIMIT_AS for VSZ,
+ * --new-cgroup's limit for its usage, and the nextra ceilings the caller adds (a watched
+ * cgroup's limit, with its own fit). False, out cleared, when nothing is true enough to say. */
+bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra, mw__headroom *out);
+/* "killed by the OOM killer at RSS 31.9 MiB (limit 32.0 MiB), last sampled": the target ended
+ * (a launched one by SIGKILL) and an OOM kill count rose (--new-cgroup's own, else the
+ * machine's); false otherwise. */
+bool app_oom_text(const app_session *s, char *buf, size_t n);
+
+/* ---- --new-cgroup (cglaunch.c) ---------------------------------------------------------------- */
+/* Before launching: make the cgroup (and its --cgroup-limit), open its cgroup.procs. Prints one
+ * line and returns the exit status on failure (2: not permitted or no memory controller). */
+int app_cglaunch_prepare(const app_options *o, mw__cgroup_where *w, int *procs_fd);
+/* After app_launch: close procs_fd; record w in t, or remove it when nothing was launched. */
+void app_cglaunch_adopt(app_target *t, const mw__cgroup_where *w, int procs_fd, bool launched);
+/* At the run's end, the command's group ended: read the cgroup's final figures into s, then
+ * kill what is left in it and remove it (leave_running: leave it, and say where). Also on
+ * error paths; a no-op without a cgroup. */
+void app_cglaunch_finish(app_session *s, bool leave_running);
+/* The summary's line: the kernel's peak of the whole tree, incl. page cache. */
+void app_cglaunch_summary(FILE *f, const app_session *s);
+/* The dashboard's note: "cgroup memwatch-1-0 (the whole tree): now 80.2 MiB, peak 101.9 MiB
+ * incl. page cache, limit 128.0 MiB"; false without one, or before its first reading. */
+bool app_cglaunch_note(const app_session *s, char *buf, size_t n);
+/* Read the running cgroup into s->cg_now (opened on first use) and add its usage to the
+ * series; with the limits' cadence. */
+void app_cglaunch_poll(app_session *s);
+/* Its limit as a ceiling of its usage, with the series' fit (mw__trend_fit_points); false
+ * without a cgroup or a limit. */
+bool app_cglaunch_ceiling(const app_session *s, mw__ceiling *out);
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
  * NULL; the session owns it from here, even on failure). Prints one line and returns an exit

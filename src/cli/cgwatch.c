@@ -40,23 +40,23 @@ int app_cgroup_resolve(const char *spec, app_target *t)
         return APP_EXIT_USAGE;
     }
     t->pid = 0;
-    snprintf(t->cgroup, sizeof(t->cgroup), "%s", where.path);
-    t->cgroup_version = where.version;
+    snprintf(t->cg_watch, sizeof(t->cg_watch), "%s", where.path);
+    t->cg_watch_version = where.version;
     return 0;
 }
 
-bool app_cgroup_only(const app_target *t) { return t->cgroup[0] && t->pid == 0; }
+bool app_cgroup_only(const app_target *t) { return t->cg_watch[0] && t->pid == 0; }
 
 void app_cgroup_state_text(const app_target *t, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s", t->cgroup_removed ? "removed: the watch ended" : t->gone ? "unreadable" : "watched");
+    snprintf(buf, n, "%s", t->cg_removed ? "removed: the watch ended" : t->gone ? "unreadable" : "watched");
 }
 
 void app_cgroup_end_text(const app_target *t, char *buf, size_t n)
 {
     buf[0] = '\0';
-    if (t->cgroup_removed)
-        snprintf(buf, n, "cgroup %s was removed", t->cgroup);
+    if (t->cg_removed)
+        snprintf(buf, n, "cgroup %s was removed", t->cg_watch);
 }
 
 void app_cgroup_mark_events(mw__capture *c, unsigned flags)
@@ -122,8 +122,8 @@ void app_cgroup_summary_print(FILE *f, const app_session *s)
     const app_target *t = &s->target;
     char buf[64], state[64];
     app_cgroup_state_text(t, state, sizeof(state));
-    fprintf(f, "memwatch summary: cgroup %s (cgroup v%d)\n  cgroup    %s\n", t->cgroup,
-            t->cgroup_version, state);
+    fprintf(f, "memwatch summary: cgroup %s (cgroup v%d)\n  cgroup    %s\n", t->cg_watch,
+            t->cg_watch_version, state);
     if (c->all.n == 0) {
         fprintf(f, "  samples   0\n");
         return;
@@ -133,7 +133,7 @@ void app_cgroup_summary_print(FILE *f, const app_session *s)
             (double)span / 1e9);
     fprintf(f, "  samples   %llu at %s\n", (unsigned long long)c->all.n,
             mw__format_interval(buf, sizeof(buf), s->interval_ms));
-    int v = t->cgroup_version;
+    int v = t->cg_watch_version;
     print_span(f, c, "memory", MW__FIELD_CG_CURRENT,
                v == 2 ? "memory.current: everything charged to it, page cache included"
                       : "memory.usage_in_bytes: everything charged to it, page cache included");
@@ -169,14 +169,14 @@ void app_cgroup_json(app_json *j, const app_session *s)
     const app_target *t = &s->target;
     const mw__sample *last = &s->cap.all.last;
     bool any = s->cap.all.n > 0;
-    if (!t->cgroup[0]) {
+    if (!t->cg_watch[0]) {
         app_json_null(j, "cgroup");
         return;
     }
     app_json_begin_object(j, "cgroup");
-    app_json_string(j, "path", t->cgroup);
-    app_json_int(j, "version", t->cgroup_version);
-    app_json_bool(j, "removed", t->cgroup_removed);
+    app_json_string(j, "path", t->cg_watch);
+    app_json_int(j, "version", t->cg_watch_version);
+    app_json_bool(j, "removed", t->cg_removed);
     bool lim = any && mw__field_known(MW__FIELD_CG_LIMIT, last->valid);
     uint64_t limit = lim ? mw__sample_field(last, MW__FIELD_CG_LIMIT) : 0;
     if (lim)

@@ -34,6 +34,7 @@ typedef struct dash {
     char state[512];      /* the header's state and command, escaped (names are the process's */
     char command[4096];   /*   own choice of bytes): filled each frame */
     char gate[256];       /* a gate over its limit, for the growth row */
+    char notes[MW__VIEW_NOTES][256]; /* headroom, --new-cgroup, OOM: the view's notes (limits.c) */
     mw_tree_process *procs; /* the process table's rows, fetched each frame while it is open */
     size_t procs_cap;
     app_where_ui where;   /* "where it went": the smaps worker (live only) and its newest diff */

@@ -198,6 +198,28 @@ static void note_session_events(dash *d)
                      "no PSS while a sum would leave them out", hidden, hidden == 1 ? "" : "es");
 }
 
+/* The notes under the figures, each only while true: the time to a limit (while it runs),
+ * --new-cgroup's true peak, and an OOM kill (once it ended). */
+static void fill_notes(dash *d, mw__view_info *info)
+{
+    const app_session *s = d->s;
+    int k = 0;
+    mw__headroom h;
+    if (!info->gone && app_headroom(s, NULL, 0, &h)) {
+        snprintf(d->notes[k], sizeof(d->notes[k]), "%s", h.text);
+        info->notes[k].text = d->notes[k];
+        info->notes[k++].style = MW__ST_GROWTH;
+    }
+    if (app_cglaunch_note(s, d->notes[k], sizeof(d->notes[k]))) {
+        info->notes[k].text = d->notes[k];
+        info->notes[k++].style = MW__ST_NORMAL;
+    }
+    if (info->gone && app_oom_text(s, d->notes[k], sizeof(d->notes[k]))) {
+        info->notes[k].text = d->notes[k];
+        info->notes[k++].style = MW__ST_ERROR;
+    }
+}
+
 static void fill_info(dash *d, mw__view_info *info)
 {
     memset(info, 0, sizeof(*info));
@@ -230,7 +252,7 @@ static void fill_info(dash *d, mw__view_info *info)
     if (app_cgroup_only(&s->target)) { /* a directory's name: any bytes, escaped */
         char name[4200];
         info->cgroup = true;
-        snprintf(name, sizeof(name), "%s (cgroup v%d)", s->target.cgroup, s->target.cgroup_version);
+        snprintf(name, sizeof(name), "%s (cgroup v%d)", s->target.cg_watch, s->target.cg_watch_version);
         info->command = mw__safe_text(d->command, sizeof(d->command), name);
     }
     info->gone = s->target.gone || app_session_ended(s);
@@ -238,6 +260,7 @@ static void fill_info(dash *d, mw__view_info *info)
     info->interval_ms = s->interval_ms;
     info->gaps = s->gaps.count;
     info->gate = app_gates_live(s, &d->st.floor, d->gate, sizeof(d->gate));
+    fill_notes(d, info);
     const mw__sample *last = mw__ring_last(&d->cap->ring);
     /* The clock stops when the process does: elapsed then means "how long it ran watched". */
     if (info->gone && last)

@@ -24,6 +24,7 @@ void app_run_finish(app_session *s, app_run_end *how)
     if (how->leave_running && !t->reaped) {
         fprintf(stderr, "memwatch: left PID %ld running (its output goes to %s)\n",
                 (long)t->pid, t->log_path);
+        app_cglaunch_finish(s, true);
         return;
     }
     /* A command still running when memwatch stops (a quit, -t, a signal) is ended with its whole
@@ -31,6 +32,7 @@ void app_run_finish(app_session *s, app_run_end *how)
      * escaped the group is named. */
     how->ended_by_us = !t->reaped && !app_session_ended(s) && !t->gone;
     app_target_terminate(t, APP_TERMINATE_GRACE_MS);
+    app_cglaunch_finish(s, false); /* --new-cgroup: its peak read, what is left killed, removed */
     if (t->job)
         app_job_name_escapees(t);
     app_target_remove_empty_log(t);

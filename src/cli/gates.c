@@ -91,7 +91,7 @@ void app_gates_eval(const app_session *s, const mw_leak_result *leak, app_gates 
         g->leak = *leak;
         g->have_leak = true;
     } else {
-        g->have_leak = mw__verdict_of_ring(&c->ring, &g->leak) == 0;
+        g->have_leak = mw__verdict_of_run(&c->ring, &c->tiers, &g->leak) == 0;
     }
     /* "not sure" decides nothing: a run too short, or too noisy, to tell. */
     g->decided = g->have_leak && g->leak.verdict != MW_LEAK_UNSURE;

@@ -292,6 +292,10 @@ void app_summary_print(FILE *f, const app_session *s)
     if (c->command[0])
         fprintf(f, " (%s)", c->command);
     fprintf(f, "\n  target    %s\n", state);
+    char oom[192];
+    if (app_oom_text(s, oom, sizeof(oom)))
+        fprintf(f, "  OOM       %s\n", oom);
+    app_cglaunch_summary(f, s);
     if (c->all.n == 0) {
         fprintf(f, "  samples   0: the process ended before the first sample\n");
         print_gates(f, s); /* the kernel's figure at exit may still decide --fail-above */
@@ -334,8 +338,7 @@ void app_summary_print(FILE *f, const app_session *s)
                 mw__format_bytes_signed(buf, sizeof(buf), g),
                 mw__format_bytes(buf2, sizeof(buf2), c->all.first.rss));
     mw__trend tr;
-    if (mw__trend_fit(&c->ring, mw__ring_first(&c->ring), mw__ring_end(&c->ring), MW__FIELD_RSS,
-                      &tr)) {
+    if (mw__trend_fit_run(&c->ring, &c->tiers, INT64_MIN, INT64_MAX, 1, MW__FIELD_RSS, &tr)) {
         char r2[16];
         fprintf(f, "  trend     %s/min (%s) over the last %s\n",
                 mw__format_bytes_signed(buf, sizeof(buf), (int64_t)(tr.slope * 60.0)),
@@ -343,8 +346,11 @@ void app_summary_print(FILE *f, const app_session *s)
                 mw__format_span(buf2, sizeof(buf2), (int64_t)(tr.span_s * 1e9)));
     }
     mw_leak_result v; /* over the whole capture: the floor, not the sawtooth (verdict.h) */
-    if (mw__verdict_of_ring(&c->ring, &v) == 0)
+    if (mw__verdict_of_run(&c->ring, &c->tiers, &v) == 0)
         fprintf(f, "  verdict   %s: %s\n", mw__verdict_word(v.verdict), v.reason);
+    mw__headroom h;
+    if (app_headroom(s, NULL, 0, &h))
+        fprintf(f, "  headroom  %s\n", h.text);
     print_gates(f, s);
     print_files(f, s);
 }

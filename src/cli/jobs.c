@@ -182,6 +182,7 @@ void app_target_terminate(app_target *t, int grace_ms)
         if (!leader_ran)
             fprintf(stderr, "memwatch: the command left processes in its process group: ending "
                             "them\n");
+        t->signalled = leader_ran;
         signal_tree(t, SIGTERM);
         /* The grace is clock time, not a count of naps: on a loaded machine each nap runs long. */
         if (!wait_tree(t, mw__now_ns() + (int64_t)grace_ms * 1000000)) {

@@ -233,10 +233,11 @@ typedef struct child_setup {
     int epw;          /* the exec pipe's write end */
     bool stdout_is_capture; /* headless -o -: memwatch's stdout carries the CSV, so the
                              * command's stdout goes to memwatch's stderr instead */
+    int cgfd;         /* --new-cgroup's cgroup.procs, or -1 */
 } child_setup;
 
-/* In the forked child: its own process group, stdout and stderr to the log if any, then exec.
- * On failure, {stage: 0 log, 1 exec; errno} goes down the exec pipe, and the default log, which
+/* In the forked child: its own process group, its cgroup, stdout and stderr to the log if any,
+ * then exec. On failure, {stage: 0 log, 1 exec, 2 cgroup; errno} goes down the exec pipe, and the default log, which
  * only the child holds, is removed here (an explicit --log is the parent's to remove). */
 static _Noreturn void run_child(const child_setup *c)
 {
@@ -244,7 +245,12 @@ static _Noreturn void run_child(const child_setup *c)
     int logfd = c->logfd;
     char name[64] = "";
     app_job_child_enter(c->tty_fd);
-    if (c->default_log) {
+    /* First of all: "0" is the writer itself, so everything it allocates is the cgroup's. */
+    if (c->cgfd >= 0 && write(c->cgfd, "0\n", 2) != 2) {
+        err[0] = 2;
+        err[1] = errno ? errno : EIO;
+    }
+    if (!err[1] && c->default_log) {
         /* Its name needs this PID: only the child knows it before exec. */
         snprintf(name, sizeof(name), "memwatch-%ld.log", (long)getpid());
         logfd = open_log(name);
@@ -287,7 +293,10 @@ static int launch_failed(app_target *t, char **argv, const int child_err[2], int
         close(logfd);
     }
     app_job_release_tty(t);
-    if (child_err[0] == 0) {
+    if (child_err[0] == 2) {
+        fprintf(stderr, "memwatch: --new-cgroup: cannot move the command into its cgroup: %s\n",
+                strerror(child_err[1]));
+    } else if (child_err[0] == 0) {
         report_log_error(t->log_path, child_err[1]);
     } else {
         char name[1024];
@@ -308,7 +317,7 @@ static void note_log(app_target *t, int logfd)
 }
 
 int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_capture,
-               app_target *t)
+               int cgroup_procs_fd, app_target *t)
 {
     memset(t, 0, sizeof(*t));
     t->launched = true;
@@ -320,7 +329,8 @@ int app_launch(char **argv, const char *log_path, bool own_tty, bool stdout_is_c
                 strerror(errno));
         return APP_EXIT_RUNTIME;
     }
-    child_setup c = {argv, -1, own_tty && !log_path, own_tty, -1, ep[1], stdout_is_capture};
+    child_setup c = {argv, -1, own_tty && !log_path, own_tty, -1, ep[1], stdout_is_capture,
+                     cgroup_procs_fd};
     /* An explicit --log is created before forking so that a bad path is reported plainly. */
     if (log_path) {
         snprintf(t->log_path, sizeof(t->log_path), "%s", log_path);

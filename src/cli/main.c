@@ -63,9 +63,16 @@ static int start_target(const app_options *o, app_target *t)
 {
     memset(t, 0, sizeof(*t));
     switch (o->mode) {
-    case APP_MODE_LAUNCH: /* headless -o - or --summary-json -: its stdout is not memwatch's */
-        return app_launch(o->command, o->log_path, !o->no_tui,
-                          app_output_is_stdout(o) || app_summary_json_to_stdout(o), t);
+    case APP_MODE_LAUNCH: { /* headless -o - or --summary-json -: its stdout is not memwatch's */
+        mw__cgroup_where cw = {0};
+        int cgfd = -1, rc;
+        if (o->new_cgroup && (rc = app_cglaunch_prepare(o, &cw, &cgfd)) != 0)
+            return rc;
+        rc = app_launch(o->command, o->log_path, !o->no_tui,
+                        app_output_is_stdout(o) || app_summary_json_to_stdout(o), cgfd, t);
+        app_cglaunch_adopt(t, &cw, cgfd, rc == 0);
+        return rc;
+    }
     case APP_MODE_DEMO: return app_demo_launch(t);
     case APP_MODE_CGROUP: return app_cgroup_resolve(o->cgroup, t);
     default: break;
@@ -202,6 +209,7 @@ int main(int argc, char **argv)
         app_promfile_discard(s.prom);
         s.prom = NULL;
         app_target_terminate(&s.target, APP_TERMINATE_GRACE_MS);
+        app_cglaunch_finish(&s, false); /* --new-cgroup: emptied and removed, as at the end */
         app_target_remove_empty_log(&s.target); /* the dashboard's default log, as at the end */
         mw__csv_stream_discard(s.out);
         s.out = NULL;

@@ -23,6 +23,7 @@ enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVA
        OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT,
        OPT_COMPARE, OPT_COMPARE_AT, OPT_COLOR };
 enum { OPT_NO_MOUSE = 400, OPT_CGROUP = 410 }; /* apart: options added on other branches then merge cleanly */
+enum { OPT_NEW_CGROUP = 440, OPT_CGROUP_LIMIT }; /* issue 18: launch in a fresh cgroup */
 
 static const struct option long_opts[] = {
     {"interval", required_argument, NULL, 'i'},
@@ -39,6 +40,8 @@ static const struct option long_opts[] = {
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"color", required_argument, NULL, OPT_COLOR},
     {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"new-cgroup", no_argument, NULL, OPT_NEW_CGROUP},
+    {"cgroup-limit", required_argument, NULL, OPT_CGROUP_LIMIT},
     {"demo", no_argument, NULL, OPT_DEMO},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"interval-peaks", no_argument, NULL, OPT_INTERVAL_PEAKS},
@@ -102,6 +105,12 @@ void app_options_usage(FILE *f)
           "      --log FILE           a new FILE for a launched command's stdout/stderr\n"
           "                           (default: memwatch's own with --no-tui, a new\n"
           "                           memwatch-PID.log with the dashboard; - = own)\n"
+          "      --new-cgroup         run the command in a new memory cgroup (root, or a\n"
+          "                           delegated v2 subtree): the summary gives the whole\n"
+          "                           tree's true peak (incl. page cache); what is left\n"
+          "                           in it at the end is killed, and it is removed\n"
+          "      --cgroup-limit SIZE  cap that cgroup (and swap) at SIZE: past it the\n"
+          "                           kernel's OOM killer acts (implies --new-cgroup)\n"
           "      --fail-above SIZE    exit 3 if the peak RSS (of the tree, with -c) > SIZE\n"
           "      --fail-growth SIZE   exit 3 if RSS grew by more than SIZE over the run\n"
           "      --fail-leak          exit 3 if the leak verdict is \"leak\" (needs ~40s)\n"
@@ -297,6 +306,9 @@ static int decide_mode(int argc, char **argv, const parse_state *ps, app_options
     if (app_output_is_stdout(o) && o->summary_json && !strcmp(o->summary_json, "-"))
         return usage_error("-o - and --summary-json - both want standard output: name a file "
                            "for one of them");
+    if (o->new_cgroup && o->mode != APP_MODE_LAUNCH)
+        return usage_error("--new-cgroup and --cgroup-limit apply only when launching a command "
+                           "(-- COMMAND)");
     if (o->log_path && o->mode != APP_MODE_LAUNCH && o->mode != APP_MODE_DEMO)
         return usage_error("--log applies only when launching a command");
     if (o->log_path && strcmp(o->log_path, "-") == 0) {
@@ -430,6 +442,10 @@ static int parse_one(int ch, int argc, char **argv, int elem, app_options *o, pa
     case 'c': o->children = true; break;
     case OPT_FAIL_LEAK: o->fail_leak = true; break;
     case OPT_NO_MOUSE: o->no_mouse = true; break;
+    case OPT_NEW_CGROUP: o->new_cgroup = true; break;
+    case OPT_CGROUP_LIMIT:
+        o->new_cgroup = true;
+        return parse_limit("--cgroup-limit", optarg, &o->cgroup_limit_bytes);
     case OPT_ASCII: o->ascii = true; break;
     case OPT_DEMO: ps->demo = true; break;
     case OPT_DEMO_WORKLOAD: o->demo_child = true; break;

@@ -54,6 +54,8 @@ typedef struct app_options {
     bool ascii;
     int color;               /* --color: an app_color (tui.h), APP_COLOR_AUTO = 0 */
     bool no_mouse;           /* --no-mouse: the dashboard leaves the mouse to the terminal */
+    bool new_cgroup;         /* --new-cgroup: launch the command in a fresh memory cgroup */
+    uint64_t cgroup_limit_bytes; /* --cgroup-limit: that cgroup's cap, 0 = none */
     bool verbose;
     bool demo_child;         /* internal: run the demo workload itself (--demo-workload) */
     const char *mark_pid;    /* --mark PID [LABEL]: mark a running memwatch's capture, then exit */

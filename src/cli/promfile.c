@@ -157,12 +157,13 @@ static void figures(app_session *s, bool final, mw__prom_figures *f)
         return;
     f->peak_rss = c->all.peak_rss.rss;
     f->last_sample_s = (double)mw__capture_wall_ns(c, f->last) / 1e9;
-    /* The dashboard's trend: a least-squares line of RSS, on at most ~1024 of the samples kept;
-     * fewer than three samples make no trend. */
+    /* The dashboard's trend: a least-squares line of RSS over the whole run, on at most ~1024
+     * of the ring's samples and the tiers' buckets before them; fewer than three samples make
+     * no trend. */
     uint64_t from = mw__ring_first(&c->ring), to = mw__ring_end(&c->ring);
     mw__trend tr;
-    if (to - from >= 3 &&
-        mw__trend_fit_every(&c->ring, from, to, (to - from) / 1024 + 1, MW__FIELD_RSS, &tr)) {
+    if (c->all.n >= 3 && mw__trend_fit_run(&c->ring, &c->tiers, INT64_MIN, INT64_MAX,
+                                           (to - from) / 1024 + 1, MW__FIELD_RSS, &tr)) {
         f->have_trend = true;
         f->growth_bps = tr.slope;
     }

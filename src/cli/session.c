@@ -73,6 +73,7 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     s->target = *t;
     s->interval_ms = o->interval_ms;
     s->started_ns = mw__now_ns();
+    app_limits_start(s); /* the OOM count before anything can be killed */
     if (mw__capture_init(&s->cap, o->history) != 0) {
         fprintf(stderr, "memwatch: cannot keep %zu samples in memory: out of memory\n",
                 o->history);
@@ -96,8 +97,8 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     cfg.pss_interval_ms = o->pss_interval_ms;
     cfg.verbose_logging = o->verbose && o->no_tui;
     s->watcher = s->buf ? mw_watcher_new(&cfg) : NULL;
-    if (!s->watcher || (t->cgroup[0] && mw__watcher_set_cgroup(s->watcher, t->cgroup,
-                                                               t->cgroup_version, t->pid == 0))) {
+    if (!s->watcher || (t->cg_watch[0] && mw__watcher_set_cgroup(s->watcher, t->cg_watch,
+                                                               t->cg_watch_version, t->pid == 0))) {
         fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
@@ -109,8 +110,8 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
          * runs with no samples and reports its exit status. */
         s->end_reason = MW_ENOPROC;
         app_target_reap(&s->target);
-    } else if (rc != 0 && t->cgroup[0]) {
-        fprintf(stderr, "memwatch: cannot watch cgroup %s: %s\n", t->cgroup, mw_strerror(rc));
+    } else if (rc != 0 && t->cg_watch[0]) {
+        fprintf(stderr, "memwatch: cannot watch cgroup %s: %s\n", t->cg_watch, mw_strerror(rc));
         return APP_EXIT_RUNTIME;
     } else if (rc != 0) {
         return app_report_watch_error(s->target.pid, rc);
@@ -206,7 +207,7 @@ size_t app_session_poll(app_session *s)
         /* No sample will come for marks that wait: they join the newest, whose -o row is held
          * until the session is closed (marks made from now on join it too). */
         mw__capture_settle_marks(&s->cap);
-        s->target.cgroup_removed = mw__watcher_cgroup_removed(s->watcher);
+        s->target.cg_removed = mw__watcher_cgroup_removed(s->watcher);
         if (s->end_reason == MW_EREUSED)
             s->target.reused = s->target.gone = true;
         else if (!s->target.launched)
@@ -222,6 +223,7 @@ size_t app_session_poll(app_session *s)
         app_target_refresh(&s->target);
         s->last_info_ns = now;
     }
+    app_limits_refresh(s); /* at most once a second */
     app_promfile_tick(s, false);
     return n;
 }
@@ -302,6 +304,8 @@ void app_session_destroy(app_session *s)
     mw__capture_destroy(&s->cap);
     app_promfile_free(s->prom);
     s->prom = NULL;
+    mw__cgroup_close(s->cg_live); /* --new-cgroup's reader, if the end did not close it */
+    s->cg_live = NULL;
 }
 
 bool app_session_root(const app_session *s, mw_tree_process *out)

@@ -151,8 +151,7 @@ static void put_hwm(app_json *j, const app_session *s)
 static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates *g)
 {
     mw__trend tr;
-    if (c->all.n && mw__trend_fit(&c->ring, mw__ring_first(&c->ring), mw__ring_end(&c->ring),
-                                  MW__FIELD_RSS, &tr)) {
+    if (c->all.n && mw__trend_fit_run(&c->ring, &c->tiers, INT64_MIN, INT64_MAX, 1, MW__FIELD_RSS, &tr)) {
         app_json_begin_object(j, "trend");
         app_json_fixed(j, "bytes_per_s", tr.slope, 3);
         if (tr.flat) /* every value equal: R² is 0/0, undefined (the summary shows "—") */
@@ -169,7 +168,7 @@ static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates
     if (have)
         v = g->g[APP_GATE_LEAK].leak;
     else
-        have = c->all.n && mw__verdict_of_ring(&c->ring, &v) == 0;
+        have = c->all.n && mw__verdict_of_run(&c->ring, &c->tiers, &v) == 0;
     if (!have) {
         app_json_null(j, "verdict");
         return;
@@ -187,6 +186,41 @@ static void put_trend_verdict(app_json *j, const mw__capture *c, const app_gates
         app_json_uint(j, "windows", v.windows);
     }
     app_json_fixed(j, "warmup_s", v.warmup_s, 3);
+    app_json_end_object(j);
+}
+
+/* Time to the nearest ceiling, the OOM killer, and --new-cgroup's figures (limits.c,
+ * cglaunch.c): each null when nothing true is known. */
+static void put_limits(app_json *j, const app_session *s)
+{
+    static const char *const kinds[] = {"cgroup_limit", "mem_available", "rlimit_as"};
+    mw__headroom h;
+    if (app_headroom(s, NULL, 0, &h)) {
+        app_json_begin_object(j, "headroom");
+        app_json_string(j, "ceiling", kinds[h.kind]);
+        app_json_fixed(j, "seconds", h.seconds, 1);
+        app_json_string(j, "text", h.text);
+        app_json_end_object(j);
+    } else {
+        app_json_null(j, "headroom");
+    }
+    char oom[192];
+    if (app_oom_text(s, oom, sizeof(oom)))
+        app_json_string(j, "oom", oom);
+    else
+        app_json_null(j, "oom");
+    const mw__cgroup_sample *cg = &s->cg_end;
+    if (!s->cg_have_end) {
+        app_json_null(j, "new_cgroup");
+        return;
+    }
+    app_json_begin_object(j, "new_cgroup");
+    opt_uint(j, "peak_bytes", (cg->have & MW__CG_PEAK) ? cg->peak : 0);
+    opt_uint(j, "limit_bytes", (cg->have & MW__CG_LIMIT) && cg->limit != MW__CG_UNLIMITED ? cg->limit : 0);
+    if (cg->have & MW__CG_OOM_KILL)
+        app_json_uint(j, "oom_kills", cg->oom_kill);
+    else
+        app_json_null(j, "oom_kills");
     app_json_end_object(j);
 }
 
@@ -248,7 +282,7 @@ static const char *end_reason(const app_session *s, const app_run_end *how)
     if (!how->ended_by_us && (app_session_ended(s) || t->gone || t->reaped)) {
         if (t->reused)
             return "reused";
-        if (t->cgroup_removed)
+        if (t->cg_removed)
             return "cgroup_removed";
         if (t->reaped && WIFSIGNALED(t->wait_status))
             return "killed";
@@ -292,6 +326,7 @@ void app_summary_json_build(app_json *j, const app_session *s, const app_run_end
     else
         app_json_null(j, "growth_bytes");
     put_trend_verdict(j, c, g);
+    put_limits(j, s);
     put_gates(j, g);
     app_json_string(j, "end_reason", end_reason(s, how));
     app_json_int(j, "exit_status", status);

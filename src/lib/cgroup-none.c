@@ -47,3 +47,39 @@ int mw__cgroup_read(mw__cgroup *cg, mw__cgroup_sample *out)
 
 /* Nothing was ever opened. */
 void mw__cgroup_close(mw__cgroup *cg) { (void)cg; }
+
+int mw__cgroup_make(mw__cgroup_where *out, char *why, size_t n)
+{
+    if (out)
+        memset(out, 0, sizeof(*out));
+    return unsupported(why, n);
+}
+
+int mw__cgroup_set_limit(const mw__cgroup_where *w, uint64_t bytes, char *why, size_t n)
+{
+    (void)w;
+    (void)bytes;
+    return unsupported(why, n);
+}
+
+int mw__cgroup_procs_open(const mw__cgroup_where *w)
+{
+    (void)w;
+    return MW_EUNSUPPORTED;
+}
+
+int mw__cgroup_kill_all(const mw__cgroup_where *w, int deadline_ms, unsigned *killed)
+{
+    (void)w;
+    (void)deadline_ms;
+    if (killed)
+        *killed = 0;
+    return MW_EUNSUPPORTED;
+}
+
+int mw__cgroup_remove(const mw__cgroup_where *w, int deadline_ms)
+{
+    (void)w;
+    (void)deadline_ms;
+    return MW_EUNSUPPORTED;
+}

@@ -96,6 +96,39 @@ int mw__cgroup_read(mw__cgroup *cg, mw__cgroup_sample *out);
 /* Close and free. NULL is a no-op. */
 void mw__cgroup_close(mw__cgroup *cg);
 
+/* ---- a cgroup of memwatch's own (cgroup-linux-make.c; cgroup-none.c: MW_EUNSUPPORTED) --------
+ * Launch mode's fresh cgroup (--new-cgroup): made, limited, joined by the command before exec,
+ * emptied and removed at the end. Any thread; no state beyond the directory itself. */
+
+/* Make a new, empty memory cgroup named memwatch-<pid>-<n>: v1 under the memory controller's
+ * mount; v2 beside memwatch's own cgroup (its parent: a delegated subtree such as a user
+ * session's app.slice) or else below it, wherever the memory controller is enabled for children
+ * and memwatch may write. out->path is the new directory.
+ * Errors: MW_EPERM (nowhere writable: not root, no delegated subtree), MW_EUNSUPPORTED (no
+ * memory controller; not Linux), MW_ENOMEM, MW_ESYS; why as for find. */
+int mw__cgroup_make(mw__cgroup_where *out, char *why, size_t n);
+
+/* Cap the cgroup's memory at bytes, swap included (v1 memory.limit_in_bytes and
+ * memory.memsw.limit_in_bytes where swap is accounted; v2 memory.max and memory.swap.max 0), so
+ * that past it the kernel reclaims, then OOM-kills inside the cgroup.
+ * Errors: MW_EINVAL (the kernel refused the value), MW_EPERM, MW_ENOPROC, MW_ESYS. */
+int mw__cgroup_set_limit(const mw__cgroup_where *w, uint64_t bytes, char *why, size_t n);
+
+/* Open the cgroup's cgroup.procs for writing (close-on-exec): a forked child writes "0" to it
+ * (itself) before exec, so nothing it allocates escapes. Returns the fd, or MW_EPERM,
+ * MW_ENOPROC, MW_ESYS. The caller closes it. */
+int mw__cgroup_procs_open(const mw__cgroup_where *w);
+
+/* SIGKILL every process in the cgroup, again until cgroup.procs reads empty or deadline_ms
+ * passes (a fork in flight can add one). *killed (may be NULL) counts the signals sent.
+ * Errors: MW_ESYS (still not empty at the deadline), MW_EPERM, MW_ENOPROC (the cgroup is gone). */
+int mw__cgroup_kill_all(const mw__cgroup_where *w, int deadline_ms, unsigned *killed);
+
+/* Remove the (empty) cgroup, retrying until deadline_ms while its last processes are reaped
+ * (rmdir says EBUSY until then). A cgroup already gone is success.
+ * Errors: MW_ESYS (still busy), MW_EPERM. */
+int mw__cgroup_remove(const mw__cgroup_where *w, int deadline_ms);
+
 /* ---- pure parsers (cgroupparse.c): text of len bytes, not NUL-terminated -------------------- */
 
 /* The cgroup mounts in a /proc/PID/mountinfo text (mount points unescaped). Errors: MW_EINVAL. */

@@ -79,27 +79,50 @@ void mw__summary_of_range(mw__summary *s, const mw__ring *r, uint64_t from, uint
  * lose the slope to cancellation in the sums of squares. */
 typedef struct fit_acc {
     double sx, sy, sxx, syy, sxy;
-    size_t n;
+    double w;   /* samples the points stand for (a merged bucket weighs its samples) */
+    size_t n;   /* points */
     int64_t t0;
     double v0;
-    int64_t tlast;
+    int64_t tfirst, tlast; /* the span: a bucket's first and last samples, not its middle */
 } fit_acc;
 
-static void fit_add(fit_acc *acc, int64_t t_ns, double value)
+/* A point standing for w samples (1 but for a strided fit's; a bucket's mean: fit_add_bucket). */
+static void fit_add_w(fit_acc *acc, int64_t t_ns, double value, double w)
 {
     if (acc->n == 0) {
-        acc->t0 = t_ns;
+        acc->t0 = acc->tfirst = t_ns;
         acc->v0 = value;
     }
     double t = (double)(t_ns - acc->t0) / 1e9;
     double v = value - acc->v0;
-    acc->sx += t;
-    acc->sy += v;
-    acc->sxx += t * t;
-    acc->syy += v * v;
-    acc->sxy += t * v;
+    acc->sx += w * t;
+    acc->sy += w * v;
+    acc->sxx += w * t * t;
+    acc->syy += w * v * v;
+    acc->sxy += w * t * v;
+    acc->w += w;
     acc->n++;
     acc->tlast = t_ns;
+}
+
+static void fit_add(fit_acc *acc, int64_t t_ns, double value) { fit_add_w(acc, t_ns, value, 1.0); }
+
+/* A bucket of the tiers as the k samples it merged: at its middle time, its mean. For a straight
+ * line that is exact (the mean of evenly spaced samples lies on the line at their middle); their
+ * spread around the mean (the bucket's squares) stays in syy, so a sawtooth merged into buckets
+ * keeps its low R². */
+static void fit_add_bucket(fit_acc *acc, const mw__bucket *b, mw__field f)
+{
+    const mw__bucket_field *x = &b->field[f];
+    double k = (double)x->known;
+    double dev = x->sum - k * (double)x->first; /* sum of (v - first) */
+    double spread = x->sq - dev * dev / k;      /* sum of (v - mean)^2 */
+    bool first = acc->n == 0;
+    fit_add_w(acc, b->t_first + (b->t_last - b->t_first) / 2, x->sum / k, k);
+    if (first)
+        acc->tfirst = b->t_first;
+    acc->syy += spread > 0 ? spread : 0;
+    acc->tlast = b->t_last;
 }
 
 bool mw__growth_percent(uint64_t first_rss, int64_t growth, double *pct)
@@ -116,12 +139,12 @@ static bool fit_finish(const fit_acc *acc, mw__trend *out)
     memset(out, 0, sizeof(*out));
     if (acc->n < 2)
         return false;
-    double n = (double)acc->n;
+    double n = acc->w;
     double sxx = acc->sxx - acc->sx * acc->sx / n;
     double syy = acc->syy - acc->sy * acc->sy / n;
     double sxy = acc->sxy - acc->sx * acc->sy / n;
     out->n = acc->n;
-    out->span_s = (double)(acc->tlast - acc->t0) / 1e9;
+    out->span_s = (double)(acc->tlast - acc->tfirst) / 1e9;
     if (sxx <= 0.0 || out->span_s <= 0.0)
         return false;
     out->slope = sxy / sxx;
@@ -154,6 +177,36 @@ bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t
     for (uint64_t i = 0; i < na + nb; i += stride) {
         const mw__sample *x = i < na ? &a[i] : &b[i - na];
         fit_add(&acc, x->t_ns, (double)mw__sample_field(x, f));
+    }
+    return fit_finish(&acc, out);
+}
+
+bool mw__trend_fit_run(const mw__ring *r, const mw__tiers *t, int64_t t_from, int64_t t_to,
+                       uint64_t stride, mw__field f, mw__trend *out)
+{
+    fit_acc acc = {0};
+    uint64_t first = mw__ring_first(r), end = mw__ring_end(r);
+    memset(out, 0, sizeof(*out));
+    if (stride == 0)
+        return false;
+    if (t && mw__tiers_count(t) && mw__tiers_end(t) == first) {
+        mw__tiers_walk w;
+        mw__tiers_walk_from(&w, t, mw__tiers_seek_time(t, t_from));
+        for (const mw__bucket *b; (b = mw__tiers_walk_next(&w)) != NULL && b->t_first <= t_to;)
+            if (b->field[f].known)
+                fit_add_bucket(&acc, b, f);
+    }
+    uint64_t from = mw__ring_seek_time(r, first, end, t_from);
+    uint64_t to = mw__ring_seek_time(r, from, end, t_to == INT64_MAX ? t_to : t_to + 1);
+    const mw__sample *a, *b;
+    size_t na, nb;
+    mw__ring_span(r, from, to, &a, &na, &b, &nb);
+    for (uint64_t i = 0; i < na + nb; i += stride) {
+        const mw__sample *x = i < na ? &a[i] : &b[i - na];
+        if (!mw__field_known(f, x->valid))
+            continue;
+        uint64_t in = na + nb - i < stride ? na + nb - i : stride; /* the samples it stands for */
+        fit_add_w(&acc, x->t_ns, (double)mw__sample_field(x, f), (double)in);
     }
     return fit_finish(&acc, out);
 }

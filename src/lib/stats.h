@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ring.h"
+#include "tiers.h"
 
 /* One field over the samples that knew it (a field read on its own cadence, like PSS, is not
  * known from the first sample on). */
@@ -69,6 +70,14 @@ bool mw__trend_fit(const mw__ring *r, uint64_t from, uint64_t to, mw__field f, m
  * with the whole window's to the digits it shows. It and _points share one least-squares code. */
 bool mw__trend_fit_every(const mw__ring *r, uint64_t from, uint64_t to, uint64_t stride,
                          mw__field f, mw__trend *out);
+
+/* The same fit over the run's samples with times in [t_from, t_to] (INT64_MIN, INT64_MAX: all):
+ * the tiers' buckets there (t: ending where the ring begins, or NULL; a bucket cut by t_from or
+ * t_to counts whole), each as its samples at its middle time and mean, their spread kept in R²;
+ * then the ring's samples, every stride-th (weighing the stride). For a window reaching before
+ * the ring (zoom all of a long run, a paused view scrolled back): the trend of what is shown. */
+bool mw__trend_fit_run(const mw__ring *r, const mw__tiers *t, int64_t t_from, int64_t t_to,
+                       uint64_t stride, mw__field f, mw__trend *out);
 
 /* A point of a series that is not a ring's samples (the floor of a window: verdict.c). */
 typedef struct mw__point {

@@ -65,8 +65,9 @@ void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq)
         }
         uint64_t v = mw__sample_field(s, (mw__field)f);
         b->field[f].min = b->field[f].max = b->field[f].first = b->field[f].last = v;
-        b->field[f].max_t = s->t_ns;
+        b->field[f].max_t = b->field[f].min_t = s->t_ns;
         b->field[f].sum = (double)v;
+        b->field[f].sq = 0;
         b->field[f].known = 1;
     }
     /* a tree's high-water mark is a sum of marks: no height to draw (as the chart index) */
@@ -85,16 +86,20 @@ static void bucket_add(mw__bucket *b, const mw__sample *s)
         uint64_t v = mw__sample_field(s, (mw__field)f);
         if (!b->field[f].known) {
             b->field[f].min = b->field[f].max = b->field[f].first = v;
-            b->field[f].max_t = s->t_ns;
+            b->field[f].max_t = b->field[f].min_t = s->t_ns;
             b->field[f].sum = 0;
+            b->field[f].sq = 0;
         } else if (v < b->field[f].min) {
             b->field[f].min = v;
+            b->field[f].min_t = s->t_ns;
         } else if (v > b->field[f].max) {
             b->field[f].max = v;
             b->field[f].max_t = s->t_ns;
         }
         b->field[f].last = v;
         b->field[f].sum += (double)v;
+        double d = (double)v - (double)b->field[f].first;
+        b->field[f].sq += d * d;
         b->field[f].known++;
     }
     if ((s->flags & MW_SAMPLE_HWM_ROSE) && s->nprocs <= 1 && s->hwm > b->hwm)
@@ -114,15 +119,24 @@ void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src)
             dst->field[f].max = src->field[f].max;
             dst->field[f].first = src->field[f].first;
             dst->field[f].max_t = src->field[f].max_t;
+            dst->field[f].min_t = src->field[f].min_t;
             dst->field[f].sum = 0;
+            dst->field[f].sq = 0;
         } else {
-            if (src->field[f].min < dst->field[f].min)
+            if (src->field[f].min < dst->field[f].min) {
                 dst->field[f].min = src->field[f].min;
+                dst->field[f].min_t = src->field[f].min_t;
+            }
             if (src->field[f].max > dst->field[f].max) {
                 dst->field[f].max = src->field[f].max;
                 dst->field[f].max_t = src->field[f].max_t;
             }
         }
+        /* src's squares are around its own first value: move them to dst's */
+        double d = (double)src->field[f].first - (double)dst->field[f].first;
+        double kn = (double)src->field[f].known;
+        double dev = src->field[f].sum - kn * (double)src->field[f].first;
+        dst->field[f].sq += src->field[f].sq + 2 * d * dev + kn * d * d;
         dst->field[f].last = src->field[f].last;
         dst->field[f].sum += src->field[f].sum;
         dst->field[f].known += src->field[f].known;
@@ -294,4 +308,31 @@ size_t mw__tiers_seek_time(const mw__tiers *t, int64_t t_ns)
             hi = mid;
     }
     return lo;
+}
+
+const mw__bucket *mw__tiers_holding(const mw__tiers *t, uint64_t seq)
+{
+    size_t lo = 0, hi = mw__tiers_count(t);
+    while (lo < hi) { /* the first bucket ending after seq */
+        size_t mid = lo + (hi - lo) / 2;
+        if (mw__tiers_at(t, mid)->seq_end <= seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const mw__bucket *b = mw__tiers_at(t, lo);
+    return b && b->seq_first <= seq ? b : NULL;
+}
+
+void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->t_ns = last ? b->t_last : b->t_first;
+    out->nprocs = 1;
+    for (int f = 0; f < MW__FIELD_COUNT; f++) {
+        if (b->field[f].known != b->seq_end - b->seq_first)
+            continue; /* some samples did not know it: its first / last may be another sample's */
+        mw__sample_set_field(out, (mw__field)f, last ? b->field[f].last : b->field[f].first);
+        out->valid |= (uint16_t)mw__fields[f].have;
+    }
 }

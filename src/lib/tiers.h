@@ -41,7 +41,10 @@ typedef struct mw__bucket_field {
     uint64_t min, max;      /* bytes */
     uint64_t first, last;   /* of the samples that knew it */
     int64_t max_t;          /* time of the (first) sample holding max */
+    int64_t min_t;          /* ... and min: a bucket's RSS min is a floor point (verdict.c) */
     double sum;             /* for the mean: sum / known */
+    double sq;              /* sum of (v - first)^2: with sum, the spread around the mean, so
+                               a trend over merged history keeps an honest R² (stats.c) */
     uint64_t known;         /* samples that knew the field */
 } mw__bucket_field;
 
@@ -100,6 +103,8 @@ void mw__tiers_walk_from(mw__tiers_walk *w, const mw__tiers *t, size_t i);
 const mw__bucket *mw__tiers_walk_next(mw__tiers_walk *w);
 /* The first bucket whose last sample is at or after t_ns (count if none). */
 size_t mw__tiers_seek_time(const mw__tiers *t, int64_t t_ns);
+/* The bucket of the tiers holding sample seq, or NULL (not in the tiers). O(log buckets). */
+const mw__bucket *mw__tiers_holding(const mw__tiers *t, uint64_t seq);
 /* The whole history merged into *out (closed and open buckets). Returns false when empty. */
 bool mw__tiers_all(const mw__tiers *t, mw__bucket *out);
 /* Bytes the tiers hold (or will hold once used): constant for their life. */
@@ -109,5 +114,10 @@ size_t mw__tiers_bytes(const mw__tiers *t);
  * into an older one (dst keeps its start, takes src's end). */
 void mw__bucket_from_sample(mw__bucket *b, const mw__sample *s, uint64_t seq);
 void mw__bucket_merge(mw__bucket *dst, const mw__bucket *src);
+/* A bucket's first (last: false) or last sample as the bucket knows it: that sample's time and
+ * each field's first or last value, into *out: that sample's own, for every field all samples
+ * of the bucket knew (a field some did not know is left unknown: its first or last value may
+ * be another sample's). */
+void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out);
 
 #endif

@@ -13,10 +13,16 @@
 
 /* ---- the floor index ------------------------------------------------------------------------- */
 
+static size_t cap_for(size_t max_samples)
+{
+    size_t cap = max_samples / MW__FLOOR_BLOCK + 2;
+    return cap < MW__FLOOR_MIN_BLOCKS ? MW__FLOOR_MIN_BLOCKS : cap;
+}
+
 int mw__floor_init(mw__floor *f, size_t max_samples)
 {
     memset(f, 0, sizeof(*f));
-    f->cap = max_samples / MW__FLOOR_BLOCK + 2;
+    f->cap = cap_for(max_samples);
     f->b = malloc(f->cap * sizeof(*f->b));
     if (!f->b) {
         f->cap = 0;
@@ -36,10 +42,52 @@ void mw__floor_destroy(mw__floor *f)
 void mw__floor_clear(mw__floor *f)
 {
     f->first = f->end = 0;
+    f->width = 0;
     memset(&f->cur, 0, sizeof(f->cur));
     f->src = NULL;
     f->src_cap = 0;
     f->fed = 0;
+}
+
+static mw__floor_block *held(mw__floor *f, uint64_t k) { return &f->b[k % f->cap]; }
+
+/* b (newer, adjacent) into a: the lower min wins, the earlier one on ties. */
+static void block_merge(mw__floor_block *a, const mw__floor_block *b)
+{
+    if (b->min < a->min) {
+        a->min = b->min;
+        a->t_min = b->t_min;
+    }
+    a->t_last = b->t_last;
+    a->n += b->n;
+}
+
+/* Full: merge adjacent pairs, oldest first, into the first half (write k never passes read 2k). */
+static void compact(mw__floor *f)
+{
+    uint64_t n = 0, held_n = f->end - f->first;
+    for (uint64_t i = 0; i < held_n; i += 2, n++) {
+        mw__floor_block m = *held(f, f->first + i);
+        if (i + 1 < held_n)
+            block_merge(&m, held(f, f->first + i + 1));
+        *held(f, f->first + n) = m;
+    }
+    f->end = f->first + n;
+    f->width = (f->width ? f->width : MW__FLOOR_BLOCK) * 2;
+}
+
+static void push_block(mw__floor *f, const mw__floor_block *blk)
+{
+    if (f->cap == 0)
+        return;
+    mw__floor_block *newest = f->end > f->first ? held(f, f->end - 1) : NULL;
+    if (newest && newest->n < (f->width ? f->width : MW__FLOOR_BLOCK)) {
+        block_merge(newest, blk); /* the blocks stay as even as the tiers' */
+        return;
+    }
+    if (f->end - f->first == f->cap)
+        compact(f); /* the whole run stays, at half the resolution in its older part */
+    *held(f, f->end++) = *blk;
 }
 
 void mw__floor_add(mw__floor *f, int64_t t_ns, uint64_t v)
@@ -55,17 +103,33 @@ void mw__floor_add(mw__floor *f, int64_t t_ns, uint64_t v)
     c->t_last = t_ns;
     if (++c->n < MW__FLOOR_BLOCK || f->cap == 0)
         return;
-    if (f->end - f->first == f->cap)
-        f->first++; /* full: the oldest block goes, as the ring's oldest samples did */
-    f->b[f->end++ % f->cap] = *c;
+    push_block(f, c);
     memset(c, 0, sizeof(*c));
 }
 
-int mw__floor_sync(mw__floor *f, const mw__ring *r)
+/* The tiers' buckets of samples [f->fed, end) (end: where the ring begins), one block each. */
+static void add_tiers(mw__floor *f, const mw__tiers *t, uint64_t end)
+{
+    if (f->cur.n) { /* a partial block before them ends here */
+        push_block(f, &f->cur);
+        memset(&f->cur, 0, sizeof(f->cur));
+    }
+    mw__tiers_walk w;
+    mw__tiers_walk_from(&w, t, 0);
+    for (const mw__bucket *b; (b = mw__tiers_walk_next(&w)) != NULL && b->seq_end <= end;) {
+        const mw__bucket_field *x = &b->field[MW__FIELD_RSS];
+        if (b->seq_first < f->fed || !x->known)
+            continue; /* seen in part already, or no RSS in it */
+        mw__floor_block blk = {b->t_first, b->t_last, x->min_t, x->min, b->seq_end - b->seq_first};
+        push_block(f, &blk);
+    }
+}
+
+int mw__floor_sync_run(mw__floor *f, const mw__ring *r, const mw__tiers *t)
 {
     uint64_t end = mw__ring_end(r);
     if (f->src != r->buf || f->src_cap != r->cap || end < f->fed) {
-        if (f->cap != r->cap / MW__FLOOR_BLOCK + 2) {
+        if (f->cap != cap_for(r->cap)) {
             mw__floor_destroy(f);
             if (mw__floor_init(f, r->cap) != 0)
                 return MW_ENOMEM;
@@ -74,7 +138,10 @@ int mw__floor_sync(mw__floor *f, const mw__ring *r)
         f->src = r->buf;
         f->src_cap = r->cap;
     }
-    uint64_t from = f->fed < mw__ring_first(r) ? mw__ring_first(r) : f->fed;
+    uint64_t first = mw__ring_first(r);
+    if (t && f->fed < first && mw__tiers_end(t) == first && mw__tiers_count(t))
+        add_tiers(f, t, first);
+    uint64_t from = f->fed < first ? first : f->fed;
     const mw__sample *a, *b;
     size_t na, nb;
     mw__ring_span(r, from, end, &a, &na, &b, &nb);
@@ -85,6 +152,8 @@ int mw__floor_sync(mw__floor *f, const mw__ring *r)
     f->fed = end;
     return 0;
 }
+
+int mw__floor_sync(mw__floor *f, const mw__ring *r) { return mw__floor_sync_run(f, r, NULL); }
 
 static size_t blocks_held(const mw__floor *f) { return (size_t)(f->end - f->first) + (f->cur.n > 0); }
 
@@ -116,21 +185,38 @@ static void not_yet(mw_leak_result *out, double have_s, double need_s, const cha
              span_text(b, sizeof(b), need_s));
 }
 
-/* The floor of each of k windows over the blocks [s, s + m): window w holds blocks
- * [s + w*m/k, s + (w+1)*m/k), so every block after the warm-up is used. */
-static void window_floors(const mw__floor *f, size_t s, size_t m, size_t k, mw__point *pts)
+/* The floor of each of k windows over the blocks [s, nb), m block-widths of samples in all:
+ * a block whose first sample is the p-th after block s's lies in window w when
+ * w*m/k <= p/MW__FLOOR_BLOCK < (w+1)*m/k (integer division), so with every block of
+ * MW__FLOOR_BLOCK samples, window w holds blocks [s + w*m/k, s + (w+1)*m/k): every block after
+ * the warm-up is used, and a merged older block weighs the samples it stands for. A window no
+ * block starts in (a block wider than a window) has no floor: returns the windows filled. */
+static size_t window_floors(const mw__floor *f, size_t s, size_t nb, uint64_t m, size_t k, mw__point *pts)
 {
-    for (size_t w = 0; w < k; w++) {
-        size_t lo_i = s + w * m / k, hi_i = s + (w + 1) * m / k;
-        const mw__floor_block *lo = block_at(f, lo_i);
-        for (size_t j = lo_i + 1; j < hi_i; j++) {
-            const mw__floor_block *x = block_at(f, j);
-            if (x->min < lo->min)
-                lo = x;
+    size_t got = 0, w = 0;
+    const mw__floor_block *lo = NULL;
+    uint64_t p = 0;
+    for (size_t i = s; i < nb; i++) {
+        const mw__floor_block *x = block_at(f, i);
+        uint64_t at = p / MW__FLOOR_BLOCK;
+        p += x->n;
+        size_t wx = w;
+        while (wx + 1 < k && at >= (uint64_t)(wx + 1) * m / k)
+            wx++;
+        if (wx != w && lo) {
+            pts[got].t_ns = lo->t_min;
+            pts[got++].v = (double)lo->min;
+            lo = NULL;
         }
-        pts[w].t_ns = lo->t_min;
-        pts[w].v = (double)lo->min;
+        w = wx;
+        if (!lo || x->min < lo->min)
+            lo = x;
     }
+    if (lo) {
+        pts[got].t_ns = lo->t_min;
+        pts[got++].v = (double)lo->min;
+    }
+    return got;
 }
 
 /* The mean square distance of the points from their fitted line, bytes² (no libm here). */
@@ -263,32 +349,42 @@ void mw__verdict_decide(const mw__floor *f, mw_leak_result *out)
     size_t s = 0; /* the first block wholly after the warm-up */
     while (s < nb && (double)(block_at(f, s)->t_first - t0) / 1e9 < warm)
         s++;
-    size_t m = nb - s, k = m < MW__VERDICT_WINDOWS ? m : MW__VERDICT_WINDOWS;
+    uint64_t samples = 0, m = 0; /* after the warm-up; m: block-widths up to the newest block's start */
+    for (size_t i = s; i < nb; i++) {
+        m = samples / MW__FLOOR_BLOCK + 1;
+        samples += block_at(f, i)->n;
+    }
+    size_t k = m < MW__VERDICT_WINDOWS ? (size_t)m : MW__VERDICT_WINDOWS;
+    mw__point pts[MW__VERDICT_WINDOWS];
+    if (k >= MW__VERDICT_MIN_WINDOWS) {
+        size_t got = window_floors(f, s, nb, m, k, pts); /* at most k: some may be empty */
+        k = got < k ? got : k;
+    }
     if (k < MW__VERDICT_MIN_WINDOWS) {
         char need[32];
         snprintf(need, sizeof(need), "%d", MW__VERDICT_MIN_WINDOWS * MW__FLOOR_BLOCK);
         out->verdict = MW_LEAK_UNSURE;
-        snprintf(out->reason, sizeof(out->reason), "too few samples after the warm-up: %zu of %s",
-                 m * MW__FLOOR_BLOCK, need);
+        snprintf(out->reason, sizeof(out->reason), "too few samples after the warm-up: %llu of %s",
+                 (unsigned long long)(m * MW__FLOOR_BLOCK), need);
         return;
     }
-    mw__point pts[MW__VERDICT_WINDOWS];
-    window_floors(f, s, m, k, pts);
     out->windows = (unsigned)k;
     out->span_s = (double)(t1 - block_at(f, s)->t_first) / 1e9;
     out->floor_bytes = (uint64_t)pts[k - 1].v;
     judge(pts, k, out);
 }
 
-int mw__verdict_of_ring(const mw__ring *r, mw_leak_result *out)
+int mw__verdict_of_run(const mw__ring *r, const mw__tiers *t, mw_leak_result *out)
 {
     mw__floor f = {0};
-    if (mw__floor_sync(&f, r) != 0)
+    if (mw__floor_sync_run(&f, r, t) != 0)
         return MW_ENOMEM;
     mw__verdict_decide(&f, out);
     mw__floor_destroy(&f);
     return 0;
 }
+
+int mw__verdict_of_ring(const mw__ring *r, mw_leak_result *out) { return mw__verdict_of_run(r, NULL, out); }
 
 const char *mw__verdict_word(int verdict)
 {

@@ -7,11 +7,13 @@
 #include <stdint.h>
 #include "memwatch.h"
 #include "ring.h"
+#include "tiers.h"
 
 /* The method (README, "Is it a leak?"):
  * 1. Skip a warm-up: start-up, imports, JIT and caches filling are not a leak.
  * 2. Cut the rest into MW__VERDICT_WINDOWS windows of equal sample count, counted in blocks of
- *    MW__FLOOR_BLOCK samples (never fewer than one block each), and take each window's minimum
+ *    MW__FLOOR_BLOCK samples (never fewer than one block each; an older block that stands for
+ *    more samples, below, counts as that many), and take each window's minimum
  *    RSS: the floor, what memory returns to after each collection. A window is an eighth of the
  *    samples after the warm-up: an eighth of that time while the sampler keeps its interval, and
  *    less time where samples came faster. Windows grow with the run, so a collector's sawtooth
@@ -55,6 +57,7 @@
  *   is 10 % of it, a window 11 %); before that, UNSURE.
  */
 #define MW__FLOOR_BLOCK 8 /* samples a block of the floor index sums up */
+#define MW__FLOOR_MIN_BLOCKS 1024 /* 40 KiB: a small ring's run still gets 8 windows of many blocks */
 #define MW__VERDICT_WINDOWS 8
 #define MW__VERDICT_MIN_WINDOWS 6
 #define MW__VERDICT_WARMUP_MIN_S 20.0
@@ -70,23 +73,33 @@
 #define MW__VERDICT_GRAIN_REL 0.005           /* fraction of the floor */
 #define MW__VERDICT_FLAT_FROM 1               /* a climb then flat is NO if flat from this window */
 
-/* The lowest value of MW__FLOOR_BLOCK consecutive samples, and when. */
+/* The lowest value of consecutive samples (MW__FLOOR_BLOCK of them, or more once merged), and when. */
 typedef struct mw__floor_block {
     int64_t t_first, t_last; /* the block's first and last sample times */
     int64_t t_min;           /* the time of its lowest value (earliest on ties) */
     uint64_t min;            /* bytes */
-    uint32_t n;              /* samples in it (MW__FLOOR_BLOCK but for the newest) */
+    uint64_t n;              /* samples in it: MW__FLOOR_BLOCK but for the newest, or more */
 } mw__floor_block;
 
 /* An incremental index of block minima: adding a sample is O(1), so the dashboard judges a
  * million samples each frame by looking at 125,000 blocks, not at the samples. Blocks held are
  * [first, end) at b[k % cap], then `cur`, the block being filled. Owned by its user (the UI
- * state, or a one-shot judgement); no lock of its own. A zeroed struct is a valid empty index. */
+ * state, or a one-shot judgement); no lock of its own. A zeroed struct is a valid empty index.
+ *
+ * Runs of any length (issue 19): when the index is full it merges adjacent pairs of its blocks,
+ * oldest first (a merged block's min and t_min are exactly those of its samples), doubles
+ * `width` and fills its newest block up to that many samples before starting another (as the
+ * tiers' last level does), so it keeps the whole run in bounded memory, its blocks even, at a
+ * resolution that halves as the run doubles; the windows count
+ * samples, not blocks, so wider old blocks weigh what they stand for. A run that outgrew the
+ * ring before the index saw it (a one-shot judgement, a replay, a frame that came too late) is
+ * read from the capture's tiers: each bucket is one block (its RSS min and min_t). */
 typedef struct mw__floor {
     mw__floor_block *b;
     size_t cap;
     uint64_t first, end;
     mw__floor_block cur;
+    uint64_t width;   /* samples a held block takes before the next starts (0: MW__FLOOR_BLOCK) */
     /* Feeding from a ring (mw__floor_sync): which ring, and its next sequence number to read. */
     const mw__sample *src;
     size_t src_cap;
@@ -103,6 +116,10 @@ void mw__floor_add(mw__floor *f, int64_t t_ns, uint64_t v);
 /* Add the ring's RSS samples not added yet; a ring cleared or replaced is re-read, and the
  * index sized to it. On allocation failure the index stays empty: 0 or MW_ENOMEM. */
 int mw__floor_sync(mw__floor *f, const mw__ring *r);
+/* The same, and first the tiers' buckets (t: the history older than the ring, ending where it
+ * begins; NULL: none) for samples the index has not seen and the ring no longer holds. A bucket
+ * the index saw part of is left out (its other samples are lost to the verdict, nothing more). */
+int mw__floor_sync_run(mw__floor *f, const mw__ring *r, const mw__tiers *t);
 
 /* Judge what the index holds. O(blocks). */
 void mw__verdict_decide(const mw__floor *f, mw_leak_result *out);
@@ -111,6 +128,8 @@ void mw__verdict_decide(const mw__floor *f, mw_leak_result *out);
 bool mw__verdict_fit_flat(const mw_leak_result *v);
 /* One-shot: the RSS of the ring's samples. 0 or MW_ENOMEM. */
 int mw__verdict_of_ring(const mw__ring *r, mw_leak_result *out);
+/* One-shot over the whole run: the tiers (may be NULL) and the ring. 0 or MW_ENOMEM. */
+int mw__verdict_of_run(const mw__ring *r, const mw__tiers *t, mw_leak_result *out);
 
 /* "leak", "no leak", "not sure". */
 const char *mw__verdict_word(int verdict);

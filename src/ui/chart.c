@@ -153,7 +153,12 @@ static void summarise(const mw__ring *r, const mw__chart_spec *sp, const mw__cha
     if (!res->have)
         return;
     uint64_t to = sp->to < mw__ring_end(r) ? sp->to : mw__ring_end(r);
-    res->last = mw__sample_field(mw__ring_at(r, to - 1), sp->field);
+    const mw__sample *s = mw__ring_at(r, to - 1);
+    const mw__bucket *b = s || !sp->tiers ? NULL : mw__tiers_at(sp->tiers, mw__tiers_seek_time(sp->tiers, sp->t_to));
+    if (s) /* a window ending in the tiers ends with a whole bucket: its last value */
+        res->last = mw__sample_field(s, sp->field);
+    else if (b && b->field[sp->field].known)
+        res->last = b->field[sp->field].last;
     const mw__sample *p = mw__ring_at(r, res->peak_seq); /* NULL: the peak left the ring */
     res->peak_t_ns = (p ? p->t_ns : cols[res->peak_col].max_t) - sp->t0_ns;
     res->over_alert = sp->alert && res->peak >= sp->alert;

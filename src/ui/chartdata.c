@@ -258,7 +258,8 @@ static bool tier_columns(const mw__tiers *t, int64_t t_from, double span, mw__fi
     int done = -1; /* columns [0, done] are filled */
     bool any = false;
     mw__bucket all;
-    if (ncols == 1 && mw__tiers_all(t, &all) && all.t_first >= t_from) {
+    if (ncols == 1 && mw__tiers_all(t, &all) && all.t_first >= t_from &&
+        (span <= 0.0 || all.t_last <= t_from + (int64_t)span)) {
         /* one column over all of it (the axis of `zoom all`): the merged history, one read */
         if (all.field[f].known) {
             col_bucket(&out[0], &all, f, true);
@@ -269,6 +270,8 @@ static bool tier_columns(const mw__tiers *t, int64_t t_from, double span, mw__fi
     mw__tiers_walk w;
     mw__tiers_walk_from(&w, t, mw__tiers_seek_time(t, t_from));
     for (const mw__bucket *b; (b = mw__tiers_walk_next(&w)) != NULL;) {
+        if (span > 0.0 && b->t_first > t_from + (int64_t)span)
+            break; /* a window ending in the tiers (a paused view scrolled back) ends here */
         if (!b->field[f].known)
             continue;
         int c0 = col_at(&k, b->t_first), c1 = c0;

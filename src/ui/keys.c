@@ -17,7 +17,7 @@ const mw__keyrow mw__keytab[] = {
      "\u2190 / \u2192", "scroll back / forward (pauses the view)",
      7, "\u2190/\u2192", "scroll", NULL},
     {{{MW__KEY_HOME, MW__ACT_HOME}, {MW__KEY_END, MW__ACT_END}},
-     "Home / End", "oldest / newest samples", 0, NULL, NULL, NULL},
+     "Home / End", "the run's first / newest samples", 0, NULL, NULL, NULL},
     {{{'z', MW__ACT_ZOOM_IN}, {'Z', MW__ACT_ZOOM_OUT}},
      "z / Z", "zoom in / out: all 24h 6h 1h 15m 5m 1m 10s", 9, "z/Z", "zoom", NULL},
     {{{'m', MW__ACT_MARK_BEGIN}}, "m", "drop a mark (type a label, Enter)", 6, "m", "mark", NULL},
@@ -117,13 +117,23 @@ static int zoom_below(const mw__window *w)
     return 0;
 }
 
-/* Move the paused view so that its newest sample is the last at or before t. */
-static void scroll_to(mw__ui_state *st, const mw__capture *c, int64_t t)
+/* Move the paused view so that its newest sample is the last at or before t. Before the ring
+ * the view ends with a whole bucket (the tiers know no finer, tiers.h): the last one ending at
+ * or before t, or with up, the one holding t (so a step forward always moves, however wide the
+ * buckets). Never before the run's first sample. */
+static void scroll_to(mw__ui_state *st, const mw__capture *c, int64_t t, bool up)
 {
     const mw__ring *r = &c->ring;
-    uint64_t first = mw__ring_first(r), end = mw__ring_end(r);
-    uint64_t s = mw__ring_seek_time(r, first, end, t + 1); /* first sample after t */
-    st->view_end = s > first ? s : first + 1;
+    uint64_t first = mw__ring_first(r), end = mw__ring_end(r), lo = mw__run_first(c) + 1;
+    const mw__tiers *tr = &c->tiers;
+    uint64_t s;
+    if (lo <= first && t < mw__ring_at(r, first)->t_ns) {
+        const mw__bucket *b = mw__tiers_at(tr, mw__tiers_seek_time(tr, t)); /* ends at/after t */
+        s = !b ? first : b->t_last <= t || (up && b->t_first <= t) ? b->seq_end : b->seq_first;
+    } else {
+        s = mw__ring_seek_time(r, first, end, t + 1); /* first sample after t */
+    }
+    st->view_end = s > lo ? s : lo;
 }
 
 static void scroll(mw__ui_state *st, const mw__capture *c, mw__action a)
@@ -140,11 +150,11 @@ static void scroll(mw__ui_state *st, const mw__capture *c, mw__action a)
     }
     int64_t span = mw__zoom_span_ns(st->zoom);
     if (a == MW__ACT_LEFT)
-        scroll_to(st, c, w.t_to - span / 4 < w.t_first + span ? w.t_first + span : w.t_to - span / 4);
+        scroll_to(st, c, w.t_to - span / 4 < w.t_first + span ? w.t_first + span : w.t_to - span / 4, false);
     else if (a == MW__ACT_RIGHT)
-        scroll_to(st, c, w.t_to + span / 4);
+        scroll_to(st, c, w.t_to + span / 4, true);
     else if (a == MW__ACT_HOME)
-        scroll_to(st, c, w.t_first + span);
+        scroll_to(st, c, w.t_first + span, false);
     else
         st->view_end = mw__ring_end(&c->ring);
 }
@@ -263,8 +273,9 @@ mw__action mw__ui_apply(mw__ui_state *st, mw__action a, mw__key k, const mw__cap
     case MW__ACT_BASELINE:
         if (c && mw__ring_end(&c->ring)) {
             mw__window w;
+            mw__sample buf;
             mw__view_window(st, c, &w);
-            const mw__sample *s = mw__ring_at(&c->ring, w.to - 1);
+            const mw__sample *s = mw__window_newest(c, &w, &buf);
             st->have_baseline = true;
             st->baseline_rss = s->rss;
             st->baseline_t_ns = s->t_ns;

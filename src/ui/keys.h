@@ -52,7 +52,7 @@ typedef enum mw__action {
     MW__ACT_PAUSE,        /* toggle */
     MW__ACT_LEFT,         /* scroll back a quarter of the window (pauses the view) */
     MW__ACT_RIGHT,
-    MW__ACT_HOME,         /* oldest sample (pauses the view) */
+    MW__ACT_HOME,         /* the run's first sample, in the tiers once old (pauses the view) */
     MW__ACT_END,          /* newest sample (stays paused: space resumes) */
     MW__ACT_ZOOM_IN,
     MW__ACT_ZOOM_OUT,

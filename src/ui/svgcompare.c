@@ -39,12 +39,11 @@ static figures figures_of(const mw__capture *c)
 {
     figures f = {0};
     /* Peak and growth from the running summary (O(1), and true for a run longer than the
-     * history kept); the trend over the samples kept, as the summary fits it. */
-    uint64_t from = mw__ring_first(&c->ring), to = mw__ring_end(&c->ring);
+     * history kept); the trend over the whole run (ring and tiers), as the summary fits it. */
     f.peak = c->all.field[MW__FIELD_RSS].max;
     f.growth = mw__summary_growth(&c->all);
     mw__trend tr;
-    f.have_trend = mw__trend_fit(&c->ring, from, to, MW__FIELD_RSS, &tr);
+    f.have_trend = mw__trend_fit_run(&c->ring, &c->tiers, INT64_MIN, INT64_MAX, 1, MW__FIELD_RSS, &tr);
     f.per_min = f.have_trend ? tr.slope * 60 : 0;
     return f;
 }

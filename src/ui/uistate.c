@@ -54,22 +54,61 @@ uint64_t mw__interval_slower(uint64_t ms)
     return ms;
 }
 
+uint64_t mw__run_first(const mw__capture *c)
+{
+    uint64_t first = mw__ring_first(&c->ring);
+    const mw__bucket *b = mw__tiers_at(&c->tiers, 0);
+    return b && mw__tiers_end(&c->tiers) == first ? b->seq_first : first;
+}
+
+const mw__sample *mw__run_sample_at(const mw__capture *c, const mw__window *w, int64_t t,
+                                    mw__sample *buf)
+{
+    const mw__ring *r = &c->ring;
+    uint64_t first = mw__ring_first(r);
+    if (!w->end_bucket && t >= mw__ring_at(r, first)->t_ns)
+        return mw__ring_at(r, mw__ring_seek_time(r, first, w->to, t));
+    const mw__bucket *b = mw__tiers_at(&c->tiers, mw__tiers_seek_time(&c->tiers, t));
+    if (!b || mw__tiers_end(&c->tiers) != first)
+        return mw__ring_at(r, first);
+    mw__bucket_edge_sample(b, false, buf);
+    return buf;
+}
+
+const mw__sample *mw__window_newest(const mw__capture *c, const mw__window *w, mw__sample *buf)
+{
+    if (w->empty)
+        return NULL;
+    if (!w->end_bucket)
+        return mw__ring_at(&c->ring, w->to - 1);
+    mw__bucket_edge_sample(w->end_bucket, true, buf);
+    return buf;
+}
+
 void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w)
 {
     const mw__ring *r = &c->ring;
     memset(w, 0, sizeof(*w));
-    uint64_t first = mw__ring_first(r), end = mw__ring_end(r);
+    uint64_t first = mw__ring_first(r), end = mw__ring_end(r), lo = mw__run_first(c) + 1;
     if (end == 0) {
         w->empty = true;
         return;
     }
     uint64_t to = end;
     if (st->paused)
-        to = st->view_end < first + 1 ? first + 1 : st->view_end > end ? end : st->view_end;
-    w->to = to;
+        to = st->view_end < lo ? lo : st->view_end > end ? end : st->view_end;
     w->t_first = mw__capture_first_t_ns(c); /* the run's first sample, in the tiers once old */
-    w->t_to = mw__ring_at(r, to - 1)->t_ns;
+    if (to <= first)
+        w->end_bucket = mw__tiers_holding(&c->tiers, to - 1);
+    if (w->end_bucket) { /* scrolled back into the tiers: the window ends with a whole bucket */
+        w->from = w->to = first;
+        w->t_to = w->end_bucket->t_last;
+    } else {
+        w->to = to > first ? to : first + 1;
+        w->t_to = mw__ring_at(r, w->to - 1)->t_ns;
+    }
     int64_t span = mw__zoom_span_ns(st->zoom);
     w->t_from = span && w->t_to - span > w->t_first ? w->t_to - span : w->t_first;
-    w->from = mw__ring_seek_time(r, first, to, w->t_from);
+    if (!w->end_bucket)
+        w->from = mw__ring_seek_time(r, first, w->to, w->t_from);
 }

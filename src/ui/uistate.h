@@ -16,6 +16,8 @@
 /* Minimum terminal size for the dashboard; below it the view shows a short centred message. */
 #define MW__VIEW_MIN_W 40
 #define MW__VIEW_MIN_H 10
+/* Rows of notes (mw__view_info.notes) the view can show. */
+#define MW__VIEW_NOTES 3
 
 /* The process table (key t): the tree's processes as the program fetched them for this frame
  * (mw_watcher_get_processes). The view only draws them: it never calls the library. */
@@ -71,6 +73,10 @@ typedef struct mw__view_info {
     int64_t other_shift_ns;   /* added to its times to put them on this capture's clock */
     const char *aligned;      /* how: "t=0 at each start", "t=0 at mark 'warm'" */
     const char *compare_line; /* "peak 120 MiB vs 95 MiB (+26%), growth ..., trend ..."; NULL */
+    /* Sentences under the figures, one row each, only while true (the program decides): "at
+     * this rate RSS uses up MemAvailable (11.8 GiB) in ~3.1 h", --new-cgroup's true peak.
+     * Unused entries have text NULL; rows for them only on a screen of 18 rows or more. */
+    struct { const char *text; mw__style style; } notes[MW__VIEW_NOTES];
 } mw__view_info;
 
 /* Where the view drew a chart last frame, for the mouse (mouse.h): its rectangle, the plot's
@@ -134,13 +140,29 @@ uint64_t mw__interval_faster(uint64_t ms);
 uint64_t mw__interval_slower(uint64_t ms);
 
 /* The window on screen: samples [from, to) covering times [t_from, t_to] (CLOCK_MONOTONIC ns).
- * empty when the capture has no sample. */
+ * empty when the capture has no sample. A paused view scrolled back past the ring's oldest
+ * sample ends in the tiers (st->view_end below the ring's first): it then ends with a whole
+ * bucket (end_bucket; t_to its last sample's time) and holds no ring sample (from == to == the
+ * ring's first). */
 typedef struct mw__window {
     bool empty;
     uint64_t from, to;
     int64_t t_from, t_to;
     int64_t t_first;          /* time of the run's first sample (in the tiers once it left the ring) */
+    const mw__bucket *end_bucket; /* the window ends in the tiers, with this bucket; NULL: in the ring */
 } mw__window;
 void mw__view_window(const mw__ui_state *st, const mw__capture *c, mw__window *w);
+
+/* The sequence number of the run's first sample the capture still knows of: the tiers' first
+ * when the run outgrew the ring, else the ring's first. */
+uint64_t mw__run_first(const mw__capture *c);
+/* The run's first sample at or after time t that the capture knows exactly, up to the window's
+ * newest: the ring's, or in the tiers the first sample of the bucket holding t (a little before
+ * t: buckets know no finer), built in *buf. */
+const mw__sample *mw__run_sample_at(const mw__capture *c, const mw__window *w, int64_t t,
+                                    mw__sample *buf);
+/* The newest sample shown: the ring's, or (a window ending in the tiers) its end bucket's last
+ * sample, built in *buf. NULL for an empty window. */
+const mw__sample *mw__window_newest(const mw__capture *c, const mw__window *w, mw__sample *buf);
 
 #endif

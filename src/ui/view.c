@@ -46,15 +46,19 @@ static void whole_other(mw__window *w, const mw__view_info *info)
 
 /* ---- growth figures ------------------------------------------------------------------------ */
 
-/* The trend line of RSS over [from, to), in bytes per minute, on at most ~1024 evenly spaced
- * samples: the window can hold a million, and a frame must stay cheap. Fewer than three samples
- * show no trend: two points are just the rate. */
-static bool fit_window(const mw__ring *r, uint64_t from, uint64_t to, double *per_min, double *r2,
+/* The trend line of RSS over the window, in bytes per minute, on at most ~1024 evenly spaced
+ * samples of the ring (the window can hold a million, and a frame must stay cheap) and, where it
+ * reaches before the ring, the tiers' buckets (stats.h). Fewer than three samples show no
+ * trend: two points are just the rate. */
+static bool fit_window(const mw__capture *c, const mw__window *w, double *per_min, double *r2,
                        bool *flat)
 {
-    uint64_t n = to > from ? to - from : 0;
+    uint64_t n = w->to > w->from ? w->to - w->from : 0;
+    bool tiers = w->t_from < mw__ring_at(&c->ring, mw__ring_first(&c->ring))->t_ns;
     mw__trend tr;
-    if (n < 3 || !mw__trend_fit_every(r, from, to, n / 1024 + 1, MW__FIELD_RSS, &tr))
+    if ((n < 3 && !tiers) ||
+        !mw__trend_fit_run(&c->ring, &c->tiers, w->t_from, w->t_to, n / 1024 + 1, MW__FIELD_RSS, &tr) ||
+        tr.n < 3)
         return false;
     *per_min = tr.slope * 60.0;
     *r2 = tr.r2;
@@ -91,6 +95,12 @@ static void growth_row(mw__line *l, const mw__capture *c, const mw__ui_state *st
     }
     const mw__mark *m = mw__capture_last_mark(c);
     const mw__sample *ms = m ? mw__ring_at(&c->ring, m->seq) : NULL;
+    const mw__bucket *mb = m && !ms ? mw__tiers_holding(&c->tiers, m->seq) : NULL;
+    mw__sample edge; /* a mark that left the ring: exact when it sits on its bucket's edge */
+    if (mb && (mb->seq_first == m->seq || mb->seq_end - 1 == m->seq)) {
+        mw__bucket_edge_sample(mb, mb->seq_first != m->seq, &edge);
+        ms = &edge;
+    }
     if (ms && ms->t_ns <= now->t_ns) {
         int64_t dm = (int64_t)(now->rss - ms->rss);
         growth_text(buf, sizeof(buf), dm, "mark");
@@ -136,12 +146,11 @@ static void verdict_segments(mw__line *l, const mw__ui_state *st)
  * over the last minute; the trend is the least-squares line over the whole window on screen. */
 static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, const mw__ui_state *st)
 {
-    const mw__ring *r = &c->ring;
     char buf[96], v[32], sp[16];
-    const mw__sample *now = mw__ring_at(r, w->to - 1);
+    mw__sample nb, tb; /* the tiers' samples, when the window ends in or reaches into them */
+    const mw__sample *now = mw__window_newest(c, w, &nb);
     int64_t t0 = now->t_ns - 60 * NS_PER_S;
-    const mw__sample *then =
-        mw__ring_at(r, mw__ring_seek_time(r, mw__ring_first(r), w->to, t0 < w->t_first ? w->t_first : t0));
+    const mw__sample *then = mw__run_sample_at(c, w, t0 < w->t_first ? w->t_first : t0, &tb);
     if (now->t_ns > then->t_ns) {
         double per_min = ((double)now->rss - (double)then->rss) * 60e9 / (double)(now->t_ns - then->t_ns);
         snprintf(buf, sizeof(buf), "%s/min (last %s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)per_min),
@@ -150,12 +159,42 @@ static void rate_row(mw__line *l, const mw__capture *c, const mw__window *w, con
     }
     double slope, r2;
     bool flat;
-    if (fit_window(r, w->from, w->to, &slope, &r2, &flat)) {
+    if (fit_window(c, w, &slope, &r2, &flat)) {
         snprintf(buf, sizeof(buf), "%s/min (%s)", mw__format_bytes_signed(v, sizeof(v), (int64_t)slope),
                  mw__format_r2(sp, sizeof(sp), r2, flat, st->ascii));
         mw__line_add_pair(l, 3, "trend", MW__ST_TITLE, buf, growth_style((int64_t)slope));
     }
     verdict_segments(l, st);
+}
+
+/* How coarse the history shown before the ring is: "merged: 64 samples/bucket" (window wholly in
+ * the tiers), "older part merged: 1-8 samples/bucket" (reaching into them), the widths of the
+ * buckets the window's columns are drawn from. False when the window is all in the ring, or
+ * its buckets hold one sample each (the tiers of a small ring start at full resolution). */
+static bool merged_note(char *buf, size_t n, const mw__capture *c, const mw__window *w)
+{
+    const mw__ring *r = &c->ring;
+    const mw__tiers *t = &c->tiers;
+    if (w->empty || mw__tiers_end(t) != mw__ring_first(r) || !mw__tiers_count(t) ||
+        w->t_from >= mw__ring_at(r, mw__ring_first(r))->t_ns)
+        return false;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    mw__tiers_walk wk;
+    mw__tiers_walk_from(&wk, t, mw__tiers_seek_time(t, w->t_from));
+    for (const mw__bucket *b; (b = mw__tiers_walk_next(&wk)) != NULL && b->t_first <= w->t_to;) {
+        uint64_t k = b->seq_end - b->seq_first;
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    if (hi <= 1)
+        return false; /* buckets of one sample: full resolution still */
+    char range[48];
+    if (lo == hi)
+        snprintf(range, sizeof(range), "%llu", (unsigned long long)lo);
+    else
+        snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)lo, (unsigned long long)hi);
+    snprintf(buf, n, "%s: %s samples/bucket", w->end_bucket ? "merged" : "older part merged", range);
+    return true;
 }
 
 /* The colour of a field's value: that of its chart where it has one. */
@@ -286,29 +325,43 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
     }
 }
 
-/* The rows under a process's charts after growth (on l, at row y): rate, trend and verdict;
- * with room, the "now" values, the kernel's mark above the samples (hwm; NULL: none) and
- * --compare's figures. */
-static void process_rows(mw__canvas *cv, mw__line *l, int y, int stats, const char *hwm,
-                         const mw__capture *c, const mw__window *w, const mw__view_info *info,
-                         const mw__ui_state *st, const mw__sample *now)
+/* The figures under the charts from row y: growth, rate/trend/verdict, now, HWM note, compare,
+ * the program's notes (stats rows; one row: as much of growth and rate as fits). hwm: the note,
+ * or NULL. */
+static void figure_rows(mw__canvas *cv, int y, int stats, const mw__capture *c, const mw__window *w,
+                        const mw__view_info *info, const mw__ui_state *st, const char *hwm, bool cmp)
 {
+    mw__sample nb;
+    const mw__sample *now = mw__window_newest(c, w, &nb);
+    mw__line l;
+    mw__line_init(&l, cv, 0, y, cv->w);
+    if (info->gate) /* first: the run fails for it, whatever else fits */
+        mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
+    if (mw__view_cgroup_only(now)) { /* no process: its RSS growth and verdict mean nothing */
+        mw__view_cgroup_rows(cv, y, stats == 1 ? 1 : 2, now);
+        return;
+    }
+    growth_row(&l, c, st, now);
     if (stats == 1) {
-        rate_row(l, c, w, st); /* whatever fits after growth */
+        rate_row(&l, c, w, st); /* whatever fits after growth */
         return;
     }
-    mw__line_init(l, cv, 0, y + 1, cv->w);
-    rate_row(l, c, w, st);
-    mw__line_init(l, cv, 0, y + 2, cv->w);
-    values_row(l, now);
+    mw__line_init(&l, cv, 0, y + 1, cv->w);
+    rate_row(&l, c, w, st);
+    mw__line_init(&l, cv, 0, y + 2, cv->w);
+    values_row(&l, now);
     if (hwm) {
-        mw__line_init(l, cv, 0, y + 3, cv->w);
-        mw__line_add_cut(l, 0, hwm, MW__ST_HWM, st->ascii);
+        mw__line_init(&l, cv, 0, y + 3, cv->w);
+        mw__line_add_cut(&l, 0, hwm, MW__ST_HWM, st->ascii);
     }
-    if (!info->other || !info->compare_line)
-        return;
-    mw__line_init(l, cv, 0, y + 3 + (hwm != NULL), cv->w);
-    compare_row(l, info, st->ascii);
+    if (cmp) {
+        mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL), cv->w);
+        compare_row(&l, info, st->ascii);
+    }
+    for (int i = 0; i < MW__VIEW_NOTES && info->notes[i].text; i++) { /* counted in stats */
+        mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL) + cmp + i, cv->w);
+        mw__line_add_cut(&l, 0, info->notes[i].text, info->notes[i].style, st->ascii);
+    }
 }
 
 void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
@@ -327,7 +380,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     mw__chart_index_update(&st->index, &c->ring);
     if (info->other)
         mw__chart_index_update(&st->other_index, &info->other->ring);
-    mw__floor_sync(&st->floor, &c->ring); /* on failure it stays empty: "no samples yet" */
+    mw__floor_sync_run(&st->floor, &c->ring, &c->tiers); /* the whole run; on failure empty */
     mw__window w;
     mw__view_window(st, c, &w);
     /* Live and showing everything: round the axis end up to a step of about 1/8..1/20 of the
@@ -343,7 +396,10 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
     char hwm[128];
     bool have_hwm = !w.empty && hwm_note(hwm, sizeof(hwm), c);
     bool have_cmp = !w.empty && info->other && info->compare_line;
-    int stats = H >= 18 ? 3 + have_hwm + have_cmp : 1;
+    int notes = 0;
+    while (!w.empty && notes < MW__VIEW_NOTES && info->notes[notes].text)
+        notes++;
+    int stats = H >= 18 ? 3 + have_hwm + have_cmp + notes : 1;
     int charts = H - 2 - stats - 2;
     /* The process table takes the rows it needs (title, column names, one per process) under the
      * charts, up to half of their room, so the charts stay in sight; a small screen gives it
@@ -362,19 +418,7 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         mw__line_add(&l, 0, "waiting for the first sample...", MW__ST_DIM);
     } else {
         draw_charts(cv, 2, charts, c, &w, info, st);
-
-        const mw__sample *now = mw__ring_at(&c->ring, w.to - 1);
-        int y = 2 + charts + table_h;
-        mw__line l;
-        mw__line_init(&l, cv, 0, y, W);
-        if (info->gate) /* first: the run fails for it, whatever else fits */
-            mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
-        if (mw__view_cgroup_only(now)) { /* no process: its RSS growth and verdict mean nothing */
-            mw__view_cgroup_rows(cv, y, stats == 1 ? 1 : 2, now);
-        } else {
-            growth_row(&l, c, st, now);
-            process_rows(cv, &l, y, stats, have_hwm ? hwm : NULL, c, &w, info, st, now);
-        }
+        figure_rows(cv, 2 + charts + table_h, stats, c, &w, info, st, have_hwm ? hwm : NULL, have_cmp);
     }
     long pid = info->pid ? info->pid : (long)c->pid;
     if (table && table_h)
@@ -383,7 +427,8 @@ void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *i
         mw__proctable_draw(cv, 0, 2, W, H - 4, &info->procs, pid, st);
         st->nplaces = 0; /* nothing to click on */
     }
-    mw__view_status(cv, H - 2, info, st);
+    char merged[96];
+    mw__view_status(cv, H - 2, info, st, merged_note(merged, sizeof(merged), c, &w) ? merged : NULL);
     mw__view_footer(cv, H - 1, st);
     if (st->where)
         mw__view_where(cv, info, st);

@@ -124,7 +124,8 @@ static const char *arrows(const char *s, bool ascii, char *buf, size_t n)
     return buf;
 }
 
-void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st)
+void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st,
+                     const char *merged)
 {
     char buf[96];
     mw__line l;
@@ -147,6 +148,8 @@ void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw_
     snprintf(buf, sizeof(buf), "%s  zoom %s%s%s", st->paused ? "paused" : "live", span,
              st->wall_time ? "  wall clock" : "", st->y_zero ? "  y from 0" : "");
     mw__line_add(&l, 0, buf, MW__ST_DIM);
+    if (merged)
+        mw__line_add(&l, 2, merged, MW__ST_DIM);
     if (info->gone)
         mw__line_add(&l, 2, "process ended: data kept, e exports", MW__ST_DIM);
     else if (st->paused)

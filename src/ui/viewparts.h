@@ -10,8 +10,10 @@
 /* Two header rows at the top: who is watched and how. */
 void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,
                      const mw__ui_state *st);
-/* The status line (message, mark prompt, or where the view is) at row y. */
-void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st);
+/* The status line (message, mark prompt, or where the view is) at row y; merged: how coarse the
+ * history shown before the ring is ("merged: 64 samples/bucket"), or NULL. */
+void mw__view_status(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st,
+                     const char *merged);
 /* The key hints at row y. */
 void mw__view_footer(mw__canvas *cv, int y, const mw__ui_state *st);
 /* A framed box filled blank (the overlays' frame): bw x bh cells from (x0, y0). */

@@ -66,6 +66,16 @@ else
     echo "#      no script(1): the terminal checks were not run"
 fi
 
+# --new-cgroup: cgroups are Linux's; a usage error (2) before anything is launched.
+st=0
+"$MEMWATCH" --no-tui --new-cgroup -- touch ran >out 2>err </dev/null || st=$?
+if [ "$st" -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q -- '--new-cgroup: cgroups are Linux-only' err && [ ! -e ran ]; then
+    echo "ok   - --new-cgroup: exit 2, one line: $(cat err)"
+else
+    echo "FAIL - --new-cgroup: exit $st (want 2), stderr: $(cat err)" >&2
+    FAILS=$((FAILS + 1))
+fi
+
 # What needs no probe still works.
 if "$MEMWATCH" --version >/dev/null; then
     echo "ok   - --version"

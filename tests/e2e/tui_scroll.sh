@@ -111,3 +111,26 @@ wait_for '^live  zoom all'
 send q
 [ "$(wait_exit)" = 0 ] || die "live: bad status after q"
 ok "live: ← pauses the view, space resumes"
+
+# A run longer than its history (-H 60: a minute of 10 at full resolution; issue 19): scrolling
+# goes on into the merged history down to the first sample, and says it is merged there.
+start_tui "$MEMWATCH" --replay "$csv" -H 60
+wait_for 'ten-minutes\.csv  60/60 samples .*REPLAY'
+expect_span '00:00:00 00:09:59 9m59s'
+wait_for 'RSS 249\.3 MiB .* at 00:09:59'
+send z z
+expect_span '00:08:59 00:09:59 1m'
+send Home
+poll 5 "Home to the run's first minute, before the 60 samples kept" starts_at 00:00:00
+wait_for 'zoom 1m  merged: [0-9]+ samples/bucket'
+wait_for '^now RSS [0-9.]+ MiB'
+send Right
+poll 5 "→ to move on within the merged history" ends_after 00:01:00
+send End
+expect_span '00:08:59 00:09:59 1m'
+wait_screen_gone 'merged: '
+send Z
+wait_for 'zoom 5m  older part merged: [0-9-]+ samples/bucket'
+send q
+[ "$(wait_exit)" = 0 ] || die "replay -H 60: bad status after q"
+ok "-H 60: Home scrolls to the first sample through the merged history, End back"
