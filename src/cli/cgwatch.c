@@ -49,7 +49,9 @@ bool app_cgroup_only(const app_target *t) { return t->cg_watch[0] && t->pid == 0
 
 void app_cgroup_state_text(const app_target *t, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s", t->cg_removed ? "removed: the watch ended" : t->gone ? "unreadable" : "watched");
+    snprintf(buf, n, "%s", t->cg_removed ? "removed: the watch ended"
+                           : t->gone     ? "unreadable"
+                                         : "watched");
 }
 
 void app_cgroup_end_text(const app_target *t, char *buf, size_t n)

@@ -252,7 +252,8 @@ static void fill_info(dash *d, mw__view_info *info)
     if (app_cgroup_only(&s->target)) { /* a directory's name: any bytes, escaped */
         char name[4200];
         info->cgroup = true;
-        snprintf(name, sizeof(name), "%s (cgroup v%d)", s->target.cg_watch, s->target.cg_watch_version);
+        snprintf(name, sizeof(name), "%s (cgroup v%d)", s->target.cg_watch,
+                 s->target.cg_watch_version);
         info->command = mw__safe_text(d->command, sizeof(d->command), name);
     }
     info->gone = s->target.gone || app_session_ended(s);
