@@ -97,8 +97,11 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     cfg.pss_interval_ms = o->pss_interval_ms;
     cfg.verbose_logging = o->verbose && o->no_tui;
     s->watcher = s->buf ? mw_watcher_new(&cfg) : NULL;
-    if (!s->watcher || (t->cg_watch[0] && mw__watcher_set_cgroup(s->watcher, t->cg_watch,
-                                                               t->cg_watch_version, t->pid == 0))) {
+    /* --cgroup's alone (no process), or --new-cgroup's beside the command it launched: its
+     * figures and events then ride on the command's samples (CSV columns, charts, marks). */
+    const char *cg = t->cg_watch[0] ? t->cg_watch : t->cgroup_path;
+    int cgv = t->cg_watch[0] ? t->cg_watch_version : t->cgroup_version;
+    if (!s->watcher || (cg[0] && mw__watcher_set_cgroup(s->watcher, cg, cgv, t->pid == 0))) {
         fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
@@ -110,8 +113,8 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
          * runs with no samples and reports its exit status. */
         s->end_reason = MW_ENOPROC;
         app_target_reap(&s->target);
-    } else if (rc != 0 && t->cg_watch[0]) {
-        fprintf(stderr, "memwatch: cannot watch cgroup %s: %s\n", t->cg_watch, mw_strerror(rc));
+    } else if (rc != 0 && cg[0]) {
+        fprintf(stderr, "memwatch: cannot watch cgroup %s: %s\n", cg, mw_strerror(rc));
         return APP_EXIT_RUNTIME;
     } else if (rc != 0) {
         return app_report_watch_error(s->target.pid, rc);
