@@ -115,4 +115,14 @@ sys.exit(0 if ok else 1)
 PYEOF
 }
 expect "--summary-json: the cgroup's figures, null for what v1 does not give" json_ok
+
+# ---- --new-cgroup: the command's own cgroup rides on its samples, "no limit" as the top value -------
+rc=0
+"$MEMWATCH" --new-cgroup --no-tui -i 100ms -o launch.csv -- "$MW_ALLOC" --leak 8 --every 100 \
+    --steps 4 --then-exit 0 > launch.out 2>&1 || rc=$?
+expect "--new-cgroup: exit 0, the cgroup's columns filled beside the command's" eval \
+    '[ $rc -eq 0 ] && [ "$(column_max launch.csv cg_current_bytes)" -ge $((24 * MIB)) ] &&
+     [ "$(column launch.csv pid | sort -u)" != 0 ] || { cat launch.out; echo "rc $rc"; false; }'
+expect "--new-cgroup without a limit: cg_limit_bytes is 2^64-1 (no limit), never empty" eval \
+    '[ "$(column launch.csv cg_limit_bytes | sort -u)" = 18446744073709551615 ] || column launch.csv cg_limit_bytes | sort -u'
 finish
