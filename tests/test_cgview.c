@@ -32,7 +32,7 @@ TestSuite(cgview, .init = setup, .fini = teardown);
 
 /* A v1-like cgroup (no memory.high, no kernel figure) filling toward its limit (0: none): 400
  * samples, 20 MiB of page cache and a growing anonymous part; an OOM kill marked at `oom`. */
-static void fill(uint64_t limit, int oom)
+static void fill_v(uint64_t limit, uint64_t high, int oom)
 {
     for (int i = 0; i < 400; i++) {
         mw_stats s;
@@ -47,6 +47,13 @@ static void fill(uint64_t limit, int oom)
         s.cg_swap_size = 0;
         s.valid = MW_HAVE_CG_CURRENT | MW_HAVE_CG_PEAK | MW_HAVE_CG_LIMIT | MW_HAVE_CG_ANON |
                   MW_HAVE_CG_FILE | MW_HAVE_CG_SWAP;
+        if (high) { /* v2: memory.high, and a kernel part inside the current figure */
+            s.cg_high = high;
+            s.cg_kernel_size = 2 * FX_MIB;
+            s.cg_current_size += s.cg_kernel_size;
+            s.cg_peak_size = s.cg_current_size;
+            s.valid |= MW_HAVE_CG_HIGH | MW_HAVE_CG_KERNEL;
+        }
         mw__sample x;
         mw__sample_from_stats(&x, &s);
         mw__capture_add(&cap, &x);
@@ -55,18 +62,25 @@ static void fill(uint64_t limit, int oom)
     }
 }
 
-static char *render(int w, int h)
+static void fill(uint64_t limit, int oom) { fill_v(limit, 0, oom); }
+
+static char *render_as(int w, int h, const char *what)
 {
     mw__view_info in;
     memset(&in, 0, sizeof(in));
     in.cgroup = true;
-    in.command = "/sys/fs/cgroup/memory/mw-demo (cgroup v1)";
+    in.command = what;
     in.state = "watched";
     in.interval_ms = 250;
     in.elapsed_ns = mw__ring_last(&cap.ring)->t_ns - cap.t0_ns;
     cr_assert_eq(mw__canvas_resize(&cv, w, h), 0);
     mw__view_build(&cv, &cap, &in, &st);
     return mw__canvas_to_text(&cv);
+}
+
+static char *render(int w, int h)
+{
+    return render_as(w, h, "/sys/fs/cgroup/memory/mw-demo (cgroup v1)");
 }
 
 Test(cgview, limited_cgroup_draws_its_limit_line_and_headroom)
@@ -93,5 +107,18 @@ Test(cgview, unlimited_cgroup_says_no_limit_and_draws_no_line)
     cr_expect(strstr(t, "no limit"), "%s", t);
     cr_expect_null(strstr(t, "\u2550"), "no line for no limit: %s", t);
     cr_expect_null(strstr(t, "headroom"), "%s", t);
+    free(t);
+}
+
+Test(cgview, v2_cgroup_draws_memory_high_dashed_and_its_kernel_part)
+{
+    fill_v(160 * FX_MIB, 100 * FX_MIB, -1);
+    char *t = render_as(100, 34, "/sys/fs/cgroup/system.slice/app.service (cgroup v2)");
+    fx_golden("cgview-v2-100x34", t);
+    cr_expect(strstr(t, "limit 160.0 MiB  high 100.0 MiB"), "both lines named in the title: %s", t);
+    cr_expect(strstr(t, "\u2550\u2550\u2550") && strstr(t, "\u254c\u254c\u254c"),
+              "the limit a double line, memory.high a dashed one: %s", t);
+    cr_expect(strstr(t, "\nkernel 2.0 MiB"), "v2's kernel part has its chart: %s", t);
+    cr_expect(strstr(t, "headroom 65.7 MiB  high 100.0 MiB"), "%s", t);
     free(t);
 }
