@@ -122,3 +122,26 @@ Test(cgview, v2_cgroup_draws_memory_high_dashed_and_its_kernel_part)
     cr_expect(strstr(t, "headroom 65.7 MiB  high 100.0 MiB"), "%s", t);
     free(t);
 }
+
+Test(cgview, a_note_sits_right_under_the_cgroup_rows)
+{
+    fill(128 * FX_MIB, -1);
+    mw__view_info in;
+    memset(&in, 0, sizeof(in));
+    in.cgroup = true;
+    in.command = "/sys/fs/cgroup/memory/mw-demo (cgroup v1)";
+    in.state = "watched";
+    in.interval_ms = 250;
+    in.notes[0].text = "at this rate cgroup memory reaches the cgroup limit 128.0 MiB in ~1.4 min";
+    in.notes[0].style = MW__ST_GROWTH;
+    cr_assert_eq(mw__canvas_resize(&cv, 100, 30), 0);
+    mw__view_build(&cv, &cap, &in, &st);
+    char *t = mw__canvas_to_text(&cv);
+    const char *parts = strstr(t, "\nparts anon");
+    cr_assert(parts, "%s", t);
+    const char *next = strchr(parts + 1, '\n');
+    cr_assert(next, "%s", t);
+    cr_expect_eq(strncmp(next + 1, in.notes[0].text, strlen(in.notes[0].text)), 0,
+                 "the note is the row after the parts: %s", t);
+    free(t);
+}

@@ -156,10 +156,6 @@ void app_signals_restore(void);
 
 typedef struct app_summary_out app_summary_out; /* --summary-json's file (summary_json.c) */
 
-/* --new-cgroup's usage readings kept for its growth: 10 minutes at one a second, the window
- * the time to a limit is fitted over (MW__HEADROOM_WINDOW_S). */
-#define APP_CG_SERIES_N 600
-
 /* The ceilings memory can reach, read at most once a second (limits.c). */
 typedef struct app_limits {
     int64_t read_ns;        /* when last read (0: never) */
@@ -213,10 +209,6 @@ typedef struct app_session {
     mw__cgroup *cg_live;    /* ... and while it runs, read with the limits (once a second) */
     bool cg_have_now;
     mw__cgroup_sample cg_now;
-    /* ... its usage at each of those readings, the newest APP_CG_SERIES_N (a ring): the growth
-     * that the time to its --cgroup-limit is extrapolated from (app_headroom) */
-    mw__point cg_series[APP_CG_SERIES_N];
-    size_t cg_series_n, cg_series_next;
 } app_session;
 
 /* ---- limits and the OOM killer (limits.c) ------------------------------------------------------ */
@@ -224,9 +216,10 @@ typedef struct app_session {
 void app_limits_start(app_session *s);
 /* Re-read MemAvailable and the target's RLIMIT_AS if a second has passed (each poll). */
 void app_limits_refresh(app_session *s);
-/* The time to the nearest ceiling (headroom.h): MemAvailable for RSS, RLIMIT_AS for VSZ,
- * --new-cgroup's limit for its usage, and the nextra ceilings the caller adds (a watched
- * cgroup's limit, with its own fit). False, out cleared, when nothing is true enough to say. */
+/* The time to the nearest ceiling (headroom.h): MemAvailable for RSS, RLIMIT_AS for VSZ (not
+ * with --cgroup alone), the sampled cgroup's limit (--cgroup's or --new-cgroup's; MemAvailable
+ * when it has none) for its usage, and the nextra ceilings the caller adds. False, out
+ * cleared, when nothing is true enough to say. */
 bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra, mw__headroom *out);
 /* "killed by the OOM killer at RSS 31.9 MiB (limit 32.0 MiB), last sampled": the target ended
  * (a launched one by SIGKILL) and an OOM kill count rose (--new-cgroup's own, else the
@@ -248,12 +241,9 @@ void app_cglaunch_summary(FILE *f, const app_session *s);
 /* The dashboard's note: "cgroup memwatch-1-0 (the whole tree): now 80.2 MiB, peak 101.9 MiB
  * incl. page cache, limit 128.0 MiB"; false without one, or before its first reading. */
 bool app_cglaunch_note(const app_session *s, char *buf, size_t n);
-/* Read the running cgroup into s->cg_now (opened on first use) and add its usage to the
- * series; with the limits' cadence. */
+/* Read the running cgroup into s->cg_now (opened on first use), with the limits' cadence: its
+ * note and the OOM line. */
 void app_cglaunch_poll(app_session *s);
-/* Its limit as a ceiling of its usage, with the series' fit (mw__trend_fit_points); false
- * without a cgroup or a limit. */
-bool app_cglaunch_ceiling(const app_session *s, mw__ceiling *out);
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
  * NULL; the session owns it from here, even on failure). Prints one line and returns an exit

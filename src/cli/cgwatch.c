@@ -149,6 +149,9 @@ void app_cgroup_summary_print(FILE *f, const app_session *s)
     print_span(f, c, "file", MW__FIELD_CG_FILE, "page cache, shmem included");
     print_span(f, c, "kernel", MW__FIELD_CG_KERNEL, "kernel memory");
     print_span(f, c, "swap", MW__FIELD_CG_SWAP, "swapped out");
+    mw__headroom h;
+    if (app_headroom(s, NULL, 0, &h))
+        fprintf(f, "  headroom  %s\n", h.text);
     fprintf(f, "  events  ");
     for (size_t i = 0; i < NEVENTS; i++)
         fprintf(f, "%s %s: %u sample%s", i ? ";" : "", events[i].what, (unsigned)s->cg_events[i],

@@ -325,6 +325,17 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
     }
 }
 
+/* The program's notes (the time to a limit, a cgroup's true peak, an OOM kill), one a row from y;
+ * counted in the stats rows. */
+static void note_rows(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st)
+{
+    mw__line l;
+    for (int i = 0; i < MW__VIEW_NOTES && info->notes[i].text; i++) {
+        mw__line_init(&l, cv, 0, y + i, cv->w);
+        mw__line_add_cut(&l, 0, info->notes[i].text, info->notes[i].style, st->ascii);
+    }
+}
+
 /* The figures under the charts from row y: growth, rate/trend/verdict, now, HWM note, compare,
  * the program's notes (stats rows; one row: as much of growth and rate as fits). hwm: the note,
  * or NULL. */
@@ -339,6 +350,8 @@ static void figure_rows(mw__canvas *cv, int y, int stats, const mw__capture *c, 
         mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
     if (mw__view_cgroup_only(now)) { /* no process: its RSS growth and verdict mean nothing */
         mw__view_cgroup_rows(cv, y, stats == 1 ? 1 : 2, now);
+        if (stats > 1)
+            note_rows(cv, y + 2, info, st);
         return;
     }
     growth_row(&l, c, st, now);
@@ -358,10 +371,7 @@ static void figure_rows(mw__canvas *cv, int y, int stats, const mw__capture *c, 
         mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL), cv->w);
         compare_row(&l, info, st->ascii);
     }
-    for (int i = 0; i < MW__VIEW_NOTES && info->notes[i].text; i++) { /* counted in stats */
-        mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL) + cmp + i, cv->w);
-        mw__line_add_cut(&l, 0, info->notes[i].text, info->notes[i].style, st->ascii);
-    }
+    note_rows(cv, y + 3 + (hwm != NULL) + cmp, info, st);
 }
 
 void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,

@@ -86,6 +86,26 @@ check "hitting the limit (failcnt rose) is a mark 'at limit'" wait_until 10 at_l
 expect "the kernel's peak reached the limit" eval \
     '[ "$(column_max cg.csv cg_peak_bytes)" -ge $((LIMIT - 4 * MIB)) ]'
 
+# ---- time to the limit: a steady climb is extrapolated to the limit; a flat cgroup gets nothing ------
+wait_until 5 eval "[ ! -s '$CG/cgroup.procs' ]"
+sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" --leak 1 --every 200 --steps 80' sh "$CG" "$MW_ALLOC" \
+    < /dev/null > /dev/null 2>&1 &
+leaker=$!
+track "$leaker"
+"$MEMWATCH" --cgroup "$NAME" --no-tui -i 100ms -t 12s > ttl.txt 2> ttl.err
+expect "a climbing cgroup: the summary says when its 96 MiB limit is reached at this rate" eval \
+    'grep -q "^  headroom  at this rate cgroup memory reaches the cgroup limit 96.0 MiB in ~[0-9.]* s$" ttl.txt || cat ttl.txt ttl.err'
+kill -KILL "$leaker" 2> /dev/null
+wait_until 5 eval "[ ! -s '$CG/cgroup.procs' ]"
+sleep 60 | sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" --alloc 20' sh "$CG" "$MW_ALLOC" > /dev/null 2>&1 &
+holder=$!
+track "$holder"
+wait_until 5 eval '[ "$(cat "$CG/memory.usage_in_bytes")" -ge $((20 * MIB)) ]'
+"$MEMWATCH" --cgroup "$NAME" --no-tui -i 100ms -t 11s > flat.txt 2> flat.err
+expect "a flat cgroup: no time to the limit is said" eval \
+    '! grep -q "headroom  at this rate" flat.txt && grep -q "^  limit     96.0 MiB" flat.txt || cat flat.txt flat.err'
+kill -KILL "$holder" 2> /dev/null
+
 # ---- the cgroup removed while watched: the run ends with its reason ---------------------------------
 wait_until 5 eval "[ ! -s '$CG/cgroup.procs' ]"
 rmdir "$CG" || fail "cannot remove the emptied $CG"
