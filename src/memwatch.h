@@ -61,6 +61,17 @@ enum {
 #define MW_HAVE_PSS_PARTS (1u << 7) /* pss_anon_size, pss_file_size, pss_shmem_size (newer kernels) */
 #define MW_HAVE_USS       (1u << 8) /* uss_size (Private_Clean + Private_Dirty) */
 #define MW_HAVE_SWAP_PSS  (1u << 9) /* swap_pss_size (SwapPss) */
+/* From the memory cgroup watched (0.3.0; memwatch --cgroup): its figures, not the process's. */
+#define MW_HAVE_CG_CURRENT (1u << 10) /* cg_current_size */
+#define MW_HAVE_CG_PEAK    (1u << 11) /* cg_peak_size (cgroup v2 before Linux 5.19 has none) */
+#define MW_HAVE_CG_LIMIT   (1u << 12) /* cg_limit (MW_CG_UNLIMITED when none is set) */
+#define MW_HAVE_CG_HIGH    (1u << 13) /* cg_high (cgroup v2 only; MW_CG_UNLIMITED when none) */
+#define MW_HAVE_CG_ANON    (1u << 14) /* cg_anon_size */
+#define MW_HAVE_CG_FILE    (1u << 15) /* cg_file_size */
+#define MW_HAVE_CG_KERNEL  (1u << 16) /* cg_kernel_size (cgroup v2 only) */
+#define MW_HAVE_CG_SWAP    (1u << 17) /* cg_swap_size */
+/* cg_limit and cg_high when the cgroup has no such limit ("max"). */
+#define MW_CG_UNLIMITED UINT64_MAX
 
 /* Bits of mw_stats.flags: events attached to a sample. */
 #define MW_SAMPLE_HWM_ROSE (1u << 0) /* a peak above the samples happened since the previous one:
@@ -70,6 +81,10 @@ enum {
                                         mark rose above every sample of that process
                                         (mw_watcher_top_spike) */
 #define MW_SAMPLE_MARK     (1u << 1) /* the user dropped a mark at this sample */
+/* Events of the watched cgroup since the previous sample (MW_SAMPLE_CG_*: its counters rose): */
+#define MW_SAMPLE_CG_OOM_KILL (1u << 2) /* a process of it was killed by the OOM killer */
+#define MW_SAMPLE_CG_MAX      (1u << 3) /* it hit its limit (v2 memory.events max, v1 failcnt) */
+#define MW_SAMPLE_CG_HIGH     (1u << 4) /* it went over memory.high and was throttled (v2) */
 
 /* One sample of a process's memory. All sizes are in bytes.
  * shared_size is resident shared memory: on Linux RssFile + RssShmem (what top calls SHR);
@@ -103,6 +118,18 @@ typedef struct mw_stats {
     uint64_t swap_pss_size;      /* SwapPss: swap divided among sharers */
     struct timespec pss_timestamp; /* CLOCK_MONOTONIC, when the PSS figures above were read (the
                                       latest finished sweep; they are carried until the next) */
+    /* Extensions in 0.3.0: the memory cgroup watched (memwatch --cgroup), with the process or
+     * instead of one. Bytes, each known only with its MW_HAVE_CG_* bit; kept in KiB. */
+    uint64_t cg_current_size;    /* v2 memory.current, v1 memory.usage_in_bytes: everything
+                                    charged to it, page cache included */
+    uint64_t cg_peak_size;       /* the kernel's peak of it (v2 memory.peak, v1
+                                    memory.max_usage_in_bytes) */
+    uint64_t cg_limit;           /* v2 memory.max, v1 memory.limit_in_bytes, or MW_CG_UNLIMITED */
+    uint64_t cg_high;            /* v2 memory.high (throttling above it), or MW_CG_UNLIMITED */
+    uint64_t cg_anon_size;       /* anonymous (v2 stat anon, v1 stat total_rss) */
+    uint64_t cg_file_size;       /* page cache, shmem included (v2 stat file, v1 total_cache) */
+    uint64_t cg_kernel_size;     /* kernel memory (v2 stat kernel, or kernel_stack + slab) */
+    uint64_t cg_swap_size;       /* swapped out (v2 memory.swap.current, v1 stat total_swap) */
 } mw_stats;
 
 /* Sizes in MiB (mebibytes, 1 MiB = 1024 * 1024 = 1048576 bytes), not decimal MB (1000000

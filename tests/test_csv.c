@@ -76,7 +76,8 @@ Test(csv, header_is_the_documented_contract)
                      "timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,"
                      "file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker,"
                      "nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,"
-                     "uss_bytes,swap_pss_bytes");
+                     "uss_bytes,swap_pss_bytes,cg_current_bytes,cg_peak_bytes,cg_limit_bytes,"
+                     "cg_high_bytes,cg_anon_bytes,cg_file_bytes,cg_kernel_bytes,cg_swap_bytes");
 }
 
 Test(csv, later_columns_follow_marker_with_the_unreadable_count_and_pss)
@@ -93,7 +94,7 @@ Test(csv, later_columns_follow_marker_with_the_unreadable_count_and_pss)
     char row[1024];
     mw__csv_format_row(row, sizeof(row), &c, &s, "x");
     cr_assert_str_eq(row, "2026-11-25T18:40:01.123Z,0.000,4242,10000000,900000000,102400,"
-                          "204800,307200,4096,0,20000000,12,1,\"x\",7,5242880,,,,3145728,\n");
+                          "204800,307200,4096,0,20000000,12,1,\"x\",7,5242880,,,,3145728,,,,,,,,,\n");
     mw__capture_destroy(&c);
 }
 
@@ -106,7 +107,7 @@ Test(csv, row_has_utc_millisecond_timestamp_and_truncated_elapsed)
     char row[1024];
     size_t n = mw__csv_format_row(row, sizeof(row), &c, &s, NULL);
     cr_assert_str_eq(row, "2026-11-25T18:40:02.357Z,1.234,4242,10000000,900000000,102400,"
-                          "204800,307200,4096,0,20000000,1,1,,0,,,,,,\n");
+                          "204800,307200,4096,0,20000000,1,1,,0,,,,,,,,,,,,,,\n");
     cr_assert_eq(n, strlen(row));
     mw__capture_destroy(&c);
 }
@@ -120,7 +121,7 @@ Test(csv, row_leaves_columns_the_os_did_not_provide_empty)
     s.flags = 0;
     char row[1024];
     mw__csv_format_row(row, sizeof(row), &c, &s, NULL);
-    cr_assert_str_eq(row, "2026-11-25T18:40:01.123Z,0.000,4242,10000000,900000000,102400,,,,,,1,0,,0,,,,,,\n");
+    cr_assert_str_eq(row, "2026-11-25T18:40:01.123Z,0.000,4242,10000000,900000000,102400,,,,,,1,0,,0,,,,,,,,,,,,,,\n");
     mw__capture_destroy(&c);
 }
 
@@ -153,8 +154,9 @@ static const char *marker_cell(const char *label, unsigned flags)
     char *cell = row;
     for (int i = 0; i < 13; i++)
         cell = strchr(cell, ',') + 1;
-    /* The marker cell, then the later columns: the unreadable count and six empty PSS cells. */
-    static const char tail[] = ",0,,,,,,\n";
+    /* The marker cell, then the later columns: the unreadable count, six empty PSS cells and
+     * eight empty cgroup ones. */
+    static const char tail[] = ",0,,,,,,,,,,,,,,\n";
     size_t n = strlen(cell);
     cr_assert(n >= sizeof(tail) - 1 && strcmp(cell + n - (sizeof(tail) - 1), tail) == 0, "%s", row);
     strcpy(cell + n - (sizeof(tail) - 1), "\n");

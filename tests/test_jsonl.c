@@ -28,7 +28,7 @@ static mw__sample sample_at(uint64_t i, unsigned valid)
     s.shmem_kib = 4;
     s.swap_kib = 0; /* known and 0: a figure, written as 0 */
     s.hwm = 20000000;
-    s.valid = (uint16_t)valid;
+    s.valid = valid & 0xffffff;
     s.nprocs = 3;
     s.unreadable = 1;
     return s;

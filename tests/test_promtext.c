@@ -22,7 +22,7 @@ static mw__sample sample_with(unsigned valid)
     s.swap_kib = 3;
     s.pss_kib = 5;
     s.uss_kib = 4;
-    s.valid = (uint16_t)valid;
+    s.valid = valid & 0xffffff;
     return s;
 }
 

@@ -48,6 +48,10 @@ typedef struct app_target {
      * none or once removed. A cgroup watch can be pointed at this directory. */
     char cgroup_path[MW__CG_PATH_MAX];
     int cgroup_version;     /* 1 or 2 */
+    /* --cgroup (cgwatch.c): the memory cgroup the watcher samples; with pid 0, alone. */
+    char cg_watch[MW__CG_PATH_MAX]; /* its directory, as mw__cgroup_find resolved it ("": none) */
+    int cg_watch_version;   /* 1 or 2 */
+    bool cg_removed;        /* the watch ended because it was removed */
 } app_target;
 
 /* Describe the target's state for humans: "running", "sleeping", "exited (status 3)",
@@ -111,6 +115,32 @@ int app_demo_launch(app_target *t);
 /* The demo workload itself (runs in the child; never returns). */
 void app_demo_workload(void) __attribute__((noreturn));
 
+/* ---- --cgroup (cgwatch.c) ---------------------------------------------------------------------- */
+/* Resolve --cgroup's spec into t (pid 0: no process) and check its memory files open. On
+ * failure one line on stderr; returns APP_EXIT_USAGE (no mount, not a cgroup, no memory
+ * controller, no permission, none or several of that name) or 0. */
+int app_cgroup_resolve(const char *spec, app_target *t);
+/* Whether t is a cgroup watched alone (no process). */
+bool app_cgroup_only(const app_target *t);
+/* The cgroup's state for humans: "watched", "removed". */
+void app_cgroup_state_text(const app_target *t, char *buf, size_t n);
+/* The end of the watch, for stderr: "cgroup PATH was removed" (n bytes; "" if it was not). */
+void app_cgroup_end_text(const app_target *t, char *buf, size_t n);
+/* A stored sample's cgroup events (MW_SAMPLE_CG_*) as marks on the capture's newest sample:
+ * "oom_kill", "at limit", "over high". */
+void app_cgroup_mark_events(mw__capture *c, unsigned flags);
+struct app_session;
+/* Count a sample's events into s->cg_events and mark them (app_cgroup_mark_events); headless,
+ * one stderr line each ("memwatch: cgroup: oom_kill at 00:00:02.800"). */
+void app_cgroup_note_events(struct app_session *s, unsigned flags);
+struct app_json;
+/* --summary-json's "cgroup": null without one; else its path, version, whether it was removed,
+ * its limit at the end (null: none) and memory.high (null: none or v1), the kernel's peak and
+ * the headroom left (null without a limit), and the samples with each event. */
+void app_cgroup_json(struct app_json *j, const struct app_session *s);
+/* The summary of a cgroup watched alone (headless.c's app_summary_print calls it). */
+void app_cgroup_summary_print(FILE *f, const struct app_session *s);
+
 /* ---- signals (signals.c) ----------------------------------------------------------------------- */
 /* Set by the handlers for SIGINT, SIGTERM, SIGHUP: the signal number, 0 if none. */
 extern volatile sig_atomic_t app_quit_signal;
@@ -125,10 +155,6 @@ void app_signals_restore(void);
 /* ---- a live session: watcher -> capture (+ -o file) ---------------------------------------- */
 
 typedef struct app_summary_out app_summary_out; /* --summary-json's file (summary_json.c) */
-
-/* --new-cgroup's usage readings kept for its growth: 10 minutes at one a second, the window
- * the time to a limit is fitted over (MW__HEADROOM_WINDOW_S). */
-#define APP_CG_SERIES_N 600
 
 /* The ceilings memory can reach, read at most once a second (limits.c). */
 typedef struct app_limits {
@@ -163,6 +189,7 @@ typedef struct app_session {
     int out_errno;          /* errno of the failure (EPIPE: the reader went away) */
     char out_err[512];
     uint64_t out_rows;      /* complete rows that reached the -o file (set when it is closed) */
+    uint32_t cg_events[3];  /* --cgroup: samples with an oom_kill, at limit, over high event */
     bool out_held;          /* the newest sample's row is not written yet: marks may still join
                              * it; written when the next sample comes or the session is closed */
     int64_t last_flush_ns;
@@ -182,10 +209,6 @@ typedef struct app_session {
     mw__cgroup *cg_live;    /* ... and while it runs, read with the limits (once a second) */
     bool cg_have_now;
     mw__cgroup_sample cg_now;
-    /* ... its usage at each of those readings, the newest APP_CG_SERIES_N (a ring): the growth
-     * that the time to its --cgroup-limit is extrapolated from (app_headroom) */
-    mw__point cg_series[APP_CG_SERIES_N];
-    size_t cg_series_n, cg_series_next;
 } app_session;
 
 /* ---- limits and the OOM killer (limits.c) ------------------------------------------------------ */
@@ -193,9 +216,10 @@ typedef struct app_session {
 void app_limits_start(app_session *s);
 /* Re-read MemAvailable and the target's RLIMIT_AS if a second has passed (each poll). */
 void app_limits_refresh(app_session *s);
-/* The time to the nearest ceiling (headroom.h): MemAvailable for RSS, RLIMIT_AS for VSZ,
- * --new-cgroup's limit for its usage, and the nextra ceilings the caller adds (a watched
- * cgroup's limit, with its own fit). False, out cleared, when nothing is true enough to say. */
+/* The time to the nearest ceiling (headroom.h): MemAvailable for RSS, RLIMIT_AS for VSZ (not
+ * with --cgroup alone), the sampled cgroup's limit (--cgroup's or --new-cgroup's; MemAvailable
+ * when it has none) for its usage, and the nextra ceilings the caller adds. False, out
+ * cleared, when nothing is true enough to say. */
 bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra, mw__headroom *out);
 /* "killed by the OOM killer at RSS 31.9 MiB (limit 32.0 MiB), last sampled": the target ended
  * (a launched one by SIGKILL) and an OOM kill count rose (--new-cgroup's own, else the
@@ -217,12 +241,9 @@ void app_cglaunch_summary(FILE *f, const app_session *s);
 /* The dashboard's note: "cgroup memwatch-1-0 (the whole tree): now 80.2 MiB, peak 101.9 MiB
  * incl. page cache, limit 128.0 MiB"; false without one, or before its first reading. */
 bool app_cglaunch_note(const app_session *s, char *buf, size_t n);
-/* Read the running cgroup into s->cg_now (opened on first use) and add its usage to the
- * series; with the limits' cadence. */
+/* Read the running cgroup into s->cg_now (opened on first use), with the limits' cadence: its
+ * note and the OOM line. */
 void app_cglaunch_poll(app_session *s);
-/* Its limit as a ceiling of its usage, with the series' fit (mw__trend_fit_points); false
- * without a cgroup or a limit. */
-bool app_cglaunch_ceiling(const app_session *s, mw__ceiling *out);
 
 /* Start watching t (already launched or resolved), recording to out (an opened -o stream, or
  * NULL; the session owns it from here, even on failure). Prints one line and returns an exit

@@ -70,27 +70,6 @@ void app_cglaunch_poll(app_session *s)
             return;
     }
     s->cg_have_now = mw__cgroup_read(s->cg_live, &s->cg_now) == 0;
-    if (!s->cg_have_now || !(s->cg_now.have & MW__CG_CURRENT))
-        return;
-    s->cg_series[s->cg_series_next] = (mw__point){mw__now_ns(), (double)s->cg_now.current};
-    s->cg_series_next = (s->cg_series_next + 1) % APP_CG_SERIES_N;
-    if (s->cg_series_n < APP_CG_SERIES_N)
-        s->cg_series_n++;
-}
-
-bool app_cglaunch_ceiling(const app_session *s, mw__ceiling *out)
-{
-    const mw__cgroup_sample *c = &s->cg_now;
-    if (!s->cg_have_now || !(c->have & MW__CG_CURRENT) || !(c->have & MW__CG_LIMIT) ||
-        c->limit == MW__CG_UNLIMITED)
-        return false;
-    mw__point pts[APP_CG_SERIES_N];
-    size_t n = s->cg_series_n, first = (s->cg_series_next + APP_CG_SERIES_N - n) % APP_CG_SERIES_N;
-    for (size_t i = 0; i < n; i++) /* oldest first, as the fit wants them */
-        pts[i] = s->cg_series[(first + i) % APP_CG_SERIES_N];
-    *out = (mw__ceiling){MW__CEIL_CGROUP, "cgroup memory", c->current, c->limit, c->limit, {0}, false};
-    out->have_fit = mw__trend_fit_points(pts, n, &out->fit);
-    return true;
 }
 
 bool app_cglaunch_note(const app_session *s, char *buf, size_t n)

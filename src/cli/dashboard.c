@@ -64,6 +64,9 @@ static void table_opened(dash *d)
     if (!d->s) {
         d->st.table = false;
         app_dash_say(d, false, "the process table is live only: a replay has no processes");
+    } else if (app_cgroup_only(&d->s->target)) {
+        d->st.table = false;
+        app_dash_say(d, false, "the process table lists a -c tree: --cgroup watches no process");
     } else if (!d->o->children) {
         d->st.table = false;
         app_dash_say(d, false, "the process table needs -c (watch the process and all its descendants)");
@@ -106,6 +109,9 @@ static void where_opened(dash *d)
     if (!d->s) {
         d->st.where = false;
         app_dash_say(d, false, "where it went is live only: a replay has no process to read");
+    } else if (app_cgroup_only(&d->s->target)) {
+        d->st.where = false;
+        app_dash_say(d, false, "where it went reads a process's smaps: --cgroup watches none");
     } else if (!d->where.w) {
         d->st.where = false;
         app_dash_say(d, true, d->where.failed ? "where it went: cannot start its reader thread"
@@ -243,6 +249,13 @@ static void fill_info(dash *d, mw__view_info *info)
         info->command = mw__safe_text(d->command, sizeof(d->command),
                                       s->target.info.cmdline[0] ? s->target.info.cmdline
                                                                 : s->target.info.name);
+    if (app_cgroup_only(&s->target)) { /* a directory's name: any bytes, escaped */
+        char name[4200];
+        info->cgroup = true;
+        snprintf(name, sizeof(name), "%s (cgroup v%d)", s->target.cg_watch,
+                 s->target.cg_watch_version);
+        info->command = mw__safe_text(d->command, sizeof(d->command), name);
+    }
     info->gone = s->target.gone || app_session_ended(s);
     info->log_file = s->target.log_path[0] ? s->target.log_path : NULL;
     info->interval_ms = s->interval_ms;
@@ -297,7 +310,8 @@ static bool poll_live(dash *d)
         app_where_ui_mark(&d->where, x.label);
     }
     /* The baseline is read once the first sample is in, on the worker; a diff is news. */
-    bool diff = app_where_ui_tick(&d->where, d->s->target.pid, d->cap->ring.end > 0);
+    bool diff = app_where_ui_tick(&d->where, d->s->target.pid,
+                                  d->cap->ring.end > 0 && !app_cgroup_only(&d->s->target));
     return news || (diff && d->st.where);
 }
 

@@ -109,7 +109,8 @@ int app_headless_run(app_session *s)
     app_run_end how = {0};
     for (;;) {
         app_session_poll(s);
-        bool got = app_where_ui_tick(&where, s->target.pid, s->cap.ring.end > 0);
+        bool got = app_where_ui_tick(&where, s->target.pid,
+                                     s->cap.ring.end > 0 && !app_cgroup_only(&s->target));
         app_headmarks_turn(&marks, &where, s, got, stderr);
         warn_peak_reset(s);
         warn_pss(s);
@@ -139,6 +140,10 @@ int app_headless_run(app_session *s)
         where_end(&where, s);
     }
     app_run_finish(s, &how);
+    char gone[4200];
+    app_cgroup_end_text(&s->target, gone, sizeof(gone));
+    if (gone[0]) /* the reason the watch ended, as plainly as a process's exit status */
+        fprintf(stderr, "memwatch: %s: the watch ended\n", gone);
     warn_peak_reset(s); /* a run shorter than one poll */
     if (how.reader_gone) { /* no prose; the gates and --summary-json FILE are still the script's */
         app_where_ui_free(&where);
@@ -275,6 +280,12 @@ void app_summary_print(FILE *f, const app_session *s)
     const mw__capture *c = &s->cap;
     char buf[64], buf2[64];
     char raw[128], state[512]; /* "exec'd NAME": the name is the process's own choice */
+    if (app_cgroup_only(&s->target)) {
+        app_cgroup_summary_print(f, s);
+        print_gates(f, s);
+        print_files(f, s);
+        return;
+    }
     app_target_state_text(&s->target, raw, sizeof(raw));
     mw__safe_text(state, sizeof(state), raw);
     fprintf(f, "memwatch summary: PID %ld", (long)s->target.pid);

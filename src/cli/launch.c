@@ -56,7 +56,9 @@ bool app_target_execd(const app_target *t)
 
 void app_target_state_text(const app_target *t, char *buf, size_t n)
 {
-    if (t->reused) {
+    if (app_cgroup_only(t)) {
+        app_cgroup_state_text(t, buf, n);
+    } else if (t->reused) {
         snprintf(buf, n, "gone: PID reused by another process");
     } else if (t->reaped) {
         int st = t->wait_status;

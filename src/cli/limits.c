@@ -38,6 +38,25 @@ void app_limits_refresh(app_session *s)
     app_cglaunch_poll(s);
 }
 
+/* The cgroup sampled with the run (--cgroup, or --new-cgroup's): its usage against its limit, or
+ * against MemAvailable when it has none. False when the samples carry no cgroup figures. */
+static bool cgroup_ceiling(const app_session *s, const mw__sample *last, mw__ceiling *out)
+{
+    if (!(last->valid & MW_HAVE_CG_CURRENT))
+        return false;
+    uint64_t now = mw__sample_field(last, MW__FIELD_CG_CURRENT);
+    uint64_t limit = mw__sample_field(last, MW__FIELD_CG_LIMIT);
+    if ((last->valid & MW_HAVE_CG_LIMIT) && limit != MW_CG_UNLIMITED)
+        *out = (mw__ceiling){MW__CEIL_CGROUP, "cgroup memory", now, limit, limit, {0}, false};
+    else if (s->lim.have_avail)
+        *out = (mw__ceiling){MW__CEIL_MEMAVAIL, "cgroup memory", now, now + s->lim.avail,
+                             s->lim.avail, {0}, false};
+    else
+        return false;
+    out->have_fit = mw__headroom_fit(&s->cap.ring, MW__FIELD_CG_CURRENT, &out->fit);
+    return true;
+}
+
 bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra, mw__headroom *out)
 {
     enum { MAX = 8 };
@@ -50,19 +69,21 @@ bool app_headroom(const app_session *s, const mw__ceiling *extra, size_t nextra,
         return false;
     const app_limits *l = &s->lim;
     bool tree = last->nprocs > 1; /* -c: the figures are the tree's sums */
-    if (l->have_avail) {
+    bool process = !app_cgroup_only(&s->target); /* --cgroup alone: no RSS, VSZ or rlimit */
+    if (process && l->have_avail) {
         mw__ceiling m = {MW__CEIL_MEMAVAIL, tree ? "the tree's RSS" : "RSS", last->rss,
                          last->rss + l->avail, l->avail, {0}, false};
         m.have_fit = mw__headroom_fit(&cap->ring, MW__FIELD_RSS, &m.fit);
         c[n++] = m;
     }
     /* The kernel caps each process's own address space: against its VSZ, never a tree's sum. */
-    if (l->have_as && !tree) {
+    if (process && l->have_as && !tree) {
         mw__ceiling a = {MW__CEIL_RLIMIT_AS, "VSZ", last->vsz, l->as, l->as, {0}, false};
         a.have_fit = mw__headroom_fit(&cap->ring, MW__FIELD_VSZ, &a.fit);
         c[n++] = a;
     }
-    if (app_cglaunch_ceiling(s, &c[n])) /* --new-cgroup's limit: its own usage's growth */
+    /* --cgroup's, or --new-cgroup's: the watcher samples it with the process */
+    if (cgroup_ceiling(s, last, &c[n]))
         n++;
     for (size_t i = 0; i < nextra && n < MAX; i++)
         c[n++] = extra[i];

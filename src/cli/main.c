@@ -74,6 +74,7 @@ static int start_target(const app_options *o, app_target *t)
         return rc;
     }
     case APP_MODE_DEMO: return app_demo_launch(t);
+    case APP_MODE_CGROUP: return app_cgroup_resolve(o->cgroup, t);
     default: break;
     }
     t->pid = o->pid;
@@ -184,7 +185,8 @@ int main(int argc, char **argv)
      * before launching anything, so a failure leaves nothing behind (no process started, no
      * stray log or capture file). */
     app_target t;
-    if (o.mode == APP_MODE_PID && (rc = start_target(&o, &t)) != 0)
+    bool early = o.mode == APP_MODE_PID || o.mode == APP_MODE_CGROUP; /* nothing to launch */
+    if (early && (rc = start_target(&o, &t)) != 0)
         return rc;
     if (!o.no_tui && (rc = check_terminal()) != 0)
         return rc;
@@ -193,7 +195,7 @@ int main(int argc, char **argv)
         return rc;
 
     /* A run that cannot start takes back the files it made: nothing is left behind. */
-    if (o.mode != APP_MODE_PID && (rc = start_target(&o, &t)) != 0) {
+    if (!early && (rc = start_target(&o, &t)) != 0) {
         discard_files(&f);
         return rc;
     }

@@ -22,7 +22,7 @@ enum { OPT_NO_TUI = 256, OPT_ALERT, OPT_ASCII, OPT_DEMO, OPT_REPLAY, OPT_INTERVA
        OPT_DEMO_WORKLOAD, OPT_FAIL_ABOVE, OPT_FAIL_GROWTH, OPT_FAIL_LEAK, OPT_SUMMARY_JSON,
        OPT_MARK, OPT_FORMAT, OPT_PROM_TEXTFILE, OPT_PLOT,
        OPT_COMPARE, OPT_COMPARE_AT, OPT_COLOR };
-enum { OPT_NO_MOUSE = 400 }; /* apart: options added on other branches then merge cleanly */
+enum { OPT_NO_MOUSE = 400, OPT_CGROUP = 410 }; /* apart: options added on other branches then merge cleanly */
 enum { OPT_NEW_CGROUP = 440, OPT_CGROUP_LIMIT }; /* issue 18: launch in a fresh cgroup */
 
 static const struct option long_opts[] = {
@@ -35,6 +35,7 @@ static const struct option long_opts[] = {
     {"no-tui", no_argument, NULL, OPT_NO_TUI},
     {"children", no_argument, NULL, 'c'},
     {"name", required_argument, NULL, 'n'},
+    {"cgroup", required_argument, NULL, OPT_CGROUP},
     {"alert", required_argument, NULL, OPT_ALERT},
     {"ascii", no_argument, NULL, OPT_ASCII},
     {"color", required_argument, NULL, OPT_COLOR},
@@ -68,6 +69,7 @@ void app_options_usage(FILE *f)
           "       memwatch [OPTIONS] -n NAME\n"
           "       memwatch [OPTIONS]               (on a terminal: pick the process)\n"
           "       memwatch [OPTIONS] -- COMMAND [ARG...]\n"
+          "       memwatch [OPTIONS] --cgroup PATH|NAME|ID\n"
           "       memwatch --demo [OPTIONS]\n"
           "       memwatch --replay FILE.csv [OPTIONS]\n"
           "       memwatch --mark PID [LABEL]\n"
@@ -87,6 +89,9 @@ void app_options_usage(FILE *f)
           "  -n, --name NAME          watch the one process of yours named NAME: its\n"
           "                           comm or its argv[0]'s basename; several are listed\n"
           "  -c, --children           watch the process and all its descendants, summed\n"
+          "      --cgroup PATH|NAME   watch a memory cgroup instead of a process: a path\n"
+          "                           under the cgroup mount, a systemd unit name\n"
+          "                           (nginx.service) or a container ID prefix\n"
           "      --pss                also PSS and USS (shared pages divided among the\n"
           "                           processes sharing them; smaps_rollup), read every 5s\n"
           "                           (or the interval, if longer) beside the samples\n"
@@ -244,6 +249,13 @@ static int decide_mode(int argc, char **argv, const parse_state *ps, app_options
         return -1;
     }
     int modes = (demo ? 1 : 0) + (o->replay_path ? 1 : 0) + (dashdash ? 1 : 0);
+    if (o->cgroup && (modes > 0 || rest > 0 || o->name))
+        return usage_error("--cgroup watches a cgroup by itself: give no PID, -n NAME, command, "
+                           "--demo or --replay with it");
+    if (o->cgroup && (o->children || o->interval_peaks || o->pss_interval_ms || o->alert_bytes ||
+                      o->fail_above_bytes || o->fail_growth_bytes || o->fail_leak))
+        return usage_error("--cgroup watches no process: -c, --interval-peaks, --pss, --alert "
+                           "and the --fail-* gates (on RSS) do not apply");
     if (o->name && (modes > 0 || rest > 0))
         return usage_error("-n NAME chooses the process by its name: give no PID, command, "
                            "--demo or --replay with it");
@@ -258,6 +270,8 @@ static int decide_mode(int argc, char **argv, const parse_state *ps, app_options
         if (rest > 0)
             return usage_error("unexpected argument '%s'", argv[optind]);
         o->mode = demo ? APP_MODE_DEMO : APP_MODE_REPLAY;
+    } else if (o->cgroup) {
+        o->mode = APP_MODE_CGROUP;
     } else if (o->name) {
         o->mode = APP_MODE_NAME;
     } else if (rest == 0) {
@@ -367,6 +381,12 @@ static int parse_valued(int ch, app_options *o)
             return usage_error("invalid name '%s': a process name has no '/' (for a "
                                "command to run, put it after --)", optarg);
         o->name = optarg;
+        return -1;
+    case OPT_CGROUP:
+        if (!*optarg)
+            return usage_error("invalid --cgroup '': needs a cgroup path, a systemd unit name or "
+                               "a container ID");
+        o->cgroup = optarg;
         return -1;
     case OPT_PLOT:
         if (!*optarg || strcmp(optarg, "-") == 0)

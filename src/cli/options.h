@@ -15,14 +15,15 @@ typedef enum app_mode {
     APP_MODE_DEMO,   /* memwatch --demo */
     APP_MODE_REPLAY, /* memwatch --replay FILE */
     APP_MODE_NAME,   /* memwatch -n NAME: resolved to APP_MODE_PID by main (pick.c) */
-    APP_MODE_PICK    /* memwatch on a terminal with no target: the picker, then APP_MODE_PID */
+    APP_MODE_PICK,   /* memwatch on a terminal with no target: the picker, then APP_MODE_PID */
+    APP_MODE_CGROUP  /* memwatch --cgroup PATH|NAME: a memory cgroup, no process (cgwatch.c) */
 } app_mode;
 
 #define APP_DEFAULT_INTERVAL_MS 250
 #define APP_PSS_INTERVAL_MS 5000    /* --pss: smaps_rollup every 5 s (each read walks page tables) */
 #define APP_PSS_INTERVAL_MIN_MS 100
 #define APP_DEFAULT_HISTORY 100000
-#define APP_HISTORY_MAX 100000000ull /* 100 M samples: 5.6 GB; beyond that is surely a typo */
+#define APP_HISTORY_MAX 100000000ull /* 100 M samples: 12.8 GB; beyond that is surely a typo */
 
 typedef struct app_options {
     app_mode mode;
@@ -39,6 +40,7 @@ typedef struct app_options {
     bool no_tui;
     bool children;
     const char *name;        /* -n NAME: the process of that name (APP_MODE_NAME) */
+    const char *cgroup;      /* --cgroup PATH|NAME|ID: the memory cgroup (APP_MODE_CGROUP) */
     bool interval_peaks;
     uint64_t pss_interval_ms; /* --pss / --pss-interval: PSS sweep cadence, 0 = off */
     uint64_t alert_bytes;    /* 0 = none */

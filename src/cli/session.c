@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "sample.h"
 #include "units.h"
+#include "watcher.h"
 
 /* The watcher's ring only buffers samples between two polls of the main thread; the capture
  * holds the history. 16384 samples is 16 s at 1 kHz, hours at slower rates, under 1 MiB. */
@@ -96,7 +97,11 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
     cfg.pss_interval_ms = o->pss_interval_ms;
     cfg.verbose_logging = o->verbose && o->no_tui;
     s->watcher = s->buf ? mw_watcher_new(&cfg) : NULL;
-    if (!s->watcher) {
+    /* --cgroup's alone (no process), or --new-cgroup's beside the command it launched: its
+     * figures and events then ride on the command's samples (CSV columns, charts, marks). */
+    const char *cg = t->cg_watch[0] ? t->cg_watch : t->cgroup_path;
+    int cgv = t->cg_watch[0] ? t->cg_watch_version : t->cgroup_version;
+    if (!s->watcher || (cg[0] && mw__watcher_set_cgroup(s->watcher, cg, cgv, t->pid == 0))) {
         fprintf(stderr, "memwatch: cannot start the sampler: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
@@ -108,6 +113,9 @@ int app_session_open(app_session *s, const app_options *o, const app_target *t, 
          * runs with no samples and reports its exit status. */
         s->end_reason = MW_ENOPROC;
         app_target_reap(&s->target);
+    } else if (rc != 0 && cg[0]) {
+        fprintf(stderr, "memwatch: cannot watch cgroup %s: %s\n", cg, mw_strerror(rc));
+        return APP_EXIT_RUNTIME;
     } else if (rc != 0) {
         return app_report_watch_error(s->target.pid, rc);
     }
@@ -147,6 +155,8 @@ static void add_sample(app_session *s, const mw_stats *st)
     mw__sample_from_stats(&x, st);
     write_held_row(s); /* the previous newest: no mark can join it any more */
     mw__capture_add(&s->cap, &x); /* flags it when marks were waiting for it */
+    if (x.flags & (MW_SAMPLE_CG_OOM_KILL | MW_SAMPLE_CG_MAX | MW_SAMPLE_CG_HIGH))
+        app_cgroup_note_events(s, x.flags);
     mw__gaps_add(&s->gaps, x.t_ns, s->interval_ms);
     s->out_held = true;
     if (s->opt->alert_bytes) {
@@ -200,6 +210,7 @@ size_t app_session_poll(app_session *s)
         /* No sample will come for marks that wait: they join the newest, whose -o row is held
          * until the session is closed (marks made from now on join it too). */
         mw__capture_settle_marks(&s->cap);
+        s->target.cg_removed = mw__watcher_cgroup_removed(s->watcher);
         if (s->end_reason == MW_EREUSED)
             s->target.reused = s->target.gone = true;
         else if (!s->target.launched)
@@ -210,7 +221,8 @@ size_t app_session_poll(app_session *s)
     /* Refresh the name and state at most once a second for the dashboard: cheap, but not free,
      * and headless recording only needs them for the summary. */
     int64_t now = mw__now_ns();
-    if (!s->opt->no_tui && !s->target.gone && now - s->last_info_ns >= INFO_REFRESH_NS) {
+    if (!s->opt->no_tui && !s->target.gone && !app_cgroup_only(&s->target) &&
+        now - s->last_info_ns >= INFO_REFRESH_NS) {
         app_target_refresh(&s->target);
         s->last_info_ns = now;
     }

@@ -282,6 +282,8 @@ static const char *end_reason(const app_session *s, const app_run_end *how)
     if (!how->ended_by_us && (app_session_ended(s) || t->gone || t->reaped)) {
         if (t->reused)
             return "reused";
+        if (t->cg_removed)
+            return "cgroup_removed";
         if (t->reaped && WIFSIGNALED(t->wait_status))
             return "killed";
         if (s->end_reason && s->end_reason != MW_ENOPROC)
@@ -317,6 +319,7 @@ void app_summary_json_build(app_json *j, const app_session *s, const app_run_end
     put_gaps(j, s);
     app_json_string(j, "rss_counts", s->opt->children ? "tree total" : "process");
     put_fields(j, c);
+    app_cgroup_json(j, s); /* "cgroup": null unless --cgroup */
     put_hwm(j, s);
     if (c->all.n)
         app_json_int(j, "growth_bytes", mw__summary_growth(&c->all));

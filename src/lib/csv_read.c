@@ -28,6 +28,8 @@ typedef mw__csv_reader reader;
 enum { C_TS, C_EL, C_PID, C_FIELDS, C_NPROCS = C_FIELDS + MW__FIELD_COUNT, C_ROSE, C_MARKER,
        C_UNREADABLE, C_MERGED, C_FIRST_EL = C_MERGED + MW__FIELD_COUNT * MW__CSV_MERGED_PER_FIELD,
        C_SPIKE, C_SAMPLES, C_COUNT };
+_Static_assert(16 + (1 + MW__CSV_MERGED_PER_FIELD) * MW__FIELD_COUNT <= MW__CSV_MAX_FIELDS,
+               "an export's header must fit the reader's MW__CSV_MAX_FIELDS");
 /* A merged column: field f's k-th (first, min, max, mean, sd, min_elapsed_s, max_elapsed_s,
  * known). */
 #define C_MERGED_OF(f, k) (C_MERGED + (f) * MW__CSV_MERGED_PER_FIELD + (k))
@@ -277,7 +279,7 @@ static int add_row(reader *r, uint64_t line, const int col[C_COUNT], mw__capture
             continue;
         if (mw__csv_parse_u64(r->f[i], r->flen[i], &v))
             return bad_field(r, line, k, i);
-        s.valid |= (uint16_t)mw__fields[k - C_FIELDS].have;
+        s.valid |= mw__fields[k - C_FIELDS].have;
         mw__sample_set_field(&s, (mw__field)(k - C_FIELDS), v);
     }
     s.nprocs = 1;

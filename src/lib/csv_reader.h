@@ -9,7 +9,8 @@
 
 #include "csv.h"
 
-#define MW__CSV_MAX_FIELDS 256
+/* An export's columns: 9 per field (its own and 8 merged) and a few more; room to grow. */
+#define MW__CSV_MAX_FIELDS 512
 
 /* Where bytes come from: a file read through one fixed window, or a caller's memory. */
 typedef struct mw__csv_reader {

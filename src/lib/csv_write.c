@@ -41,7 +41,7 @@ const char *const mw__csv_merged_cols[MW__FIELD_COUNT][MW__CSV_MERGED_PER_FIELD]
 #undef X
 #undef Y
 
-#define ROW_FIXED_MAX 480 /* every column but the marker, at its widest */
+#define ROW_FIXED_MAX 640 /* every column but the marker, at its widest */
 /* Timestamp 24, elapsed 24, pid 10, nprocs 5, hwm_rose 1, unreadable 5, their commas 6; 21 per
  * field. */
 _Static_assert(ROW_FIXED_MAX >= 75 + 21 * MW__FIELD_COUNT, "ROW_FIXED_MAX too small for the fields");

@@ -25,8 +25,18 @@ static uint32_t to_kib32(uint64_t bytes)
 
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
+/* A limit: "none" is the top value, so a real one stops just below it. */
+static uint32_t to_limit32(uint64_t bytes)
+{
+    if (bytes == MW_CG_UNLIMITED)
+        return UINT32_MAX;
+    uint32_t kib = to_kib32(bytes);
+    return kib == UINT32_MAX ? UINT32_MAX - 1 : kib;
+}
+
 #define STORE_B64(v) (v)
 #define STORE_K32(v) to_kib32(v)
+#define STORE_L32(v) to_limit32(v)
 
 void mw__sample_from_stats(mw__sample *dst, const mw_stats *src)
 {
@@ -35,8 +45,8 @@ void mw__sample_from_stats(mw__sample *dst, const mw_stats *src)
 #define X(ID, st, sm, store, ...) dst->sm = STORE_##store(src->st);
     MW__FIELDS(X)
 #undef X
-    dst->valid = (uint16_t)(src->valid & 0xffff);
-    dst->flags = (uint8_t)(src->flags & 0xff);
+    dst->valid = src->valid & 0xffffff;
+    dst->flags = src->flags & 0xff;
     dst->nprocs = src->nprocs > UINT16_MAX ? UINT16_MAX : (uint16_t)src->nprocs;
     dst->unreadable = src->nprocs_unreadable > UINT16_MAX ? UINT16_MAX
                                                           : (uint16_t)src->nprocs_unreadable;
@@ -78,13 +88,14 @@ void mw__sample_set_field(mw__sample *x, mw__field f, uint64_t bytes)
 
 void mw__stats_tree_add(mw_stats *sum, const mw_stats *kid)
 {
-    /* ADD is the only rule so far; a figure the whole tree shares (its cgroup's) would get a
-     * rule keeping the root's value. */
+    /* A figure the whole tree shares (its cgroup's) keeps the root's value. */
 #define TREE_ADD(a, b) sat_add(a, b)
+#define TREE_KEEP(a, b) ((void)(b), (a))
 #define X(ID, st, sm, store, have, csv, label, unit, tree) sum->st = TREE_##tree(sum->st, kid->st);
     MW__FIELDS(X)
 #undef X
 #undef TREE_ADD
+#undef TREE_KEEP
     /* The root's bits stay: a process read without some line adds nothing to that field rather
      * than blanking the tree's (a process appearing or vanishing must not blank a column). */
     sum->nprocs++;

@@ -8,7 +8,8 @@
 
 /* The plain-named functions' layout is today's whole struct. When a field is appended, its
  * MW__*_SIZE_1 must stay the old size: define it as offsetof(type, the first field appended). */
-_Static_assert(MW__STATS_SIZE_1 == sizeof(mw_stats), "mw_stats grew: freeze MW__STATS_SIZE_1");
+_Static_assert(MW__STATS_SIZE_1 == offsetof(mw_stats, cg_current_size),
+               "mw_stats's 0.2.0 layout ends where the 0.3.0 extensions begin");
 _Static_assert(MW__CONFIG_SIZE_1 == sizeof(mw_config), "mw_config grew: freeze MW__CONFIG_SIZE_1");
 _Static_assert(MW__STATUS_SIZE_1 == sizeof(mw_watcher_status),
                "mw_watcher_status grew: freeze MW__STATUS_SIZE_1");

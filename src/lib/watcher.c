@@ -140,6 +140,8 @@ void mw_watcher_free(mw_watcher *w)
     if (!w || on_sampler_thread(w))
         return; /* freeing from its own callback would pull the thread's memory away under it */
     mw_watcher_stop(w);
+    mw__watcher_cg_close(w);
+    free(w->cg_where);
     mw__proctab_destroy(&w->procs);
     mw__sleeper_destroy(&w->sleeper);
     pthread_mutex_destroy(&w->lock);
@@ -164,6 +166,12 @@ int mw_watcher_add_callback(mw_watcher *w, mw_callback fn, void *user)
 
 static void log_sample(const mw_watcher *w, const mw_stats *s)
 {
+    if (w->cg_only) {
+        fprintf(stderr, "memwatch: cgroup %s current %.1f MiB (t=%lld.%03ld)\n", w->cg_where->path,
+                (double)s->cg_current_size / 1048576.0, (long long)s->timestamp.tv_sec,
+                s->timestamp.tv_nsec / 1000000);
+        return;
+    }
     fprintf(stderr,
             "memwatch: pid %ld rss %.1f MiB vsz %.1f MiB shared %.1f MiB (t=%lld.%03ld)\n",
             (long)w->pid, mw_stats_physical_mb(s), mw_stats_virtual_mb(s), mw_stats_shared_mb(s),
@@ -195,13 +203,15 @@ static int sample_once(mw_watcher *w)
     mw_stats st;
     memset(&st, 0, sizeof(st));
     int reset_err = 0;
-    int rc = mw__probe_sample(w->probe, &st, &reset_err);
+    int rc = w->cg_only ? 0 : mw__probe_sample(w->probe, &st, &reset_err);
+    if (rc == 0)
+        rc = mw__watcher_cg_sample(w, &st);
     if (rc != 0)
         return rc;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     st.timestamp = ts;
-    if (st.nprocs == 0)
+    if (st.nprocs == 0 && !w->cg_only)
         st.nprocs = 1;
     add_pss(w, &st);
     /* A high-water mark above the RSS we just read means a peak we did not see happened since
@@ -215,7 +225,8 @@ static int sample_once(mw_watcher *w)
         w->prev_hwm = st.peak_physical_size;
     }
     w->prev_reset_ok = reset_err == 0;
-    publish_processes(w, &st);
+    if (!w->cg_only)
+        publish_processes(w, &st);
 
     mw__sample s;
     mw__sample_from_stats(&s, &st);
@@ -312,13 +323,19 @@ int mw_watcher_start(mw_watcher *w)
         mw__probe_close(w->probe);
         w->probe = NULL;
     }
-    int rc = mw__probe_open(w->pid, w->probe_flags, &w->probe);
+    int rc = w->cg_only ? 0 : mw__probe_open(w->pid, w->probe_flags, &w->probe);
     if (rc != 0)
         return rc;
+    if ((rc = mw__watcher_cg_open(w)) != 0) {
+        mw__probe_close(w->probe);
+        w->probe = NULL;
+        return rc;
+    }
     w->prev_hwm = UINT64_MAX; /* the first sample claims no spike: its mark may predate us */
     w->prev_reset_ok = false;
-    if (w->cfg.pss_interval_ms && !w->pss &&
+    if (w->cfg.pss_interval_ms && !w->pss && !w->cg_only &&
         (rc = mw__pss_create((int64_t)w->cfg.pss_interval_ms * 1000000, &w->pss)) != 0) {
+        mw__watcher_cg_close(w);
         mw__probe_close(w->probe);
         w->probe = NULL;
         return rc;
@@ -341,6 +358,7 @@ int mw_watcher_start(mw_watcher *w)
         lock_w(w);
         w->running = false;
         unlock_w(w);
+        mw__watcher_cg_close(w);
         mw__probe_close(w->probe);
         w->probe = NULL;
         mw__pss_destroy(w->pss);
@@ -358,6 +376,13 @@ static void log_summary(mw_watcher *w)
     unlock_w(w);
     if (s.n == 0) {
         fprintf(stderr, "memwatch: pid %ld: no samples\n", (long)w->pid);
+        return;
+    }
+    if (w->cg_only) { /* no process: its figure is the cgroup's */
+        const mw__field_span *c = &s.field[MW__FIELD_CG_CURRENT];
+        fprintf(stderr, "memwatch: cgroup %s: %" PRIu64 " samples, current %.1f MiB, highest "
+                        "sampled %.1f MiB\n", w->cg_where->path, s.n, (double)c->last / 1048576.0,
+                (double)c->max / 1048576.0);
         return;
     }
     fprintf(stderr,
@@ -380,6 +405,7 @@ void mw_watcher_stop(mw_watcher *w)
     w->thread_live = false;
     mw__probe_close(w->probe);
     w->probe = NULL;
+    mw__watcher_cg_close(w);
     mw__pss_destroy(w->pss);
     w->pss = NULL;
     if (w->cfg.verbose_logging)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "memwatch.h"
 #include "probe.h"
 #include "proctab.h"
@@ -38,6 +39,13 @@ struct mw_watcher {
     mw__proctab procs; /* the processes of the latest sample: its own lock */
     uint64_t prev_hwm;
     bool prev_reset_ok; /* the previous sample's peak reset worked (so any mark above RSS is new) */
+    /* The memory cgroup sampled too (mw__watcher_set_cgroup), set before start; cg and cg_prev
+     * are the sampler's as the probe is. cg_only: no process, no probe. */
+    mw__cgroup_where *cg_where;
+    bool cg_only;
+    mw__cgroup *cg;
+    mw__cgroup_sample cg_prev; /* the previous reading, for its event counters */
+    bool cg_have_prev;
 
     mw__sleeper sleeper; /* the sampler sleeps here; stop and set_interval wake it */
     pthread_mutex_t lock;
@@ -48,6 +56,7 @@ struct mw_watcher {
     int end_reason;
     int peak_reset_error;
     uint32_t pss_unreadable;
+    bool cg_removed; /* the watch ended because the cgroup was removed */
     mw__ring ring;
     mw__tiers tiers;      /* the samples the ring overwrote, merged (tiers.h): with the ring, the
                              whole run; they end where the ring begins */
@@ -59,5 +68,15 @@ struct mw_watcher {
 /* Locking a const watcher: readers take the mutex too; it is the only mutable part they touch. */
 static inline void lock_w(const mw_watcher *w) { pthread_mutex_lock((pthread_mutex_t *)&w->lock); }
 static inline void unlock_w(const mw_watcher *w) { pthread_mutex_unlock((pthread_mutex_t *)&w->lock); }
+
+/* The cgroup's part of the sampler (watcher_cgroup.c), on the controlling thread (open, close)
+ * or the sampler (sample). No cgroup set: open and sample do nothing and return 0. */
+/* Open the cgroup's files for a start. Errors: those of mw__cgroup_open. */
+int mw__watcher_cg_open(mw_watcher *w);
+/* Close them (NULL-safe). */
+void mw__watcher_cg_close(mw_watcher *w);
+/* Read the cgroup into st: its figures (MW_HAVE_CG_*), and its events since the previous
+ * reading (MW_SAMPLE_CG_*). Errors: those of mw__cgroup_read (MW_ENOPROC: it was removed). */
+int mw__watcher_cg_sample(mw_watcher *w, mw_stats *st);
 
 #endif

@@ -286,7 +286,7 @@ bool mw__line_right(mw__line *l, int gap, const char *text, mw__style st)
 
 char mw__style_letter(mw__style st)
 {
-    static const char letters[] = " dtrvwpmaseh!PgKoLNc";
+    static const char letters[] = " dtrvwpmaseh!PgKoLNcGnfkl";
     _Static_assert(sizeof(letters) == MW__ST_COUNT + 1, "one letter per style");
     return (unsigned)st < MW__ST_COUNT ? letters[st] : '?';
 }

@@ -31,6 +31,11 @@ typedef enum mw__style {
     MW__ST_LEAK,    /* the verdict "leak": red */
     MW__ST_NOLEAK,  /* the verdict "no leak": green */
     MW__ST_OTHER,   /* --compare: the other capture's dots and its legend */
+    MW__ST_CG,      /* --cgroup: the cgroup's memory chart bars */
+    MW__ST_CG_ANON, /* --cgroup: its anonymous memory */
+    MW__ST_CG_FILE, /* --cgroup: its page cache */
+    MW__ST_CG_KERNEL, /* --cgroup: its kernel memory */
+    MW__ST_LIMIT,   /* --cgroup: the limit line (and memory.high's) and their labels */
     MW__ST_COUNT
 } mw__style;
 

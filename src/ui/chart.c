@@ -17,6 +17,7 @@ typedef struct glyphs {
     uint32_t vline, tick, corner, hline;
     uint32_t peak, mark_axis, mark_line, hidden, alert_line;
     uint32_t other;     /* --compare: the other capture's dots */
+    uint32_t limit_line; /* --cgroup: its limit (memory.high: alert_line's dashes) */
     const char *spark;  /* 8 levels for sparklines, as UTF-8 / ASCII, one code point each */
     const char *arrow;  /* between the window's times */
 } glyphs;
@@ -26,6 +27,7 @@ static const glyphs UTF8 = {
     0x2502, 0x2577, 0x2502, 0x2524, 0x2514, 0x2500,
     0x25b2, 0x2534, 0x250a, 0x25b3, 0x254c,
     0x2022,
+    0x2550,
     "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588", " \u2192 ",
 };
 static const glyphs ASCII = {
@@ -33,6 +35,7 @@ static const glyphs ASCII = {
     '|', '|', '|', '+', '+', '-',
     '^', '+', ':', '*', '-',
     'o',
+    '=',
     "_.-:=+*#", " - ",
 };
 
@@ -111,6 +114,14 @@ static void title_row(mw__canvas *cv, int x, int y, int w, const mw__chart_spec 
             snprintf(buf, sizeof(buf), "%s %s: none here", dot, sp->other_name);
         mw__line_add(&l, 2, buf, MW__ST_OTHER);
     }
+    if (sp->limit) {
+        snprintf(buf, sizeof(buf), "limit %s", mw__format_bytes(v1, sizeof(v1), sp->limit));
+        mw__line_add(&l, 2, buf, MW__ST_LIMIT);
+    }
+    if (sp->high) {
+        snprintf(buf, sizeof(buf), "high %s", mw__format_bytes(v1, sizeof(v1), sp->high));
+        mw__line_add(&l, 2, buf, MW__ST_LIMIT);
+    }
     if (sp->note && !mw__line_add(&l, 2, sp->note, MW__ST_DIM) && sp->short_note)
         mw__line_add(&l, 2, sp->short_note, MW__ST_DIM);
     snprintf(buf, sizeof(buf), "%s%s%s (%s)", mw__format_when(t1, sizeof(t1), sp->t_from, &tf),
@@ -165,6 +176,30 @@ static void draw_sparkline(mw__canvas *cv, int x, int y, int w, const mw__chart_
         mw__style st = i == res->peak_col ? MW__ST_PEAK
                        : (sp->alert && c->max >= sp->alert) ? MW__ST_ALERT : sp->style;
         mw__canvas_put(cv, x + i, y, spark_glyph(g, l < 1 ? 1 : l), st);
+    }
+}
+
+/* The plot's row holding value v (a line's), or -1 when v is 0 or off the axis. */
+static int line_row(const mw__axis *ax, uint64_t v, int rows)
+{
+    if (!v || (double)v <= ax->lo || (double)v > ax->hi)
+        return -1;
+    int l = level(ax, v, rows);
+    return rows - 1 - (l > 0 ? (l - 1) / 8 : 0);
+}
+
+/* A cgroup's limit and memory.high: a row of dashes across the plot wherever no bar is. */
+static void draw_lines(mw__canvas *cv, int x, int y, int w, int rows, const mw__axis *ax,
+                       const mw__chart_spec *sp, const glyphs *g)
+{
+    uint64_t v[2] = {sp->limit, sp->high};
+    for (int k = 0; k < 2; k++) {
+        int r = line_row(ax, v[k], rows);
+        for (int i = 0; r >= 0 && i < w; i++) {
+            const mw__cell *cell = mw__canvas_at(cv, x + i, y + r);
+            if (cell && cell->cp == ' ')
+                mw__canvas_put(cv, x + i, y + r, k == 0 ? g->limit_line : g->alert_line, MW__ST_LIMIT);
+        }
     }
 }
 
@@ -332,6 +367,12 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
     }
     if (sp->y_zero)
         dlo = 0;
+    /* The limit and memory.high are what the figure is measured against: the axis reaches them. */
+    for (int k = 0; k < 2; k++) {
+        uint64_t v = k ? sp->high : sp->limit;
+        if (v && (cols[0].n || cols[0].carried) && v > dhi)
+            dhi = v;
+    }
     mw__axis ax;
     mw__axis_fit(dlo, dhi, rows, &ax);
 
@@ -375,6 +416,7 @@ void mw__chart_draw(mw__canvas *cv, int x, int y, int w, int h, const mw__ring *
             if (gw)
                 draw_gutter(cv, x, y + 1, gw, rows, &ax, g);
             draw_plot(cv, px, y + 1, pw, rows, cols, &ax, sp, g);
+            draw_lines(cv, px, y + 1, pw, rows, &ax, sp, g);
             if (other)
                 draw_other(cv, px, y + 1, rows, oc, pw, &ax, g);
             int ay = y + 1 + rows;

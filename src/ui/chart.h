@@ -30,6 +30,9 @@ typedef struct mw__chart_row {
     const char *note;      /* what it counts, after the title when there is room; NULL: none */
     bool pss_cadence;      /* read on the PSS sweep's cadence: the note says how often
                               (mw__view_info.pss_interval_ms) */
+    bool process;          /* a process's figure: not drawn for a cgroup watched alone (its
+                              samples have no process: nprocs 0) */
+    bool cg_limits;        /* draw the cgroup's limit and memory.high (newest sample) as lines */
 } mw__chart_row;
 extern const mw__chart_row mw__charts[];
 extern const int mw__charts_n;
@@ -104,6 +107,8 @@ typedef struct mw__chart_spec {
     bool ascii;            /* '#', '|', '.', ':' instead of block elements */
     bool hidden_peaks;     /* show HWM_ROSE high-water marks above their column (RSS) */
     uint64_t alert;        /* threshold line in bytes; 0 = none */
+    uint64_t limit, high;  /* a cgroup's limit and memory.high as lines, the y-axis reaching
+                              them; 0 = none */
     int64_t t0_ns;         /* time origin for labels: the capture's first sample */
     int64_t t_from, t_to;  /* the time window shown */
     uint64_t from, to;     /* the sequence range holding it */

@@ -34,6 +34,11 @@ static const struct {
     {MW__ST_LEAK, true, 131, MW__COLOR_NONE},
     {MW__ST_NOLEAK, true, 29, MW__COLOR_NONE},
     {MW__ST_OTHER, true, 243, MW__COLOR_NONE},    /* --compare: dots (a shape of their own) */
+    {MW__ST_CG, true, 29, MW__COLOR_NONE},        /* --cgroup: as RSS, the main figure */
+    {MW__ST_CG_ANON, true, 63, MW__COLOR_NONE},
+    {MW__ST_CG_FILE, true, 98, MW__COLOR_NONE},
+    {MW__ST_CG_KERNEL, true, 163, MW__COLOR_NONE},
+    {MW__ST_LIMIT, true, 131, MW__COLOR_NONE},    /* the limit line: a glyph row, and its label */
 };
 
 short mw__palette_color(mw__style st, bool many)

@@ -118,6 +118,11 @@ static void setup_styles(app_tui *t)
         {MW__ST_LEAK, A_BOLD | A_REVERSE, A_BOLD},
         {MW__ST_NOLEAK, A_BOLD, A_BOLD},
         {MW__ST_OTHER, A_BOLD, A_BOLD},
+        {MW__ST_CG, A_NORMAL, A_NORMAL},
+        {MW__ST_CG_ANON, A_NORMAL, A_NORMAL},
+        {MW__ST_CG_FILE, A_NORMAL, A_NORMAL},
+        {MW__ST_CG_KERNEL, A_NORMAL, A_NORMAL},
+        {MW__ST_LIMIT, A_BOLD, A_BOLD},
     };
     bool many = t->color && COLORS >= 256;
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {

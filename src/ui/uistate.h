@@ -48,6 +48,8 @@ typedef struct mw__where_info {
  * Sample counts, capacity, lost samples and the process count come from the capture itself. */
 typedef struct mw__view_info {
     long pid;                 /* 0: the capture's */
+    bool cgroup;              /* a cgroup watched alone: the header says "cgroup", command its
+                                 directory and version */
     const char *command;      /* NULL: the capture's command line */
     const char *state;        /* "running", "sleeping", "exited (status 3)", "killed by SIGKILL",
                                  "PID reused by another process"; NULL: nothing shown */

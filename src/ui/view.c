@@ -255,6 +255,8 @@ static void compare_row(mw__line *l, const mw__view_info *info, bool ascii)
 /* Whether chart row i is drawn: the newest sample has what it needs (PSS only with --pss). */
 static bool chart_shown(int i, const mw__sample *now)
 {
+    if (mw__charts[i].process && now->nprocs == 0)
+        return false; /* a cgroup watched alone: no process figure to draw */
     return (now->valid & mw__charts[i].needs) == mw__charts[i].needs;
 }
 
@@ -304,6 +306,8 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
             .t0_ns = c->t0_ns, .t_from = w->t_from, .t_to = w->t_to, .from = w->from, .to = w->to,
             .tiers = &c->tiers,
             .y_zero = st->y_zero, .wall = st->wall_time, .wall_offset_ns = c->wall_offset_ns,
+            .limit = row->cg_limits ? mw__view_cg_line(now, MW__FIELD_CG_LIMIT) : 0,
+            .high = row->cg_limits ? mw__view_cg_line(now, MW__FIELD_CG_HIGH) : 0,
         };
         if (info->other) {
             sp.other = &info->other->ring;
@@ -321,6 +325,17 @@ static void draw_charts(mw__canvas *cv, int y, int h, const mw__capture *c, cons
     }
 }
 
+/* The program's notes (the time to a limit, a cgroup's true peak, an OOM kill), one a row from y;
+ * counted in the stats rows. */
+static void note_rows(mw__canvas *cv, int y, const mw__view_info *info, const mw__ui_state *st)
+{
+    mw__line l;
+    for (int i = 0; i < MW__VIEW_NOTES && info->notes[i].text; i++) {
+        mw__line_init(&l, cv, 0, y + i, cv->w);
+        mw__line_add_cut(&l, 0, info->notes[i].text, info->notes[i].style, st->ascii);
+    }
+}
+
 /* The figures under the charts from row y: growth, rate/trend/verdict, now, HWM note, compare,
  * the program's notes (stats rows; one row: as much of growth and rate as fits). hwm: the note,
  * or NULL. */
@@ -333,6 +348,12 @@ static void figure_rows(mw__canvas *cv, int y, int stats, const mw__capture *c, 
     mw__line_init(&l, cv, 0, y, cv->w);
     if (info->gate) /* first: the run fails for it, whatever else fits */
         mw__line_add_cut(&l, 0, info->gate, MW__ST_ERROR, st->ascii);
+    if (mw__view_cgroup_only(now)) { /* no process: its RSS growth and verdict mean nothing */
+        mw__view_cgroup_rows(cv, y, stats == 1 ? 1 : 2, now);
+        if (stats > 1)
+            note_rows(cv, y + 2, info, st);
+        return;
+    }
     growth_row(&l, c, st, now);
     if (stats == 1) {
         rate_row(&l, c, w, st); /* whatever fits after growth */
@@ -350,10 +371,7 @@ static void figure_rows(mw__canvas *cv, int y, int stats, const mw__capture *c, 
         mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL), cv->w);
         compare_row(&l, info, st->ascii);
     }
-    for (int i = 0; i < MW__VIEW_NOTES && info->notes[i].text; i++) { /* counted in stats */
-        mw__line_init(&l, cv, 0, y + 3 + (hwm != NULL) + cmp + i, cv->w);
-        mw__line_add_cut(&l, 0, info->notes[i].text, info->notes[i].style, st->ascii);
-    }
+    note_rows(cv, y + 3 + (hwm != NULL) + cmp, info, st);
 }
 
 void mw__view_build(mw__canvas *cv, const mw__capture *c, const mw__view_info *info,

@@ -34,7 +34,10 @@ void mw__view_header(mw__canvas *cv, const mw__capture *c, const mw__view_info *
     mw__line_right(&l, 2, mw__format_clock(v, sizeof(v), info->elapsed_ns), MW__ST_NORMAL);
     if (info->state)
         mw__line_right(&l, 2, info->state, info->gone ? MW__ST_ERROR : MW__ST_TITLE);
-    snprintf(buf, sizeof(buf), "PID %ld", info->pid ? info->pid : (long)c->pid);
+    if (info->cgroup || mw__view_cgroup_only(mw__ring_last(&c->ring))) /* live, or a replay */
+        snprintf(buf, sizeof(buf), "cgroup");
+    else
+        snprintf(buf, sizeof(buf), "PID %ld", info->pid ? info->pid : (long)c->pid);
     mw__line_add(&l, 0, buf, MW__ST_TITLE);
     const char *cmd = info->command ? info->command : c->command;
     if (cmd && *cmd && !mw__line_add(&l, 2, cmd, MW__ST_NORMAL))

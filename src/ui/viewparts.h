@@ -22,6 +22,14 @@ void mw__view_box(mw__canvas *cv, int x0, int y0, int bw, int bh, bool ascii);
 void mw__view_where(mw__canvas *cv, const mw__view_info *info, mw__ui_state *st);
 /* The help overlay, centred over whatever is drawn. */
 void mw__view_help(mw__canvas *cv, const mw__ui_state *st);
+/* ---- a watched cgroup (cgview.c) ---- */
+/* Whether s is a sample of a cgroup watched alone (no process: nprocs 0, its figure known). */
+bool mw__view_cgroup_only(const mw__sample *s);
+/* The limit field f (MW__FIELD_CG_LIMIT or _HIGH) of s as a line to draw: 0 when unknown or
+ * "no limit". s may be NULL. */
+uint64_t mw__view_cg_line(const mw__sample *s, mw__field f);
+/* Its figures from row y, `rows` rows (1: current, peak, limit and headroom; 2: its parts too). */
+void mw__view_cgroup_rows(mw__canvas *cv, int y, int rows, const mw__sample *s);
 /* The message shown instead of a layout that cannot fit. */
 void mw__view_too_small(mw__canvas *cv);
 

@@ -104,7 +104,7 @@ bad "--replay" --replay header-only.csv -o x.csv
 # Opening a valid capture needs a terminal too and no memory probe, so this also runs in the
 # --with-probe=none build (where watching a PID would first say "not supported").
 { echo "$CSV_HEADER"
-  echo "2026-11-25T18:40:01.123Z,0.000,4242,10489856,19431424,851968,9637888,851968,0,0,10489856,1,0,,0,,,,,,"
+  echo "2026-11-25T18:40:01.123Z,0.000,4242,10489856,19431424,851968,9637888,851968,0,0,10489856,1,0,,0,,,,,,,,,,,,,,"
 } > good.csv
 "$MEMWATCH" --replay good.csv < /dev/null > out 2> err; rc=$?
 expect_usage_error "no terminal at all: suggests --no-tui" "terminal" "--no-tui"

@@ -62,7 +62,7 @@ rc=${PIPESTATUS[0]}
 check "-o - | tee: status 0, the header first, rows after it ($(rows tee.csv))" \
     eval '[ $rc -eq 0 ] && [ "$(head -1 tee.csv)" = "$CSV_HEADER" ] && has_rows 10 tee.csv'
 check "-o - | tee: every line after the header is a row of $target" \
-    awk -F, -v p="$target" 'NR > 1 && (NF != 21 || $3 != p) { bad = 1 } END { exit bad }' tee.csv
+    awk -F, -v p="$target" 'NR > 1 && (NF != 29 || $3 != p) { bad = 1 } END { exit bad }' tee.csv
 check "-o -: the summary went to stderr" grep -q '^memwatch summary: PID' err.txt
 check "-o -: no file named '-' was created" test ! -e -
 "$MEMWATCH" --no-tui -i 10ms -t 1s -o - -- sleep 30 2> err.txt | tee tee2.csv > /dev/null

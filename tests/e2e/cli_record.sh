@@ -25,8 +25,8 @@ check "record: summary duration ($dur s) is about 2 s (1.95 .. $hi)" \
 check "record: header exact" [ "$(head -1 rec.csv)" = "$CSV_HEADER" ]
 check "record: row count equals the summary's samples" [ -n "$n" ] && [ "$(rows rec.csv)" -eq "${n:-0}" ]
 check "record: ~200 samples at 10 ms (>= $((300 / (MW_SLOW + 1))))" [ "${n:-0}" -ge $((300 / (MW_SLOW + 1))) ]
-check "record: every row has 21 fields and the target's PID" \
-    awk -F, -v p="$target" 'NR > 1 && (NF != 21 || $3 != p) { bad = 1 } END { exit bad }' rec.csv
+check "record: every row has 29 fields and the target's PID" \
+    awk -F, -v p="$target" 'NR > 1 && (NF != 29 || $3 != p) { bad = 1 } END { exit bad }' rec.csv
 # At 1 ms resolution two samples can share a stamp: after a stall the sampler takes the late
 # sample at once and the next on schedule. Time must never go back, and mostly go forward.
 check "record: elapsed_s and timestamps never go back" \
@@ -57,7 +57,7 @@ if wait_until 10 has_rows 100 kill.csv; then
     last_ms=$(last_row_ms kill.csv) || last_ms=0
     note "kill -9 at $kill_ms; last row stamped $last ($((kill_ms - last_ms)) ms before); $(rows kill.csv) rows"
     check "kill -9: file ends with a complete line" [ "$(tail -c 1 kill.csv | od -An -c | tr -d ' ')" = '\n' ]
-    check "kill -9: every line complete (21 fields)" awk -F, 'NF != 21 { bad = 1 } END { exit bad }' kill.csv
+    check "kill -9: every line complete (29 fields)" awk -F, 'NF != 29 { bad = 1 } END { exit bad }' kill.csv
     check "kill -9: rows up to < 1 s before the kill were flushed" [ $((kill_ms - last_ms)) -lt 1000 ]
     check "kill -9: no gap in the rows (elapsed steps < 0.5 s)" \
         awk -F, 'NR > 2 && $2 - e > 0.5 { bad = 1 } NR > 1 { e = $2 } END { exit bad }' kill.csv

@@ -18,6 +18,9 @@ command -v "$CC" > /dev/null || skip "needs a C compiler ($CC) for the make -j2 
 TREE_HEADER=timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,swap_bytes
 TREE_HEADER=$TREE_HEADER,hwm_bytes,nprocs,hwm_rose,marker,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes
 TREE_HEADER=$TREE_HEADER,pss_shmem_bytes,uss_bytes,swap_pss_bytes
+# ...and issue 18's cgroup columns after them (empty unless --cgroup).
+TREE_HEADER=$TREE_HEADER,cg_current_bytes,cg_peak_bytes,cg_limit_bytes,cg_high_bytes,cg_anon_bytes
+TREE_HEADER=$TREE_HEADER,cg_file_bytes,cg_kernel_bytes,cg_swap_bytes
 
 # csv_rows_ok FILE CONDITION...: each CONDITION is "COLUMN:TEST" with TEST one of nonempty, empty,
 # zero; every data row must pass every one. Prints how many rows failed and the first of them.

@@ -42,7 +42,7 @@ column() {
 }
 # Largest value of a numeric column.
 column_max() { column "$1" "$2" | awk 'NR == 1 || $1 + 0 > m { m = $1 + 0 } END { printf "%.0f\n", m }'; }
-CSV_HEADER='timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,uss_bytes,swap_pss_bytes'
+CSV_HEADER='timestamp,elapsed_s,pid,rss_bytes,vsz_bytes,shared_bytes,anon_bytes,file_bytes,shmem_bytes,swap_bytes,hwm_bytes,nprocs,hwm_rose,marker,nprocs_unreadable,pss_bytes,pss_anon_bytes,pss_file_bytes,pss_shmem_bytes,uss_bytes,swap_pss_bytes,cg_current_bytes,cg_peak_bytes,cg_limit_bytes,cg_high_bytes,cg_anon_bytes,cg_file_bytes,cg_kernel_bytes,cg_swap_bytes'
 
 # Parse a size as the summary prints it ("201.6 MiB", "604 KiB", "0 B") into bytes.
 size_bytes() {

@@ -76,8 +76,8 @@ else
     "$MEMWATCH" --no-tui -i 20ms -t 200ms -o "$TMP/rec.csv" -- sleep 5 >/dev/null 2>&1 || true
     [ -s "$TMP/rec.csv" ] || die "memwatch --no-tui -o wrote no CSV"
     written=$(head -n 1 "$TMP/rec.csv")
-    # (the whole section is read: an awk that exits at .EE would leave its writer a SIGPIPE)
-    shown=$(section "$man1" "CSV FORMAT" | awk '/^\.EX/ && !done { on = 1; next } /^\.EE/ { on = 0; done = 1 } on' | tr -d '\n')
+    # Read to the end (no early exit): a writer cut off mid-section dies of SIGPIPE (status 141).
+    shown=$(section "$man1" "CSV FORMAT" | awk 'done { next } /^\.EX/ { on = 1; next } /^\.EE/ { done = 1; next } on' | tr -d '\n')
     [ "$written" = "$shown" ] || die "CSV header: memwatch writes '$written', memwatch.1 shows '$shown'"
     echo "ok: memwatch.1 shows the CSV header memwatch writes"
 fi
