@@ -27,7 +27,10 @@ static mw__sample sample_i(uint64_t i)
     s.shared_kib = (uint32_t)(100 + i % 50);
     s.anon_kib = (uint32_t)(200 + i % 31);
     s.file_kib = (uint32_t)(300 + i % 7);
-    s.valid = MW_HAVE_ANON | MW_HAVE_HWM | (i % 5 == 0 ? 0 : MW_HAVE_FILE);
+    s.cg_kernel_kib = (uint32_t)(4000 + i % 11); /* cgroup figures: MW_HAVE_* past 16 bits */
+    s.cg_swap_kib = (uint32_t)(i % 3);
+    s.valid = MW_HAVE_ANON | MW_HAVE_HWM | (i % 5 == 0 ? 0 : MW_HAVE_FILE) | MW_HAVE_CG_KERNEL |
+              (i % 7 == 0 ? 0 : MW_HAVE_CG_SWAP);
     s.flags = i % 311 == 0 ? MW_SAMPLE_HWM_ROSE : 0;
     s.nprocs = 1;
     return s;

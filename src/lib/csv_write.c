@@ -363,7 +363,7 @@ static size_t csv_export_bucket(char *buf, size_t n, const mw__capture *c, const
     for (int f = 0; f < MW__FIELD_COUNT; f++) {
         if (!b->field[f].known)
             continue;
-        s.valid |= (uint16_t)mw__fields[f].have;
+        s.valid |= mw__fields[f].have;
         mw__sample_set_field(&s, (mw__field)f, b->field[f].last);
     }
     int64_t wall_ms, el_ms;

@@ -63,7 +63,7 @@ static void bucket_sample(mw__sample *x, const mw__bucket *b, bool last, int64_t
     for (int f = 0; f < MW__FIELD_COUNT; f++) {
         if (!b->field[f].known)
             continue;
-        x->valid |= (uint16_t)mw__fields[f].have;
+        x->valid |= mw__fields[f].have;
         mw__sample_set_field(x, (mw__field)f, last ? b->field[f].last : b->field[f].first);
     }
 }

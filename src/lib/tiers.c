@@ -391,6 +391,6 @@ void mw__bucket_edge_sample(const mw__bucket *b, bool last, mw__sample *out)
         if (b->field[f].known != b->seq_end - b->seq_first)
             continue; /* some samples did not know it: its first / last may be another sample's */
         mw__sample_set_field(out, (mw__field)f, last ? b->field[f].last : b->field[f].first);
-        out->valid |= (uint16_t)mw__fields[f].have;
+        out->valid |= mw__fields[f].have;
     }
 }
