@@ -369,6 +369,9 @@ typedef struct mw_run_summary {
     mw_figure physical_size, virtual_size, shared_size, anon_size, file_size, shmem_size,
         swap_size, peak_physical_size, peak_virtual_size, pss_size, pss_anon_size, pss_file_size,
         pss_shmem_size, uss_size, swap_pss_size;
+    /* The watched cgroup's (mw_stats's cg_*; a limit not set is MW_CG_UNLIMITED throughout). */
+    mw_figure cg_current_size, cg_peak_size, cg_limit, cg_high, cg_anon_size, cg_file_size,
+        cg_kernel_size, cg_swap_size;
 } mw_run_summary;
 
 /* Summarise the watcher's whole run (merged history and ring) over the samples taken in

@@ -20,7 +20,7 @@
 #define MW__STATS_SIZE_1 (offsetof(mw_stats, pss_timestamp) + sizeof(struct timespec))
 #define MW__CONFIG_SIZE_1 (offsetof(mw_config, pss_interval_ms) + sizeof(uint64_t))
 #define MW__STATUS_SIZE_1 (offsetof(mw_watcher_status, pss_unreadable) + sizeof(uint32_t))
-#define MW__SUMMARY_SIZE_1 (offsetof(mw_run_summary, swap_pss_size) + sizeof(mw_figure))
+#define MW__SUMMARY_SIZE_1 (offsetof(mw_run_summary, cg_swap_size) + sizeof(mw_figure))
 
 /* Write the library's src (src_size bytes) into the caller's dst (dst_size bytes): the common
  * prefix is copied, a caller's tail the library does not know is zeroed, nothing past dst_size is

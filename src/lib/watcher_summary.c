@@ -29,6 +29,14 @@ static const struct {
     {MW__FIELD_PSS_SHMEM, offsetof(mw_run_summary, pss_shmem_size)},
     {MW__FIELD_USS, offsetof(mw_run_summary, uss_size)},
     {MW__FIELD_SWAP_PSS, offsetof(mw_run_summary, swap_pss_size)},
+    {MW__FIELD_CG_CURRENT, offsetof(mw_run_summary, cg_current_size)},
+    {MW__FIELD_CG_PEAK, offsetof(mw_run_summary, cg_peak_size)},
+    {MW__FIELD_CG_LIMIT, offsetof(mw_run_summary, cg_limit)},
+    {MW__FIELD_CG_HIGH, offsetof(mw_run_summary, cg_high)},
+    {MW__FIELD_CG_ANON, offsetof(mw_run_summary, cg_anon_size)},
+    {MW__FIELD_CG_FILE, offsetof(mw_run_summary, cg_file_size)},
+    {MW__FIELD_CG_KERNEL, offsetof(mw_run_summary, cg_kernel_size)},
+    {MW__FIELD_CG_SWAP, offsetof(mw_run_summary, cg_swap_size)},
 };
 
 /* What the range holds, merged as buckets merge (tiers.h): per field first, last, min, max and
