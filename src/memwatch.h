@@ -422,8 +422,10 @@ int mw_leak_verdict(const mw_stats *samples, size_t n, mw_leak_result *out);
 int mw_leak_verdict_sized(const mw_stats *samples, size_t n, mw_leak_result *out, size_t elem_size);
 #define mw_leak_verdict(...) mw_leak_verdict_sized(__VA_ARGS__, sizeof(mw_stats))
 
-/* The same over the watcher's whole history (its ring): copied under the lock (16 bytes a
- * sample), judged outside it. Any thread. Errors: MW_EINVAL, MW_ENOMEM. */
+/* The same over the watcher's whole run: its ring and, once the run is longer than the ring,
+ * the merged history behind it (each merged bucket's lowest RSS and its time), as the dashboard
+ * judges it. Judged under the watcher's lock (about 1 ms for 100,000 stored samples). Any
+ * thread. Errors: MW_EINVAL, MW_ENOMEM. */
 int mw_watcher_leak_verdict(const mw_watcher *w, mw_leak_result *out);
 
 /* A static, human-readable string for an MW_E* code (or "unknown error"). Any thread. */

@@ -105,7 +105,7 @@ static size_t fake_footer(char *buf, size_t n, const mw__capture *c)
     return (size_t)snprintf(buf, n, "end %zu\n", mw__ring_count(&c->ring));
 }
 
-static const mw__export_format fake = {"fake", ".txt", 32, NULL, fake_row, fake_footer};
+static const mw__export_format fake = {"fake", ".txt", 32, NULL, fake_row, fake_footer, NULL};
 
 Test(export, footer_follows_the_rows_and_a_missing_header_writes_nothing, .init = mkdir_tmp,
      .fini = rm_tmp)

@@ -144,6 +144,15 @@ Test(runsummary, the_whole_run_and_any_range_agree_with_every_sample_seen)
     expect_figure(&sum.physical_size, &want.physical_size, "RSS merged");
     expect_figure(&sum.virtual_size, &want.virtual_size, "VSZ merged");
 
+    /* The leak verdict is the whole run's too: the one every sample seen gives. */
+    mw_leak_result v, all;
+    cr_assert_eq(mw_watcher_leak_verdict(w, &v), 0);
+    cr_assert_eq(mw_leak_verdict(seen, n, &all), 0);
+    cr_expect_eq(v.verdict, all.verdict, "watcher: %s; every sample: %s", v.reason, all.reason);
+    double run = v.span_s + v.warmup_s, run_all = all.span_s + all.warmup_s;
+    cr_expect(run > 0.99 * run_all && run < 1.01 * run_all,
+              "judged from the run's start: %.2f s of %.2f s", run, run_all);
+
     mw_watcher_free(w);
     child_reap(&c);
 }

@@ -429,26 +429,3 @@ int(mw_leak_verdict)(const mw_stats *samples, size_t n, mw_leak_result *out)
 
 /* Through the watcher's public incremental read: each chunk is copied under its lock, the floor
  * is built outside it, so a long history never keeps the sampler waiting. */
-int mw_watcher_leak_verdict(const mw_watcher *w, mw_leak_result *out)
-{
-    enum { CHUNK = 1024 };
-    mw_watcher_status st;
-    if (!w || !out || mw_watcher_get_status(w, &st) != 0)
-        return MW_EINVAL;
-    mw_stats *buf = malloc(CHUNK * sizeof(*buf));
-    mw__floor f;
-    if (!buf || mw__floor_init(&f, st.capacity) != 0) {
-        free(buf);
-        return MW_ENOMEM;
-    }
-    uint64_t seq = st.samples - st.stored; /* the oldest stored */
-    size_t got; /* up to the newest sample at the start: a fast sampler cannot keep this going */
-    while (seq < st.samples &&
-           (got = mw_watcher_history_since(w, &seq, buf, st.samples - seq < CHUNK ? (size_t)(st.samples - seq) : CHUNK, NULL)) > 0)
-        for (size_t i = 0; i < got; i++)
-            mw__floor_add(&f, mw__ts_to_ns(&buf[i].timestamp), buf[i].physical_size);
-    free(buf);
-    mw__verdict_decide(&f, out);
-    mw__floor_destroy(&f);
-    return 0;
-}
