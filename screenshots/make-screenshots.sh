@@ -12,7 +12,8 @@
 # spike and its peak marker), help.png (the help overlay over that screen), tree.png (a Python
 # multiprocessing pool under -c --pss: RSS beside PSS, and the process table, key t), picker.png (memwatch
 # with no target: the process picker, filtered), compare.png (a replay with --compare: a script
-# before and after a fix). Each capture is kept
+# before and after a fix), cgroup.png (--cgroup on a Python service in a 384 MiB cgroup: root, cgroup v1).
+# Each capture is kept
 # as HTML beside the PNG's name in a temp dir only; the PNGs are what README shows.
 set -u
 
@@ -206,4 +207,46 @@ wait_for '^compare ' 10
 grab compare
 tm send-keys -t shot q
 
-for name in leak sawtooth-spike help tree picker compare; do render "$name"; done
+# --cgroup: a service-like Python process in a cgroup with a 384 MiB limit, growing its heap and
+# the page cache of a file it writes; the limit line, the parts and the time to the limit.
+# Needs root and the v1 memory controller (this machine's); elsewhere the shot is left as it is.
+shots="leak sawtooth-spike help tree picker compare"
+V1=/sys/fs/cgroup/memory
+if [ "$(id -u)" -eq 0 ] && [ -w "$V1" ]; then
+    cg=$V1/mw-shots-$$
+    mkdir "$cg" && echo $((384 << 20)) >"$cg/memory.limit_in_bytes" || die "cannot make $cg"
+    cg_cleanup() {
+        local p
+        for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+        for _ in $(seq 50); do [ -s "$cg/cgroup.procs" ] || break; sleep 0.1; done
+        rmdir "$cg" 2>/dev/null
+    }
+    trap 'cg_cleanup; cleanup' EXIT
+    cat >"$tmp/service.py" <<'EOF'
+import os, sys, time
+log = open(sys.argv[1], "wb")
+heap = []
+for i in range(600):
+    heap.append(bytearray(2 << 20))  # requests' state that is never let go
+    if i % 4 == 0:
+        log.write(os.urandom(1 << 20))  # its log: page cache charged to the cgroup
+        log.flush()
+    time.sleep(0.1)
+EOF
+    sh -c 'echo $$ >"$1/cgroup.procs" && exec python3 "$2/service.py" "$2/service.log"' sh "$cg" "$tmp" \
+        </dev/null >/dev/null 2>&1 &
+    tm kill-server >/dev/null 2>&1
+    tm new-session -d -s shot -x "$COLS" -y "$ROWS" -c "$tmp" \
+        env -u LC_ALL -u NO_COLOR TERM=xterm-256color LANG=C.UTF-8 \
+        "$MEMWATCH" --cgroup "mw-shots-$$" -i 200ms || die "tmux could not start"
+    tm set-option -g remain-on-exit on >/dev/null
+    wait_for '^at this rate cgroup memory reaches' 30
+    grab cgroup
+    tm send-keys -t shot q
+    cg_cleanup
+    shots="$shots cgroup"
+else
+    echo "make-screenshots: not root or no $V1: cgroup.png left as it is" >&2
+fi
+
+for name in $shots; do render "$name"; done
